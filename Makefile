@@ -1,0 +1,48 @@
+# Tradeflow — everything runs from here. `make run` starts the platform, `make test` tests it.
+# See README.md for ports, data and logs.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+export TRADEFLOW_HOME := $(CURDIR)
+
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+SERVICE_DIRS := $(wildcard services/*)
+
+.PHONY: setup system run test lint stop bench token clean
+
+## setup: install what is missing (Debian packages, .venv, Kafka jars); a no-op when warm
+setup: system $(VENV)/.installed .local/kafka/libs/.installed
+
+system:
+	@deploy/scripts/ensure-system.sh
+
+$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt deploy/scripts/ensure-venv.sh
+	@deploy/scripts/ensure-venv.sh
+
+.local/kafka/libs/.installed: deploy/kafka/pom.xml deploy/scripts/ensure-kafka.sh
+	@deploy/scripts/ensure-kafka.sh
+
+## run: the whole platform in the foreground; Ctrl-C stops it
+run: setup
+	@$(BIN)/tradeflow-stack run
+
+## test: lint, then unit, integration and e2e tests against the real broker and database
+test: setup lint
+	@$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff, and each service's import-linter layer contract
+lint: $(VENV)/.installed
+	@$(BIN)/ruff check libs services tests-e2e
+	@for d in $(SERVICE_DIRS); do (cd $$d && ../../$(BIN)/lint-imports --no-cache) || exit 1; done
+
+## stop: stop what a killed `make run` left behind
+stop:
+	@$(BIN)/tradeflow-stack stop
+
+## token: a local dev token, e.g. make token ROLE=buyer SUB=buyer-1
+token:
+	@$(BIN)/tradeflow token --role $(or $(ROLE),buyer) --sub $(or $(SUB),$(or $(ROLE),buyer)-1)
+
+clean:
+	rm -rf .local $(VENV)

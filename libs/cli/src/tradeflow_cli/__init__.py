@@ -1,0 +1,1 @@
+"""The `tradeflow` command line."""

@@ -1,0 +1,1 @@
+"""Tradeflow's shared contracts: the only code services share about each other."""

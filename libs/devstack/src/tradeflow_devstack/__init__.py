@@ -1,0 +1,1 @@
+"""The local Tradeflow stack: everything `make run` and `make test` start, as processes."""

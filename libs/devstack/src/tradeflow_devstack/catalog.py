@@ -1,0 +1,33 @@
+"""The six services as the local stack runs them."""
+
+from dataclasses import dataclass
+
+from tradeflow_kit.settings import env_prefix
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    port: int
+
+    @property
+    def package(self) -> str:
+        return "tradeflow_" + self.name.replace("-", "_")
+
+    @property
+    def env_prefix(self) -> str:
+        return env_prefix(self.name)
+
+    @property
+    def upstream_var(self) -> str:
+        return self.env_prefix + "UPSTREAM"
+
+
+SERVICES = (
+    ServiceSpec("order", 8101),
+    ServiceSpec("payment", 8102),
+    ServiceSpec("inventory", 8103),
+    ServiceSpec("fulfillment", 8104),
+    ServiceSpec("after-sales", 8105),
+    ServiceSpec("channel-adapter", 8106),
+)

@@ -1,0 +1,45 @@
+"""The API gateway: Debian's nginx with the route file docker-compose uses too."""
+
+import os
+import shutil
+from string import Template
+
+from tradeflow_devstack.catalog import SERVICES
+from tradeflow_devstack.layout import Layout
+from tradeflow_devstack.procs import ManagedProcess
+from tradeflow_devstack.waiting import StackError, port_open, wait_until
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not found:
+        raise StackError("nginx not found: install Debian's `nginx` package (make setup does)")
+    return found
+
+
+def render(layout: Layout, upstream_host: str = "127.0.0.1") -> None:
+    """Write `.local/run/default.conf` (the routes) and `.local/run/nginx.conf` (the main file)."""
+    values = {s.upstream_var: f"{upstream_host}:{s.port}" for s in SERVICES}
+    values |= {"GATEWAY_PORT": f"127.0.0.1:{layout.gateway_port}", "RUN_DIR": str(layout.run),
+               "LOG_DIR": str(layout.logs),
+               "USER_DIRECTIVE": "user root root;" if os.geteuid() == 0 else ""}
+    for source, target in (("templates/default.conf.template", "default.conf"), ("nginx.local.conf", "nginx.conf")):
+        text = Template((layout.gateway_dir / source).read_text())
+        (layout.run / target).write_text(text.safe_substitute(values))
+
+
+class LocalGateway:
+    def __init__(self, layout: Layout, echo: bool) -> None:
+        self.layout = layout
+        self.process = ManagedProcess(
+            "gateway", [nginx_binary(), "-e", "stderr", "-p", str(layout.run), "-c", str(layout.run / "nginx.conf")],
+            layout, echo=echo, color=2)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.layout.gateway_port}"
+
+    async def start(self) -> None:
+        render(self.layout)
+        await self.process.start()
+        await wait_until("the API gateway", lambda: port_open("127.0.0.1", self.layout.gateway_port), 30, self.process)

@@ -1,0 +1,1 @@
+"""Tradeflow service kit: what every service process is built from."""

@@ -1,0 +1,91 @@
+"""The FastAPI application every service serves: its routes plus the operational endpoints
+(`/health`, `/ready`, `/metrics`, `/asyncapi`), problem+json errors and request context."""
+
+import uuid
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from tradeflow_kit.metrics import observe_request
+from tradeflow_kit.problems import PROBLEM_JSON, install_problem_handlers
+from tradeflow_kit.runtime import ServiceRuntime
+
+log = structlog.get_logger(__name__)
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), version: str = "0.1.0") -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await runtime.start()
+        log.info("service.started", port=runtime.settings.http_port)
+        try:
+            yield
+        finally:
+            log.info("service.stopping")
+            await runtime.stop()
+            log.info("service.stopped")
+
+    app = FastAPI(title=f"Tradeflow {runtime.name} service", version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.token_codec = runtime.tokens
+    install_problem_handlers(app)
+    app.middleware("http")(_request_context)
+    app.include_router(_operational_routes(runtime, version))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _request_context(request: Request, call_next):
+    """Bind the correlation id (from the gateway or a client, else new) to every log line."""
+    correlation_id = request.headers.get(CORRELATION_HEADER) or request.headers.get("X-Request-ID") or str(uuid.uuid4())
+    with structlog.contextvars.bound_contextvars(
+        correlation_id=correlation_id, http_method=request.method, http_path=request.url.path
+    ):
+        with observe_request(request) as record:
+            response = await call_next(request)
+            record(response.status_code)
+    response.headers[CORRELATION_HEADER] = correlation_id
+    return response
+
+
+def _operational_routes(runtime: ServiceRuntime, version: str) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="The process is up")
+    async def health() -> dict:
+        return {"status": "ok", "service": runtime.name, "version": version}
+
+    @router.get("/ready", summary="Its database and Kafka are reachable (503 with the reason otherwise)")
+    async def ready() -> JSONResponse:
+        checks = await runtime.readiness()
+        failing = [reason for reason in checks.values() if reason != "ok"]
+        if not failing:
+            return JSONResponse({"status": "ready", "service": runtime.name, "checks": checks})
+        body = {"type": "https://tradeflow.example/problems/not-ready", "title": "Service not ready",
+                "status": 503, "detail": "; ".join(failing), "service": runtime.name, "checks": checks}
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON)
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    def asyncapi_spec():
+        return AsyncAPI(runtime.broker, title=f"Tradeflow {runtime.name} messages", version=version).to_specification()
+
+    @router.get("/asyncapi.json", summary="AsyncAPI document of the service's messages")
+    async def asyncapi_json() -> Response:
+        return Response(asyncapi_spec().to_json(), media_type="application/json")
+
+    @router.get("/asyncapi", include_in_schema=False)
+    async def asyncapi_html() -> HTMLResponse:
+        return HTMLResponse(get_asyncapi_html(asyncapi_spec()))
+
+    return router

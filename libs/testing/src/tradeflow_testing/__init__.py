@@ -1,0 +1,1 @@
+"""Test harness for Tradeflow: real Kafka and PostgreSQL, never in-memory stand-ins."""

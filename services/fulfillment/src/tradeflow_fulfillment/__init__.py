@@ -1,0 +1,1 @@
+"""Tradeflow fulfillment service: Shipments, carriers, WMS/TMS progress, virtual entitlements and interception."""

@@ -1,0 +1,1 @@
+"""Tradeflow inventory service: Stock per SKU and warehouse, reservations and warehouse allocation."""

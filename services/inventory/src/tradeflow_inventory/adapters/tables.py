@@ -1,0 +1,5 @@
+"""The inventory service's tables (SQLAlchemy Core metadata, the source of its migrations)."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

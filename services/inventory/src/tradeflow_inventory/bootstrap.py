@@ -1,0 +1,12 @@
+"""Composition root: the one place the inventory service's parts are built and wired."""
+
+from fastapi import FastAPI
+
+from tradeflow_inventory.api.routes import router
+from tradeflow_kit.http import create_http_app
+from tradeflow_kit.runtime import build_runtime
+from tradeflow_kit.settings import ServiceSettings
+
+
+def build_app(settings: ServiceSettings) -> FastAPI:
+    return create_http_app(build_runtime(settings), routers=[router])

@@ -1,0 +1,3 @@
+from tradeflow_kit.settings import settings_class
+
+Settings = settings_class("inventory")

@@ -1,0 +1,12 @@
+"""Composition root: the one place the order service's parts are built and wired."""
+
+from fastapi import FastAPI
+
+from tradeflow_kit.http import create_http_app
+from tradeflow_kit.runtime import build_runtime
+from tradeflow_kit.settings import ServiceSettings
+from tradeflow_order.api.routes import router
+
+
+def build_app(settings: ServiceSettings) -> FastAPI:
+    return create_http_app(build_runtime(settings), routers=[router])

@@ -1,0 +1,1 @@
+"""Tradeflow payment service: Payments and refunds through the PSP adapter, PSP callbacks, reconciliation."""
