@@ -25,6 +25,19 @@ def business_topics() -> list[str]:
     return [t for s in SERVICES for t in (events_topic(s), commands_topic(s))]
 
 
+AUDIT_TOPIC = "ops.audit"
+"""Every ops action on dead letters (replay, purge): who, when, what. Kept forever."""
+
+
 def all_topics() -> list[str]:
-    """Every topic the platform needs, dead-letter topics included."""
-    return [t for topic in business_topics() for t in (topic, dlq_topic(topic))]
+    """Every topic the platform needs: business topics, their dead-letter twins, the audit log."""
+    return [t for topic in business_topics() for t in (topic, dlq_topic(topic))] + [AUDIT_TOPIC]
+
+
+def topic_configs(topic: str) -> dict[str, str]:
+    """Broker settings a topic is created with (beyond partitions and replicas)."""
+    if topic == AUDIT_TOPIC:
+        return {"retention.ms": "-1", "retention.bytes": "-1"}
+    if topic.endswith(DLQ_SUFFIX):
+        return {"retention.ms": str(90 * 24 * 3600 * 1000)}  # 90 days to inspect and replay
+    return {}

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 
@@ -13,6 +14,9 @@ from tradeflow_devstack.layout import layout
 from tradeflow_devstack.procs import kill_leftover
 from tradeflow_devstack.stack import Stack
 from tradeflow_devstack.waiting import StackError
+
+# aiokafka reports every refused connection while we poll for the broker; the wait says enough.
+logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
 app = typer.Typer(help="Run the Tradeflow platform on this machine.", no_args_is_help=True)
 console = Console()

@@ -8,6 +8,8 @@ from string import Template
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from tradeflow_contracts.topics import topic_configs
+
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
 from tradeflow_devstack.waiting import StackError, wait_until
@@ -81,7 +83,7 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int | Non
     try:
         missing = sorted(set(topics) - set(await admin.list_topics()))
         if missing:
-            await admin.create_topics([NewTopic(t, partitions, 1) for t in missing])
+            await admin.create_topics([NewTopic(t, partitions, 1, topic_configs=topic_configs(t)) for t in missing])
         return missing
     finally:
         await admin.close()
