@@ -9,7 +9,6 @@ from string import Template
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from tradeflow_contracts.topics import topic_configs
-
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
 from tradeflow_devstack.waiting import StackError, wait_until

@@ -7,6 +7,7 @@ The broker connects in the background: a service whose Kafka is down still start
 import asyncio
 
 import structlog
+from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 log = structlog.get_logger(__name__)
@@ -22,11 +23,18 @@ def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     )
 
 
-class BrokerConnection:
-    """Starts the broker, retrying with capped backoff until it connects or is stopped."""
+def create_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+    """The raw idempotent producer the outbox relay and the dead-letter publisher share: they
+    send pre-encoded records with their own headers, which FastStream's publisher would rewrite."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, client_id=f"{client_id}-relay",
+                            enable_idempotence=True, linger_ms=5, max_batch_size=256 * 1024)
 
-    def __init__(self, broker: KafkaBroker, max_backoff: float = 5.0) -> None:
-        self.broker = broker
+
+class BrokerConnection:
+    """Starts the broker and the producer, retrying with capped backoff until both connect."""
+
+    def __init__(self, broker: KafkaBroker, producer: AIOKafkaProducer, max_backoff: float = 5.0) -> None:
+        self.broker, self.producer = broker, producer
         self.connected = asyncio.Event()
         self.last_error: str | None = "not connected yet"
         self._max_backoff = max_backoff
@@ -39,6 +47,7 @@ class BrokerConnection:
         delay = 0.2
         while True:
             try:
+                await self.producer.start()
                 await self.broker.start()
             except Exception as exc:  # noqa: BLE001 — any failure to connect is retried
                 self.last_error = f"{type(exc).__name__}: {exc}"
@@ -67,7 +76,8 @@ class BrokerConnection:
         await self._safe_stop()
 
     async def _safe_stop(self) -> None:
-        try:
-            await self.broker.stop()
-        except Exception as exc:  # noqa: BLE001 — stopping a half-started broker may fail
-            log.debug("kafka.stop_failed", error=str(exc))
+        for client in (self.broker, self.producer):
+            try:
+                await client.stop()
+            except Exception as exc:  # noqa: BLE001 — stopping a half-started client may fail
+                log.debug("kafka.stop_failed", error=str(exc))

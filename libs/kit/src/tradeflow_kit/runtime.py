@@ -1,14 +1,22 @@
 """A service process's long-lived parts, built once in the composition root (never at import)."""
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tradeflow_contracts.registry import Contract
 from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.db import create_engine, ping_database, session_factory
-from tradeflow_kit.kafka import BrokerConnection, create_broker
+from tradeflow_kit.kafka import BrokerConnection, create_broker, create_producer
+from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import Handler, MessageProcessor, RetryPolicy
+from tradeflow_kit.messaging.relay import OutboxRelay
+from tradeflow_kit.messaging.subscriptions import subscribe
 from tradeflow_kit.settings import ServiceSettings
 
 
@@ -18,17 +26,38 @@ class ServiceRuntime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     broker: KafkaBroker
+    producer: AIOKafkaProducer
     kafka: BrokerConnection
     tokens: TokenCodec
+    outbox: Outbox
+    inbox: Table
+    relay: OutboxRelay
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.settings.service_name
 
+    def consume(self, topic: str, handlers: dict[type[Contract], Handler], group: str | None = None) -> None:
+        """Handle `handlers`' message types from `topic`, at least once, deduplicated by the inbox."""
+        processor = MessageProcessor(
+            group=group or f"tradeflow-{self.name}", handlers=handlers, sessions=self.sessions, inbox=self.inbox,
+            outbox=self.outbox, dead_letters=DeadLetterPublisher(self.producer),
+            retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds))
+        subscribe(self.broker, processor, topic)
+
     async def start(self) -> None:
         self.kafka.start()
+        self._tasks.append(asyncio.create_task(self._relay_when_connected(), name="outbox-relay"))
+
+    async def _relay_when_connected(self) -> None:
+        await self.kafka.connected.wait()
+        await self.relay.run(self._stop)
 
     async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.kafka.stop()
         await self.engine.dispose()
 
@@ -49,14 +78,15 @@ class ServiceRuntime:
         return None
 
 
-def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: Table) -> ServiceRuntime:
     engine = create_engine(settings.database_url)
-    broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"tradeflow-{settings.service_name}")
+    client_id = f"tradeflow-{settings.service_name}"
+    broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
+    producer = create_producer(settings.kafka_bootstrap_servers, client_id=client_id)
     return ServiceRuntime(
-        settings=settings,
-        engine=engine,
-        sessions=session_factory(engine),
-        broker=broker,
-        kafka=BrokerConnection(broker),
+        settings=settings, engine=engine, sessions=session_factory(engine), broker=broker, producer=producer,
+        kafka=BrokerConnection(broker, producer),
         tokens=TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer),
+        outbox=Outbox(outbox_table, producer=settings.service_name), inbox=inbox_table,
+        relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name),
     )

@@ -2,4 +2,7 @@
 
 from sqlalchemy import MetaData
 
+from tradeflow_kit.messaging.schema import messaging_tables
+
 metadata = MetaData()
+outbox, inbox = messaging_tables(metadata)

@@ -1,0 +1,24 @@
+"""Which failures are worth retrying. Permanent ones go to the dead-letter topic at once."""
+
+import json
+
+from pydantic import ValidationError
+
+from tradeflow_contracts.registry import InvalidPayload, UnknownMessageType
+
+
+class PermanentError(Exception):
+    """A message that can never succeed here (a domain rule that will never pass, bad data)."""
+
+
+class MalformedMessage(PermanentError):
+    """The record is not a readable envelope."""
+
+
+PERMANENT = (PermanentError, UnknownMessageType, InvalidPayload, ValidationError, json.JSONDecodeError)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Everything else — database or broker unavailable, lock timeouts, and bugs — is retried
+    within the bound, then dead-lettered as retries-exhausted so a fix can replay it."""
+    return isinstance(exc, PERMANENT)

@@ -1,0 +1,33 @@
+"""Transactional outbox: messages are written in the same transaction as the state change that
+causes them, and published later by the relay. No dual writes."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from tradeflow_contracts.envelope import Envelope, new_envelope
+from tradeflow_contracts.registry import Contract, payload_of
+from tradeflow_kit.messaging.trace import child_traceparent, current_traceparent
+
+
+@dataclass(frozen=True)
+class Outbox:
+    table: Table
+    producer: str
+
+    def envelope(self, message: Contract, *, correlation_id: str, causation_id: str | None = None) -> Envelope:
+        return new_envelope(message.TYPE, message.VERSION, payload_of(message), producer=self.producer,
+                            correlation_id=correlation_id, causation_id=causation_id)
+
+    def row(self, envelope: Envelope, *, key: str, topic: str) -> dict:
+        headers = envelope.headers(child_traceparent(current_traceparent.get()))
+        return {"message_id": envelope.message_id, "topic": topic, "key": key, "type": envelope.type,
+                "value": envelope.to_bytes(), "headers": [[k, v.decode()] for k, v in headers]}
+
+    async def append(self, db: AsyncSession | AsyncConnection, message: Contract, *, key: str, correlation_id: str,
+                     causation_id: str | None = None, topic: str | None = None) -> Envelope:
+        """Add a message to the caller's open transaction; it is published only if that commits."""
+        envelope = self.envelope(message, correlation_id=correlation_id, causation_id=causation_id)
+        await db.execute(insert(self.table), [self.row(envelope, key=key, topic=topic or message.TOPIC)])
+        return envelope

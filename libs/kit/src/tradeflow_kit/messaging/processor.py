@@ -1,0 +1,134 @@
+"""Processing one consumed record: decode, deduplicate, handle, retry, dead-letter.
+
+The handler's database effects, the messages it publishes (outbox) and the inbox record commit
+in one transaction. The caller commits the Kafka offset only after `process` returns, so a
+crash anywhere before that redelivers the record, and the inbox makes the redelivery harmless.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import structlog
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tradeflow_contracts.envelope import Envelope
+from tradeflow_contracts.registry import Contract, ContractRegistry, registry
+from tradeflow_kit.messaging import metrics
+from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
+from tradeflow_kit.messaging.errors import MalformedMessage, is_permanent
+from tradeflow_kit.messaging.inbox import claim
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.records import ConsumedRecord
+from tradeflow_kit.messaging.trace import current_traceparent
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a handler gets besides the message: the open transaction and a way to publish."""
+
+    session: AsyncSession
+    envelope: Envelope
+    outbox: Outbox
+
+    async def publish(self, message: Contract, *, key: str, topic: str | None = None) -> Envelope:
+        """Publish a follow-up message, caused by this one, when the transaction commits."""
+        return await self.outbox.append(self.session, message, key=key, topic=topic,
+                                        correlation_id=self.envelope.correlation_id,
+                                        causation_id=str(self.envelope.message_id))
+
+
+Handler = Callable[[Contract, MessageContext], Awaitable[None]]
+
+
+class Outcome(StrEnum):
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead-lettered"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff: by default 5 attempts within about 1.5 s."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.1
+    max_delay: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+
+
+class MessageProcessor:
+    def __init__(self, *, group: str, handlers: dict[type[Contract], Handler],
+                 sessions: async_sessionmaker[AsyncSession], inbox: Table, outbox: Outbox,
+                 dead_letters: DeadLetterPublisher, retry: RetryPolicy | None = None,
+                 contracts: ContractRegistry = registry) -> None:
+        self.group, self.sessions, self.inbox, self.outbox = group, sessions, inbox, outbox
+        self.dead_letters, self.retry, self.contracts = dead_letters, retry or RetryPolicy(), contracts
+        self.handlers = {(c.TYPE, c.VERSION): h for c, h in handlers.items()}
+
+    async def process(self, record: ConsumedRecord) -> Outcome:
+        first_failure = datetime.now(UTC)
+        try:
+            envelope = _envelope(record)
+        except MalformedMessage as exc:
+            return await self._dead_letter(record, exc, "permanent", 1, first_failure)
+        with structlog.contextvars.bound_contextvars(
+                message_id=str(envelope.message_id), message_type=envelope.type,
+                correlation_id=envelope.correlation_id, topic=record.topic, consumer_group=self.group):
+            token = current_traceparent.set(record.header("traceparent"))
+            try:
+                outcome = await self._attempts(record, envelope, first_failure)
+            finally:
+                current_traceparent.reset(token)
+        metrics.CONSUMED.labels(record.topic, self.group, outcome.value).inc()
+        return outcome
+
+    async def _attempts(self, record: ConsumedRecord, envelope: Envelope, first_failure: datetime) -> Outcome:
+        attempt = 1
+        while True:
+            try:
+                return await self._handle_once(envelope)
+            except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
+                if is_permanent(exc):
+                    return await self._dead_letter(record, exc, "permanent", attempt, first_failure)
+                if attempt >= self.retry.max_attempts:
+                    return await self._dead_letter(record, exc, "retries-exhausted", attempt, first_failure)
+                metrics.RETRIED.labels(record.topic, self.group).inc()
+                log.warning("message.retrying", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(self.retry.delay(attempt))
+                attempt += 1
+
+    async def _handle_once(self, envelope: Envelope) -> Outcome:
+        handler = self.handlers.get((envelope.type, envelope.version))
+        if handler is None:
+            self.contracts.resolve(envelope.type, envelope.version)  # unknown anywhere → permanent
+            return Outcome.IGNORED
+        message = self.contracts.parse(envelope)
+        async with self.sessions.begin() as session:
+            if not await claim(session, self.inbox, self.group, envelope.message_id, envelope.type):
+                return Outcome.DUPLICATE
+            await handler(message, MessageContext(session, envelope, self.outbox))
+        return Outcome.PROCESSED
+
+    async def _dead_letter(self, record: ConsumedRecord, exc: BaseException, kind: str, attempts: int,
+                           first_failure: datetime) -> Outcome:
+        log.error("message.dead_lettered", kind=kind, attempts=attempts, position=record.position,
+                  error=f"{type(exc).__name__}: {exc}")
+        await self.dead_letters.publish(record, self.group, exc, kind, attempts, first_failure, datetime.now(UTC))
+        metrics.DEAD_LETTERED.labels(record.topic, self.group, kind).inc()
+        return Outcome.DEAD_LETTERED
+
+
+def _envelope(record: ConsumedRecord) -> Envelope:
+    try:
+        return Envelope.from_bytes(record.value)
+    except ValueError as exc:
+        raise MalformedMessage(f"not a Tradeflow envelope at {record.position}: {exc}") from exc

@@ -1,0 +1,43 @@
+"""Wiring a MessageProcessor to a FastStream Kafka subscriber with at-least-once commits.
+
+FastStream's default ack policy commits before handling (at-most-once); here the offset is
+committed (`ack`) only after the processor returns — processed, duplicate, ignored or safely
+dead-lettered. If even the dead-letter topic cannot take the record, it is not committed: the
+consumer seeks back (`nack`) and the record is delivered again after a pause.
+"""
+
+import asyncio
+
+import structlog
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
+from faststream.middlewares import AckPolicy
+
+from tradeflow_kit.messaging.processor import MessageProcessor
+from tradeflow_kit.messaging.records import ConsumedRecord
+
+log = structlog.get_logger(__name__)
+
+
+async def _keep_bytes(message: StreamMessage) -> bytes:
+    """The processor parses the envelope itself, so a malformed value reaches it (and the DLQ)."""
+    return message.body
+
+
+def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, redeliver_after: float = 1.0) -> None:
+    subscriber = broker.subscriber(
+        topic, group_id=processor.group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
+        decoder=_keep_bytes, title=f"{processor.group}:{topic}")
+
+    @subscriber
+    async def consume(body: bytes, message: KafkaMessage) -> None:
+        record = ConsumedRecord.from_kafka(message.raw_message)
+        try:
+            await processor.process(record)
+        except Exception as exc:  # noqa: BLE001 — not even dead-lettered: keep it, try again
+            log.error("message.redelivering", position=record.position, error=f"{type(exc).__name__}: {exc}")
+            await message.nack()
+            await asyncio.sleep(redeliver_after)
+            return
+        await message.ack()
