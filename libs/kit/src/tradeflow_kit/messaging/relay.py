@@ -45,9 +45,14 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 async with self.engine.connect() as conn:
-                    if await self._acquire_leadership(conn, stop):
-                        await self._pump(conn, stop)
-                        return
+                    try:
+                        if await self._acquire_leadership(conn, stop):
+                            await self._pump(conn, stop)
+                    finally:
+                        # The lock belongs to the session: never hand it back to the pool.
+                        self.leading.clear()
+                        await conn.invalidate()
+                return
             except Exception as exc:  # noqa: BLE001 — the relay must outlive any failure
                 self.leading.clear()
                 metrics.RELAY_ERRORS.labels(self.name).inc()

@@ -1,0 +1,89 @@
+"""Replay: send dead letters back to their original topic, as they were, and audit it."""
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from tradeflow_cli.audit import AuditEntry, KafkaAuditLog
+from tradeflow_cli.dlq_filter import DeadLetterFilter
+from tradeflow_cli.dlq_records import DeadLetterRecord
+from tradeflow_cli.errors import OpsError
+from tradeflow_cli.kafka_snapshot import partitions_of
+from tradeflow_contracts.deadletter import REPLAYED_FROM
+
+
+@dataclass(frozen=True)
+class ReplayMessage:
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+
+
+def replay_message(record: DeadLetterRecord) -> ReplayMessage:
+    """Same key and value (so the same message_id): idempotent consumers see a redelivery, not a new message."""
+    return ReplayMessage(topic=record.dead_letter.original_topic, key=record.key, value=record.value,
+                         headers=[*record.original_headers(), (REPLAYED_FROM, str(record.id).encode())])
+
+
+@dataclass(frozen=True)
+class ReplayRequest:
+    records: Sequence[DeadLetterRecord]
+    actor: str
+    criteria: DeadLetterFilter
+
+
+async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log: KafkaAuditLog,
+                              on_sent: Callable[[], None] = lambda: None,
+                              clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[str]:
+    """Sends the records in order and returns the ids sent; what was sent is audited even when some fail."""
+    await partitions_of(bootstrap, {r.dead_letter.original_topic for r in request.records})
+    sent: list[str] = []
+    failures: list[tuple[str, KafkaError]] = []
+    try:
+        async with aclosing(_send(bootstrap, request.records)) as outcomes:
+            async for record, error in outcomes:
+                if error is None:
+                    sent.append(str(record.id))
+                else:
+                    failures.append((str(record.id), error))
+                on_sent()
+    finally:
+        if sent:
+            await audit_log.append(_audit_entry(request, sent, clock()))
+    if failures:
+        record_id, error = failures[0]
+        raise OpsError(f"{len(failures)} of {len(request.records)} records were not replayed "
+                       f"(first: {record_id}: {error!r}); the {len(sent)} sent are in the audit log")
+    return sent
+
+
+def _audit_entry(request: ReplayRequest, sent: list[str], at: datetime) -> AuditEntry:
+    dlq_topics = {r.id.topic for r in request.records}
+    return AuditEntry(action="replay", actor=request.actor, at=at, ids=tuple(sent),
+                      topic=dlq_topics.pop() if len(dlq_topics) == 1 else None, filter=request.criteria.describe())
+
+
+async def _send(bootstrap: str, records: Sequence[DeadLetterRecord]
+                ) -> AsyncIterator[tuple[DeadLetterRecord, KafkaError | None]]:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        deliveries = []
+        for record in records:
+            message = replay_message(record)
+            deliveries.append((record, await producer.send(
+                message.topic, message.value, key=message.key, headers=message.headers)))
+        for record, delivery in deliveries:
+            try:
+                await delivery
+            except KafkaError as error:
+                yield record, error
+            else:
+                yield record, None
+    finally:
+        await producer.stop()

@@ -1,0 +1,100 @@
+"""Reading topics as a snapshot: every record up to the end offsets seen at the start.
+
+Partitions are assigned by hand and no consumer group is used, so reading leaves no trace
+on the cluster and never moves anyone's committed offsets.
+"""
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from tradeflow_cli.errors import OpsError
+
+READ_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    records: list[ConsumerRecord]
+    end_offsets: dict[TopicPartition, int]
+
+
+async def list_topics(bootstrap: str) -> list[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return sorted(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
+    """Every partition of the given topics; an OpsError names the topics that do not exist."""
+    topics = sorted(set(topics))
+    if not topics:
+        return []
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    missing = sorted(t["topic"] for t in described if t["error_code"])
+    if missing:
+        raise OpsError(f"no such topic on {bootstrap}: {', '.join(missing)}")
+    return [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+
+
+async def read_snapshot(bootstrap: str, partitions: list[TopicPartition], timeout_s: float = READ_TIMEOUT_S) -> Snapshot:
+    if not partitions:
+        return Snapshot([], {})
+    consumer = _consumer(bootstrap)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        end_offsets = await consumer.end_offsets(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        records = await _read_up_to(consumer, end_offsets, time.monotonic() + timeout_s)
+    finally:
+        await consumer.stop()
+    return Snapshot(records, end_offsets)
+
+
+async def read_record(bootstrap: str, partition: TopicPartition, offset: int,
+                      timeout_s: float = READ_TIMEOUT_S) -> ConsumerRecord | None:
+    """The record at `offset`, or None when it is outside the partition's retained range."""
+    consumer = _consumer(bootstrap)
+    await consumer.start()
+    try:
+        consumer.assign([partition])
+        start = (await consumer.beginning_offsets([partition]))[partition]
+        end = (await consumer.end_offsets([partition]))[partition]
+        if not start <= offset < end:
+            return None
+        consumer.seek(partition, offset)
+        records = await _read_up_to(consumer, {partition: offset + 1}, time.monotonic() + timeout_s)
+    finally:
+        await consumer.stop()
+    return next((r for r in records if r.offset == offset), None)
+
+
+def _consumer(bootstrap: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                            auto_offset_reset="earliest")
+
+
+async def _read_up_to(consumer: AIOKafkaConsumer, end_offsets: dict[TopicPartition, int],
+                      deadline: float) -> list[ConsumerRecord]:
+    records: list[ConsumerRecord] = []
+    pending = [tp for tp in end_offsets if await consumer.position(tp) < end_offsets[tp]]
+    while pending:
+        if time.monotonic() > deadline:
+            raise OpsError(f"reading {', '.join(sorted({tp.topic for tp in pending}))} did not finish in time")
+        batch = await consumer.getmany(*pending, timeout_ms=500)
+        for tp, fetched in batch.items():
+            records += [r for r in fetched if r.offset < end_offsets[tp]]
+        pending = [tp for tp in pending if await consumer.position(tp) < end_offsets[tp]]
+    return records

@@ -1,0 +1,66 @@
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from tradeflow_kit.db import create_engine
+
+from .messaging_support import create_schema
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30, what: str = "condition") -> None:
+    """Poll until `check` holds, failing after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def engine(fresh_database_url):
+    engine = create_engine(fresh_database_url)
+    await create_schema(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def producer(infra):
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+@pytest.fixture
+async def topic_with_dlq(infra, new_topic):
+    """A fresh topic and its `.dlq` twin."""
+    topic = await new_topic(partitions=3)
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic + ".dlq", 3, 1)])
+    yield topic
+    await admin.delete_topics([topic + ".dlq"])
+    await admin.close()
+
+
+async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 30) -> list:
+    """Read `topic` from the beginning until `expected` records arrived (or fail)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex[:8]}",
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    records: list = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(records) < expected and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=300)
+            records += [r for rs in batch.values() for r in rs]
+    finally:
+        await consumer.stop()
+    assert len(records) >= expected, f"{topic}: {len(records)} records, expected {expected}"
+    return records

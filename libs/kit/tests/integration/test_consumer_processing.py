@@ -1,0 +1,112 @@
+"""Consuming on the real broker: redelivery has no second effect, poison messages go to the
+dead-letter topic with their metadata without stopping the partition, and replay works once."""
+
+import uuid
+
+import pytest
+from faststream.kafka import KafkaBroker
+
+from tradeflow_contracts.deadletter import ATTEMPTS, CONSUMER_GROUP, DeadLetter, original_headers
+from tradeflow_contracts.envelope import new_envelope
+from tradeflow_kit.db import session_factory
+from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
+from tradeflow_kit.messaging.subscriptions import subscribe
+
+from .conftest import eventually, read_all
+from .messaging_support import (ItemCounted, Switchboard, counting_handler, effect_counts, effects_per_message,
+                                inbox_table, outbox_table, test_contracts)
+
+
+def _envelope(item: str):
+    return new_envelope(ItemCounted.TYPE, 1, {"item": item}, producer="test", correlation_id="corr-1")
+
+
+@pytest.fixture
+def switches():
+    return Switchboard()
+
+
+@pytest.fixture
+async def consuming(infra, engine, producer, switches):
+    """Start a consumer group on a topic with the counting handler; yields (start, group)."""
+    brokers: list[KafkaBroker] = []
+    group = f"test-consumer-{uuid.uuid4().hex[:6]}"
+
+    async def start(topic: str) -> None:
+        broker = KafkaBroker(infra.kafka_bootstrap)
+        processor = MessageProcessor(
+            group=group, handlers={ItemCounted: counting_handler(switches)}, sessions=session_factory(engine),
+            inbox=inbox_table, outbox=Outbox(outbox_table, "test"), dead_letters=DeadLetterPublisher(producer),
+            retry=RetryPolicy(max_attempts=3, base_delay=0.05), contracts=test_contracts)
+        subscribe(broker, processor, topic)
+        await broker.start()
+        brokers.append(broker)
+
+    yield start, group
+    for broker in brokers:
+        await broker.stop()
+
+
+async def _send(producer, topic: str, envelope, key: str = "order-1") -> None:
+    await producer.send_and_wait(topic, envelope.to_bytes(), key=key.encode(), headers=envelope.headers())
+
+
+async def test_the_same_message_delivered_twice_has_one_effect(consuming, producer, engine, topic_with_dlq):
+    start, _ = consuming
+    twice, marker = _envelope("twice"), _envelope("marker")
+    await _send(producer, topic_with_dlq, twice)
+    await _send(producer, topic_with_dlq, twice)
+    await _send(producer, topic_with_dlq, marker)
+    await start(topic_with_dlq)
+    await eventually(lambda: _has(engine, "marker"), what="all three deliveries consumed")
+    assert (await effects_per_message(engine))[twice.message_id] == 1
+
+
+async def test_poison_message_is_dead_lettered_and_replayed_once_after_the_fix(
+        consuming, producer, engine, infra, switches, topic_with_dlq):
+    start, group = consuming
+    switches.broken_items.add("poison")
+    before, poison, after = _envelope("before"), _envelope("poison"), _envelope("after")
+    for envelope in (before, poison, after):
+        await _send(producer, topic_with_dlq, envelope)  # one key: one partition, in this order
+    await start(topic_with_dlq)
+
+    await eventually(lambda: _has(engine, "after"), what="the message behind the poison")
+    [letter] = await read_all(infra.kafka_bootstrap, topic_with_dlq + ".dlq", expected=1)
+    headers = {k: v.decode() for k, v in letter.headers}
+    meta = DeadLetter.from_headers(headers)
+    assert (meta.original_topic, meta.error_kind, meta.attempts) == (topic_with_dlq, "retries-exhausted", 3)
+    assert meta.error_class == "builtins.RuntimeError" and "cannot count poison" in meta.error_message
+    assert headers[CONSUMER_GROUP] == group and headers[ATTEMPTS] == "3"
+    assert meta.first_failure <= meta.last_failure
+    assert letter.key == b"order-1" and letter.value == poison.to_bytes()
+    assert "poison" not in await effect_counts(engine)  # the failed attempts left nothing behind
+
+    switches.broken_items.clear()  # the bug is fixed
+    for _ in range(2):  # replaying twice is harmless
+        await producer.send_and_wait(meta.original_topic, letter.value, key=letter.key,
+                                     headers=original_headers(letter.headers))
+    marker = _envelope("marker")
+    await _send(producer, topic_with_dlq, marker)
+    await eventually(lambda: _has(engine, "marker"), what="replays consumed")
+    assert await effect_counts(engine) == {"before": 1, "poison": 1, "after": 1, "marker": 1}
+
+
+async def test_unknown_and_malformed_messages_go_to_the_dlq_at_once(consuming, producer, engine, infra, topic_with_dlq):
+    start, _ = consuming
+    unknown = new_envelope("test.never-heard-of", 1, {}, producer="test", correlation_id="c")
+    await _send(producer, topic_with_dlq, unknown)
+    await producer.send_and_wait(topic_with_dlq, b"{not json", key=b"order-1")
+    await _send(producer, topic_with_dlq, _envelope("marker"))
+    await start(topic_with_dlq)
+    await eventually(lambda: _has(engine, "marker"), what="the message behind them")
+    letters = await read_all(infra.kafka_bootstrap, topic_with_dlq + ".dlq", expected=2)
+    metas = [DeadLetter.from_headers({k: v.decode() for k, v in r.headers}) for r in letters]
+    assert all(m.error_kind == "permanent" and m.attempts == 1 for m in metas)
+    assert {m.error_class.rsplit(".", 1)[-1] for m in metas} == {"UnknownMessageType", "MalformedMessage"}
+
+
+async def _has(engine, item: str) -> bool:
+    return item in await effect_counts(engine)
