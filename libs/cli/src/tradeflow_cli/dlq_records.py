@@ -95,3 +95,12 @@ async def load_dead_letter(bootstrap: str, record_id: RecordId) -> DeadLetterRec
     if isinstance(read, UnreadableRecord):
         raise OpsError(f"{record_id} has no valid dlq.* headers: it is not a dead letter")
     return read
+
+
+async def load_dead_letters_by_id(bootstrap: str, record_ids: Sequence[RecordId]) -> list[DeadLetterRecord]:
+    snapshot = await load_dead_letters(bootstrap, sorted({i.topic for i in record_ids}))
+    found = {r.id: r for r in snapshot.records}
+    missing = [str(i) for i in record_ids if i not in found]
+    if missing:
+        raise OpsError(f"no dead letter {', '.join(missing)} (not retained, or without dlq.* headers)")
+    return [found[i] for i in dict.fromkeys(record_ids)]

@@ -4,12 +4,12 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from tradeflow_cli.audit import AuditEntry, KafkaAuditLog
-from tradeflow_cli.dlq_filter import DeadLetterFilter
 from tradeflow_cli.dlq_records import DeadLetterRecord
 from tradeflow_cli.errors import OpsError
 from tradeflow_cli.kafka_snapshot import partitions_of
@@ -34,7 +34,7 @@ def replay_message(record: DeadLetterRecord) -> ReplayMessage:
 class ReplayRequest:
     records: Sequence[DeadLetterRecord]
     actor: str
-    criteria: DeadLetterFilter
+    described_filter: dict[str, Any]  # the selection as given, for the audit log
 
 
 async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log: KafkaAuditLog,
@@ -65,7 +65,7 @@ async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log:
 def _audit_entry(request: ReplayRequest, sent: list[str], at: datetime) -> AuditEntry:
     dlq_topics = {r.id.topic for r in request.records}
     return AuditEntry(action="replay", actor=request.actor, at=at, ids=tuple(sent),
-                      topic=dlq_topics.pop() if len(dlq_topics) == 1 else None, filter=request.criteria.describe())
+                      topic=dlq_topics.pop() if len(dlq_topics) == 1 else None, filter=request.described_filter)
 
 
 async def _send(bootstrap: str, records: Sequence[DeadLetterRecord]

@@ -4,10 +4,12 @@ import os
 
 import typer
 
+from tradeflow_cli.dlq_cli import dlq_app
 from tradeflow_kit.auth import Role, TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
 
 app = typer.Typer(help="Tradeflow command line.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
 
 
 @app.callback()

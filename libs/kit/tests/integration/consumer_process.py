@@ -1,0 +1,53 @@
+"""A consumer process for the kill test: counts items; pauses forever inside its transaction
+(after writing its effect, before commit) on the item named by --pause, once."""
+
+import argparse
+import asyncio
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+from faststream.kafka import KafkaBroker  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from messaging_support import ItemCounted, effects, inbox_table, outbox_table, test_contracts  # noqa: E402
+from tradeflow_kit.db import create_engine, session_factory  # noqa: E402
+from tradeflow_kit.kafka import create_producer  # noqa: E402
+from tradeflow_kit.messaging.deadletters import DeadLetterPublisher  # noqa: E402
+from tradeflow_kit.messaging.outbox import Outbox  # noqa: E402
+from tradeflow_kit.messaging.processor import MessageProcessor  # noqa: E402
+from tradeflow_kit.messaging.subscriptions import subscribe  # noqa: E402
+
+
+def handler(pause_item: str | None, paused_flag: pathlib.Path):
+    async def handle(message: ItemCounted, ctx) -> None:
+        await ctx.session.execute(insert(effects).values(message_id=ctx.envelope.message_id, item=message.item))
+        await ctx.session.flush()
+        if message.item == pause_item:
+            paused_flag.write_text("in transaction")
+            await asyncio.Event().wait()  # killed here
+
+    return handle
+
+
+async def main(args: argparse.Namespace) -> None:
+    engine = create_engine(args.db)
+    producer = create_producer(args.bootstrap, "kill-test")
+    await producer.start()
+    broker = KafkaBroker(args.bootstrap)
+    processor = MessageProcessor(
+        group=args.group, handlers={ItemCounted: handler(args.pause, pathlib.Path(args.flag))},
+        sessions=session_factory(engine), inbox=inbox_table, outbox=Outbox(outbox_table, "test"),
+        dead_letters=DeadLetterPublisher(producer), contracts=test_contracts)
+    subscribe(broker, processor, args.topic)
+    await broker.start()
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    for name in ("--bootstrap", "--db", "--topic", "--group", "--flag"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--pause")
+    asyncio.run(main(parser.parse_args()))
