@@ -36,7 +36,11 @@ lint: $(VENV)/.installed
 	@$(BIN)/ruff check libs services tests-e2e
 	@for d in $(SERVICE_DIRS); do (cd $$d && ../../$(BIN)/lint-imports --no-cache) || exit 1; done
 
-## stop: stop what a killed `make run` left behind
+## bench: throughput benchmarks on the local stack (numbers, not pass/fail)
+bench: setup
+	@$(BIN)/tradeflow-stack exec --infra-only -- $(BIN)/python libs/kit/bench/outbox_relay.py
+
+## stop: stop the running stack of this checkout, or what a killed one left behind
 stop:
 	@$(BIN)/tradeflow-stack stop
 

@@ -3,15 +3,17 @@
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
+import time
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tradeflow_devstack.layout import layout
-from tradeflow_devstack.procs import kill_leftover
+from tradeflow_devstack.procs import alive, kill_leftover
 from tradeflow_devstack.stack import Stack
 from tradeflow_devstack.waiting import StackError
 
@@ -38,10 +40,19 @@ def exec(ctx: typer.Context, infra_only: bool = typer.Option(False, help="Start 
 
 @app.command()
 def stop() -> None:
-    """Stop whatever a killed run left behind (by its pid files)."""
-    for pid_file in sorted(layout().run.glob("*.pid")):
+    """Stop this checkout's stack: the running supervisor gracefully, then anything a killed run left."""
+    run_dir = layout().run
+    supervisor = run_dir / "stack.pid"
+    if supervisor.exists() and (pid := int(supervisor.read_text().strip() or 0)) and alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        console.print(f"stopped the stack (pid {pid})")
+    supervisor.unlink(missing_ok=True)
+    for pid_file in sorted(run_dir.glob("*.pid")):
         kill_leftover(pid_file)
-        console.print(f"stopped {pid_file.stem}")
+        console.print(f"stopped a leftover {pid_file.stem}")
 
 
 async def _run() -> int:
@@ -71,9 +82,20 @@ async def _exec(argv: list[str], infra_only: bool) -> int:
         return 1
     try:
         child = await asyncio.create_subprocess_exec(*argv, env=env)
-        return await child.wait()
+        return await _wait_child(child, stop_requested)
     finally:
         await stack.down()
+
+
+async def _wait_child(child: asyncio.subprocess.Process, stop_requested: asyncio.Event) -> int:
+    """The child's exit code; a SIGINT/SIGTERM to us is passed on to it first."""
+    exited = asyncio.create_task(child.wait())
+    stopping = asyncio.create_task(stop_requested.wait())
+    await asyncio.wait({exited, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not exited.done():
+        child.terminate()
+    return await exited
 
 
 async def _up(stack: Stack, stop_requested: asyncio.Event, with_services: bool = True) -> dict | None:

@@ -87,6 +87,36 @@ class ManagedProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_stack(run_dir: Path) -> None:
+    """One stack per checkout: refuse to start beside a live one (its supervisor's pid file)."""
+    pid_file = run_dir / "stack.pid"
+    if pid_file.exists():
+        try:
+            other = int(pid_file.read_text().strip())
+        except ValueError:
+            other = 0
+        if other and other != os.getpid() and alive(other):
+            raise RuntimeError(f"a Tradeflow stack of this checkout is already running (pid {other}); "
+                               "stop it (Ctrl-C, or `make stop`) or use it")
+    pid_file.write_text(str(os.getpid()))
+
+
+def release_stack(run_dir: Path) -> None:
+    pid_file = run_dir / "stack.pid"
+    if pid_file.exists() and pid_file.read_text().strip() == str(os.getpid()):
+        pid_file.unlink()
+
+
 def kill_leftover(pid_path: Path) -> None:
     """Stop a process a previous, killed run left running (its whole process group)."""
     if not pid_path.exists():

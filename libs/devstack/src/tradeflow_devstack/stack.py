@@ -15,7 +15,7 @@ from tradeflow_devstack.gateway import LocalGateway
 from tradeflow_devstack.kafka import LocalKafka, ensure_topics
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.postgres import LocalPostgres, admin_url, ensure_databases
-from tradeflow_devstack.procs import ManagedProcess
+from tradeflow_devstack.procs import ManagedProcess, claim_stack, release_stack
 from tradeflow_devstack.services import migrate_all, start_services
 from tradeflow_kit.settings import database_name
 
@@ -34,6 +34,7 @@ class Stack:
     async def up(self, with_services: bool = True) -> dict[str, str]:
         """Start everything; returns the environment that clients of the stack (tests) need."""
         self.layout.prepare()
+        claim_stack(self.layout.run)
         env = dict(os.environ)
         pg_url, bootstrap = await self._infrastructure()
         if pg_url:
@@ -99,3 +100,4 @@ class Stack:
         for process in reversed(self.processes):
             await process.stop()
         self.processes.clear()
+        release_stack(self.layout.run)

@@ -8,16 +8,16 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-from faststream.kafka import KafkaBroker  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from faststream.kafka import KafkaBroker
+from messaging_support import ItemCounted, effects, inbox_table, outbox_table, test_contracts
+from sqlalchemy import insert
 
-from messaging_support import ItemCounted, effects, inbox_table, outbox_table, test_contracts  # noqa: E402
-from tradeflow_kit.db import create_engine, session_factory  # noqa: E402
-from tradeflow_kit.kafka import create_producer  # noqa: E402
-from tradeflow_kit.messaging.deadletters import DeadLetterPublisher  # noqa: E402
-from tradeflow_kit.messaging.outbox import Outbox  # noqa: E402
-from tradeflow_kit.messaging.processor import MessageProcessor  # noqa: E402
-from tradeflow_kit.messaging.subscriptions import subscribe  # noqa: E402
+from tradeflow_kit.db import create_engine, session_factory
+from tradeflow_kit.kafka import create_producer
+from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import MessageProcessor
+from tradeflow_kit.messaging.subscriptions import subscribe
 
 
 def handler(pause_item: str | None, paused_flag: pathlib.Path):

@@ -15,8 +15,16 @@ from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.subscriptions import subscribe
 
 from .conftest import eventually, read_all
-from .messaging_support import (ItemCounted, Switchboard, counting_handler, effect_counts, effects_per_message,
-                                inbox_table, outbox_table, test_contracts)
+from .messaging_support import (
+    ItemCounted,
+    Switchboard,
+    counting_handler,
+    effect_counts,
+    effects_per_message,
+    inbox_table,
+    outbox_table,
+    test_contracts,
+)
 
 
 def _envelope(item: str):

@@ -2,8 +2,8 @@
 
 * `make test` runs pytest inside `tradeflow-stack exec`, which exports
   `KAFKA_BOOTSTRAP_SERVERS` and `TRADEFLOW_POSTGRES_URL`: the tests use that stack.
-* Run alone (`pytest services/order`), the harness starts the local PostgreSQL and Kafka itself
-  and stops them at the end.
+* Run alone (`pytest services/order`), the harness uses the checkout's running stack (`make
+  run`) if there is one, else starts the local PostgreSQL and Kafka itself and stops them after.
 * `TRADEFLOW_TEST_STACK=containers` starts both with testcontainers (where Docker exists).
 """
 
@@ -36,11 +36,22 @@ async def provide_infra() -> AsyncIterator[Infra]:
         return
     if mode != "local":
         raise RuntimeError(f"TRADEFLOW_TEST_STACK must be 'local' or 'containers', not {mode!r}")
-    if (given := from_environment()) is not None:
+    if (given := from_environment() or await _running_local_stack()) is not None:
         yield given
         return
     async with _local_stack() as infra:
         yield infra
+
+
+async def _running_local_stack() -> Infra | None:
+    from tradeflow_devstack.layout import layout
+    from tradeflow_devstack.postgres import admin_url
+    from tradeflow_devstack.waiting import port_open
+
+    local = layout()
+    if await port_open("127.0.0.1", local.kafka_port) and await port_open("127.0.0.1", local.postgres_port):
+        return Infra(f"127.0.0.1:{local.kafka_port}", admin_url(local))
+    return None
 
 
 @asynccontextmanager
