@@ -1,0 +1,77 @@
+"""Inventory contracts: the order saga asks to reserve and release stock; inventory answers."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from tradeflow_contracts.registry import Contract, contract
+from tradeflow_contracts.topics import commands_topic, events_topic
+
+COMMANDS, EVENTS = commands_topic("inventory"), events_topic("inventory")
+
+
+class LineToReserve(BaseModel):
+    line_id: str
+    sku: str
+    quantity: int = Field(gt=0)
+
+
+class Allocation(BaseModel):
+    line_id: str
+    sku: str
+    warehouse: str
+    quantity: int = Field(gt=0)
+
+
+class Shortage(BaseModel):
+    sku: str
+    requested: int
+    available: int
+
+
+@contract
+class ReserveStock(Contract):
+    """Reserve every line of one sub-order, all or nothing (DOMAIN §3 预占)."""
+
+    TYPE, VERSION, TOPIC = "inventory.reserve-stock", 1, COMMANDS
+    order_id: str
+    sub_order_id: str
+    region: str
+    allow_split: bool = False
+    lines: list[LineToReserve] = Field(min_length=1)
+
+
+@contract
+class ReleaseStock(Contract):
+    """Release whatever is reserved for the sub-order (nothing reserved is fine)."""
+
+    TYPE, VERSION, TOPIC = "inventory.release-stock", 1, COMMANDS
+    order_id: str
+    sub_order_id: str
+    reason: str
+
+
+@contract
+class StockReserved(Contract):
+    TYPE, VERSION, TOPIC = "inventory.stock-reserved", 1, EVENTS
+    order_id: str
+    sub_order_id: str
+    allocations: list[Allocation]
+    reserved_at: datetime
+
+
+@contract
+class StockReservationRejected(Contract):
+    TYPE, VERSION, TOPIC = "inventory.stock-reservation-rejected", 1, EVENTS
+    order_id: str
+    sub_order_id: str
+    reason: str
+    shortages: list[Shortage] = []
+
+
+@contract
+class StockReleased(Contract):
+    TYPE, VERSION, TOPIC = "inventory.stock-released", 1, EVENTS
+    order_id: str
+    sub_order_id: str
+    released_quantity: int
