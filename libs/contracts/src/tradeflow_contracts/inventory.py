@@ -66,7 +66,7 @@ class StockReservationRejected(Contract):
     order_id: str
     sub_order_id: str
     reason: str
-    shortages: list[Shortage] = []
+    shortages: list[Shortage] = Field(default_factory=list)
 
 
 @contract

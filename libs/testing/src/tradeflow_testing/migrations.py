@@ -52,3 +52,8 @@ async def assert_migration_stairway(service: str, url: str) -> None:
     await asyncio.to_thread(command.upgrade, config, "head")
     revision, _, _ = await _state(url, metadata)
     assert revision == head
+
+
+async def migrate_to_head(service: str, url: str) -> None:
+    """Bring a (fresh) database to the service's current schema, as `make run` does."""
+    await asyncio.to_thread(command.upgrade, _config(service, url), "head")
