@@ -1,6 +1,7 @@
 """A service process's long-lived parts, built once in the composition root (never at import)."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaProducer
@@ -47,9 +48,16 @@ class ServiceRuntime:
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds))
         subscribe(self.broker, processor, topic)
 
+    _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+
+    def run_in_background(self, job: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        """Run `job(stop)` for the life of the process (schedulers); it must return once stop is set."""
+        self._background.append(job)
+
     async def start(self) -> None:
         self.kafka.start()
         self._tasks.append(asyncio.create_task(self._relay_when_connected(), name="outbox-relay"))
+        self._tasks.extend(asyncio.create_task(job(self._stop)) for job in self._background)
 
     async def _relay_when_connected(self) -> None:
         await self.kafka.connected.wait()

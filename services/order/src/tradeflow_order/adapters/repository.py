@@ -1,0 +1,121 @@
+"""SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines, history)."""
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_order.adapters.tables import order_history, order_lines, orders, sub_orders
+from tradeflow_order.domain.errors import OrderNotFound
+from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder
+from tradeflow_order.domain.order import Order
+
+
+class SqlaOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, order: Order) -> None:
+        await self.session.execute(insert(orders).values(
+            **_order_row(order), id=order.id, buyer_id=order.buyer_id, channel=order.channel, currency=order.currency,
+            receiver=asdict(order.receiver), receiver_phone=order.receiver.phone,
+            receiver_address=_address_key(order.receiver), created_at=order.created_at))
+        await self.session.execute(insert(sub_orders), [
+            {"id": s.id, "order_id": order.id, "position": i, "merchant_id": s.merchant_id, "status": s.status,
+             "reservation": s.reservation} for i, s in enumerate(order.sub_orders)])
+        await self.session.execute(insert(order_lines), [
+            {**_line_row(ln), "id": ln.id, "sub_order_id": s.id, "position": i, "sku": ln.sku,
+             "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
+             "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
+            for s in order.sub_orders for i, ln in enumerate(s.lines)])
+        await self._append_history(order, 0)
+
+    async def get(self, order_id: str, lock: bool = False) -> Order:
+        query = select(orders).where(orders.c.id == order_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            raise OrderNotFound(f"no order {order_id}")
+        return await self._load(row)
+
+    async def save(self, order: Order, loaded_history: int) -> None:
+        """Write back what the saga may change; history is append-only."""
+        await self.session.execute(update(orders).where(orders.c.id == order.id).values(_order_row(order)))
+        for sub in order.sub_orders:
+            await self.session.execute(update(sub_orders).where(sub_orders.c.id == sub.id)
+                                       .values(status=sub.status, reservation=sub.reservation))
+            for line in sub.lines:
+                await self.session.execute(update(order_lines).where(order_lines.c.id == line.id)
+                                           .values(_line_row(line)))
+        await self._append_history(order, loaded_history)
+
+    async def list_for(self, buyer_id: str | None, status: str | None, limit: int,
+                       before: tuple[datetime, str] | None) -> list[Order]:
+        query = select(orders).order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
+        if buyer_id is not None:
+            query = query.where(orders.c.buyer_id == buyer_id)
+        if status is not None:
+            query = query.where(orders.c.status == status)
+        if before is not None:
+            query = query.where((orders.c.created_at, orders.c.id) < before)
+        return [await self._load(row) for row in (await self.session.execute(query)).all()]
+
+    async def due_for_payment_timeout(self, now: datetime, limit: int) -> list[str]:
+        query = (select(orders.c.id).where(and_(orders.c.step == "awaiting_payment", orders.c.payment_deadline <= now))
+                 .order_by(orders.c.payment_deadline).limit(limit).with_for_update(skip_locked=True))
+        return list((await self.session.execute(query)).scalars())
+
+    async def recent_counts(self, phone: str, receiver: Receiver, since: datetime) -> tuple[int, int]:
+        async def count(condition) -> int:
+            query = select(func.count()).select_from(orders).where(condition, orders.c.created_at >= since)
+            return (await self.session.execute(query)).scalar_one()
+        return (await count(orders.c.receiver_phone == phone),
+                await count(orders.c.receiver_address == _address_key(receiver)))
+
+    async def _load(self, row) -> Order:
+        subs = (await self.session.execute(select(sub_orders).where(sub_orders.c.order_id == row.id)
+                                           .order_by(sub_orders.c.position))).all()
+        lines = (await self.session.execute(select(order_lines).where(order_lines.c.sub_order_id.in_(
+            [s.id for s in subs])).order_by(order_lines.c.position))).all()
+        history = (await self.session.execute(select(order_history).where(order_history.c.order_id == row.id)
+                                              .order_by(order_history.c.id))).all()
+        return _order(row, subs, lines, history)
+
+    async def _append_history(self, order: Order, already_saved: int) -> None:
+        new = order.history[already_saved:]
+        if new:
+            await self.session.execute(insert(order_history), [
+                {"order_id": order.id, "at": h.at, "from_status": h.from_status, "to_status": h.to_status,
+                 "event": h.event, "actor": h.actor, "reason": h.reason} for h in new])
+
+
+def _address_key(receiver: Receiver) -> str:
+    return " ".join(f"{receiver.region} {receiver.city} {receiver.address}".lower().split())
+
+
+def _order_row(order: Order) -> dict:
+    return {"status": order.status, "payment_status": order.payment_status, "step": order.step,
+            "hold_reason": order.hold.reason if order.hold else None,
+            "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
+            "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
+            "paid_amount": order.paid_amount}
+
+
+def _line_row(line: Line) -> dict:
+    return {"refunded_amount": line.refunded_amount, "warehouse": line.warehouse}
+
+
+def _order(row, subs, lines, history) -> Order:
+    by_sub: dict[str, list[Line]] = {}
+    for ln in lines:
+        by_sub.setdefault(ln.sub_order_id, []).append(Line(
+            ln.id, ln.sku, ln.merchant_id, ln.quantity, ln.unit_price_amount, ln.kind, ln.fragile,
+            ln.shipping_amount, dict(ln.discounts), ln.refunded_amount, ln.warehouse))
+    return Order(
+        id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
+        receiver=Receiver(**row.receiver), created_at=row.created_at,
+        sub_orders=[SubOrder(s.id, s.merchant_id, by_sub.get(s.id, []), s.status, s.reservation) for s in subs],
+        status=row.status, payment_status=row.payment_status, step=row.step,
+        hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
+        payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount,
+        history=[HistoryEntry(h.at, h.from_status, h.to_status, h.event, h.actor, h.reason) for h in history])

@@ -1,0 +1,46 @@
+"""The order resource as API.md shapes it."""
+
+from dataclasses import asdict
+
+from tradeflow_order.domain.model import Line, SubOrder
+from tradeflow_order.domain.order import Order
+
+
+def order_view(order: Order, merchant_id: str | None = None) -> dict:
+    """The whole tree; a merchant sees only its own sub-orders."""
+    subs = [s for s in order.sub_orders if merchant_id is None or s.merchant_id == merchant_id]
+    return {
+        "id": order.id, "status": order.status, "payment_status": order.payment_status,
+        "after_sales_in_progress": False, "currency": order.currency, "channel": order.channel,
+        "buyer_id": order.buyer_id, "receiver": asdict(order.receiver), "created_at": order.created_at.isoformat(),
+        "goods_amount": order.goods_amount, "shipping_amount": order.shipping_amount,
+        "discount_amount": order.discount_amount, "paid_amount": order.paid_amount,
+        "refunded_amount": order.refunded_amount,
+        "hold": {"reason": order.hold.reason, "since": order.hold.since.isoformat()} if order.hold else None,
+        "cancel_reason": order.cancel_reason,
+        "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
+        "sub_orders": [_sub_order(s) for s in subs], "shipments": [],
+        "history": [{"at": h.at.isoformat(), "from": h.from_status, "to": h.to_status, "event": h.event,
+                     "actor": h.actor, "reason": h.reason} for h in order.history],
+    }
+
+
+def saga_view(order: Order) -> dict:
+    return {"order_id": order.id, "step": order.step, "status": order.status,
+            "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
+            "hold": order.hold.reason if order.hold else None,
+            "reservations": {s.id: s.reservation for s in order.sub_orders}}
+
+
+def _sub_order(sub: SubOrder) -> dict:
+    return {"id": sub.id, "merchant_id": sub.merchant_id, "status": sub.status, "reservation": sub.reservation,
+            "goods_amount": sub.goods_amount, "shipping_amount": sub.shipping_amount,
+            "discount_amount": sub.discount_amount, "paid_amount": sub.paid_amount,
+            "lines": [_line(ln) for ln in sub.lines]}
+
+
+def _line(line: Line) -> dict:
+    return {"id": line.id, "sku": line.sku, "quantity": line.quantity, "unit_price_amount": line.unit_price_amount,
+            "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
+            "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
+            "refunded_amount": line.refunded_amount, "warehouse": line.warehouse}

@@ -1,0 +1,40 @@
+"""Payment deadlines, fired by a scheduler that survives restarts: the deadline is a column of
+the order, and every replica may poll it (rows are claimed with SKIP LOCKED)."""
+
+import asyncio
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_order.app.saga import OrderSaga
+
+log = structlog.get_logger(__name__)
+
+
+async def fire_due_deadlines(sessions: async_sessionmaker[AsyncSession], saga: OrderSaga, outbox: Outbox,
+                             batch: int = 50) -> int:
+    """Cancel every order whose payment deadline has passed; returns how many."""
+    async with sessions.begin() as session:
+        due = await saga.repositories(session).due_for_payment_timeout(saga.clock(), batch)
+        for order_id in due:
+            async def publish(message, key, order_id=order_id):
+                return await outbox.append(session, message, key=key, correlation_id=order_id)
+            await saga.step(session, order_id, publish, lambda order, now: order.payment_deadline_passed(now))
+            log.info("order.payment_deadline_passed", order_id=order_id)
+    return len(due)
+
+
+async def run_deadline_scheduler(sessions, saga: OrderSaga, outbox: Outbox, stop: asyncio.Event,
+                                 interval: float = 0.5) -> None:
+    while not stop.is_set():
+        try:
+            fired = await fire_due_deadlines(sessions, saga, outbox)
+        except Exception as exc:  # noqa: BLE001 — the scheduler outlives a failing round
+            log.warning("order.deadline_round_failed", error=f"{type(exc).__name__}: {exc}")
+            fired = 0
+        if not fired:
+            try:
+                await asyncio.wait_for(stop.wait(), interval)
+            except TimeoutError:
+                pass

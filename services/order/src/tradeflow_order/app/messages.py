@@ -1,0 +1,56 @@
+"""Turning the order's domain events into platform messages (the contracts), in order."""
+
+from tradeflow_contracts import inventory, orders, payments
+from tradeflow_contracts.registry import Contract
+from tradeflow_order.app.ports import Publish
+from tradeflow_order.domain import events as ev
+from tradeflow_order.domain.order import Order
+
+
+async def publish_events(order: Order, publish: Publish) -> None:
+    """Publish and forget every event the aggregate recorded since it was loaded."""
+    for event in order.events:
+        await publish(_message(order, event), order.id)
+    order.events.clear()
+
+
+def _message(order: Order, event) -> Contract:
+    match event:
+        case ev.OrderWasPlaced():
+            return orders.OrderPlaced(
+                order_id=order.id, buyer_id=order.buyer_id, channel=order.channel, currency=order.currency,
+                goods_amount=order.goods_amount, shipping_amount=order.shipping_amount,
+                discount_amount=order.discount_amount, paid_amount=order.paid_amount,
+                sub_order_ids=[s.id for s in order.sub_orders])
+        case ev.StockReservationRequested(sub_order_id=sub_id):
+            sub = order.sub_order(sub_id)
+            return inventory.ReserveStock(
+                order_id=order.id, sub_order_id=sub.id, region=order.receiver.region,
+                lines=[inventory.LineToReserve(line_id=ln.id, sku=ln.sku, quantity=ln.quantity)
+                       for ln in sub.lines if ln.kind == "physical"])
+        case ev.StockReleaseRequested(sub_order_id=sub_id, reason=reason):
+            return inventory.ReleaseStock(order_id=order.id, sub_order_id=sub_id, reason=reason)
+        case ev.PaymentRequested(amount=amount, deadline=deadline):
+            return payments.RequestPayment(order_id=order.id, buyer_id=order.buyer_id, amount=amount,
+                                           currency=order.currency, deadline=deadline)
+        case ev.PaymentCloseRequested(reason=reason):
+            return payments.ClosePayment(order_id=order.id, reason=reason)
+        case ev.RefundRequested(refund_id=refund_id, amount=amount, reason=reason):
+            return payments.RefundPayment(order_id=order.id, refund_id=refund_id, amount=amount, reason=reason)
+        case ev.OrderWasPaid():
+            return _order_paid(order)
+        case ev.OrderWasCancelled(reason=reason, refund_amount=refund):
+            return orders.OrderCancelled(order_id=order.id, reason=reason, refund_amount=refund)
+    raise TypeError(f"no message for {event!r}")
+
+
+def _order_paid(order: Order) -> orders.OrderPaid:
+    r = order.receiver
+    return orders.OrderPaid(
+        order_id=order.id, buyer_id=order.buyer_id, currency=order.currency,
+        receiver=orders.Receiver(name=r.name, phone=r.phone, region=r.region, city=r.city, address=r.address),
+        sub_orders=[orders.PaidSubOrder(
+            sub_order_id=s.id, merchant_id=s.merchant_id, paid_amount=s.paid_amount,
+            lines=[orders.PaidLine(line_id=ln.id, sku=ln.sku, quantity=ln.quantity, kind=ln.kind, fragile=ln.fragile,
+                                   paid_amount=ln.paid_amount, warehouse=ln.warehouse) for ln in s.lines])
+            for s in order.sub_orders])

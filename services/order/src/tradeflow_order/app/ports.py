@@ -1,0 +1,30 @@
+"""What the order use cases need from the outside, by role."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_contracts.registry import Contract
+from tradeflow_order.domain.model import Receiver
+from tradeflow_order.domain.order import Order
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> None: ...
+    async def get(self, order_id: str, lock: bool = False) -> Order: ...
+    async def save(self, order: Order, loaded_history: int) -> None: ...
+    async def list_for(self, buyer_id: str | None, status: str | None, limit: int,
+                       before: tuple[datetime, str] | None) -> list[Order]: ...
+    async def due_for_payment_timeout(self, now: datetime, limit: int) -> list[str]: ...
+    async def recent_counts(self, phone: str, receiver: Receiver, since: datetime) -> tuple[int, int]: ...
+
+
+RepositoryFactory = Callable[[AsyncSession], OrderRepository]
+Publish = Callable[[Contract, str], Awaitable[object]]
+"""Send a message keyed by the order id when the current transaction commits (the outbox)."""
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
