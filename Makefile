@@ -28,8 +28,10 @@ run: setup
 	@$(BIN)/tradeflow-stack run
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
+# A short payment deadline lets the e2e tests see unpaid orders time out.
 test: setup lint
-	@$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
+	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
+		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff, and each service's import-linter layer contract
 lint: $(VENV)/.installed

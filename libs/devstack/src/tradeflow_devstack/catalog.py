@@ -31,3 +31,18 @@ SERVICES = (
     ServiceSpec("after-sales", 8105),
     ServiceSpec("channel-adapter", 8106),
 )
+
+
+@dataclass(frozen=True)
+class SimulatorSpec:
+    """A stand-in for an outside system (PSP, WMS, carrier…), speaking real HTTP."""
+
+    name: str
+    module: str
+    port: int
+    url_var: str
+
+
+SIMULATORS = (
+    SimulatorSpec("psp-simulator", "tradeflow_simulators.psp", 8190, "TRADEFLOW_PSP_SIMULATOR_URL"),
+)

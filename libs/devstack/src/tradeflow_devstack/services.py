@@ -6,10 +6,10 @@ import sys
 
 import httpx
 
-from tradeflow_devstack.catalog import SERVICES, ServiceSpec
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS, ServiceSpec
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, wait_until
+from tradeflow_devstack.waiting import StackError, port_open, wait_until
 
 
 async def migrate(layout: Layout, spec: ServiceSpec, env: dict[str, str]) -> None:
@@ -45,4 +45,18 @@ async def start_services(layout: Layout, env: dict[str, str], echo: bool) -> lis
     await asyncio.gather(*(
         wait_until(f"{s.name} /ready", lambda s=s: is_ready(f"http://127.0.0.1:{s.port}/ready"), timeout, p)
         for s, p in zip(SERVICES, procs, strict=True)))
+    return procs
+
+
+async def start_simulators(layout: Layout, env: dict[str, str], echo: bool) -> list[ManagedProcess]:
+    """Start the outside-system simulators; each must accept connections before services start."""
+    procs = []
+    for index, sim in enumerate(SIMULATORS):
+        own = env | {"PSP_SIM_HOST": "127.0.0.1", "PSP_SIM_PORT": str(sim.port)}
+        proc = ManagedProcess(sim.name, [sys.executable, "-m", sim.module], layout, env=own, echo=echo,
+                              color=9 + index)
+        await proc.start()
+        procs.append(proc)
+        await wait_until(sim.name, lambda sim=sim: port_open("127.0.0.1", sim.port), 30, proc)
+        env[sim.url_var] = f"http://127.0.0.1:{sim.port}"
     return procs

@@ -10,13 +10,13 @@ import asyncio
 import os
 
 from tradeflow_contracts.topics import all_topics
-from tradeflow_devstack.catalog import SERVICES
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS
 from tradeflow_devstack.gateway import LocalGateway
 from tradeflow_devstack.kafka import LocalKafka, ensure_topics
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.postgres import LocalPostgres, admin_url, ensure_databases
 from tradeflow_devstack.procs import ManagedProcess, claim_stack, release_stack
-from tradeflow_devstack.services import migrate_all, start_services
+from tradeflow_devstack.services import migrate_all, start_services, start_simulators
 from tradeflow_kit.settings import database_name
 
 
@@ -84,6 +84,12 @@ class Stack:
 
     async def _services(self, env: dict[str, str]) -> None:
         await migrate_all(self.layout, env)
+        self.processes.extend(await start_simulators(self.layout, env, self.echo))
+        for sim in SIMULATORS:
+            self.endpoints[sim.name] = env[sim.url_var]
+        env.setdefault("PAYMENT_PSP_BASE_URL", env["TRADEFLOW_PSP_SIMULATOR_URL"])
+        env.setdefault("PAYMENT_PUBLIC_CALLBACK_URL",
+                       f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks")
         self.processes.extend(await start_services(self.layout, env, self.echo))
         for s in SERVICES:
             self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"

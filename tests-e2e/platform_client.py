@@ -1,0 +1,99 @@
+"""A client of the running platform for e2e tests: tokens, JSON calls through the gateway, polling."""
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from tradeflow_kit.auth import TokenCodec
+from tradeflow_kit.settings import DEV_JWT_SECRET
+
+
+def token(sub: str, *roles: str) -> str:
+    return TokenCodec(os.environ.get("TRADEFLOW_JWT_SECRET", DEV_JWT_SECRET)).mint(sub, list(roles))
+
+
+def auth(sub: str, *roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(sub, *roles)}"}
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+async def eventually(fetch: Callable[[], Awaitable[dict]], until: Callable[[dict], bool], timeout: float = 30,
+                     what: str = "state") -> dict:
+    """Poll `fetch` until `until(result)`, failing with the last result after `timeout` seconds."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        last = await fetch()
+        if until(last):
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}; last seen: {last}")
+
+
+class Platform:
+    def __init__(self, client: httpx.AsyncClient, psp: httpx.AsyncClient) -> None:
+        self.http, self.psp = client, psp
+        self.staff = auth("staff-e2e", "staff")
+
+    async def stock(self, sku: str, warehouse: str, on_hand: int, region: str = "east", priority: int = 1) -> None:
+        r = await self.http.put(f"/inventory/warehouses/{warehouse}", json={"region": region, "priority": priority},
+                                headers=self.staff)
+        assert r.status_code in (200, 201), r.text
+        r = await self.http.put(f"/inventory/stock/{sku}/{warehouse}", json={"on_hand": on_hand}, headers=self.staff)
+        assert r.status_code in (200, 201), r.text
+
+    async def stock_of(self, sku: str) -> dict:
+        r = await self.http.get(f"/inventory/stock/{sku}", headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def place(self, buyer: str, body: dict, key: str | None = None) -> httpx.Response:
+        headers = auth(buyer, "buyer") | {"Idempotency-Key": key or unique("key")}
+        return await self.http.post("/orders", json=body, headers=headers)
+
+    async def order(self, order_id: str) -> dict:
+        r = await self.http.get(f"/orders/{order_id}", headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def saga(self, order_id: str) -> dict:
+        r = await self.http.get(f"/orders/{order_id}/saga", headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def wait_order(self, order_id: str, until: Callable[[dict], bool], what: str, timeout: float = 30) -> dict:
+        return await eventually(lambda: self.order(order_id), until, timeout, what)
+
+    async def wait_step(self, order_id: str, step: str, timeout: float = 30) -> dict:
+        return await eventually(lambda: self.saga(order_id), lambda s: s["step"] == step, timeout, f"step {step}")
+
+    async def start_payment(self, buyer: str, order_id: str) -> dict:
+        async def attempt() -> dict:
+            r = await self.http.post("/payments", json={"order_id": order_id},
+                                     headers=auth(buyer, "buyer") | {"Idempotency-Key": unique("pay")})
+            return {"status_code": r.status_code, "body": r.json()}
+        result = await eventually(attempt, lambda r: r["status_code"] == 201, 30, "a payable order")
+        return result["body"]
+
+    async def psp_decides(self, psp_reference: str, outcome: str) -> None:
+        r = await self.psp.post(f"/sim/payments/{psp_reference}", json={"outcome": outcome})
+        assert r.status_code in (200, 202), r.text
+
+    async def payments_of(self, order_id: str) -> list[dict]:
+        r = await self.http.get("/payments", params={"order_id": order_id}, headers=self.staff)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        return body["items"] if isinstance(body, dict) else body
+
+
+def order_body(lines: list[dict], shipping: int = 0, discounts: list[dict] | None = None) -> dict:
+    return {"channel": "app", "currency": "CNY",
+            "receiver": {"name": "Li Lei", "phone": unique("138"), "region": "east", "city": "Shanghai",
+                         "address": unique("1 Nanjing Rd")},
+            "lines": lines, "shipping_amount": shipping, "discounts": discounts or []}
