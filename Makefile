@@ -41,6 +41,7 @@ lint: $(VENV)/.installed
 ## bench: throughput benchmarks on the local stack (numbers, not pass/fail)
 bench: setup
 	@$(BIN)/tradeflow-stack exec --infra-only -- $(BIN)/python libs/kit/bench/outbox_relay.py
+	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py $(BENCH_ARGS)
 
 ## stop: stop the running stack of this checkout, or what a killed one left behind
 stop:

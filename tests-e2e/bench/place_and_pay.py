@@ -1,0 +1,74 @@
+"""Benchmark: orders per second from `POST /orders` to "awaiting shipment", with latency percentiles.
+
+A steady open-loop load: every 1/rate seconds a new buyer places a two-line order through the
+gateway, waits until it is payable, pays it at the PSP simulator, and waits until the order
+awaits shipment. Latency is measured from POST /orders to the first poll that sees
+`awaiting_shipment`, so it includes the client's own steps (as a real checkout would). Run by
+`make bench` on the local stack; prints numbers, asserts nothing about speed.
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from platform_client import Platform, order_body, unique
+
+
+async def one_order(platform: Platform, sku: str, index: int) -> float:
+    buyer = f"bench-buyer-{index}"
+    started = time.perf_counter()
+    placed = await platform.place(buyer, order_body([
+        {"sku": sku, "merchant_id": "m1", "quantity": 1, "unit_price_amount": 1999},
+        {"sku": sku, "merchant_id": "m2", "quantity": 1, "unit_price_amount": 999}], shipping=500))
+    placed.raise_for_status()
+    order_id = placed.json()["id"]
+    payment = await platform.start_payment(buyer, order_id)
+    await platform.psp_decides(payment["psp_reference"], "succeed")
+    await platform.wait_order(order_id, lambda o: o["status"] == "awaiting_shipment", "paid", timeout=120)
+    return time.perf_counter() - started
+
+
+async def bench(rate: float, seconds: float, gateway: str, psp: str) -> None:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+    async with httpx.AsyncClient(base_url=gateway, timeout=60, limits=limits) as client, \
+            httpx.AsyncClient(base_url=psp, timeout=60, limits=limits) as psp_client:
+        platform = Platform(client, psp_client)
+        sku = unique("BENCH")
+        await platform.stock(sku, unique("WH"), 10_000_000)
+        total = int(rate * seconds)
+        started = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one_order(platform, sku, i)))
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        elapsed = time.perf_counter() - started
+    latencies = sorted(r for r in results if isinstance(r, float))
+    errors = [r for r in results if not isinstance(r, float)]
+    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
+    print(f"place-and-pay: offered {rate:g} orders/s for {seconds:g}s → {len(latencies)} reached awaiting shipment "
+          f"in {elapsed:.1f}s = {len(latencies) / elapsed:.1f} orders/s; errors {len(errors)}")
+    print(f"  latency POST /orders → awaiting_shipment: p50 {q[49]:.3f}s  p95 {q[94]:.3f}s  p99 {q[98]:.3f}s  "
+          f"max {latencies[-1] if latencies else float('nan'):.3f}s   (target: ≥ 200 orders/s, p99 ≤ 1 s)")
+    for error in errors[:3]:
+        print(f"  error: {type(error).__name__}: {error}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=20.0, help="orders offered per second")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    asyncio.run(bench(args.rate, args.seconds, os.environ["TRADEFLOW_GATEWAY_URL"],
+                      os.environ.get("TRADEFLOW_PSP_SIMULATOR_URL", "http://127.0.0.1:8190")))
+
+
+if __name__ == "__main__":
+    main()
