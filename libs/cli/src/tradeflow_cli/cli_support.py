@@ -1,9 +1,9 @@
-"""Options and plumbing shared by the `tradeflow dlq` commands."""
+"""Plumbing the `tradeflow dlq` commands share: parsing option values, running Kafka work, reporting."""
 
 import asyncio
 from collections.abc import Coroutine
 from datetime import UTC, datetime
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from aiokafka.errors import KafkaError
@@ -17,23 +17,6 @@ from tradeflow_cli.record_id import RecordId
 from tradeflow_cli.time_parsing import parse_moment
 
 T = TypeVar("T")
-DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
-TIME_HELP = "RFC 3339 (UTC when no offset) or a span back from now: 30m, 2h, 7d."
-
-Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka bootstrap servers.")]
-AuditTopic = Annotated[str, typer.Option("--audit-topic", envvar="TRADEFLOW_AUDIT_TOPIC",
-                                         help="Where replays and purges are audited.")]
-Actor = Annotated[str | None, typer.Option("--actor", envvar="TRADEFLOW_ACTOR",
-                                           help="Who acts, for the audit log. Default: the OS user.")]
-Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-AsJson = Annotated[bool, typer.Option("--json", help="JSON lines instead of a table, for scripts.")]
-Topics = Annotated[list[str] | None, typer.Option(
-    "--topic", help="Original or dead-letter topic; repeat for several. Default: every *.dlq topic.")]
-MessageType = Annotated[str | None, typer.Option("--type", help="The message's `type` header.")]
-ErrorText = Annotated[str | None, typer.Option("--error", help="Text in the error class or message (any case).")]
-Since = Annotated[str | None, typer.Option("--since", help=f"Last failure at or after this. {TIME_HELP}")]
-Until = Annotated[str | None, typer.Option("--until", help=f"Last failure before this. {TIME_HELP}")]
-Group = Annotated[str | None, typer.Option("--group", help="The consumer group that failed.")]
 
 
 def criteria(topics: list[str] | None, message_type: str | None, error: str | None, since: str | None,
@@ -68,9 +51,9 @@ def run(work: Coroutine[Any, Any, T]) -> T:
 
 
 def fail(message: str, exit_code: int = 2) -> NoReturn:
-    Console(stderr=True).print(Text("Error: ", style="red") + Text(message))
+    Console(stderr=True, soft_wrap=True).print(Text("Error: ", style="red") + Text(message))
     raise typer.Exit(exit_code)
 
 
 def note(message: str) -> None:
-    Console(stderr=True).print(Text(message))
+    Console(stderr=True, soft_wrap=True).print(Text(message))

@@ -75,8 +75,11 @@ async def dlq_topics_on_cluster(bootstrap: str) -> list[str]:
 
 async def load_dead_letters(bootstrap: str, dlq_topics: Sequence[str]) -> DeadLetterSnapshot:
     """Every record of the given dead-letter topics, or of every one on the cluster when none is given."""
-    dlq_topics = dlq_topics or await dlq_topics_on_cluster(bootstrap)
-    snapshot = await read_snapshot(bootstrap, await partitions_of(bootstrap, dlq_topics))
+    if dlq_topics:
+        partitions = await partitions_of(bootstrap, dlq_topics)
+    else:  # a topic deleted since it was listed is no longer there to read
+        partitions = await partitions_of(bootstrap, await dlq_topics_on_cluster(bootstrap), missing_ok=True)
+    snapshot = await read_snapshot(bootstrap, partitions)
     read = [to_dead_letter(r) for r in snapshot.records]
     return DeadLetterSnapshot(
         records=[r for r in read if isinstance(r, DeadLetterRecord)],

@@ -29,7 +29,7 @@ def dead_letter_table(records: Iterable[DeadLetterRecord], replayed: set[str]) -
     table.columns[0].no_wrap = True
     for record in records:
         failure = record.dead_letter
-        table.add_row(str(record.id), failure.original_topic, record.message_type, shorten(printable(record.key), 40),
+        _add_row(table, str(record.id), failure.original_topic, record.message_type, shorten(printable(record.key), 40),
                       failure.consumer_group, shorten(f"{failure.error_class}: {failure.error_message}", 60),
                       str(failure.attempts), rfc3339(failure.last_failure), _yes_no(str(record.id) in replayed))
     return table
@@ -53,17 +53,17 @@ def dead_letter_detail(record: DeadLetterRecord, history: list[AuditEntry]) -> R
     about = Table("Field", "Value", title=f"Dead letter {record.id}", show_lines=False)
     for name, value in [("key", printable(record.key)), ("type", record.message_type),
                         *((k, v) for k, v in headers.items() if k.startswith(PREFIX))]:
-        about.add_row(name, value)
+        _add_row(about, name, value)
     original = Table("Header", "Value", title="Original headers")
     for name, value in decoded_headers(record.original_headers()).items():
-        original.add_row(name, value)
+        _add_row(original, name, value)
     return Group(about, original, Text("Value", style="bold"), _value(record.value), _history(history))
 
 
 def audit_table(entries: Iterable[AuditEntry]) -> Table:
     table = Table("At", "Action", "Actor", "Topic", "Count", "IDs", "Filter", title="Audit log")
     for entry in entries:
-        table.add_row(rfc3339(entry.at), entry.action, entry.actor, entry.topic or "(several)", str(entry.count),
+        _add_row(table, rfc3339(entry.at), entry.action, entry.actor, entry.topic or "(several)", str(entry.count),
                       shorten(", ".join(entry.ids), 80), json.dumps(entry.filter) if entry.filter else "")
     return table
 
@@ -76,7 +76,7 @@ def purge_table(plan: PurgePlan) -> Table:
     table = Table("Partition", "Records going", "Offsets deleted", title=f"Purge of {plan.topic}")
     for partition, cutoff in sorted(plan.cutoffs.items()):
         going = [i.offset for i in plan.doomed if i.partition == partition]
-        table.add_row(str(partition), str(len(going)), f"{min(going)} … {cutoff - 1}")
+        _add_row(table, str(partition), str(len(going)), f"{min(going)} … {cutoff - 1}")
     return table
 
 
@@ -94,8 +94,13 @@ def _history(history: list[AuditEntry]) -> RenderableType:
         return Text("Never replayed.")
     table = Table("Replayed at", "By", title="Replay history")
     for entry in history:
-        table.add_row(rfc3339(entry.at), entry.actor)
+        _add_row(table, rfc3339(entry.at), entry.actor)
     return table
+
+
+def _add_row(table: Table, *cells: str) -> None:
+    """Cells are data, never rich markup: an error message may well contain `[type=…]`."""
+    table.add_row(*(Text(cell) for cell in cells))
 
 
 def _yes_no(flag: bool) -> str:

@@ -31,8 +31,8 @@ async def list_topics(bootstrap: str) -> list[str]:
         await admin.close()
 
 
-async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
-    """Every partition of the given topics; an OpsError names the topics that do not exist."""
+async def partitions_of(bootstrap: str, topics: Iterable[str], *, missing_ok: bool = False) -> list[TopicPartition]:
+    """Every partition of the given topics; unless `missing_ok`, an OpsError names the topics that do not exist."""
     topics = sorted(set(topics))
     if not topics:
         return []
@@ -43,12 +43,14 @@ async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPart
     finally:
         await admin.close()
     missing = sorted(t["topic"] for t in described if t["error_code"])
-    if missing:
+    if missing and not missing_ok:
         raise OpsError(f"no such topic on {bootstrap}: {', '.join(missing)}")
-    return [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    return [TopicPartition(t["topic"], p["partition"]) for t in described if not t["error_code"]
+            for p in t["partitions"]]
 
 
-async def read_snapshot(bootstrap: str, partitions: list[TopicPartition], timeout_s: float = READ_TIMEOUT_S) -> Snapshot:
+async def read_snapshot(bootstrap: str, partitions: list[TopicPartition],
+                        timeout_s: float = READ_TIMEOUT_S) -> Snapshot:
     if not partitions:
         return Snapshot([], {})
     consumer = _consumer(bootstrap)
