@@ -1,12 +1,15 @@
 """Consuming on the real broker: redelivery has no second effect, poison messages go to the
 dead-letter topic with their metadata without stopping the partition, and replay works once."""
 
+import asyncio
 import uuid
 
 import pytest
 from faststream.kafka import KafkaBroker
+from typer.testing import CliRunner
 
-from tradeflow_contracts.deadletter import ATTEMPTS, CONSUMER_GROUP, DeadLetter, original_headers
+from tradeflow_cli.main import app as cli
+from tradeflow_contracts.deadletter import ATTEMPTS, CONSUMER_GROUP, DeadLetter
 from tradeflow_contracts.envelope import new_envelope
 from tradeflow_kit.db import session_factory
 from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
@@ -73,7 +76,7 @@ async def test_the_same_message_delivered_twice_has_one_effect(consuming, produc
 
 
 async def test_poison_message_is_dead_lettered_and_replayed_once_after_the_fix(
-        consuming, producer, engine, infra, switches, topic_with_dlq):
+        consuming, producer, engine, infra, switches, topic_with_dlq, new_topic):
     start, group = consuming
     switches.broken_items.add("poison")
     before, poison, after = _envelope("before"), _envelope("poison"), _envelope("after")
@@ -92,10 +95,13 @@ async def test_poison_message_is_dead_lettered_and_replayed_once_after_the_fix(
     assert letter.key == b"order-1" and letter.value == poison.to_bytes()
     assert "poison" not in await effect_counts(engine)  # the failed attempts left nothing behind
 
-    switches.broken_items.clear()  # the bug is fixed
-    for _ in range(2):  # replaying twice is harmless
-        await producer.send_and_wait(meta.original_topic, letter.value, key=letter.key,
-                                     headers=original_headers(letter.headers))
+    switches.broken_items.clear()  # the bug is fixed: ops replay it with the CLI, twice (harmless)
+    audit_topic = await new_topic(partitions=1)
+    letter_id = f"{letter.topic}:{letter.partition}:{letter.offset}"
+    for _ in range(2):
+        result = await asyncio.to_thread(CliRunner().invoke, cli, [
+            "dlq", "replay", letter_id, "--yes", "--bootstrap", infra.kafka_bootstrap, "--audit-topic", audit_topic])
+        assert result.exit_code == 0, result.output
     marker = _envelope("marker")
     await _send(producer, topic_with_dlq, marker)
     await eventually(lambda: _has(engine, "marker"), what="replays consumed")
