@@ -72,7 +72,9 @@ class Order:
 
     def stock_reserved(self, sub_order_id: str, warehouses: dict[str, str], now: datetime) -> None:
         sub = self.sub_order(sub_order_id)
-        if self.step != "reserving":  # cancelled meanwhile: give the stock back
+        if sub.reservation == "reserved":  # a repeated reply changes nothing
+            return
+        if self.step == "cancelled":  # cancelled meanwhile: give the stock back
             self.events.append(ev.StockReleaseRequested(sub.id, self.cancel_reason or "order no longer needs it"))
             sub.reservation = "released"
             return
