@@ -1,8 +1,60 @@
-"""The inventory service's tables (SQLAlchemy Core metadata, the source of its migrations)."""
+"""The inventory service's tables (SQLAlchemy Core metadata, the source of its migrations).
 
-from sqlalchemy import MetaData
+The check constraints are the last line of defence for the stock invariants: even a faulty
+write can never leave on_hand < 0, reserved < 0 or reserved > on_hand.
+"""
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
 
 from tradeflow_kit.messaging.schema import messaging_tables
 
 metadata = MetaData()
 outbox, inbox = messaging_tables(metadata)
+
+warehouses = Table(
+    "warehouses", metadata,
+    Column("code", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("priority", Integer, nullable=False),
+    PrimaryKeyConstraint("code", name="warehouses_pkey"),
+)
+
+stock = Table(
+    "stock", metadata,
+    Column("sku", Text, nullable=False),
+    Column("warehouse", Text, nullable=False),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    PrimaryKeyConstraint("sku", "warehouse", name="stock_pkey"),
+    ForeignKeyConstraint(["warehouse"], ["warehouses.code"], name="stock_warehouse_fkey"),
+    CheckConstraint("on_hand >= 0", name="stock_on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="stock_reserved_not_negative"),
+    CheckConstraint("reserved <= on_hand", name="stock_reserved_within_on_hand"),
+)
+
+reservations = Table(
+    "reservations", metadata,
+    Column("order_id", Text, nullable=False),
+    Column("sub_order_id", Text, nullable=False),
+    Column("line_id", Text, nullable=False),
+    Column("warehouse", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("reserved_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("order_id", "sub_order_id", "line_id", "warehouse", name="reservations_pkey"),
+    ForeignKeyConstraint(["sku", "warehouse"], ["stock.sku", "stock.warehouse"], name="reservations_stock_fkey"),
+    CheckConstraint("quantity > 0", name="reservations_quantity_positive"),
+    CheckConstraint("state IN ('active', 'released', 'deducted')", name="reservations_state_known"),
+)

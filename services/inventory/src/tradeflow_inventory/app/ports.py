@@ -1,0 +1,67 @@
+"""What the use cases need from the outside world, named by role (adapters implement them)."""
+
+from collections.abc import Collection
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Protocol
+
+from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef
+from tradeflow_inventory.domain.stock import Stock, Warehouse
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+
+
+class WarehouseRepository(Protocol):
+    async def get(self, code: str) -> Warehouse | None: ...
+
+    async def of_codes(self, codes: Collection[str]) -> list[Warehouse]: ...
+
+    async def save(self, warehouse: Warehouse) -> None:
+        """Create the warehouse or replace its region and priority."""
+
+
+class StockRepository(Protocol):
+    async def lock_skus(self, skus: Collection[str]) -> list[Stock]:
+        """Every stock row of these SKUs, row-locked until the transaction ends.
+
+        Rows are locked in (sku, warehouse) order, the same order everywhere, so concurrent
+        reservations queue up instead of deadlocking.
+        """
+
+    async def lock_rows(self, keys: Collection[tuple[str, str]]) -> list[Stock]:
+        """The (sku, warehouse) rows named, row-locked in (sku, warehouse) order."""
+
+    async def lock_or_create(self, sku: str, warehouse: str) -> Stock:
+        """The row of `sku` in `warehouse`, row-locked; created empty if there was none."""
+
+    async def of_sku(self, sku: str) -> list[Stock]: ...
+
+    async def save(self, stock: Stock) -> None: ...
+
+
+class ReservationRepository(Protocol):
+    async def of_sub_order(self, sub_order: SubOrderRef, *, lock: bool = False) -> list[Reservation]:
+        """The sub-order's reservations; with `lock`, row-locked until the transaction ends."""
+
+    async def of_order(self, order_id: str) -> list[Reservation]: ...
+
+    async def add(self, reservations: Collection[Reservation]) -> None: ...
+
+    async def save(self, reservations: Collection[Reservation]) -> None:
+        """Store the state changes of reservations that were loaded."""
+
+
+class InventoryStore(Protocol):
+    """The inventory's repositories, all inside one open database transaction."""
+
+    warehouses: WarehouseRepository
+    stock: StockRepository
+    reservations: ReservationRepository
+
+
+class Transactions(Protocol):
+    def __call__(self) -> AbstractAsyncContextManager[InventoryStore]:
+        """A new transaction: committed when the block ends normally, rolled back otherwise."""

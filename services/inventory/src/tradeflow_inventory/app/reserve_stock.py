@@ -1,0 +1,63 @@
+"""Reserve every line of a sub-order, all or nothing, in the warehouses the strategy picks."""
+
+from collections.abc import Iterable
+
+from tradeflow_contracts import inventory as contract
+from tradeflow_contracts.inventory import ReserveStock, StockReservationRejected, StockReserved
+from tradeflow_inventory.app.ports import Clock, InventoryStore
+from tradeflow_inventory.domain.allocation import AllocationPlan, LineRequest, allocate
+from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef, reserve
+from tradeflow_inventory.domain.stock import Stock
+
+INSUFFICIENT_STOCK = "insufficient-stock"
+
+Outcome = StockReserved | StockReservationRejected
+
+
+async def reserve_stock(store: InventoryStore, command: ReserveStock, clock: Clock) -> Outcome:
+    """Idempotent per sub-order: a repeat of a reserved sub-order reserves nothing more and
+    answers with the original allocations; a sub-order whose reservation is over is refused."""
+    sub_order = SubOrderRef(command.order_id, command.sub_order_id)
+    lines = [LineRequest(line.line_id, line.sku, line.quantity) for line in command.lines]
+    # Lock first: every reservation of these SKUs queues here, so what is read next is settled.
+    stock = await store.stock.lock_skus({line.sku for line in lines})
+    if existing := await store.reservations.of_sub_order(sub_order):
+        return _repeat(command, existing)
+    warehouses = await store.warehouses.of_codes({row.warehouse for row in stock})
+    available = {(row.sku, row.warehouse): row.available for row in stock}
+    plan = allocate(lines, command.region, command.allow_split, warehouses, available)
+    if not plan.feasible:
+        return _rejected(command, plan)
+    by_key = {(row.sku, row.warehouse): row for row in stock}
+    reservations = reserve(sub_order, plan.allocations, by_key, clock.now())
+    await _save_stock(store, {r.stock_key: by_key[r.stock_key] for r in reservations}.values())
+    await store.reservations.add(reservations)
+    return _reserved(command, reservations)
+
+
+async def _save_stock(store: InventoryStore, rows: Iterable[Stock]) -> None:
+    for row in sorted(rows, key=lambda s: (s.sku, s.warehouse)):
+        await store.stock.save(row)
+
+
+def _repeat(command: ReserveStock, existing: list[Reservation]) -> Outcome:
+    if any(r.is_active for r in existing):
+        return _reserved(command, existing)
+    return StockReservationRejected(order_id=command.order_id, sub_order_id=command.sub_order_id,
+                                    reason=f"reservation-{existing[0].state}")
+
+
+def _reserved(command: ReserveStock, reservations: list[Reservation]) -> StockReserved:
+    """The same answer, in the same order, whether the reservation is new or repeated."""
+    held = sorted((r.allocation for r in reservations), key=lambda a: (a.line_id, a.warehouse))
+    allocations = [contract.Allocation(line_id=a.line_id, sku=a.sku, warehouse=a.warehouse, quantity=a.quantity)
+                   for a in held]
+    return StockReserved(order_id=command.order_id, sub_order_id=command.sub_order_id, allocations=allocations,
+                         reserved_at=min(r.reserved_at for r in reservations))
+
+
+def _rejected(command: ReserveStock, plan: AllocationPlan) -> StockReservationRejected:
+    shortages = [contract.Shortage(sku=s.sku, requested=s.requested, available=s.available) for s in plan.shortages]
+    return StockReservationRejected(order_id=command.order_id, sub_order_id=command.sub_order_id,
+                                    reason=INSUFFICIENT_STOCK, shortages=shortages)
+

@@ -1,0 +1,23 @@
+"""Seeding and inspecting an inventory database in tests."""
+
+from sqlalchemy import text
+
+
+async def seed(sessions, warehouses: dict[str, tuple[str, int]], stock: dict[tuple[str, str], int]) -> None:
+    """Warehouses as code → (region, priority); stock as (sku, warehouse) → on hand."""
+    async with sessions.begin() as s:
+        for code, (region, priority) in warehouses.items():
+            await s.execute(text("insert into warehouses values (:c, :r, :p)"), {"c": code, "r": region, "p": priority})
+        for (sku, warehouse), on_hand in stock.items():
+            await s.execute(text("insert into stock values (:s, :w, :n, 0)"), {"s": sku, "w": warehouse, "n": on_hand})
+
+
+async def stock_levels(sessions) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(sku, warehouse) → (on_hand, reserved, sum of active reservations)."""
+    query = text("""
+        select s.sku, s.warehouse, s.on_hand, s.reserved,
+               coalesce((select sum(r.quantity) from reservations r where r.sku = s.sku
+                         and r.warehouse = s.warehouse and r.state = 'active'), 0) as held
+        from stock s order by s.sku, s.warehouse""")
+    async with sessions() as s:
+        return {(r.sku, r.warehouse): (r.on_hand, r.reserved, r.held) for r in await s.execute(query)}

@@ -1,0 +1,94 @@
+"""The command handlers as the Kafka consumer runs them: inbox, use case and outbox in one
+transaction (the kit's MessageProcessor, fed records directly instead of from the broker)."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tradeflow_contracts.envelope import Envelope, new_envelope
+from tradeflow_contracts.inventory import COMMANDS, EVENTS, LineToReserve, ReleaseStock, ReserveStock
+from tradeflow_contracts.registry import Contract, payload_of
+from tradeflow_inventory.adapters.tables import inbox, outbox
+from tradeflow_inventory.bootstrap import command_handlers
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
+from tradeflow_kit.messaging.records import ConsumedRecord
+
+from .stock_support import seed, stock_levels
+
+
+class RecordingDeadLetters:
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+
+    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
+        self.kinds.append(kind)
+
+
+@pytest.fixture
+def dead_letters() -> RecordingDeadLetters:
+    return RecordingDeadLetters()
+
+
+@pytest.fixture
+def processor(sessions, clock, dead_letters) -> MessageProcessor:
+    return MessageProcessor(group="tradeflow-inventory", handlers=command_handlers(clock), sessions=sessions,
+                            inbox=inbox, outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
+                            retry=RetryPolicy(max_attempts=2, base_delay=0.01))
+
+
+def record(message: Contract, offset: int = 0) -> ConsumedRecord:
+    envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="order",
+                            correlation_id="corr-1")
+    return ConsumedRecord(COMMANDS, 0, offset, b"o-1", envelope.to_bytes(), tuple(envelope.headers()), 0)
+
+
+async def published(sessions) -> list[tuple[str, str, str, dict]]:
+    async with sessions() as s:
+        rows = await s.execute(select(outbox).order_by(outbox.c.id))
+        return [(r.topic, r.key, r.type, json.loads(r.value)["payload"]) for r in rows]
+
+
+def reserve_command(*lines: LineToReserve) -> ReserveStock:
+    return ReserveStock(order_id="o-1", sub_order_id="s-1", region="east", lines=list(lines))
+
+
+async def test_a_reserve_command_reserves_and_publishes_stock_reserved_keyed_by_order(sessions, processor):
+    await seed(sessions, {"east-1": ("east", 1)}, {("a", "east-1"): 3})
+    command = record(reserve_command(LineToReserve(line_id="l1", sku="a", quantity=2)))
+    assert await processor.process(command) is Outcome.PROCESSED
+    assert await processor.process(command) is Outcome.DUPLICATE
+    [(topic, key, type_, payload)] = await published(sessions)
+    assert (topic, key, type_) == (EVENTS, "o-1", "inventory.stock-reserved")
+    assert payload["allocations"] == [{"line_id": "l1", "sku": "a", "warehouse": "east-1", "quantity": 2}]
+    assert await stock_levels(sessions) == {("a", "east-1"): (3, 2, 2)}
+    async with sessions() as s:
+        causation = Envelope.from_bytes((await s.execute(select(outbox.c.value))).scalar_one()).causation_id
+    assert causation == str(Envelope.from_bytes(command.value).message_id)
+
+
+async def test_a_short_sub_order_publishes_the_rejection_with_shortages(sessions, processor):
+    await seed(sessions, {"east-1": ("east", 1)}, {("a", "east-1"): 1})
+    await processor.process(record(reserve_command(LineToReserve(line_id="l1", sku="a", quantity=2))))
+    [(_, _, type_, payload)] = await published(sessions)
+    assert type_ == "inventory.stock-reservation-rejected" and payload["reason"] == "insufficient-stock"
+    assert payload["shortages"] == [{"sku": "a", "requested": 2, "available": 1}]
+
+
+async def test_a_release_command_publishes_what_was_released(sessions, processor):
+    await seed(sessions, {"east-1": ("east", 1)}, {("a", "east-1"): 3})
+    await processor.process(record(reserve_command(LineToReserve(line_id="l1", sku="a", quantity=2))))
+    release = ReleaseStock(order_id="o-1", sub_order_id="s-1", reason="order-cancelled")
+    assert await processor.process(record(release, offset=1)) is Outcome.PROCESSED
+    assert (await published(sessions))[-1][2:] == (
+        "inventory.stock-released", {"order_id": "o-1", "sub_order_id": "s-1", "released_quantity": 2})
+    assert await stock_levels(sessions) == {("a", "east-1"): (3, 0, 0)}
+
+
+async def test_a_command_no_retry_can_fix_is_dead_lettered_at_once(sessions, processor, dead_letters):
+    await seed(sessions, {"east-1": ("east", 1)}, {("a", "east-1"): 3})
+    twice = [LineToReserve(line_id="l1", sku="a", quantity=1)] * 2
+    assert await processor.process(record(reserve_command(*twice))) is Outcome.DEAD_LETTERED
+    assert dead_letters.kinds == ["permanent"]
+    assert await published(sessions) == [] and await stock_levels(sessions) == {("a", "east-1"): (3, 0, 0)}
