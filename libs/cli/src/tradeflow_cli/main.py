@@ -1,12 +1,15 @@
 """`tradeflow`: commands for developers and ops."""
 
+import asyncio
 import os
 
 import typer
 
 from tradeflow_cli.dlq_cli import dlq_app
+from tradeflow_contracts.topics import all_topics
 from tradeflow_kit.auth import Role, TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
+from tradeflow_kit.topics import ensure_topics
 
 app = typer.Typer(help="Tradeflow command line.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
@@ -30,3 +33,17 @@ def token(
     issuer = os.environ.get("TRADEFLOW_JWT_ISSUER", "tradeflow")
     extra = {k: v for k, v in {"merchant_id": merchant_id, "channel_id": channel_id}.items() if v}
     typer.echo(TokenCodec(secret, issuer).mint(sub, [r.value for r in role], ttl_seconds=ttl, **extra))
+
+
+topics_app = typer.Typer(help="The platform's Kafka topics.", no_args_is_help=True)
+app.add_typer(topics_app, name="topics")
+
+
+@topics_app.command("ensure")
+def ensure(bootstrap: str = typer.Option(None, envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka bootstrap servers."),
+           partitions: int = typer.Option(None, envvar="TRADEFLOW_TOPIC_PARTITIONS", help="Partitions (default 6).")
+           ) -> None:
+    """Create every platform topic that is missing (events, commands, their .dlq twins, ops.audit)."""
+    created = asyncio.run(ensure_topics(bootstrap or "127.0.0.1:19092", partitions=partitions))
+    names = f": {', '.join(created)}" if created else ""
+    typer.echo(f"{len(all_topics())} topics, {len(created)} created now{names}")

@@ -6,14 +6,11 @@ import subprocess
 import uuid
 from string import Template
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 
-from tradeflow_contracts.topics import topic_configs
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
 from tradeflow_devstack.waiting import StackError, wait_until
-
-DEFAULT_PARTITIONS = 6
 
 
 class LocalKafka:
@@ -73,16 +70,3 @@ async def broker_answers(bootstrap: str) -> bool:
     finally:
         await admin.close()
 
-
-async def ensure_topics(bootstrap: str, topics: list[str], partitions: int | None = None) -> list[str]:
-    """Create the topics that do not exist yet; returns the ones it created."""
-    partitions = partitions or int(os.environ.get("TRADEFLOW_TOPIC_PARTITIONS", DEFAULT_PARTITIONS))
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
-    await admin.start()
-    try:
-        missing = sorted(set(topics) - set(await admin.list_topics()))
-        if missing:
-            await admin.create_topics([NewTopic(t, partitions, 1, topic_configs=topic_configs(t)) for t in missing])
-        return missing
-    finally:
-        await admin.close()

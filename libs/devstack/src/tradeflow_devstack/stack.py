@@ -12,12 +12,13 @@ import os
 from tradeflow_contracts.topics import all_topics
 from tradeflow_devstack.catalog import SERVICES, SIMULATORS
 from tradeflow_devstack.gateway import LocalGateway
-from tradeflow_devstack.kafka import LocalKafka, ensure_topics
+from tradeflow_devstack.kafka import LocalKafka
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.postgres import LocalPostgres, admin_url, ensure_databases
 from tradeflow_devstack.procs import ManagedProcess, claim_stack, release_stack
 from tradeflow_devstack.services import migrate_all, start_services, start_simulators
 from tradeflow_kit.settings import database_name
+from tradeflow_kit.topics import ensure_topics
 
 
 def asyncpg_url(server_url: str, database: str) -> str:

@@ -74,7 +74,7 @@ async def _containers() -> AsyncIterator[Infra]:
     from testcontainers.kafka import KafkaContainer
     from testcontainers.postgres import PostgresContainer
 
-    from tradeflow_devstack.kafka import ensure_topics
+    from tradeflow_kit.topics import ensure_topics
 
     kafka_container = KafkaContainer("apache/kafka:4.1.1").with_kraft()
     with PostgresContainer("postgres:16-alpine", driver=None) as pg, kafka_container as kafka:

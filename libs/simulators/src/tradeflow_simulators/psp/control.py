@@ -1,0 +1,59 @@
+"""Demo and test control: decide a payment's outcome (as the buyer at the provider would), see
+which webhooks went out, and a bare pay page for demos. Not part of a real provider's API."""
+
+import html
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+
+from tradeflow_simulators.psp.state import PspState, psp_state
+
+
+class Decision(BaseModel):
+    outcome: Literal["succeed", "fail"]
+
+
+router = APIRouter(tags=["simulator control"])
+
+
+@router.post("/sim/payments/{psp_reference}", status_code=202)
+async def decide_payment(psp_reference: str, decision: Decision, state: PspState = Depends(psp_state)) -> dict:
+    """Settle the payment as succeeded or failed, then notify the merchant (signed webhook, retried)."""
+    payment = state.ledger.decide(psp_reference, succeed=decision.outcome == "succeed")
+    delivery = state.dispatcher.dispatch(payment)
+    return {"psp_reference": psp_reference, "status": payment.status.value, "event_id": delivery.event_id}
+
+
+@router.get("/sim/webhooks")
+async def list_webhooks(psp_reference: str | None = None, state: PspState = Depends(psp_state)) -> dict:
+    deliveries = [d for d in state.dispatcher.deliveries if psp_reference in (None, d.psp_reference)]
+    return {"items": [d.describe() for d in deliveries]}
+
+
+_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Pay {ref}</title></head>
+<body style="font-family:sans-serif;max-width:32em;margin:3em auto">
+<h1>PSP simulator</h1><p>Payment <code>{ref}</code> for <b>{merchant}</b>:
+<b>{amount} {currency}</b> (minor units), status <b id="status">{status}</b>.</p>
+<button onclick="decide('succeed')">Pay</button> <button onclick="decide('fail')">Fail</button>
+<script>
+async function decide(outcome) {{
+  const r = await fetch("/sim/payments/{ref}", {{method: "POST", headers: {{"Content-Type": "application/json"}},
+                                                body: JSON.stringify({{outcome}})}});
+  document.getElementById("status").textContent = (await r.json()).status || r.status;
+}}
+</script></body></html>"""
+
+
+@router.get("/pay/{psp_reference}", response_class=HTMLResponse, include_in_schema=False)
+async def pay_page(psp_reference: str, state: PspState = Depends(psp_state)) -> HTMLResponse:
+    payment = state.ledger.payment(psp_reference)
+    return HTMLResponse(_PAGE.format(ref=html.escape(payment.psp_reference),
+                                     merchant=html.escape(payment.merchant_reference), amount=payment.amount,
+                                     currency=html.escape(payment.currency), status=payment.status.value))
+
+
+@router.get("/health", include_in_schema=False)
+async def health() -> JSONResponse:
+    return JSONResponse({"status": "ok", "service": "psp-simulator"})

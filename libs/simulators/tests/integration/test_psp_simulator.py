@@ -1,0 +1,98 @@
+"""The simulator on a real port, sending its webhooks to a receiver on another real port."""
+
+import asyncio
+import json
+import time
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+
+from tradeflow_simulators.psp import PspSimSettings, create_app, sign
+from tradeflow_simulators.serving import serving
+
+KEY = {"Authorization": "Bearer psp-dev-key"}
+
+
+class Receiver:
+    """A merchant endpoint that fails its first `failures` calls, then records what it gets."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures, self.calls, self.received = failures, 0, []
+        self.app = FastAPI()
+        self.app.post("/callbacks")(self.callback)
+
+    async def callback(self, request: Request) -> Response:
+        self.calls += 1
+        if self.calls <= self.failures:
+            return Response(status_code=503)
+        self.received.append((await request.body(), dict(request.headers)))
+        return Response(status_code=200)
+
+
+@pytest.fixture
+async def psp():
+    settings = PspSimSettings(webhook_backoff_seconds=0.01, webhook_attempts=3)
+    async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        yield client
+
+
+async def _wait_for(client: httpx.AsyncClient, reference: str, state: str) -> dict:
+    for _ in range(200):
+        items = (await client.get("/sim/webhooks", params={"psp_reference": reference})).json()["items"]
+        if items and items[-1]["state"] == state:
+            return items[-1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no webhook for {reference} reached {state}")
+
+
+async def _payment(psp: httpx.AsyncClient, notify_url: str, amount: int = 1000) -> dict:
+    response = await psp.post("/v1/payments", headers=KEY, json={
+        "merchant_reference": "order-1", "amount": amount, "currency": "CNY", "notify_url": notify_url})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_rejects_provider_calls_without_the_api_key(psp):
+    response = await psp.post("/v1/payments", headers={"Authorization": "Bearer wrong"}, json={})
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
+
+
+async def test_a_decided_payment_is_announced_by_a_signed_webhook_retried_until_accepted(psp):
+    receiver = Receiver(failures=2)
+    async with serving(receiver.app) as merchant:
+        payment = await _payment(psp, f"{merchant}/callbacks")
+        assert payment["status"] == "pending" and payment["pay_url"].endswith(payment["psp_reference"])
+        decided = await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+        assert decided.status_code == 202
+        delivery = await _wait_for(psp, payment["psp_reference"], "delivered")
+    assert [a["status_code"] for a in delivery["attempts"]] == [503, 503, 200]
+    body, headers = receiver.received[0]
+    event = json.loads(body)
+    assert event["type"] == "payment.succeeded" and event["merchant_reference"] == "order-1"
+    assert event["amount"] == 1000 and event["event_id"] == delivery["event_id"]
+    assert abs(int(headers["x-psp-timestamp"]) - time.time()) < 60
+    assert headers["x-psp-signature"] == sign("psp-dev-webhook-secret", int(headers["x-psp-timestamp"]), body)
+
+
+async def test_gives_up_after_the_bounded_number_of_attempts(psp):
+    receiver = Receiver(failures=99)
+    async with serving(receiver.app) as merchant:
+        payment = await _payment(psp, f"{merchant}/callbacks")
+        await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "fail"})
+        delivery = await _wait_for(psp, payment["psp_reference"], "gave_up")
+    assert len(delivery["attempts"]) == 3 and receiver.received == []
+
+
+async def test_refunds_only_what_was_captured(psp):
+    receiver = Receiver()
+    async with serving(receiver.app) as merchant:
+        payment = await _payment(psp, f"{merchant}/callbacks", amount=1000)
+        await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+        refund = {"psp_reference": payment["psp_reference"], "amount": 700, "refund_reference": "rf-1"}
+        first = await psp.post("/v1/refunds", headers=KEY, json=refund)
+        again = await psp.post("/v1/refunds", headers=KEY, json=refund)
+        too_much = await psp.post("/v1/refunds", headers=KEY, json=refund | {"amount": 301, "refund_reference": "x"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["status"] == "succeeded" and again.json() == first.json()
+    assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "amount_exceeds_captured"
