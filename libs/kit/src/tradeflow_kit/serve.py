@@ -1,5 +1,9 @@
-"""Run a service under uvicorn with graceful shutdown (SIGTERM/SIGINT drain in-flight work)."""
+"""Run a service under uvicorn with graceful shutdown (SIGTERM/SIGINT drain in-flight work).
 
+The app is built inside the running event loop: the Kafka clients it holds need one.
+"""
+
+import asyncio
 from collections.abc import Callable
 
 import uvicorn
@@ -11,9 +15,12 @@ from tradeflow_kit.settings import ServiceSettings
 
 def serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:
     configure_logging(settings.service_name, settings.log_format, settings.log_level)
-    app = build_app(settings)
+    asyncio.run(_serve(settings, build_app))
+
+
+async def _serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:
     config = uvicorn.Config(
-        app,
+        build_app(settings),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
@@ -21,4 +28,4 @@ def serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], Fast
         proxy_headers=True,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )
-    uvicorn.Server(config).run()
+    await uvicorn.Server(config).serve()

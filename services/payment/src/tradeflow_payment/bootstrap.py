@@ -1,13 +1,59 @@
 """Composition root: the one place the payment service's parts are built and wired."""
 
-from fastapi import FastAPI
+from contextlib import asynccontextmanager
+from datetime import timedelta
 
+from fastapi import APIRouter, FastAPI
+
+from tradeflow_contracts.payments import COMMANDS
 from tradeflow_kit.http import create_http_app
-from tradeflow_kit.runtime import build_runtime
-from tradeflow_kit.settings import ServiceSettings
-from tradeflow_payment.adapters.tables import inbox, outbox
+from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.runtime import ServiceRuntime, build_runtime
+from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
+from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
+from tradeflow_payment.adapters.system import SystemClock, UuidIdGenerator
+from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.routes import router
+from tradeflow_payment.api.wiring import PaymentApi
+from tradeflow_payment.app.handlers import command_handlers
+from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
+from tradeflow_payment.settings import Settings
 
 
-def build_app(settings: ServiceSettings) -> FastAPI:
-    return create_http_app(build_runtime(settings, outbox, inbox), routers=[router])
+def build_app(settings: Settings, *, provider: PaymentProvider | None = None, clock: Clock | None = None) -> FastAPI:
+    """The service; tests may pass their own provider and clock (the real ones otherwise)."""
+    runtime = build_runtime(settings, outbox, inbox)
+    owned = provider is None
+    provider = provider or HttpPaymentProvider(settings.psp_base_url, settings.psp_api_key.get_secret_value(),
+                                               settings.psp_timeout_seconds)
+    collaborators = Collaborators(provider=provider, clock=clock or SystemClock(), ids=UuidIdGenerator(),
+                                  notify_url=settings.public_callback_url)
+    handlers = command_handlers(SqlaPaymentTransaction.for_message, collaborators)
+    runtime.consume(COMMANDS, handlers)
+    closing = [_closing(provider)] if owned and isinstance(provider, HttpPaymentProvider) else []
+    app = create_http_app(runtime, routers=[router, *closing])
+    app.state.payment_api = _payment_api(settings, runtime, collaborators)
+    app.state.command_handlers = handlers  # for wiring checks and tests
+    return app
+
+
+def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Collaborators) -> PaymentApi:
+    return PaymentApi(
+        sessions=runtime.sessions,
+        transaction=lambda session, cid: SqlaPaymentTransaction.for_request(session, runtime.outbox, cid),
+        collaborators=collaborators, idempotency=IdempotencyStore(idempotency_keys),
+        webhook_secret=settings.psp_webhook_secret.get_secret_value(),
+        callback_tolerance=timedelta(seconds=settings.callback_tolerance_seconds))
+
+
+def _closing(provider: HttpPaymentProvider) -> APIRouter:
+    """A router without routes whose lifespan closes the provider's HTTP client at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        try:
+            yield
+        finally:
+            await provider.aclose()
+
+    return APIRouter(lifespan=lifespan)

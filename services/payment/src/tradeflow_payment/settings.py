@@ -1,3 +1,29 @@
+"""The payment service's settings: the kit's, plus how to reach the payment provider (PSP)."""
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
 from tradeflow_kit.settings import settings_class
 
-Settings = settings_class("payment")
+DEV_PSP_API_KEY = "psp-dev-key"
+DEV_PSP_WEBHOOK_SECRET = "psp-dev-webhook-secret"
+
+
+class Settings(settings_class("payment")):
+    model_config = SettingsConfigDict(populate_by_name=True)
+
+    psp_base_url: str = "http://127.0.0.1:8190"  # PAYMENT_PSP_BASE_URL
+    psp_api_key: SecretStr = Field(SecretStr(DEV_PSP_API_KEY), validation_alias="TRADEFLOW_PSP_API_KEY")
+    psp_webhook_secret: SecretStr = Field(SecretStr(DEV_PSP_WEBHOOK_SECRET),
+                                          validation_alias="TRADEFLOW_PSP_WEBHOOK_SECRET")
+    public_callback_url: str = "http://127.0.0.1:8080/payments/psp/callbacks"  # PAYMENT_PUBLIC_CALLBACK_URL
+    psp_timeout_seconds: float = Field(10.0, gt=0)  # PAYMENT_PSP_TIMEOUT_SECONDS
+    callback_tolerance_seconds: int = Field(300, gt=0)  # PAYMENT_CALLBACK_TOLERANCE_SECONDS
+
+    @model_validator(mode="after")
+    def _no_dev_psp_secrets_in_production(self) -> "Settings":
+        if self.environment == "production" and (
+                self.psp_api_key.get_secret_value() == DEV_PSP_API_KEY
+                or self.psp_webhook_secret.get_secret_value() == DEV_PSP_WEBHOOK_SECRET):
+            raise ValueError("TRADEFLOW_PSP_API_KEY and TRADEFLOW_PSP_WEBHOOK_SECRET must be set in production")
+        return self

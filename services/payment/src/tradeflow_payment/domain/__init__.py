@@ -1,0 +1,1 @@
+"""The payment domain: an order's payable, its payment attempts and refunds (pure, no I/O)."""

@@ -1,0 +1,80 @@
+"""Payables in PostgreSQL: one row per order, its payment attempts and refunds beside it."""
+
+from sqlalchemy import Row, insert, select
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_payment.adapters.tables import payables, payments, refunds
+from tradeflow_payment.domain.payable import Payable
+from tradeflow_payment.domain.payment import Payment, PaymentStatus
+from tradeflow_payment.domain.refunds import Refund, RefundStatus
+
+_PAYMENT_CHANGES = ("status", "psp_reference", "pay_url", "failure_reason", "settled_at")
+
+
+def _payment(row: Row) -> Payment:
+    return Payment(row.id, row.order_id, row.amount, row.currency, row.created_at, PaymentStatus(row.status),
+                   row.psp_reference, row.pay_url, row.settled_at, row.failure_reason)
+
+
+def _refund(row: Row) -> Refund:
+    return Refund(row.id, row.order_id, row.amount, row.reason, RefundStatus(row.status), row.created_at,
+                  row.payment_id, row.psp_reference, row.failure_reason)
+
+
+def _payment_row(p: Payment) -> dict:
+    return {"id": p.id, "order_id": p.order_id, "amount": p.amount, "currency": p.currency,
+            "status": p.status.value, "psp_reference": p.psp_reference, "pay_url": p.pay_url,
+            "failure_reason": p.failure_reason, "created_at": p.created_at, "settled_at": p.settled_at}
+
+
+def _refund_row(r: Refund) -> dict:
+    return {"id": r.id, "order_id": r.order_id, "payment_id": r.payment_id, "amount": r.amount,
+            "status": r.status.value, "reason": r.reason, "psp_reference": r.psp_reference,
+            "failure_reason": r.failure_reason, "created_at": r.created_at}
+
+
+class SqlaPayableRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, order_id: str, *, lock: bool = False) -> Payable | None:
+        query = select(payables).where(payables.c.order_id == order_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            return None
+        attempts = await self.session.execute(
+            select(payments).where(payments.c.order_id == order_id).order_by(payments.c.created_at, payments.c.id))
+        given_back = await self.session.execute(
+            select(refunds).where(refunds.c.order_id == order_id).order_by(refunds.c.created_at, refunds.c.id))
+        return Payable(row.order_id, row.buyer_id, row.amount, row.currency, row.deadline, row.created_at,
+                       row.closed_at, row.close_reason, payments=[_payment(r) for r in attempts],
+                       refunds=[_refund(r) for r in given_back])
+
+    async def order_of_payment(self, payment_id: str) -> str | None:
+        return await self.session.scalar(select(payments.c.order_id).where(payments.c.id == payment_id))
+
+    async def order_of_psp_reference(self, psp_reference: str) -> str | None:
+        return await self.session.scalar(select(payments.c.order_id).where(payments.c.psp_reference == psp_reference))
+
+    async def add(self, payable: Payable) -> None:
+        await self.session.execute(insert(payables).values(
+            order_id=payable.order_id, buyer_id=payable.buyer_id, amount=payable.amount, currency=payable.currency,
+            deadline=payable.deadline, created_at=payable.created_at, closed_at=payable.closed_at,
+            close_reason=payable.close_reason))
+        await self._save_children(payable)
+
+    async def save(self, payable: Payable) -> None:
+        await self.session.execute(payables.update().where(payables.c.order_id == payable.order_id)
+                                   .values(closed_at=payable.closed_at, close_reason=payable.close_reason))
+        await self._save_children(payable)
+
+    async def _save_children(self, payable: Payable) -> None:
+        if payable.payments:
+            statement = upsert(payments)
+            await self.session.execute(statement.on_conflict_do_update(
+                index_elements=[payments.c.id], set_={c: statement.excluded[c] for c in _PAYMENT_CHANGES}),
+                [_payment_row(p) for p in payable.payments])
+        if payable.refunds:
+            await self.session.execute(upsert(refunds).on_conflict_do_nothing(index_elements=[refunds.c.id]),
+                                       [_refund_row(r) for r in payable.refunds])

@@ -1,0 +1,86 @@
+"""`POST /payments` (the buyer starts paying), `GET /payments/{id}`, `GET /payments?order_id=`."""
+
+import base64
+import binascii
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import JSONResponse
+
+from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.problems import Problem
+from tradeflow_payment.api.problems import as_problems
+from tradeflow_payment.api.schemas import PaymentOut, PaymentPage, StartPayment
+from tradeflow_payment.api.wiring import PaymentApi, payment_api, reader
+from tradeflow_payment.app.read_payments import PaymentRecord, read_order_payments, read_payment
+from tradeflow_payment.app.start_payment import start_payment
+
+SCOPE = "POST /payments"
+router = APIRouter(prefix="/payments", tags=["payments"])
+readers = require_roles(Role.BUYER, Role.STAFF, Role.SYSTEM)
+
+
+@router.post("", status_code=201, response_model=PaymentOut,
+             responses={200: {"description": "The attempt already pending, to complete", "model": PaymentOut}})
+async def create_payment(body: StartPayment, who: Principal = Depends(require_roles(Role.BUYER)),
+                         api: PaymentApi = Depends(payment_api),
+                         idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> JSONResponse:
+    """Pay the order at the provider: a new attempt (201) or the one already pending (200).
+
+    Only the order's buyer; 404 not-payable before the order asked for payment, 409
+    payment-closed after close or deadline, 409 already-paid. A failed attempt may be retried.
+    """
+    request_body = body.model_dump()
+    async with api.sessions.begin() as session:
+        if idempotency_key is not None:
+            stored = await api.idempotency.claim(session, SCOPE, who.sub, idempotency_key, request_body)
+            if stored is not None:
+                return JSONResponse(stored.body, status_code=stored.status_code)
+        with as_problems():
+            started = await start_payment(api.transaction_in(session), body.order_id, who.sub, api.collaborators)
+        status = 201 if started.created else 200
+        answer = PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json")
+        if idempotency_key is not None:
+            await api.idempotency.remember(session, SCOPE, who.sub, idempotency_key, status, answer)
+    return JSONResponse(answer, status_code=status)
+
+
+@router.get("/{payment_id}", response_model=PaymentOut)
+async def get_payment(payment_id: str, who: Principal = Depends(readers),
+                      api: PaymentApi = Depends(payment_api)) -> PaymentOut:
+    async with api.sessions.begin() as session:
+        with as_problems():
+            record = await read_payment(api.transaction_in(session), payment_id, reader(who))
+    return PaymentOut.of(record)
+
+
+@router.get("", response_model=PaymentPage)
+async def list_payments(order_id: str = Query(min_length=1), limit: int = Query(50, ge=1, le=200),
+                        cursor: str | None = None, who: Principal = Depends(readers),
+                        api: PaymentApi = Depends(payment_api)) -> PaymentPage:
+    """The order's payment attempts, oldest first, each with its refunds."""
+    async with api.sessions.begin() as session:
+        with as_problems():
+            records = await read_order_payments(api.transaction_in(session), order_id, reader(who))
+    start = _position_after(records, cursor)
+    page = records[start:start + limit]
+    more = start + limit < len(records)
+    return PaymentPage(items=[PaymentOut.of(r) for r in page],
+                       next_cursor=_cursor(page[-1].payment.id) if more and page else None)
+
+
+def _cursor(payment_id: str) -> str:
+    return base64.urlsafe_b64encode(payment_id.encode()).decode()
+
+
+def _position_after(records: list[PaymentRecord], cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        last = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        last = None
+    ids = [r.payment.id for r in records]
+    if last not in ids:
+        raise Problem(400, "invalid-cursor", "Invalid cursor", detail="the cursor does not belong to this listing",
+                      errors=[{"field": "cursor", "message": "unknown cursor"}])
+    return ids.index(last) + 1

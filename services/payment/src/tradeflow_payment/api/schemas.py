@@ -1,0 +1,75 @@
+"""Request and response bodies of the payments API (money in integer minor units)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from tradeflow_payment.app.read_payments import PaymentRecord
+from tradeflow_payment.domain.refunds import Refund
+
+
+class StartPayment(BaseModel):
+    order_id: str = Field(min_length=1, max_length=200)
+
+
+class RefundOut(BaseModel):
+    id: str
+    amount: int
+    status: Literal["succeeded", "failed"]
+    reason: str
+    psp_reference: str | None
+    failure_reason: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, refund: Refund) -> "RefundOut":
+        return cls(id=refund.id, amount=refund.amount, status=refund.status.value, reason=refund.reason,
+                   psp_reference=refund.psp_reference, failure_reason=refund.failure_reason,
+                   created_at=refund.created_at)
+
+
+class PaymentOut(BaseModel):
+    id: str
+    order_id: str
+    status: Literal["pending", "succeeded", "failed", "expired"]
+    amount: int
+    currency: str
+    psp_reference: str | None
+    pay_url: str | None
+    failure_reason: str | None
+    created_at: datetime
+    settled_at: datetime | None
+    refunded_amount: int
+    refunds: list[RefundOut]
+
+    @classmethod
+    def of(cls, record: PaymentRecord) -> "PaymentOut":
+        p = record.payment
+        return cls(id=p.id, order_id=p.order_id, status=p.status.value, amount=p.amount, currency=p.currency,
+                   psp_reference=p.psp_reference, pay_url=p.pay_url, failure_reason=p.failure_reason,
+                   created_at=p.created_at, settled_at=p.settled_at,
+                   refunded_amount=sum(r.amount for r in record.refunds if r.succeeded),
+                   refunds=[RefundOut.of(r) for r in record.refunds])
+
+
+class PaymentPage(BaseModel):
+    items: list[PaymentOut]
+    next_cursor: str | None
+
+
+class ProviderCallback(BaseModel):
+    """The provider's webhook body (its format, not ours)."""
+
+    event_id: str = Field(min_length=1, max_length=200)
+    type: Literal["payment.succeeded", "payment.failed"]
+    psp_reference: str = Field(min_length=1)
+    merchant_reference: str = Field(min_length=1)
+    amount: int = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    occurred_at: AwareDatetime
+
+
+class CallbackAnswer(BaseModel):
+    event_id: str
+    result: Literal["recorded", "already_recorded", "duplicate"]

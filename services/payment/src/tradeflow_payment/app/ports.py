@@ -1,0 +1,89 @@
+"""What the use cases need from the outside, named by role; adapters implement them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from tradeflow_contracts.registry import Contract
+from tradeflow_payment.domain.payable import Payable
+
+
+class PayableRepository(Protocol):
+    async def get(self, order_id: str, *, lock: bool = False) -> Payable | None:
+        """The order's payable with its payments and refunds; `lock` holds it until the transaction ends."""
+
+    async def order_of_payment(self, payment_id: str) -> str | None: ...
+
+    async def order_of_psp_reference(self, psp_reference: str) -> str | None: ...
+
+    async def add(self, payable: Payable) -> None:
+        """Store a new payable; fails if the order has one already."""
+
+    async def save(self, payable: Payable) -> None:
+        """Store the payable's changes (its status, new or changed payments, new refunds)."""
+
+
+class ProviderCallbackLog(Protocol):
+    async def first_time(self, event_id: str, type_: str, psp_reference: str) -> bool:
+        """Record the provider's event as handled in the open transaction; False if it was before."""
+
+
+class PaymentTransaction(Protocol):
+    """One database transaction: the repositories in it and the messages it publishes on commit."""
+
+    @property
+    def payables(self) -> PayableRepository: ...
+
+    @property
+    def callbacks(self) -> ProviderCallbackLog: ...
+
+    async def publish(self, message: Contract, *, key: str) -> None:
+        """Publish when (and only if) the transaction commits (transactional outbox)."""
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    psp_reference: str
+    pay_url: str
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    psp_reference: str
+
+
+class ProviderRefused(Exception):
+    """The provider answered and said no; asking again the same way will not change that."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not be reached or failed; the same request may succeed later."""
+
+
+class PaymentProvider(Protocol):
+    """The payment service provider (PSP) that collects and refunds the money."""
+
+    async def open_payment(self, *, merchant_reference: str, amount: int, currency: str,
+                           notify_url: str) -> ProviderPayment:
+        """A new payment the buyer completes at the provider; the outcome arrives at `notify_url`."""
+
+    async def refund(self, *, psp_reference: str, amount: int, refund_reference: str) -> ProviderRefund:
+        """Refund part of a captured payment; the same `refund_reference` again makes no second refund."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self, prefix: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    """The outside parts the use cases share, built once in the composition root."""
+
+    provider: PaymentProvider
+    clock: Clock
+    ids: IdGenerator
+    notify_url: str  # where the provider sends its callbacks (through the gateway)

@@ -1,0 +1,176 @@
+"""The Payable aggregate: what the buyer owes for one order, until when, the attempts to pay it
+at the provider, and the refunds made from what was paid.
+
+Rules:
+* A zero amount (channel orders) is paid at once, without the provider.
+* One attempt is pending at a time; a new one may start after a failure, until the payable is
+  closed or its deadline passes, and never once the order is paid.
+* Closing expires the pending attempt. A success the provider reports afterwards (late capture)
+  is still recorded and announced: the money was taken, so it must not be lost — the order
+  saga, which closed the payment, refunds it. The same holds for any success the provider
+  confirms, because the provider is the authority on money.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tradeflow_payment.domain import events
+from tradeflow_payment.domain.errors import (
+    AlreadyPaid,
+    IllegalTransition,
+    PaymentDomainError,
+    PaymentWindowClosed,
+    ProviderNoticeMismatch,
+    UnknownProviderPayment,
+)
+from tradeflow_payment.domain.payment import Payment, PaymentStatus, Trigger
+from tradeflow_payment.domain.refunds import Refund, RefundStatus, paid_amount, payment_to_refund, refunded_amount
+
+DECLINED = "the payment provider declined the payment"
+
+
+@dataclass
+class Payable:
+    order_id: str
+    buyer_id: str
+    amount: int
+    currency: str
+    deadline: datetime
+    created_at: datetime
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    payments: list[Payment] = field(default_factory=list)
+    refunds: list[Refund] = field(default_factory=list)
+    _events: list[events.DomainEvent] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @classmethod
+    def open(cls, *, order_id: str, buyer_id: str, amount: int, currency: str, deadline: datetime,
+             now: datetime, new_payment_id: Callable[[], str]) -> "Payable":
+        if amount < 0:
+            raise PaymentDomainError(f"the amount to pay cannot be negative ({amount})")
+        payable = cls(order_id, buyer_id, amount, currency, deadline, created_at=now)
+        if amount == 0:
+            payment = Payment(new_payment_id(), order_id, 0, currency, created_at=now)
+            payable.payments.append(payment)
+            payable._settle(payment, Trigger.SUCCEED, now)
+        return payable
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_paid(self) -> bool:
+        return any(p.succeeded for p in self.payments)
+
+    @property
+    def paid_amount(self) -> int:
+        return paid_amount(self.payments)
+
+    @property
+    def refunded_amount(self) -> int:
+        return refunded_amount(self.refunds)
+
+    @property
+    def pending_payment(self) -> Payment | None:
+        return next((p for p in self.payments if p.status is PaymentStatus.PENDING), None)
+
+    def payment(self, payment_id: str) -> Payment | None:
+        return next((p for p in self.payments if p.id == payment_id), None)
+
+    def refund(self, refund_id: str) -> Refund | None:
+        return next((r for r in self.refunds if r.id == refund_id), None)
+
+    def has_terms(self, buyer_id: str, amount: int, currency: str) -> bool:
+        return (self.buyer_id, self.amount, self.currency) == (buyer_id, amount, currency)
+
+    def payment_to_continue(self, now: datetime) -> Payment | None:
+        """The pending attempt the buyer should finish, if any; raises if the order cannot be paid now."""
+        if self.is_paid:
+            raise AlreadyPaid(f"order {self.order_id} is paid already")
+        if self.is_closed or now >= self.deadline:
+            raise PaymentWindowClosed(f"payment of order {self.order_id} is closed "
+                                      f"({self.close_reason or 'its deadline passed'})")
+        return self.pending_payment
+
+    def start_payment(self, payment_id: str, psp_reference: str, pay_url: str, now: datetime) -> Payment:
+        if self.payment_to_continue(now) is not None:
+            raise IllegalTransition(f"order {self.order_id} has a pending payment already")
+        payment = Payment(payment_id, self.order_id, self.amount, self.currency, created_at=now,
+                          psp_reference=psp_reference, pay_url=pay_url)
+        self.payments.append(payment)
+        return payment
+
+    def record_provider_outcome(self, psp_reference: str, trigger: Trigger, amount: int, currency: str,
+                                at: datetime) -> bool:
+        """Apply what the provider reports; False when the attempt already shows that outcome."""
+        payment = next((p for p in self.payments if p.psp_reference == psp_reference), None)
+        if payment is None:
+            raise UnknownProviderPayment(f"order {self.order_id} has no payment {psp_reference}")
+        if (payment.amount, payment.currency) != (amount, currency):
+            raise ProviderNoticeMismatch(f"payment {payment.id} is {payment.amount} {payment.currency}, "
+                                         f"the provider reports {amount} {currency}")
+        if payment.already_shows(trigger):
+            return False
+        self._settle(payment, trigger, at)
+        return True
+
+    def close(self, reason: str, now: datetime) -> None:
+        """No payment may succeed from now on (as far as we decide): pending attempts expire."""
+        if self.is_closed:
+            raise IllegalTransition(f"payment of order {self.order_id} is closed already")
+        self.closed_at, self.close_reason = now, reason
+        for payment in self.payments:
+            if payment.status is PaymentStatus.PENDING:
+                payment.apply(Trigger.EXPIRE, now, reason=f"closed: {reason}")
+        self._events.append(events.PaymentClosed(self.order_id, reason))
+
+    def refund_route(self, amount: int) -> Payment:
+        """The paid attempt a refund of `amount` goes back through; raises RefundRefused if none."""
+        return payment_to_refund(self.payments, self.refunds, amount)
+
+    def record_refund(self, refund_id: str, amount: int, reason: str, psp_reference: str, now: datetime) -> Refund:
+        payment = self.refund_route(amount)
+        self._ensure_new_refund(refund_id)
+        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.SUCCEEDED, now,
+                        payment_id=payment.id, psp_reference=psp_reference)
+        self.refunds.append(refund)
+        self._events.append(self._refund_outcome(refund))
+        return refund
+
+    def refuse_refund(self, refund_id: str, amount: int, reason: str, why: str, now: datetime) -> Refund:
+        self._ensure_new_refund(refund_id)
+        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.FAILED, now, failure_reason=why)
+        self.refunds.append(refund)
+        self._events.append(self._refund_outcome(refund))
+        return refund
+
+    def repeat_refund_outcome(self, refund_id: str) -> None:
+        """Announce an earlier refund's outcome again (the saga asked again with the same refund id)."""
+        refund = self.refund(refund_id)
+        if refund is None:
+            raise PaymentDomainError(f"order {self.order_id} has no refund {refund_id}")
+        self._events.append(self._refund_outcome(refund))
+
+    def pull_events(self) -> list[events.DomainEvent]:
+        recorded, self._events = self._events, []
+        return recorded
+
+    def _settle(self, payment: Payment, trigger: Trigger, at: datetime) -> None:
+        payment.apply(trigger, at, reason=DECLINED if trigger is Trigger.FAIL else None)
+        if payment.succeeded:
+            self._events.append(events.PaymentSucceeded(self.order_id, payment.id, payment.amount, payment.currency,
+                                                        payment.psp_reference, at))
+        else:
+            self._events.append(events.PaymentFailed(self.order_id, payment.id, payment.failure_reason or DECLINED))
+
+    def _ensure_new_refund(self, refund_id: str) -> None:
+        if self.refund(refund_id) is not None:
+            raise PaymentDomainError(f"refund {refund_id} of order {self.order_id} is recorded already")
+
+    def _refund_outcome(self, refund: Refund) -> events.DomainEvent:
+        if not refund.succeeded:
+            return events.RefundFailed(self.order_id, refund.id, refund.failure_reason or "refused")
+        upto = self.refunds[: self.refunds.index(refund) + 1]
+        return events.PaymentRefunded(self.order_id, refund.id, refund.amount, refunded_amount(upto), self.paid_amount)

@@ -1,0 +1,181 @@
+"""The service and the PSP simulator, each on a real local port, speaking real HTTP: the service
+calls the simulator's API with its key, the simulator calls back with signed webhooks.
+
+The service's lifespan is not run (no Kafka): what it publishes is read from its outbox.
+"""
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
+from tradeflow_payment.settings import Settings
+from tradeflow_simulators.psp import PspSimSettings, create_app, sign
+from tradeflow_simulators.serving import bound_socket, serving, url_of
+
+from .support import announced, auth, deliver, payment_service
+
+BUYER = auth("buyer-1")
+SECRET = "psp-dev-webhook-secret"
+
+
+@dataclass
+class Stack:
+    app: FastAPI
+    http: httpx.AsyncClient  # the payment service
+    psp: httpx.AsyncClient  # the simulator
+
+
+@pytest.fixture
+async def stack(database_url):
+    psp_socket, service_socket = bound_socket(), bound_socket()
+    psp_url, service_url = url_of(psp_socket), url_of(service_socket)
+    psp_app = create_app(PspSimSettings(public_url=psp_url, webhook_backoff_seconds=0.05))
+    settings = Settings(database_url=database_url, psp_base_url=psp_url,
+                        public_callback_url=f"{service_url}/payments/psp/callbacks")
+    async with (serving(psp_app, sock=psp_socket), payment_service(database_url, settings=settings) as app,
+                serving(app, sock=service_socket, lifespan="off"),
+                httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=psp_url) as psp):
+        yield Stack(app, http, psp)
+
+
+async def _payable(stack: Stack, amount: int = 1000) -> str:
+    order_id = f"order-{uuid.uuid4().hex[:8]}"
+    await deliver(stack.app, RequestPayment(order_id=order_id, buyer_id="buyer-1", amount=amount, currency="CNY",
+                                            deadline=datetime.now(UTC) + timedelta(minutes=30)))
+    return order_id
+
+
+async def _start(stack: Stack, order_id: str) -> dict:
+    response = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _settle(stack: Stack, payment: dict, outcome: str, expected_status: str) -> dict:
+    """Decide the outcome at the simulator and wait until its webhook has moved the payment."""
+    decided = await stack.psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": outcome})
+    assert decided.status_code == 202, decided.text
+    for _ in range(250):
+        current = (await stack.http.get(f"/payments/{payment['id']}", headers=BUYER)).json()
+        if current["status"] == expected_status:
+            return current
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"payment {payment['id']} is {current['status']}, expected {expected_status}")
+
+
+async def _delivered(stack: Stack, psp_reference: str) -> dict:
+    for _ in range(250):
+        items = (await stack.psp.get("/sim/webhooks", params={"psp_reference": psp_reference})).json()["items"]
+        if items and items[-1]["state"] != "pending":
+            return items[-1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the webhook for {psp_reference} was not delivered")
+
+
+async def _post_callback(stack: Stack, body: bytes, timestamp: int, signature: str | None = None) -> httpx.Response:
+    headers = {"Content-Type": "application/json", "X-PSP-Timestamp": str(timestamp),
+               "X-PSP-Signature": signature or sign(SECRET, timestamp, body)}
+    return await stack.http.post("/payments/psp/callbacks", content=body, headers=headers)
+
+
+async def _types(stack: Stack, order_id: str) -> list[str]:
+    return [t for t, _ in await announced(stack.app, order_id)]
+
+
+async def test_pay_at_the_simulator_and_its_signed_webhook_marks_the_payment_succeeded(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    assert payment["status"] == "pending" and payment["pay_url"].startswith(str(stack.psp.base_url))
+    paid = await _settle(stack, payment, "succeed", "succeeded")
+    assert paid["settled_at"] is not None
+    [(kind, event)] = await announced(stack.app, order_id)
+    assert kind == "payment.succeeded"
+    assert (event["payment_id"], event["amount"], event["psp_reference"]) == (payment["id"], 1000,
+                                                                              payment["psp_reference"])
+    delivery = await _delivered(stack, payment["psp_reference"])
+    assert delivery["state"] == "delivered" and [a["status_code"] for a in delivery["attempts"]] == [200]
+
+
+async def test_after_a_failed_attempt_the_buyer_pays_with_a_new_one(stack):
+    order_id = await _payable(stack)
+    first = await _start(stack, order_id)
+    await _settle(stack, first, "fail", "failed")
+    second = await _start(stack, order_id)
+    assert second["psp_reference"] != first["psp_reference"]
+    await _settle(stack, second, "succeed", "succeeded")
+    assert await _types(stack, order_id) == ["payment.failed", "payment.succeeded"]
+
+
+async def test_callbacks_with_a_bad_or_missing_signature_or_a_stale_timestamp_are_401(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    body = json.dumps({"event_id": "evt_forged", "type": "payment.succeeded", "psp_reference": payment["psp_reference"],
+                       "merchant_reference": order_id, "amount": 1000, "currency": "CNY",
+                       "occurred_at": datetime.now(UTC).isoformat()}).encode()
+    now = int(time.time())
+    forged = await _post_callback(stack, body, now, signature=sign("guessed-secret", now, body))
+    missing = await stack.http.post("/payments/psp/callbacks", content=body)
+    stale = await _post_callback(stack, body, now - 301)
+    for response in (forged, missing, stale):
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    assert "stale" in stale.json()["detail"]
+    assert (await stack.http.get(f"/payments/{payment['id']}", headers=BUYER)).json()["status"] == "pending"
+    assert await announced(stack.app, order_id) == []
+
+
+async def test_a_duplicate_callback_is_acknowledged_without_a_second_effect(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    await _settle(stack, payment, "succeed", "succeeded")
+    delivery = await _delivered(stack, payment["psp_reference"])
+    body, timestamp = delivery["body"].encode(), int(delivery["headers"]["X-PSP-Timestamp"])
+    again = await _post_callback(stack, body, timestamp, delivery["headers"]["X-PSP-Signature"])
+    assert again.status_code == 200 and again.json()["result"] == "duplicate"
+    same_news = json.loads(body) | {"event_id": "evt_other"}
+    restated = await _post_callback(stack, json.dumps(same_news).encode(), int(time.time()))
+    assert restated.status_code == 200 and restated.json()["result"] == "already_recorded"
+    assert await _types(stack, order_id) == ["payment.succeeded"]
+
+
+async def test_a_zero_amount_payment_succeeds_without_the_simulator(stack):
+    order_id = await _payable(stack, amount=0)
+    listed = (await stack.http.get("/payments", params={"order_id": order_id}, headers=BUYER)).json()["items"]
+    assert [(p["status"], p["psp_reference"]) for p in listed] == [("succeeded", None)]
+    again = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
+    assert again.status_code == 409 and again.json()["type"].endswith("/already-paid")
+    assert (await stack.psp.get("/sim/webhooks")).json()["items"] == []
+
+
+async def test_refunds_go_back_through_the_simulator_summing_partials_and_never_above_paid(stack):
+    order_id = await _payable(stack)
+    payment = await _settle(stack, await _start(stack, order_id), "succeed", "succeeded")
+    for refund_id, amount in (("r-1", 400), ("r-2", 600), ("r-3", 1)):
+        await deliver(stack.app, RefundPayment(order_id=order_id, refund_id=refund_id, amount=amount, reason="return"))
+    outcomes = [(t, p) for t, p in await announced(stack.app, order_id) if t.startswith("payment.refund")]
+    assert [(t, p.get("amount"), p.get("refunded_total")) for t, p in outcomes] == [
+        ("payment.refunded", 400, 400), ("payment.refunded", 600, 1000), ("payment.refund-failed", None, None)]
+    assert all(p.get("paid_amount", 1000) == 1000 for _, p in outcomes)
+    at_psp = await stack.psp.get(f"/v1/payments/{payment['psp_reference']}",
+                                 headers={"Authorization": "Bearer psp-dev-key"})
+    assert at_psp.json()["refunded_amount"] == 1000
+    shown = (await stack.http.get(f"/payments/{payment['id']}", headers=BUYER)).json()
+    assert shown["refunded_amount"] == 1000 and all(r["psp_reference"] for r in shown["refunds"])
+
+
+async def test_a_success_after_close_is_recorded_and_announced_for_the_saga_to_refund(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    await deliver(stack.app, ClosePayment(order_id=order_id, reason="deadline passed"))
+    closed = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
+    assert closed.status_code == 409 and closed.json()["type"].endswith("/payment-closed")
+    await _settle(stack, payment, "succeed", "succeeded")
+    assert await _types(stack, order_id) == ["payment.closed", "payment.succeeded"]
