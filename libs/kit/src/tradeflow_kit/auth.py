@@ -83,7 +83,7 @@ def require_roles(*allowed: Role | str) -> Callable[[Request], Principal]:
     """A FastAPI dependency: the caller's principal, if it holds one of `allowed` roles."""
     allowed_roles = frozenset(Role(r) for r in allowed)
 
-    def dependency(request: Request) -> Principal:
+    async def dependency(request: Request) -> Principal:  # async: no thread hop per request
         codec: TokenCodec = request.app.state.token_codec
         principal = codec.verify(bearer_token(request))
         if allowed_roles and not principal.has_any(allowed_roles):

@@ -5,8 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    """An asyncpg engine; `pool_pre_ping` so a restarted database does not fail requests."""
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    """An asyncpg engine. No pre-ping (a round trip per transaction): a connection the database
+    dropped fails its transaction, which callers retry (consumers) or report (HTTP 5xx), and the
+    pool replaces it; connections are recycled every 30 minutes."""
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -45,9 +45,10 @@ def configure_logging(service: str, fmt: str = "console", level: str = "INFO") -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "kafka", "uvicorn.access"):
+    # FastStream logs every message received and processed; our processor logs what matters.
+    for noisy in ("aiokafka", "kafka", "uvicorn.access", "faststream"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
-    for name in ("uvicorn", "uvicorn.error", "faststream"):
+    for name in ("uvicorn", "uvicorn.error", "faststream"):  # through our handler, not theirs
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
 

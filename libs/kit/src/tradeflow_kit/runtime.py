@@ -46,7 +46,7 @@ class ServiceRuntime:
             group=group or f"tradeflow-{self.name}", handlers=handlers, sessions=self.sessions, inbox=self.inbox,
             outbox=self.outbox, dead_letters=DeadLetterPublisher(self.producer),
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds))
-        subscribe(self.broker, processor, topic)
+        subscribe(self.broker, processor, topic, concurrency=self.settings.consumer_concurrency)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
 
@@ -91,10 +91,11 @@ def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: T
     client_id = f"tradeflow-{settings.service_name}"
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
     producer = create_producer(settings.kafka_bootstrap_servers, client_id=client_id)
+    committed = asyncio.Event()
     return ServiceRuntime(
         settings=settings, engine=engine, sessions=session_factory(engine), broker=broker, producer=producer,
         kafka=BrokerConnection(broker, producer),
         tokens=TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer),
-        outbox=Outbox(outbox_table, producer=settings.service_name), inbox=inbox_table,
-        relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name),
+        outbox=Outbox(outbox_table, producer=settings.service_name, committed=committed), inbox=inbox_table,
+        relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name, committed=committed),
     )

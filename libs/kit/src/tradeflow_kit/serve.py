@@ -15,7 +15,17 @@ from tradeflow_kit.settings import ServiceSettings
 
 def serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:
     configure_logging(settings.service_name, settings.log_format, settings.log_level)
-    asyncio.run(_serve(settings, build_app))
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(_serve(settings, build_app))
+
+
+def _loop_factory():
+    """uvloop when installed (uvicorn[standard] brings it): a faster loop for the same code."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 async def _serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:

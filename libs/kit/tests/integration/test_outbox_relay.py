@@ -68,8 +68,9 @@ async def test_rolled_back_transaction_publishes_nothing(engine):
 
 
 async def test_a_standby_relay_takes_over_when_the_leader_dies(engine, producer, infra, topic_with_dlq):
-    leader = OutboxRelay(engine, outbox_table, producer, name="leader")
-    standby = OutboxRelay(engine, outbox_table, producer, name="standby")
+    fast = RelaySettings(idle_wait=0.05)
+    leader = OutboxRelay(engine, outbox_table, producer, name="leader", settings=fast)
+    standby = OutboxRelay(engine, outbox_table, producer, name="standby", settings=fast)
     stop_leader, leader_task = await _run_relay(leader)
     await eventually(lambda: _true(leader.leading.is_set()), what="leader elected")
     stop_standby, standby_task = await _run_relay(standby)

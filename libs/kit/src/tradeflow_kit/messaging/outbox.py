@@ -1,10 +1,12 @@
 """Transactional outbox: messages are written in the same transaction as the state change that
 causes them, and published later by the relay. No dual writes."""
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, event, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from tradeflow_contracts.envelope import Envelope, new_envelope
 from tradeflow_contracts.registry import Contract, payload_of
@@ -15,6 +17,8 @@ from tradeflow_kit.messaging.trace import child_traceparent, current_traceparent
 class Outbox:
     table: Table
     producer: str
+    committed: asyncio.Event | None = field(default=None, compare=False)
+    """Set when a transaction that appended messages commits: the relay's cue to publish now."""
 
     def envelope(self, message: Contract, *, correlation_id: str, causation_id: str | None = None) -> Envelope:
         return new_envelope(message.TYPE, message.VERSION, payload_of(message), producer=self.producer,
@@ -30,4 +34,20 @@ class Outbox:
         """Add a message to the caller's open transaction; it is published only if that commits."""
         envelope = self.envelope(message, correlation_id=correlation_id, causation_id=causation_id)
         await db.execute(insert(self.table), [self.row(envelope, key=key, topic=topic or message.TOPIC)])
+        if self.committed is not None and isinstance(db, AsyncSession):
+            db.sync_session.info.setdefault(_AFTER_COMMIT, set()).add(self.committed.set)
         return envelope
+
+
+_AFTER_COMMIT = "tradeflow.after_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for hook in session.info.pop(_AFTER_COMMIT, ()):
+        hook()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)

@@ -26,7 +26,7 @@ RELAY_LOCK_KEY = 0x7F0B_0C5E  # one advisory lock per database: "the outbox rela
 @dataclass
 class RelaySettings:
     batch_size: int = 500
-    idle_wait: float = 0.05
+    idle_wait: float = 1.0  # between polls when idle; a commit that appended messages wakes it at once
     max_backoff: float = 5.0
     retention: timedelta = timedelta(hours=24)
     housekeeping_every: float = 30.0
@@ -34,10 +34,11 @@ class RelaySettings:
 
 class OutboxRelay:
     def __init__(self, engine: AsyncEngine, table: Table, producer: AIOKafkaProducer, name: str,
-                 settings: RelaySettings | None = None) -> None:
+                 settings: RelaySettings | None = None, committed: asyncio.Event | None = None) -> None:
         self.engine, self.table, self.producer, self.name = engine, table, producer, name
         self.settings = settings or RelaySettings()
         self.leading = asyncio.Event()
+        self.committed = committed or asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; every failure is logged and retried with backoff."""
@@ -78,8 +79,9 @@ class OutboxRelay:
             if loop.time() >= next_housekeeping:
                 await self.housekeeping(conn)
                 next_housekeeping = loop.time() + self.settings.housekeeping_every
+            self.committed.clear()  # before reading: a commit during the read wakes the next wait
             if await self.publish_batch(conn) < self.settings.batch_size:
-                await _wait(stop, self.settings.idle_wait)
+                await _wait_any(stop, self.committed, self.settings.idle_wait)
 
     async def publish_batch(self, conn: AsyncConnection) -> int:
         """Publish the oldest unpublished rows; returns how many were published."""
@@ -108,6 +110,13 @@ class OutboxRelay:
         await conn.commit()
         metrics.OUTBOX_PENDING.labels(self.name).set(pending)
         metrics.OUTBOX_LAG.labels(self.name).set(float(lag))
+
+
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+    await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for w in waits:
+        w.cancel()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

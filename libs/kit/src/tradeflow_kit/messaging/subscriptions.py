@@ -25,10 +25,13 @@ async def _keep_bytes(message: StreamMessage) -> bytes:
     return message.body
 
 
-def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, redeliver_after: float = 1.0) -> None:
+def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, redeliver_after: float = 1.0,
+              concurrency: int = 1) -> None:
+    """`concurrency` consumers of the group share the topic's partitions; each handles its own
+    partitions one record at a time, so per-key order holds and commits never pass a gap."""
     subscriber = broker.subscriber(
         topic, group_id=processor.group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-        decoder=_keep_bytes, title=f"{processor.group}:{topic}")
+        decoder=_keep_bytes, title=f"{processor.group}:{topic}", max_workers=concurrency)
 
     @subscriber
     async def consume(body: bytes, message: KafkaMessage) -> None:

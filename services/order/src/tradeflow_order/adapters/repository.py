@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sub_orders
@@ -25,7 +25,8 @@ class SqlaOrderRepository:
             {"id": s.id, "order_id": order.id, "position": i, "merchant_id": s.merchant_id, "status": s.status,
              "reservation": s.reservation} for i, s in enumerate(order.sub_orders)])
         await self.session.execute(insert(order_lines), [
-            {**_line_row(ln), "id": ln.id, "sub_order_id": s.id, "position": i, "sku": ln.sku,
+            {"refunded_amount": ln.refunded_amount, "warehouse": ln.warehouse, "id": ln.id, "sub_order_id": s.id,
+             "position": i, "sku": ln.sku,
              "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
              "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
             for s in order.sub_orders for i, ln in enumerate(s.lines)])
@@ -41,12 +42,15 @@ class SqlaOrderRepository:
     async def save(self, order: Order, loaded_history: int) -> None:
         """Write back what the saga may change; history is append-only."""
         await self.session.execute(update(orders).where(orders.c.id == order.id).values(_order_row(order)))
-        for sub in order.sub_orders:
-            await self.session.execute(update(sub_orders).where(sub_orders.c.id == sub.id)
-                                       .values(status=sub.status, reservation=sub.reservation))
-            for line in sub.lines:
-                await self.session.execute(update(order_lines).where(order_lines.c.id == line.id)
-                                           .values(_line_row(line)))
+        await self.session.execute(
+            update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
+            .values(status=bindparam("status"), reservation=bindparam("reservation")),
+            [{"sub_id": s.id, "status": s.status, "reservation": s.reservation} for s in order.sub_orders])
+        await self.session.execute(
+            update(order_lines).where(order_lines.c.id == bindparam("line_id"))
+            .values(refunded_amount=bindparam("refunded"), warehouse=bindparam("wh")),
+            [{"line_id": ln.id, "refunded": ln.refunded_amount, "wh": ln.warehouse}
+             for s in order.sub_orders for ln in s.lines])
         await self._append_history(order, loaded_history)
 
     async def list_for(self, buyer_id: str | None, status: str | None, limit: int,
@@ -99,10 +103,6 @@ def _order_row(order: Order) -> dict:
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
             "paid_amount": order.paid_amount}
-
-
-def _line_row(line: Line) -> dict:
-    return {"refunded_amount": line.refunded_amount, "warehouse": line.warehouse}
 
 
 def _order(row, subs, lines, history) -> Order:

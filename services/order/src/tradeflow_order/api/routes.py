@@ -33,7 +33,7 @@ class OrderHttp:
     idempotency: IdempotencyStore
 
 
-def _http(request: Request) -> OrderHttp:
+async def _http(request: Request) -> OrderHttp:
     return request.app.state.order_http
 
 

@@ -28,7 +28,7 @@ class PaymentApi:
         return self.transaction(session, correlation_id())
 
 
-def payment_api(request: Request) -> PaymentApi:
+async def payment_api(request: Request) -> PaymentApi:
     return request.app.state.payment_api
 
 
