@@ -1,5 +1,5 @@
-# One image for all six Tradeflow services, with the `tradeflow` ops CLI and each service's
-# Alembic migrations. Build it from the repository root:
+# One image for all six Tradeflow services, with the `tradeflow` ops CLI, the outside-system
+# simulators (`python -m tradeflow_simulators.psp`) and each service's Alembic migrations. Build it from the repository root:
 #   docker build -f deploy/docker/service.Dockerfile -t tradeflow-service .
 # The command picks the service (docker-compose.yml does this per container):
 #   python -m tradeflow_order.main        (…_payment, _inventory, _fulfillment, _after_sales, _channel_adapter)
@@ -13,10 +13,11 @@ WORKDIR /src
 COPY libs/contracts libs/contracts
 COPY libs/kit libs/kit
 COPY libs/cli libs/cli
+COPY libs/simulators libs/simulators
 COPY services services
 # Local paths named together satisfy the services' `tradeflow-kit`/`tradeflow-contracts`
 # requirements; everything else comes from PyPI.
-RUN pip wheel --wheel-dir /wheels ./libs/contracts ./libs/kit ./libs/cli ./services/*
+RUN pip wheel --wheel-dir /wheels ./libs/contracts ./libs/kit ./libs/cli ./libs/simulators ./services/*
 # What Alembic reads besides the installed packages: each service's alembic.ini and migrations/.
 RUN set -eu; \
     for dir in services/*/; do \
