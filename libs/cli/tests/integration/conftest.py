@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +15,7 @@ from tradeflow_cli.record_id import RecordId
 from tradeflow_contracts.deadletter import DeadLetter
 from tradeflow_contracts.envelope import new_envelope
 from tradeflow_contracts.topics import dlq_topic
+from tradeflow_testing.topics import read_topic
 
 PARTITIONS = 3
 
@@ -79,17 +79,7 @@ class Kafka:
 
     async def consume(self, topic: str, count: int, timeout_s: float = 30) -> list[ConsumerRecord]:
         """The first `count` records of `topic`, waiting for them up to a deadline."""
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest")
-        await consumer.start()
-        records: list[ConsumerRecord] = []
-        try:
-            deadline = time.monotonic() + timeout_s
-            while len(records) < count and time.monotonic() < deadline:
-                batch = await consumer.getmany(timeout_ms=500)
-                records += [r for fetched in batch.values() for r in fetched]
-        finally:
-            await consumer.stop()
-        return records
+        return (await read_topic(self.bootstrap, topic, count, timeout_s))[:count]
 
     async def audit_entries(self, audit_topic: str, count: int) -> list[dict]:
         return [json.loads(r.value) for r in await self.consume(audit_topic, count)]

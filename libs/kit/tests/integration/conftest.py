@@ -1,13 +1,13 @@
 import asyncio
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from tradeflow_kit.db import create_engine
+from tradeflow_testing.topics import read_topic
 
 from .messaging_support import create_schema
 
@@ -51,16 +51,6 @@ async def topic_with_dlq(infra, new_topic):
 
 async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 30) -> list:
     """Read `topic` from the beginning until `expected` records arrived (or fail)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex[:8]}",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    records: list = []
-    try:
-        deadline = time.monotonic() + timeout
-        while len(records) < expected and time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=300)
-            records += [r for rs in batch.values() for r in rs]
-    finally:
-        await consumer.stop()
+    records = await read_topic(bootstrap, topic, expected, timeout)
     assert len(records) >= expected, f"{topic}: {len(records)} records, expected {expected}"
     return records
