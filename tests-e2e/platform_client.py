@@ -27,13 +27,13 @@ def unique(prefix: str) -> str:
 async def eventually(fetch: Callable[[], Awaitable[dict]], until: Callable[[dict], bool], timeout: float = 30,
                      what: str = "state") -> dict:
     """Poll `fetch` until `until(result)`, failing with the last result after `timeout` seconds."""
-    deadline, last, pause = time.monotonic() + timeout, None, 0.05
+    deadline, last, poll_interval = time.monotonic() + timeout, None, 0.05
     while time.monotonic() < deadline:
         last = await fetch()
         if until(last):
             return last
-        await asyncio.sleep(pause)
-        pause = min(pause * 1.5, 0.5)
+        await asyncio.sleep(poll_interval)
+        poll_interval = min(poll_interval * 1.5, 0.5)
     raise AssertionError(f"timed out waiting for {what}; last seen: {last}")
 
 

@@ -48,7 +48,8 @@ async def bench(rate: float, seconds: float, gateway: str, psp: str) -> None:
         started = time.perf_counter()
         tasks = []
         for i in range(total):
-            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            until_due = max(0.0, started + i / rate - time.perf_counter())  # open-loop pacing of the load
+            await asyncio.sleep(until_due)
             tasks.append(asyncio.create_task(one_order(platform, sku, i)))
         results = await asyncio.gather(*tasks, return_exceptions=True)
         elapsed = time.perf_counter() - started

@@ -48,7 +48,8 @@ def upgrade() -> None:
     )
     op.create_index('orders_address_created', 'orders', ['receiver_address', 'created_at'], unique=False)
     op.create_index('orders_buyer_created', 'orders', ['buyer_id', 'created_at'], unique=False)
-    op.create_index('orders_due_payment', 'orders', ['payment_deadline'], unique=False, postgresql_where="step = 'awaiting_payment'")
+    op.create_index('orders_due_payment', 'orders', ['payment_deadline'], unique=False,
+                    postgresql_where="step = 'awaiting_payment'")
     op.create_index('orders_phone_created', 'orders', ['receiver_phone', 'created_at'], unique=False)
     op.create_table('order_history',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
