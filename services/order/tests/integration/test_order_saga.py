@@ -130,10 +130,13 @@ async def test_paid_order_awaits_shipment_and_is_handed_to_fulfillment(world):
 
 
 async def test_the_payment_deadline_cancels_closes_and_releases_even_after_a_restart(world):
-    saga, use_cases, sessions, clock = world
+    _, _, sessions, clock = world
     order = await reserve_all(world, await place(world))
     clock.now += timedelta(minutes=31)
-    assert await fire_due_deadlines(sessions, saga, use_cases.outbox) == 1
+    # A new process: nothing in memory but what the database kept.
+    restarted = OrderSaga(SqlaOrderRepository, clock, SagaSettings(timedelta(minutes=30), RiskPolicy(1_000_000, 5, 5)))
+    assert await fire_due_deadlines(sessions, restarted, Outbox(outbox_table, "order")) == 1
+    assert await fire_due_deadlines(sessions, restarted, Outbox(outbox_table, "order")) == 0  # fired once
     async with sessions() as s:
         order = await SqlaOrderRepository(s).get(order.id)
     assert (order.status, order.cancel_reason) == ("cancelled", "payment deadline passed")

@@ -1,5 +1,6 @@
 """HTTP use cases: place, cancel, and the staff review actions, each one transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,7 @@ from tradeflow_order.domain.placement import Cart, place
 class OrderUseCases:
     saga: OrderSaga
     outbox: Outbox
-    new_id: object  # Callable[[str], str]
+    new_id: Callable[[str], str]
 
     def _publisher(self, session: AsyncSession, order_id: str):
         async def publish(message, key):

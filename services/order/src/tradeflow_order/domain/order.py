@@ -149,6 +149,10 @@ class Order:
         self._require_step("awaiting_payment", "time out")
         self.cancel("payment deadline passed", "saga", now)
 
+    def refund_failed(self, reason: str, now: datetime) -> None:
+        """Recorded for staff to act on; the money stays where it is."""
+        self._record(now, self.status, "refund_failed", "payment", reason)
+
     def refunded(self, refunded_total: int, now: datetime) -> None:
         self.refunded_amount = refunded_total
         self.payment_status = "refunded" if refunded_total >= self.paid_amount else "partially_refunded"
