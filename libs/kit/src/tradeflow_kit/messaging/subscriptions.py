@@ -1,9 +1,10 @@
 """Wiring a MessageProcessor to a FastStream Kafka subscriber with at-least-once commits.
 
-FastStream's default ack policy commits before handling (at-most-once); here the offset is
-committed (`ack`) only after the processor returns — processed, duplicate, ignored or safely
-dead-lettered. If even the dead-letter topic cannot take the record, it is not committed: the
-consumer seeks back (`nack`) and the record is delivered again after a pause.
+FastStream's default ack policy commits before handling (at-most-once); here a record's offset
+is committed only after the processor returns — processed, duplicate, ignored or safely
+dead-lettered — in small batches (`OffsetCommitter`). If even the dead-letter topic cannot take
+the record, it is not committed: the consumer seeks back (`nack`) and the record is delivered
+again after a pause.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 
+from tradeflow_kit.messaging.commits import OffsetCommitter
 from tradeflow_kit.messaging.processor import MessageProcessor
 from tradeflow_kit.messaging.records import ConsumedRecord
 
@@ -29,6 +31,7 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, rede
               concurrency: int = 1) -> None:
     """`concurrency` consumers of the group share the topic's partitions; each handles its own
     partitions one record at a time, so per-key order holds and commits never pass a gap."""
+    committer = OffsetCommitter()
     subscriber = broker.subscriber(
         topic, group_id=processor.group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
         decoder=_keep_bytes, title=f"{processor.group}:{topic}", max_workers=concurrency)
@@ -43,4 +46,4 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, rede
             await message.nack()
             await asyncio.sleep(redeliver_after)
             return
-        await message.ack()
+        await committer.processed(message.consumer, record)
