@@ -73,7 +73,7 @@ def _percentiles(label: str, values: list[float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=float, default=20.0, help="orders offered per second")
+    parser.add_argument("--rate", type=float, default=10.0, help="orders offered per second")
     parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
     asyncio.run(bench(args.rate, args.seconds, os.environ["TRADEFLOW_GATEWAY_URL"],

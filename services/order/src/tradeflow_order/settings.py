@@ -5,7 +5,7 @@ class Settings(settings_class("order")):
     """Order service settings (env prefix ORDER_), beyond the shared ones."""
 
     payment_timeout_seconds: float = 1800.0
-    deadline_poll_seconds: float = 0.5
+    deadline_poll_seconds: float = 1.0
     risk_max_amount: int = 5_000_000
     risk_max_orders_per_phone_per_hour: int = 20
     risk_max_orders_per_address_per_hour: int = 20
