@@ -22,7 +22,8 @@ class LocalKafka:
         heap = os.environ.get("TRADEFLOW_KAFKA_HEAP", "1G")
         self.process = ManagedProcess(
             "kafka",
-            ["java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+            ["java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+             "-Djava.awt.headless=true",
              f"-Dkafka.logs.dir={layout.logs}", f"-Dlog4j2.configurationFile={self.log4j}",
              "-cp", f"{self.libs}/*", "kafka.Kafka", str(self.config)],
             layout, echo=echo, color=1)
