@@ -47,7 +47,9 @@ class LocalKafka:
             PORT=self.layout.kafka_port, CONTROLLER_PORT=self.layout.kafka_controller_port, DATA_DIR=self.data))
         if not (self.data / "meta.properties").exists():
             self.data.mkdir(parents=True, exist_ok=True)
-            self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(self.config), "-g")
+            # "--cluster-id=…": an id may start with "-", which argparse would take for an option.
+            self._java("kafka.tools.StorageTool", "format", f"--cluster-id={_cluster_id()}",
+                       "-c", str(self.config), "-g")
 
     async def start(self) -> None:
         self.configure()
