@@ -1,15 +1,14 @@
 """A client of the running platform for e2e tests: tokens, JSON calls through the gateway, polling."""
 
-import asyncio
 import os
-import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import httpx
 
 from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
+from tradeflow_testing.polling import poll_until
 
 
 def token(sub: str, *roles: str) -> str:
@@ -24,17 +23,7 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-async def eventually(fetch: Callable[[], Awaitable[dict]], until: Callable[[dict], bool], timeout: float = 30,
-                     what: str = "state") -> dict:
-    """Poll `fetch` until `until(result)`, failing with the last result after `timeout` seconds."""
-    deadline, last, poll_interval = time.monotonic() + timeout, None, 0.05
-    while time.monotonic() < deadline:
-        last = await fetch()
-        if until(last):
-            return last
-        await asyncio.sleep(poll_interval)
-        poll_interval = min(poll_interval * 1.5, 0.5)
-    raise AssertionError(f"timed out waiting for {what}; last seen: {last}")
+eventually = poll_until  # the e2e tests' name for it
 
 
 class Platform:

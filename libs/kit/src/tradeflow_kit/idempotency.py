@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_kit.problems import Problem
+from tradeflow_kit.schema_steps import create_tables, drop_tables
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -30,15 +31,11 @@ def idempotency_table(metadata: MetaData) -> Table:
 
 def create_idempotency_table_v1(bind) -> None:
     """Migration step: create version 1 of the idempotency table."""
-    metadata = MetaData()
-    idempotency_table(metadata)
-    metadata.create_all(bind)
+    create_tables(bind, idempotency_table)
 
 
 def drop_idempotency_table_v1(bind) -> None:
-    metadata = MetaData()
-    idempotency_table(metadata)
-    metadata.drop_all(bind)
+    drop_tables(bind, idempotency_table)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,3 @@
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -10,15 +7,6 @@ from tradeflow_kit.db import create_engine
 from tradeflow_testing.topics import read_topic
 
 from .messaging_support import create_schema
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30, what: str = "condition") -> None:
-    """Poll until `check` holds, failing after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import sys
 import uuid
 
 from tradeflow_contracts.envelope import new_envelope
+from tradeflow_testing.polling import eventually
 
-from .conftest import eventually
 from .messaging_support import ItemCounted, effect_counts
 
 SCRIPT = pathlib.Path(__file__).with_name("consumer_process.py")

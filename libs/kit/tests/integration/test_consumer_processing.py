@@ -16,8 +16,9 @@ from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.subscriptions import subscribe
+from tradeflow_testing.polling import eventually
 
-from .conftest import eventually, read_all
+from .conftest import read_all
 from .messaging_support import (
     ItemCounted,
     Switchboard,

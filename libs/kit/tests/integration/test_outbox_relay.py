@@ -8,8 +8,9 @@ from sqlalchemy import func, select, text, update
 
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.relay import OutboxRelay, RelaySettings
+from tradeflow_testing.polling import eventually
 
-from .conftest import eventually, read_all
+from .conftest import read_all
 from .messaging_support import ItemCounted, outbox_table
 
 

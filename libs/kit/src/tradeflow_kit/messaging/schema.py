@@ -16,6 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from tradeflow_kit.schema_steps import create_tables, drop_tables
+
 
 def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
     """Add `outbox` and `inbox` to a service's metadata; returns them."""
@@ -44,12 +46,8 @@ def messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
 
 def create_messaging_tables_v1(bind) -> None:
     """Migration step: create version 1 of the messaging tables."""
-    metadata = MetaData()
-    messaging_tables(metadata)
-    metadata.create_all(bind)
+    create_tables(bind, messaging_tables)
 
 
 def drop_messaging_tables_v1(bind) -> None:
-    metadata = MetaData()
-    messaging_tables(metadata)
-    metadata.drop_all(bind)
+    drop_tables(bind, messaging_tables)

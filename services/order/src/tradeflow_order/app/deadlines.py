@@ -7,6 +7,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_order.app.messages import outbox_publisher
 from tradeflow_order.app.saga import OrderSaga
 
 log = structlog.get_logger(__name__)
@@ -18,9 +19,8 @@ async def fire_due_deadlines(sessions: async_sessionmaker[AsyncSession], saga: O
     async with sessions.begin() as session:
         due = await saga.repositories(session).due_for_payment_timeout(saga.clock(), batch)
         for order_id in due:
-            async def publish(message, key, order_id=order_id):
-                return await outbox.append(session, message, key=key, correlation_id=order_id)
-            await saga.step(session, order_id, publish, lambda order, now: order.payment_deadline_passed(now))
+            await saga.step(session, order_id, outbox_publisher(outbox, session, order_id),
+                            lambda order, now: order.payment_deadline_passed(now))
             log.info("order.payment_deadline_passed", order_id=order_id)
     return len(due)
 

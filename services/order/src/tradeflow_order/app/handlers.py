@@ -11,9 +11,8 @@ def saga_handlers(saga: OrderSaga) -> dict[str, dict[type[Contract], Handler]]:
 
     def step(action):
         async def handle(message, ctx: MessageContext) -> None:
-            async def publish(msg: Contract, key: str):
-                return await ctx.publish(msg, key=key)
-            await saga.step(ctx.session, message.order_id, publish, lambda order, now: action(order, message, now))
+            await saga.step(ctx.session, message.order_id, lambda msg, key: ctx.publish(msg, key=key),
+                            lambda order, now: action(order, message, now))
         return handle
 
     return {

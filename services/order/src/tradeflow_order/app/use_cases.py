@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_order.app.messages import outbox_publisher
 from tradeflow_order.app.saga import OrderSaga
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.placement import Cart, place
@@ -18,9 +19,7 @@ class OrderUseCases:
     new_id: Callable[[str], str]
 
     def _publisher(self, session: AsyncSession, order_id: str):
-        async def publish(message, key):
-            return await self.outbox.append(session, message, key=key, correlation_id=order_id)
-        return publish
+        return outbox_publisher(self.outbox, session, order_id)
 
     async def place_order(self, session: AsyncSession, cart: Cart, actor: str) -> Order:
         order = place(cart, self.new_id, actor, self.saga.clock())
