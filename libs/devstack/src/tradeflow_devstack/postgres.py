@@ -18,7 +18,8 @@ import asyncpg
 
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, wait_until
+from tradeflow_devstack.supervisor import Part
+from tradeflow_devstack.waiting import StackError
 
 SUPERUSER = "tradeflow"
 RUN_AS = "postgres"
@@ -82,10 +83,14 @@ class LocalPostgres:
         if done.returncode != 0:
             raise StackError(f"initdb failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
-    async def start(self) -> None:
+    async def prepare(self) -> None:
         await asyncio.to_thread(self.init_cluster)
-        await self.process.start()
-        await wait_until("PostgreSQL", lambda: can_connect(admin_url(self.layout)), 60, self.process)
+
+    def part(self) -> Part:
+        """Up = it accepts a connection. A restart after kill -9 recovers from the WAL on its own
+        (the supervisor first kills the backends the dead postmaster left)."""
+        return Part(self.process, check=lambda: can_connect(admin_url(self.layout)), prepare=self.prepare,
+                    start_timeout=60)
 
 
 async def can_connect(url: str) -> bool:

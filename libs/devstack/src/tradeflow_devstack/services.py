@@ -1,4 +1,5 @@
-"""The six services as processes: migrate each database, start each, wait until ready."""
+"""The six services and the simulators as supervised parts: migrate each database (once, at
+stack start — never on a part restart), start each, and know when it is up (`/ready`)."""
 
 import asyncio
 import os
@@ -6,10 +7,13 @@ import sys
 
 import httpx
 
-from tradeflow_devstack.catalog import SERVICES, SIMULATORS, ServiceSpec
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS, ServiceSpec, SimulatorSpec
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, port_open, wait_until
+from tradeflow_devstack.supervisor import Part
+from tradeflow_devstack.waiting import StackError, port_open
+
+SIMULATOR_TIER, SERVICE_TIER = 1, 2
 
 
 async def migrate(layout: Layout, spec: ServiceSpec, env: dict[str, str]) -> None:
@@ -37,26 +41,23 @@ async def is_ready(url: str) -> bool:
         return (await client.get(url)).status_code == 200
 
 
-async def start_services(layout: Layout, env: dict[str, str], echo: bool) -> list[ManagedProcess]:
-    procs = [service_process(layout, s, env, echo, i) for i, s in enumerate(SERVICES)]
-    for p in procs:
-        await p.start()
+def service_parts(layout: Layout, env: dict[str, str], echo: bool) -> list[Part]:
+    """One part per service; up = `GET /ready` answers 200 (database and Kafka reachable)."""
     timeout = float(os.environ.get("TRADEFLOW_READY_TIMEOUT", 90))
-    await asyncio.gather(*(
-        wait_until(f"{s.name} /ready", lambda s=s: is_ready(f"http://127.0.0.1:{s.port}/ready"), timeout, p)
-        for s, p in zip(SERVICES, procs, strict=True)))
-    return procs
+    return [Part(service_process(layout, s, env, echo, i),
+                 check=lambda s=s: is_ready(f"http://127.0.0.1:{s.port}/ready"),
+                 start_timeout=timeout, tier=SERVICE_TIER)
+            for i, s in enumerate(SERVICES)]
 
 
-async def start_simulators(layout: Layout, env: dict[str, str], echo: bool) -> list[ManagedProcess]:
-    """Start the outside-system simulators; each must accept connections before services start."""
-    procs = []
-    for index, sim in enumerate(SIMULATORS):
-        own = env | {"PSP_SIM_HOST": "127.0.0.1", "PSP_SIM_PORT": str(sim.port)}
-        proc = ManagedProcess(sim.name, [sys.executable, "-m", sim.module], layout, env=own, echo=echo,
-                              color=9 + index)
-        await proc.start()
-        procs.append(proc)
-        await wait_until(sim.name, lambda sim=sim: port_open("127.0.0.1", sim.port), 30, proc)
-        env[sim.url_var] = f"http://127.0.0.1:{sim.port}"
-    return procs
+def simulator_part(layout: Layout, sim: SimulatorSpec, env: dict[str, str], echo: bool, index: int) -> Part:
+    """An outside-system simulator; up = it accepts connections. Sets its URL in `env`."""
+    own = env | {"PSP_SIM_HOST": "127.0.0.1", "PSP_SIM_PORT": str(sim.port)}
+    env[sim.url_var] = f"http://127.0.0.1:{sim.port}"
+    process = ManagedProcess(sim.name, [sys.executable, "-m", sim.module], layout, env=own, echo=echo,
+                             color=9 + index)
+    return Part(process, check=lambda: port_open("127.0.0.1", sim.port), start_timeout=30, tier=SIMULATOR_TIER)
+
+
+def simulator_parts(layout: Layout, env: dict[str, str], echo: bool) -> list[Part]:
+    return [simulator_part(layout, sim, env, echo, i) for i, sim in enumerate(SIMULATORS)]
