@@ -13,6 +13,7 @@ from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tradeflow_kit.metrics import observe_request
+from tradeflow_kit.ops_guard import ops_guard_router
 from tradeflow_kit.problems import PROBLEM_JSON, install_problem_handlers
 from tradeflow_kit.runtime import ServiceRuntime
 
@@ -38,6 +39,7 @@ def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), 
     install_problem_handlers(app)
     app.middleware("http")(_request_context)
     app.include_router(_operational_routes(runtime, version))
+    app.include_router(ops_guard_router())
     for router in routers:
         app.include_router(router)
     return app
