@@ -54,7 +54,7 @@ def stop() -> None:
             time.sleep(0.2)
         console.print(f"stopped the stack (pid {pid})")
     supervisor.unlink(missing_ok=True)
-    for pid_file in sorted(run_dir.glob("*.pid")):
+    for pid_file in sorted(p for p in run_dir.glob("*.pid") if p.name != "nginx.pid"):  # nginx: its gateway.pid
         kill_leftover(pid_file)
         console.print(f"stopped a leftover {pid_file.stem}")
 

@@ -75,9 +75,10 @@ class ControlServer:
                 "seconds": round(up, 2), "state": self.supervisor.parts[part].state}
 
     async def stop(self) -> None:
-        if self._server is not None:
+        if self._server is not None:  # only the stack that started it removes the socket
             self._server.close()  # not wait_closed(): a restart being answered must not hold us
-        self.path.unlink(missing_ok=True)
+            self._server = None
+            self.path.unlink(missing_ok=True)
 
 
 async def send(run_dir: Path, request: dict, timeout: float) -> dict:

@@ -73,6 +73,15 @@ class ManagedProcess:
     def running(self) -> bool:
         return self.proc is not None and self.proc.returncode is None
 
+    async def exited(self, interval: float = 0.1) -> int:
+        """The leader's exit code, as soon as it exits. (`Process.wait()` of Python 3.11 also
+        waits for its output pipe to close, which children that inherited it — nginx workers,
+        PostgreSQL backends — keep open after the leader died.)"""
+        assert self.proc
+        while self.proc.returncode is None:  # noqa: ASYNC110 — the child watcher sets it; no event to await
+            await asyncio.sleep(interval)
+        return self.proc.returncode
+
     async def wait(self) -> int:
         assert self.proc
         code = await self.proc.wait()
@@ -89,7 +98,7 @@ class ManagedProcess:
             with contextlib.suppress(ProcessLookupError):
                 self.proc.send_signal(self.stop_signal)
             try:
-                await asyncio.wait_for(self.proc.wait(), timeout)
+                await asyncio.wait_for(self.exited(), timeout)
             except TimeoutError:
                 pass
         kill_group(self)

@@ -130,6 +130,7 @@ class Stack:
             self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"
 
     async def down(self) -> None:
+        """Stop everything this stack started (nothing, if it never claimed the checkout)."""
         await self.control.stop()
         await self.supervisor.down()
         if self._claimed:

@@ -101,7 +101,7 @@ class Supervisor:
     async def _watch(self, part: Part) -> None:
         backoff = MIN_BACKOFF
         while not self.stopping:
-            exited = asyncio.create_task(part.process.wait())
+            exited = asyncio.create_task(part.process.exited())
             woken = asyncio.create_task(part._wake.wait())
             await asyncio.wait({exited, woken}, return_when=asyncio.FIRST_COMPLETED)
             woken.cancel()
