@@ -5,10 +5,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    """An asyncpg engine. No pre-ping (a round trip per transaction): a connection the database
-    dropped fails its transaction, which callers retry (consumers) or report (HTTP 5xx), and the
-    pool replaces it; connections are recycled every 30 minutes."""
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    """An asyncpg engine that rides out a database restart.
+
+    Rule: a connection the server dropped (a PostgreSQL restart drops every one) is never
+    handed to a request: each checkout is pinged first (`pool_pre_ping`, one short round trip
+    on a local socket, ~0.3 ms) and a dead connection is replaced, the rest of the pool with
+    it. Without it, the first request of each process after a restart failed with a 500.
+    Connections are recycled every 30 minutes."""
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
+                               pool_pre_ping=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
