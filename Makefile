@@ -9,7 +9,7 @@ export TRADEFLOW_HOME := $(CURDIR)
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(wildcard services/*)
 
-.PHONY: setup system run test lint stop bench token clean
+.PHONY: setup system run test lint stop status restart bench token clean
 
 ## setup: install what is missing (Debian packages, .venv, Kafka jars); a no-op when warm
 setup: system $(VENV)/.installed .local/kafka/libs/.installed
@@ -46,6 +46,14 @@ bench: setup
 ## stop: stop the running stack of this checkout, or what a killed one left behind
 stop:
 	@$(BIN)/tradeflow-stack stop
+
+## status: each part of the running stack (pid, state, restarts); exits 0 when all are running
+status:
+	@$(BIN)/tradeflow-stack status
+
+## restart: restart one part of the running stack, e.g. make restart PART=payment
+restart:
+	@$(BIN)/tradeflow-stack restart $(PART)
 
 ## token: a local dev token, e.g. make token ROLE=buyer SUB=buyer-1
 token:
