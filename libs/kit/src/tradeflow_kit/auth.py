@@ -61,13 +61,6 @@ class Principal:
         """Staff and system read every owner's resources."""
         return self.has_any((Role.STAFF, Role.SYSTEM))
 
-    def actor(self) -> str:
-        """`role:sub` for history and logs, naming the most powerful role held."""
-        for role in (Role.STAFF, Role.SYSTEM, Role.CHANNEL, Role.MERCHANT, Role.BUYER):
-            if role in self.roles:
-                return f"{role.value}:{self.sub}"
-        return self.sub
-
 
 class TokenCodec:
     """Mints and verifies Tradeflow tokens with one shared secret."""
