@@ -28,7 +28,13 @@ def token(
     merchant_id: str | None = typer.Option(None, help="The merchant a merchant token acts for."),
     channel_id: str | None = typer.Option(None, help="The channel a channel token acts for."),
 ) -> None:
-    """Print a local dev token (signed with TRADEFLOW_JWT_SECRET, or the public dev secret)."""
+    """Print a local dev token (signed with TRADEFLOW_JWT_SECRET, or the public dev secret).
+
+    A merchant token acts for one merchant: `--merchant-id` is required with `--role merchant`.
+    """
+    if Role.MERCHANT in role and not merchant_id:
+        raise typer.BadParameter("a merchant token needs --merchant-id (the merchant it acts for)",
+                                 param_hint="--merchant-id")
     secret = os.environ.get("TRADEFLOW_JWT_SECRET", DEV_JWT_SECRET)
     issuer = os.environ.get("TRADEFLOW_JWT_ISSUER", "tradeflow")
     extra = {k: v for k, v in {"merchant_id": merchant_id, "channel_id": channel_id}.items() if v}
