@@ -116,8 +116,8 @@ class Tradeflow:
 
     env: dict[str, str]
 
-    async def __call__(self, *args: str, input: str | None = None) -> Result:
-        return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input, env=self.env)
+    async def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input, env=self.env | (env or {}))
 
     async def listed_ids(self, *args: str) -> list[str]:
         result = await self("dlq", "list", "--json", *args)
