@@ -26,24 +26,50 @@ BUYER = auth("buyer-1")
 SECRET = "psp-dev-webhook-secret"
 
 
+class Simulator:
+    """The PSP simulator on a fixed local port with its own book file; it can be stopped and
+    started again (a restart: same port, same file)."""
+
+    def __init__(self, data_file: str) -> None:
+        self.sock = bound_socket()
+        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
+        self.settings = PspSimSettings(public_url=self.url, webhook_backoff_seconds=0.05,
+                                       webhook_max_backoff_seconds=0.2, data_file=data_file)
+        self._serving = None
+
+    async def start(self) -> None:
+        sock, self.sock = self.sock or bound_socket(port=self.port), None
+        self._serving = serving(create_app(self.settings), sock=sock)
+        await self._serving.__aenter__()
+
+    async def stop(self) -> None:
+        serving_now, self._serving = self._serving, None
+        if serving_now is not None:
+            await serving_now.__aexit__(None, None, None)
+
+
 @dataclass
 class Stack:
     app: FastAPI
     http: httpx.AsyncClient  # the payment service
     psp: httpx.AsyncClient  # the simulator
+    sim: Simulator
 
 
 @pytest.fixture
-async def stack(database_url):
-    psp_socket, service_socket = bound_socket(), bound_socket()
-    psp_url, service_url = url_of(psp_socket), url_of(service_socket)
-    psp_app = create_app(PspSimSettings(public_url=psp_url, webhook_backoff_seconds=0.05))
-    settings = Settings(database_url=database_url, psp_base_url=psp_url,
+async def stack(database_url, tmp_path):
+    sim, service_socket = Simulator(str(tmp_path / "psp.sqlite3")), bound_socket()
+    service_url = url_of(service_socket)
+    settings = Settings(database_url=database_url, psp_base_url=sim.url, psp_timeout_seconds=3,
                         public_callback_url=f"{service_url}/payments/psp/callbacks")
-    async with (serving(psp_app, sock=psp_socket), payment_service(database_url, settings=settings) as app,
-                serving(app, sock=service_socket, lifespan="off"),
-                httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=psp_url) as psp):
-        yield Stack(app, http, psp)
+    await sim.start()
+    try:
+        async with (payment_service(database_url, settings=settings) as app,
+                    serving(app, sock=service_socket, lifespan="off"),
+                    httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=sim.url) as psp):
+            yield Stack(app, http, psp, sim)
+    finally:
+        await sim.stop()
 
 
 async def _payable(stack: Stack, amount: int = 1000) -> str:
@@ -171,11 +197,12 @@ async def test_refunds_go_back_through_the_simulator_summing_partials_and_never_
     assert shown["refunded_amount"] == 1000 and all(r["psp_reference"] for r in shown["refunds"])
 
 
-async def test_a_success_after_close_is_recorded_and_announced_for_the_saga_to_refund(stack):
+async def test_a_paid_attempt_can_no_longer_be_closed_and_a_closed_one_no_longer_paid(stack):
     order_id = await _payable(stack)
     payment = await _start(stack, order_id)
     await deliver(stack.app, ClosePayment(order_id=order_id, reason="deadline passed"))
     closed = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
     assert closed.status_code == 409 and closed.json()["type"].endswith("/payment-closed")
-    await _settle(stack, payment, "succeed", "succeeded")
-    assert await _types(stack, order_id) == ["payment.closed", "payment.succeeded"]
+    too_late = await stack.psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+    assert too_late.status_code == 409  # cancelled at the PSP by the close: the buyer cannot pay it
+    assert await _types(stack, order_id) == ["payment.closed"]

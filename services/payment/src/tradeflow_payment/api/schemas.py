@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from tradeflow_payment.app.read_late_captures import LateCapture
 from tradeflow_payment.app.read_payments import PaymentRecord
 from tradeflow_payment.domain.refunds import Refund
 
@@ -73,3 +74,28 @@ class ProviderCallback(BaseModel):
 class CallbackAnswer(BaseModel):
     event_id: str
     result: Literal["recorded", "already_recorded", "duplicate"]
+
+
+class LateCaptureOut(BaseModel):
+    """Money the provider took after the order's payment was closed, and its refund (minor units)."""
+
+    order_id: str
+    payment_id: str
+    psp_reference: str | None
+    amount: int
+    currency: str
+    paid_at: datetime | None
+    closed_at: datetime
+    close_reason: str | None
+    refunded_amount: int
+    refund_state: Literal["awaiting_refund", "partially_refunded", "refunded", "refund_failed"]
+
+    @classmethod
+    def of(cls, capture: LateCapture) -> "LateCaptureOut":
+        return cls(**capture.__dict__)
+
+
+class LateCaptureList(BaseModel):
+    items: list[LateCaptureOut]
+    total_amount: int
+    total_refunded: int
