@@ -86,19 +86,19 @@ def replay_tree(chain: ChainNode, this: DeadLetterRecord) -> RenderableType:
     if not chain.replays and chain.id == str(this.id):
         return Text("Never replayed.")
     tree = Tree(Text("Replay history", style="bold"))
-    _grow(tree.add(_letter(chain, this, "first failure")), chain, this, depth=1)
+    _grow(tree.add(_letter(chain, this, "first failure")), chain, this)
     return tree
 
 
-def _grow(branch: Tree, node: ChainNode, this: DeadLetterRecord, depth: int) -> None:
+def _grow(branch: Tree, node: ChainNode, this: DeadLetterRecord) -> None:
     for replay in node.replays:
-        sent = (f"replay {depth}, {rfc3339(replay.entry.at)} by {replay.entry.actor}" if replay.entry
-                else f"replay {depth} (not in the audit log)")
+        sent = (f"replayed {rfc3339(replay.entry.at)} by {replay.entry.actor}" if replay.entry
+                else "replayed (not in the audit log)")
         if replay.dead_again is None:
             branch.add(Text(f"{sent}: no dead letter since (succeeded, or not consumed yet)"))
         else:
             twig = branch.add(Text(f"{sent}: dead again as ") + _letter(replay.dead_again, this))
-            _grow(twig, replay.dead_again, this, depth + 1)
+            _grow(twig, replay.dead_again, this)
 
 
 def _letter(node: ChainNode, this: DeadLetterRecord, role: str = "") -> Text:
