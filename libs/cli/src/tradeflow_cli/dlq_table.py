@@ -1,13 +1,13 @@
 """`dlq list` as a table that fits the terminal: at 80 columns as well as at 200.
 
 The essential columns are always there: the full ID (what `dlq show` and `dlq replay` take),
-when it last failed, its replays and the error, on up to two lines (three when narrow). The replay cell says what
-the record is a replay of ("#2 of 0:5": the second replay in the chain that began with the
-dead letter at partition 0, offset 5 of the same topic; a full id when it is on another one)
-and "replayed" once it was sent back.
-Attempts, type, group, key and the original topic (when it is not the twin's) join in that
-order while the error keeps a quarter of the width, at least `MIN_ERROR` columns. From
-`WIDE_AT` columns, times have seconds and the words are spelled out.
+when it last failed, its replays and the error, on up to two lines (three when narrow). The
+replay cell says what the record is a replay of ("#2 of 0:5": the second replay in the chain
+that began with the dead letter at partition 0, offset 5 of the same topic; a full id when it
+is on another one) and "replayed" once it was sent back. Attempts, type, group, key and the
+original topic (when it is not the twin's) join in that order while the error keeps a quarter
+of the width, at least `MIN_ERROR` columns. From `WIDE_AT` columns, times have seconds and the
+words are spelled out.
 """
 
 import textwrap
@@ -39,7 +39,7 @@ class Column:
 
 def dead_letter_table(records: Sequence[DeadLetterRecord], replayed: set[str], width: int) -> Table:
     wide = width >= WIDE_AT
-    columns = _chosen(records, _essential(records, replayed, wide), _optional(records), width)
+    columns = _chosen(records, _essential(replayed, wide), _optional(records), width)
     error_width = max(width - _used(records, columns), 8)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for column in columns:
@@ -73,7 +73,7 @@ def failed_at(record: DeadLetterRecord, wide: bool) -> str:
     return record.dead_letter.last_failure.strftime("%Y-%m-%d %H:%M:%S" if wide else "%m-%d %H:%M")
 
 
-def _essential(records: Sequence[DeadLetterRecord], replayed: set[str], wide: bool) -> list[Column]:
+def _essential(replayed: set[str], wide: bool) -> list[Column]:
     return [Column("ID", lambda r: str(r.id), max_width=80),
             Column("Last failure (UTC)" if wide else "Failed", lambda r: failed_at(r, wide)),
             Column("Replays", lambda r: replay_cell(r, str(r.id) in replayed, wide), max_width=80)]
