@@ -6,6 +6,7 @@ import os
 import typer
 
 from tradeflow_cli.dlq_cli import dlq_app
+from tradeflow_cli.reconcile_cli import reconcile_app
 from tradeflow_contracts.topics import all_topics
 from tradeflow_kit.auth import Role, TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
@@ -13,6 +14,7 @@ from tradeflow_kit.topics import ensure_topics
 
 app = typer.Typer(help="Tradeflow command line.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(reconcile_app, name="reconcile")
 
 
 @app.callback()
