@@ -1,45 +1,15 @@
 """Who may do what on the inventory API, on the real app and database: every route × every kind
 of caller, with the exact status and problem type. Staff change stock; staff and system read it;
-buyers, merchants and channels do neither (their `sub` gives them nothing)."""
+buyers, merchants and channels do neither, whatever their `sub`."""
 
 import httpx
 import pytest
 
 from tradeflow_inventory.bootstrap import build_app
 from tradeflow_inventory.settings import Settings
-from tradeflow_kit.auth import TokenCodec
-from tradeflow_kit.settings import DEV_JWT_SECRET
+from tradeflow_testing.access import CALLERS, expected, outcome
 
-PROBLEMS = "https://tradeflow.example/problems/"
-_tokens = TokenCodec(DEV_JWT_SECRET)
-
-
-def bearer(sub: str, *roles: str, **claims) -> dict[str, str]:
-    return {"Authorization": f"Bearer {_tokens.mint(sub, roles, **claims)}"}
-
-
-CALLERS: dict[str, dict[str, str]] = {
-    "buyer": bearer("buyer-1", "buyer"),
-    "merchant": bearer("m1-user", "merchant", merchant_id="m-1"),
-    "merchant without merchant_id": bearer("m-1", "merchant"),
-    "staff": bearer("staff-1", "staff"),
-    "system": bearer("svc-1", "system"),
-    "channel": bearer("ch-user", "channel", channel_id="ch-1"),
-    "no token": {},
-    "bad token": {"Authorization": "Bearer not-a-jwt"},
-}
-FORBIDDEN, UNAUTHENTICATED, OK = (403, "forbidden"), (401, "unauthenticated"), (200, None)
-
-
-def expected(**allowed) -> dict[str, tuple[int, str | None]]:
-    table = {name: FORBIDDEN for name in CALLERS} | {"no token": UNAUTHENTICATED, "bad token": UNAUTHENTICATED}
-    return table | allowed
-
-
-def outcome(response: httpx.Response) -> tuple[int, str | None]:
-    if response.headers.get("content-type") == "application/problem+json":
-        return response.status_code, response.json()["type"].removeprefix(PROBLEMS)
-    return response.status_code, None
+OK = (200, None)
 
 
 @pytest.fixture
@@ -52,11 +22,11 @@ async def client(database_url):
 
 ROUTES = {
     "define a warehouse": ("PUT", "/inventory/warehouses/east-1", {"region": "east", "priority": 1},
-                           expected(staff=OK)),
-    "count stock": ("PUT", "/inventory/stock/SKU-A/east-1", {"on_hand": 5}, expected(staff=OK)),
-    "read a SKU's stock": ("GET", "/inventory/stock/SKU-A", None, expected(staff=OK, system=OK)),
+                           expected({"staff": OK})),
+    "count stock": ("PUT", "/inventory/stock/SKU-A/east-1", {"on_hand": 5}, expected({"staff": OK})),
+    "read a SKU's stock": ("GET", "/inventory/stock/SKU-A", None, expected({"staff": OK, "system": OK})),
     "read an order's reservations": ("GET", "/inventory/reservations?order_id=o-1", None,
-                                     expected(staff=OK, system=OK)),
+                                     expected({"staff": OK, "system": OK})),
 }
 
 

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from tradeflow_order.adapters.tables import order_lines, sub_orders
 from tradeflow_order.adapters.tables import orders as orders_table
 from tradeflow_order.app.messages import outbox_publisher
-
-from .http_support import CALLERS, bearer, order_body, outcome
+from tradeflow_testing.access import CALLERS, bearer, outcome
 
 BUYER, STAFF = CALLERS["buyer (owner)"], CALLERS["staff"]
 HELD = ("SKU-V", "m-1", 1, 6_000_000, "virtual")  # above the risk amount: held for review
@@ -60,7 +59,7 @@ async def test_a_failed_command_leaves_its_key_free(orders):
 async def test_a_buyer_holds_at_most_the_cap_of_one_sku_in_unpaid_orders(capped_orders):
     orders = capped_orders
     first = await orders.placed("buyer-1", ("SKU-A", "m-1", 6, 100))
-    over = await orders.place(order_body(("SKU-B", "m-1", 1, 100), ("SKU-A", "m-1", 3, 100),
+    over = await orders.place(orders.body(("SKU-B", "m-1", 1, 100), ("SKU-A", "m-1", 3, 100),
                                          ("SKU-A", "m-1", 2, 100)), BUYER)
     assert outcome(over) == (409, "unpaid-units-limit")
     assert over.json()["detail"] == ("SKU-A: 6 units already held in unpaid orders and 5 asked; "
@@ -69,7 +68,7 @@ async def test_a_buyer_holds_at_most_the_cap_of_one_sku_in_unpaid_orders(capped_
     await orders.placed("buyer-1", ("SKU-A", "m-1", 4, 100))  # exactly the cap
     await orders.placed("buyer-2", ("SKU-A", "m-1", 10, 100))  # the cap is per buyer
     await orders.placed("buyer-1", ("SKU-A", "m-1", 20, 100, "virtual"))  # virtual goods hold no stock
-    staff_for_buyer = await orders.place(order_body(("SKU-A", "m-1", 1, 100), buyer_id="buyer-1"), STAFF)
+    staff_for_buyer = await orders.place(orders.body(("SKU-A", "m-1", 1, 100), buyer_id="buyer-1"), STAFF)
     assert outcome(staff_for_buyer) == (409, "unpaid-units-limit")
     cancelled = await orders.http.post(f"/orders/{first['id']}/cancel", json={"reason": "x"}, headers=BUYER)
     assert cancelled.status_code == 200
@@ -79,7 +78,7 @@ async def test_a_buyer_holds_at_most_the_cap_of_one_sku_in_unpaid_orders(capped_
 async def test_a_paid_order_no_longer_counts_against_the_cap(capped_orders):
     orders = capped_orders
     order = await orders.placed("buyer-1", ("SKU-A", "m-1", 10, 100))
-    assert outcome(await orders.place(order_body(("SKU-A", "m-1", 1, 100)), BUYER))[1] == "unpaid-units-limit"
+    assert outcome(await orders.place(orders.body(("SKU-A", "m-1", 1, 100)), BUYER))[1] == "unpaid-units-limit"
     saga = orders.app.state.order_http.use_cases.saga
     runtime = orders.app.state.runtime
 
@@ -93,7 +92,7 @@ async def test_a_paid_order_no_longer_counts_against_the_cap(capped_orders):
 
 async def test_concurrent_orders_of_one_buyer_cannot_pass_the_cap_together(capped_orders):
     orders = capped_orders
-    body = order_body(("SKU-C", "m-1", 3, 100))
+    body = orders.body(("SKU-C", "m-1", 3, 100))
     answers = await asyncio.gather(*(orders.place(body, BUYER, key=f"race-{i}") for i in range(8)))
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [201] * 3 + [409] * 5, [a.text for a in answers]
@@ -107,6 +106,6 @@ async def test_concurrent_orders_of_one_buyer_cannot_pass_the_cap_together(cappe
 
 async def test_concurrent_orders_of_different_buyers_each_get_their_own_cap(capped_orders):
     orders = capped_orders
-    body = order_body(("SKU-C", "m-1", 10, 100))
+    body = orders.body(("SKU-C", "m-1", 10, 100))
     answers = await asyncio.gather(*(orders.place(body, bearer(f"buyer-{i}", "buyer")) for i in range(6)))
     assert [a.status_code for a in answers] == [201] * 6
