@@ -1,14 +1,28 @@
-"""The six services as the local stack runs them."""
+"""The six services and the simulators as the local stack runs them.
 
+Their ports are the defaults below plus `TRADEFLOW_PORT_OFFSET` (0 unless set), so a second
+stack (another checkout) can run beside the first: e.g. an offset of 1000 puts order on 9101.
+"""
+
+import os
 from dataclasses import dataclass
 
 from tradeflow_kit.settings import env_prefix
 
 
+def port_offset() -> int:
+    """`TRADEFLOW_PORT_OFFSET`, added to every service and simulator port."""
+    return int(os.environ.get("TRADEFLOW_PORT_OFFSET", "0") or 0)
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
-    port: int
+    base_port: int
+
+    @property
+    def port(self) -> int:
+        return self.base_port + port_offset()
 
     @property
     def package(self) -> str:
@@ -39,8 +53,12 @@ class SimulatorSpec:
 
     name: str
     module: str
-    port: int
+    base_port: int
     url_var: str
+
+    @property
+    def port(self) -> int:
+        return self.base_port + port_offset()
 
 
 SIMULATORS = (

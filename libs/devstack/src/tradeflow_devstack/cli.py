@@ -1,17 +1,19 @@
 """`tradeflow-stack`: run the whole platform locally, or run a command against it."""
 
 import asyncio
-import contextlib
+import json
 import logging
 import os
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from tradeflow_devstack.control import read_state, send
 from tradeflow_devstack.layout import layout
 from tradeflow_devstack.procs import alive, kill_leftover
 from tradeflow_devstack.stack import Stack
@@ -20,13 +22,15 @@ from tradeflow_devstack.waiting import StackError
 # aiokafka reports every refused connection while we poll for the broker; the wait says enough.
 logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
+STARTED = time.monotonic()
 app = typer.Typer(help="Run the Tradeflow platform on this machine.", no_args_is_help=True)
 console = Console()
 
 
 @app.command()
 def run() -> None:
-    """Start everything in the foreground; Ctrl-C stops it all cleanly."""
+    """Start everything in the foreground and keep it up (a part that exits is restarted);
+    Ctrl-C or SIGTERM stops it all cleanly."""
     raise typer.Exit(asyncio.run(_run()))
 
 
@@ -55,23 +59,56 @@ def stop() -> None:
         console.print(f"stopped a leftover {pid_file.stem}")
 
 
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="One JSON object: supervisor pid and parts.")) -> None:
+    """Each part of the running stack: pid, state, restarts, since. Exits 0 when all are running."""
+    run_dir = layout().run
+    state = read_state(run_dir)
+    supervisor = state.get("supervisor") if state else None
+    if not state or not supervisor or not alive(int(supervisor)):
+        parts = [{**p, "state": "stopped", "pid": None} for p in (state or {}).get("parts", [])]
+        state = {"supervisor": None, "parts": parts}
+    if as_json:
+        print(json.dumps(state))
+    else:
+        table = Table(title=f"Tradeflow stack (supervisor pid {state['supervisor'] or '—'})", title_justify="left")
+        for column in ("part", "pid", "state", "restarts", "since"):
+            table.add_column(column)
+        for part in state["parts"]:
+            table.add_row(part["name"], str(part["pid"] or "—"), part["state"], str(part["restarts"]), part["since"])
+        console.print(table)
+    all_running = bool(state["supervisor"]) and all(p["state"] == "running" for p in state["parts"])
+    raise typer.Exit(0 if all_running else 1)
+
+
+@app.command()
+def restart(part: str = typer.Argument(..., help="e.g. order, kafka, postgres, gateway, psp-simulator"),
+            timeout: float = typer.Option(180, help="Seconds to wait until the part is up again.")) -> None:
+    """Restart one part of the running stack (graceful stop, start, wait until it is up)."""
+    run_dir = layout().run
+    try:
+        answer = asyncio.run(send(run_dir, {"command": "restart", "part": part}, timeout))
+    except (OSError, TimeoutError) as exc:
+        console.print(f"[red]no answer from a running stack of this checkout ({type(exc).__name__}: {exc})[/]")
+        raise typer.Exit(2) from None
+    if not answer.get("ok"):
+        console.print(f"[red]{part}: {answer.get('error') or 'not up again: ' + str(answer.get('state'))}[/]")
+        raise typer.Exit(1)
+    console.print(f"{part} restarted and up in {answer['seconds']:.1f}s "
+                  f"({datetime.now(UTC).isoformat(timespec='seconds')})")
+
+
 async def _run() -> int:
     stack = Stack(layout(), echo=True)
     stop_requested = _stop_on_signals()
     if not await _up(stack, stop_requested):
         return 1
     _print_endpoints(stack)
-    while not stop_requested.is_set() and not stack.exited():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop_requested.wait(), 1.0)
-    code = 0
-    for dead in stack.exited():
-        console.print(f"[red]{dead.name} exited with code {dead.proc.returncode}; stopping everything[/]")
-        code = 1
+    await stop_requested.wait()
     console.print("stopping …")
     await stack.down()
     console.print("stopped.")
-    return code
+    return 0
 
 
 async def _exec(argv: list[str], infra_only: bool) -> int:
@@ -80,6 +117,8 @@ async def _exec(argv: list[str], infra_only: bool) -> int:
     env = await _up(stack, stop_requested, with_services=not infra_only)
     if env is None:
         return 1
+    console.print(f"tradeflow-stack: up in {time.monotonic() - STARTED:.1f}s; running {' '.join(argv)}",
+                  highlight=False)
     try:
         child = await asyncio.create_subprocess_exec(*argv, env=env)
         return await _wait_child(child, stop_requested)
@@ -130,7 +169,8 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 def _print_endpoints(stack: Stack) -> None:
-    table = Table(title="Tradeflow is running — Ctrl-C stops everything", title_justify="left")
+    title = f"Tradeflow is up in {time.monotonic() - STARTED:.1f}s — Ctrl-C stops everything"
+    table = Table(title=title, title_justify="left")
     table.add_column("part")
     table.add_column("listens at")
     for part, where in stack.endpoints.items():

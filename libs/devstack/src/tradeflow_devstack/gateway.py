@@ -7,7 +7,10 @@ from string import Template
 from tradeflow_devstack.catalog import SERVICES
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, port_open, wait_until
+from tradeflow_devstack.supervisor import Part
+from tradeflow_devstack.waiting import StackError, port_open
+
+GATEWAY_TIER = 3
 
 
 def nginx_binary() -> str:
@@ -39,7 +42,11 @@ class LocalGateway:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.layout.gateway_port}"
 
-    async def start(self) -> None:
+    async def prepare(self) -> None:
         render(self.layout)
-        await self.process.start()
-        await wait_until("the API gateway", lambda: port_open("127.0.0.1", self.layout.gateway_port), 30, self.process)
+
+    def part(self) -> Part:
+        """Up = it accepts connections. It needs no service to be up: it answers 503 problems
+        for the ones that are not."""
+        return Part(self.process, check=lambda: port_open("127.0.0.1", self.layout.gateway_port),
+                    prepare=self.prepare, start_timeout=30, tier=GATEWAY_TIER)

@@ -1,6 +1,7 @@
 """A single-node Apache Kafka broker (KRaft, combined broker+controller) from the Maven Central
 jars that `make setup` copies to `.local/kafka/libs` (see deploy/kafka/pom.xml)."""
 
+import asyncio
 import os
 import subprocess
 import uuid
@@ -10,7 +11,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, wait_until
+from tradeflow_devstack.supervisor import Part
+from tradeflow_devstack.waiting import StackError
 
 
 class LocalKafka:
@@ -51,10 +53,14 @@ class LocalKafka:
             self._java("kafka.tools.StorageTool", "format", f"--cluster-id={_cluster_id()}",
                        "-c", str(self.config), "-g")
 
-    async def start(self) -> None:
-        self.configure()
-        await self.process.start()
-        await wait_until("Kafka", lambda: broker_answers(self.bootstrap), 120, self.process)
+    async def prepare(self) -> None:
+        await asyncio.to_thread(self.configure)
+
+    def part(self) -> Part:
+        """Up = the broker answers a cluster description. The JVM leads its process group, so
+        killing the group releases the data directory's lock before the next start."""
+        return Part(self.process, check=lambda: broker_answers(self.bootstrap), prepare=self.prepare,
+                    start_timeout=120)
 
 
 def _cluster_id() -> str:

@@ -18,7 +18,8 @@ import asyncpg
 
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
-from tradeflow_devstack.waiting import StackError, wait_until
+from tradeflow_devstack.supervisor import Part
+from tradeflow_devstack.waiting import StackError
 
 SUPERUSER = "tradeflow"
 RUN_AS = "postgres"
@@ -82,10 +83,34 @@ class LocalPostgres:
         if done.returncode != 0:
             raise StackError(f"initdb failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
-    async def start(self) -> None:
+    async def prepare(self) -> None:
+        await asyncio.to_thread(kill_strays, self.data)
         await asyncio.to_thread(self.init_cluster)
-        await self.process.start()
-        await wait_until("PostgreSQL", lambda: can_connect(admin_url(self.layout)), 60, self.process)
+
+    def part(self) -> Part:
+        """Up = it accepts a connection. A restart after kill -9 recovers from the WAL on its own,
+        once the backends the dead postmaster left are gone (`kill_strays`)."""
+        return Part(self.process, check=lambda: can_connect(admin_url(self.layout)), prepare=self.prepare,
+                    start_timeout=60)
+
+
+def kill_strays(data: Path) -> list[int]:
+    """SIGKILL every process still working in `data` (its cwd): the backends a killed postmaster
+    leaves. They each call setsid(), so killing the postmaster's process group misses them, and
+    while they hold the old shared memory a new postmaster refuses to start."""
+    killed = []
+    target = data.resolve()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")) != target:
+                continue
+            os.kill(int(entry.name), signal.SIGKILL)
+            killed.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return killed
 
 
 async def can_connect(url: str) -> bool:

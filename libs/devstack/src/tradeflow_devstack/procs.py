@@ -1,8 +1,9 @@
 """Child processes of the local stack: started, their output kept, stopped cleanly.
 
 Each child's stdout and stderr go to `.local/logs/<name>.log` and, when `echo` is on (`make
-run`), to the console with a `name |` prefix. A pid file per child lets the next start clear
-what a killed run left behind.
+run`), to the console with a `name |` prefix. Each child leads its own process group; its pid
+file (`.local/run/<name>.pid`) always holds the current leader, so the next start — or the
+next run after a killed one — can clear the whole group.
 """
 
 import asyncio
@@ -45,16 +46,28 @@ class ManagedProcess:
         self.pid_path.write_text(str(self.proc.pid))
         self._pump = asyncio.create_task(self._pump_output(), name=f"pump-{self.name}")
 
+    @property
+    def _prefix(self) -> str:
+        return f"\x1b[{self.color}m{self.name:>15} |\x1b[0m " if sys.stdout.isatty() else f"{self.name:>15} | "
+
     async def _pump_output(self) -> None:
         assert self.proc and self.proc.stdout
-        prefix = f"\x1b[{self.color}m{self.name:>15} |\x1b[0m " if sys.stdout.isatty() else f"{self.name:>15} | "
         with self.log_path.open("ab") as log:
             async for line in self.proc.stdout:
                 log.write(line)
                 log.flush()
                 if self.echo:
-                    sys.stdout.write(prefix + line.decode(errors="replace"))
+                    sys.stdout.write(self._prefix + line.decode(errors="replace"))
                     sys.stdout.flush()
+
+    def announce(self, message: str) -> None:
+        """A line from the supervisor about this part: in its log, and on the console when echoing."""
+        line = f"[tradeflow-stack] {self.name} {message}\n"
+        with contextlib.suppress(OSError), self.log_path.open("a") as log:
+            log.write(line)
+        if self.echo:
+            sys.stdout.write(self._prefix + line)
+            sys.stdout.flush()
 
     @property
     def running(self) -> bool:
@@ -68,6 +81,8 @@ class ManagedProcess:
         return code
 
     async def stop(self, timeout: float = 20.0) -> None:
+        """Gracefully (the part's stop signal), else SIGKILL after `timeout`; then whatever is
+        left of its process group is killed too."""
         if self.proc is None:
             return
         if self.running:
@@ -76,8 +91,8 @@ class ManagedProcess:
             try:
                 await asyncio.wait_for(self.proc.wait(), timeout)
             except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
+                pass
+        kill_group(self)
         await self.wait()
         self.pid_path.unlink(missing_ok=True)
 
@@ -115,6 +130,14 @@ def release_stack(run_dir: Path) -> None:
     pid_file = run_dir / "stack.pid"
     if pid_file.exists() and pid_file.read_text().strip() == str(os.getpid()):
         pid_file.unlink()
+
+
+def kill_group(process: ManagedProcess) -> None:
+    """SIGKILL the process group `process` leads (what a dead leader left behind)."""
+    if process.proc is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.proc.pid, signal.SIGKILL)
 
 
 def kill_leftover(pid_path: Path) -> None:

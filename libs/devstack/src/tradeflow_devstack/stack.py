@@ -1,9 +1,12 @@
-"""Bring the whole platform up in dependency order, and down in reverse.
+"""Bring the whole platform up, keep it up (supervision), and bring it down.
 
-PostgreSQL and Kafka start side by side; then databases, topics and migrations; then the six
-services (each must report ready); then the gateway. When `TRADEFLOW_POSTGRES_URL`, every
-`<SERVICE>_DATABASE_URL`, or `KAFKA_BOOTSTRAP_SERVERS` is set, that part is used as given and
-nothing local is started for it.
+Start order, with everything that can overlap started side by side:
+1. PostgreSQL, Kafka and the gateway (nginx needs no service up: it answers 503 for them);
+2. databases + migrations, topics, and the simulators;
+3. the six services at once, each up when its `/ready` answers 200.
+Migrations and topics run once per stack start, never on a part's restart. When
+`TRADEFLOW_POSTGRES_URL`, every `<SERVICE>_DATABASE_URL`, or `KAFKA_BOOTSTRAP_SERVERS` is set,
+that part is used as given and nothing local is started (or supervised) for it.
 """
 
 import asyncio
@@ -11,12 +14,14 @@ import os
 
 from tradeflow_contracts.topics import all_topics
 from tradeflow_devstack.catalog import SERVICES, SIMULATORS
+from tradeflow_devstack.control import ControlServer, write_state
 from tradeflow_devstack.gateway import LocalGateway
 from tradeflow_devstack.kafka import LocalKafka
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.postgres import LocalPostgres, admin_url, ensure_databases
-from tradeflow_devstack.procs import ManagedProcess, claim_stack, release_stack
-from tradeflow_devstack.services import migrate_all, start_services, start_simulators
+from tradeflow_devstack.procs import claim_stack, release_stack
+from tradeflow_devstack.services import migrate_all, service_parts, simulator_parts
+from tradeflow_devstack.supervisor import Supervisor
 from tradeflow_kit.settings import database_name
 from tradeflow_kit.topics import ensure_topics
 
@@ -26,39 +31,52 @@ def asyncpg_url(server_url: str, database: str) -> str:
     return f"{scheme.split('+')[0]}+asyncpg://{rest.rstrip('/')}/{database}"
 
 
+async def _all(*steps) -> list:
+    """Run steps side by side; the first failure cancels the others and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(step) for step in steps]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [t.result() for t in tasks]
+
+
 class Stack:
     def __init__(self, layout: Layout, echo: bool) -> None:
         self.layout, self.echo = layout, echo
-        self.processes: list[ManagedProcess] = []
+        self.supervisor = Supervisor(on_change=self._state_changed)
+        self.control = ControlServer(layout.run, self.supervisor)
         self.endpoints: dict[str, str] = {}
+        self._claimed = False
+
+    @property
+    def processes(self) -> list:
+        return [p.process for p in self.supervisor.parts.values()]
+
+    def _state_changed(self, parts: list[dict]) -> None:
+        if self._claimed:
+            write_state(self.layout.run, parts)
 
     async def up(self, with_services: bool = True) -> dict[str, str]:
         """Start everything; returns the environment that clients of the stack (tests) need."""
         self.layout.prepare()
         claim_stack(self.layout.run)
+        self._claimed = True
+        write_state(self.layout.run, [])
+        await self.control.start()
         env = dict(os.environ)
-        pg_url, bootstrap = await self._infrastructure()
+        pg_url, bootstrap, _ = await _all(self._postgres(), self._kafka(),
+                                          self._gateway(env) if with_services else asyncio.sleep(0))
+        env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
         if pg_url:
-            await ensure_databases(pg_url, [database_name(s.name) for s in SERVICES])
             env["TRADEFLOW_POSTGRES_URL"] = pg_url
             for s in SERVICES:
                 env.setdefault(f"{s.env_prefix}DATABASE_URL", asyncpg_url(pg_url, database_name(s.name)))
-        created = await ensure_topics(bootstrap, all_topics())
-        self.endpoints["topics"] = f"{len(all_topics())} ({len(created)} created now)"
-        env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
+        await _all(self._databases(pg_url, env, migrate=with_services), self._topics(bootstrap),
+                   self._simulators(env) if with_services else asyncio.sleep(0))
         if with_services:
             await self._services(env)
         return env
-
-    async def _infrastructure(self) -> tuple[str | None, str]:
-        """PostgreSQL and Kafka side by side; if one fails, the other is cancelled too."""
-        try:
-            async with asyncio.TaskGroup() as group:
-                postgres = group.create_task(self._postgres())
-                kafka = group.create_task(self._kafka())
-        except BaseExceptionGroup as failed:
-            raise failed.exceptions[0] from None
-        return postgres.result(), kafka.result()
 
     async def _postgres(self) -> str | None:
         if url := os.environ.get("TRADEFLOW_POSTGRES_URL"):
@@ -68,8 +86,7 @@ class Stack:
             self.endpoints["postgres"] = "per-service DATABASE_URLs (external)"
             return None
         pg = LocalPostgres(self.layout, self.echo)
-        self.processes.append(pg.process)
-        await pg.start()
+        await self.supervisor.launch(pg.part())
         self.endpoints["postgres"] = f"{admin_url(self.layout)}  data: {pg.data}"
         return admin_url(self.layout)
 
@@ -78,33 +95,44 @@ class Stack:
             self.endpoints["kafka"] = f"{bootstrap} (external)"
             return bootstrap
         kafka = LocalKafka(self.layout, self.echo)
-        self.processes.append(kafka.process)
-        await kafka.start()
+        await self.supervisor.launch(kafka.part())
         self.endpoints["kafka"] = f"{kafka.bootstrap}  data: {kafka.data}"
         return kafka.bootstrap
 
-    async def _services(self, env: dict[str, str]) -> None:
-        await migrate_all(self.layout, env)
-        self.processes.extend(await start_simulators(self.layout, env, self.echo))
-        for sim in SIMULATORS:
-            self.endpoints[sim.name] = env[sim.url_var]
-        env.setdefault("PAYMENT_PSP_BASE_URL", env["TRADEFLOW_PSP_SIMULATOR_URL"])
-        env.setdefault("PAYMENT_PUBLIC_CALLBACK_URL",
-                       f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks")
-        self.processes.extend(await start_services(self.layout, env, self.echo))
-        for s in SERVICES:
-            self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"
+    async def _gateway(self, env: dict[str, str]) -> None:
         gateway = LocalGateway(self.layout, self.echo)
-        self.processes.append(gateway.process)
-        await gateway.start()
+        await self.supervisor.launch(gateway.part())
         self.endpoints["gateway"] = gateway.url
         env["TRADEFLOW_GATEWAY_URL"] = gateway.url
 
-    def exited(self) -> list[ManagedProcess]:
-        return [p for p in self.processes if p.proc is not None and not p.running]
+    async def _databases(self, pg_url: str | None, env: dict[str, str], migrate: bool) -> None:
+        if pg_url:
+            await ensure_databases(pg_url, [database_name(s.name) for s in SERVICES])
+        if migrate:
+            await migrate_all(self.layout, env)
+
+    async def _topics(self, bootstrap: str) -> None:
+        created = await ensure_topics(bootstrap, all_topics())
+        self.endpoints["topics"] = f"{len(all_topics())} ({len(created)} created now)"
+
+    async def _simulators(self, env: dict[str, str]) -> None:
+        parts = simulator_parts(self.layout, env, self.echo)
+        await _all(*(self.supervisor.launch(p) for p in parts))
+        for sim in SIMULATORS:
+            self.endpoints[sim.name] = env[sim.url_var]
+
+    async def _services(self, env: dict[str, str]) -> None:
+        env.setdefault("PAYMENT_PSP_BASE_URL", env["TRADEFLOW_PSP_SIMULATOR_URL"])
+        env.setdefault("PAYMENT_PUBLIC_CALLBACK_URL",
+                       f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks")
+        await _all(*(self.supervisor.launch(p) for p in service_parts(self.layout, env, self.echo)))
+        for s in SERVICES:
+            self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"
 
     async def down(self) -> None:
-        for process in reversed(self.processes):
-            await process.stop()
-        self.processes.clear()
-        release_stack(self.layout.run)
+        await self.control.stop()
+        await self.supervisor.down()
+        if self._claimed:
+            release_stack(self.layout.run)
+            self.layout.run.joinpath("stack.json").unlink(missing_ok=True)
+            self._claimed = False

@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tradeflow_kit.errors_middleware import UnhandledErrors
 from tradeflow_kit.metrics import observe_request
+from tradeflow_kit.ops_guard import ops_guard_router
 from tradeflow_kit.problems import PROBLEM_JSON, install_problem_handlers
 from tradeflow_kit.request_target import checked_request_target
 from tradeflow_kit.runtime import ServiceRuntime
@@ -42,6 +43,7 @@ def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), 
     app.add_middleware(UnhandledErrors)  # inside the request context: its 500s are logged and counted
     app.middleware("http")(_request_context)
     app.include_router(_operational_routes(runtime, version))
+    app.include_router(ops_guard_router())
     for router in routers:
         app.include_router(router)
     return app
