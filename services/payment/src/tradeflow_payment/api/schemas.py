@@ -3,15 +3,16 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel
 
+from tradeflow_kit.fields import Amount, CurrencyCode, RequestModel, identifier
 from tradeflow_payment.app.read_late_captures import LateCapture
 from tradeflow_payment.app.read_payments import PaymentRecord
 from tradeflow_payment.domain.refunds import Refund
 
 
-class StartPayment(BaseModel):
-    order_id: str = Field(min_length=1, max_length=200)
+class StartPayment(RequestModel):
+    order_id: identifier(200)
 
 
 class RefundOut(BaseModel):
@@ -60,14 +61,16 @@ class PaymentPage(BaseModel):
 
 
 class ProviderCallback(BaseModel):
-    """The provider's webhook body (its format, not ours)."""
+    """The provider's webhook body (its format, not ours): the fields we read are strict (no
+    NUL, integer money within BIGINT, ISO 4217), but fields it adds are ignored, not refused —
+    refusing them would make it retry a notice we could act on."""
 
-    event_id: str = Field(min_length=1, max_length=200)
+    event_id: identifier(200)
     type: Literal["payment.succeeded", "payment.failed"]
-    psp_reference: str = Field(min_length=1)
-    merchant_reference: str = Field(min_length=1)
-    amount: int = Field(ge=0)
-    currency: str = Field(min_length=3, max_length=3)
+    psp_reference: identifier(200)
+    merchant_reference: identifier(200)
+    amount: Amount
+    currency: CurrencyCode
     occurred_at: AwareDatetime
 
 

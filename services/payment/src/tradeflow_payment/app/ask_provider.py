@@ -3,12 +3,15 @@
 Rule: the provider is the authority on money. Whatever it reports (succeeded, failed, cancelled,
 unknown) is applied to the attempt; when we close a payment we first cancel the attempt at the
 provider, so the buyer cannot pay it any more — unless the buyer paid first, then the success
-is recorded. An unreachable provider leaves the attempt as it is (the caller decides).
+is recorded. An unreachable provider leaves the attempt as it is (the caller decides); so does
+an answer our rules refuse (another amount, a success for an attempt that failed): it is logged
+as an error for staff, and must neither block the close nor stall the reconciliation job.
 """
 
 import structlog
 
 from tradeflow_payment.app.ports import PaymentProvider, ProviderRefused, ProviderUnavailable
+from tradeflow_payment.domain.errors import PaymentDomainError
 from tradeflow_payment.domain.payable import Payable
 from tradeflow_payment.domain.payment import Payment, ProviderState
 
@@ -28,7 +31,12 @@ async def ask_provider(payable: Payable, payment: Payment, provider: PaymentProv
         log.warning("payment.provider_not_asked", order_id=payable.order_id, psp_reference=reference,
                     error=str(exc))
         return None
-    changed = payable.apply_provider_report(report, now)
+    try:
+        changed = payable.apply_provider_report(report, now)
+    except PaymentDomainError as exc:
+        log.error("payment.provider_report_refused", order_id=payable.order_id, psp_reference=reference,
+                  provider_state=report.state.value, error=str(exc))
+        return None
     log.info("payment.provider_asked", order_id=payable.order_id, psp_reference=reference,
              provider_state=report.state.value, changed=changed)
     return report.state
