@@ -52,8 +52,9 @@ def _field_path(loc: tuple) -> str:
 
 
 def _field_error(error: dict) -> dict[str, str]:
-    if error.get("type") == "json_invalid":  # its loc is a character position, not a field
-        return {"field": "body", "message": f"{error['msg']} at position {error['loc'][-1]}"}
+    if error.get("type") == "json_invalid":  # its loc, if any, is a character position, not a field
+        where = f" at position {error['loc'][-1]}" if error.get("loc") else ""
+        return {"field": "body", "message": f"{error['msg']}{where}"}
     return {"field": _field_path(tuple(error["loc"])), "message": error["msg"]}
 
 

@@ -80,3 +80,10 @@ def test_an_error_on_the_whole_body_has_a_field_even_without_a_location():
         Cart.model_validate_json("[]")
     problem = validation_problem(RequestValidationError(caught.value.errors()))
     assert problem.status == 422 and problem.errors[0]["field"] == "body"
+
+
+def test_invalid_json_met_by_model_validate_json_is_a_problem_on_the_body():
+    with pytest.raises(ValidationError) as caught:
+        Cart.model_validate_json("{not json")
+    problem = validation_problem(RequestValidationError(caught.value.errors()))
+    assert problem.errors[0]["field"] == "body" and problem.errors[0]["message"].startswith("Invalid JSON")
