@@ -9,7 +9,7 @@ export TRADEFLOW_HOME := $(CURDIR)
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(wildcard services/*)
 
-.PHONY: setup system run test lint stop status restart bench token clean
+.PHONY: setup system run test lint stop status restart bench fuzz chaos token clean
 
 ## setup: install what is missing (Debian packages, .venv, Kafka jars); a no-op when warm
 setup: system $(VENV)/.installed .local/kafka/libs/.installed
@@ -42,6 +42,16 @@ lint: $(VENV)/.installed
 bench: setup
 	@$(BIN)/tradeflow-stack exec --infra-only -- $(BIN)/python libs/kit/bench/outbox_relay.py
 	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py $(BENCH_ARGS)
+
+## fuzz: the long fuzz run over every service's API through the gateway, with figures per operation
+fuzz: setup
+	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/fuzz/run.py $(FUZZ_ARGS)
+
+## chaos: the long chaos run — order load while random parts are killed -9; prints flows, kills, invariants
+# e.g. make chaos CHAOS_ARGS="--minutes 10 --rate 4"
+chaos: setup
+	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
+		$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/chaos/run.py $(CHAOS_ARGS)
 
 ## stop: stop the running stack of this checkout, or what a killed one left behind
 stop:

@@ -8,14 +8,16 @@ from rich.progress import Progress
 
 from tradeflow_cli import cli_options as option
 from tradeflow_cli import dlq_render as render
-from tradeflow_cli.audit import KafkaAuditLog, os_user, replay_history, replayed_ids
+from tradeflow_cli.audit import KafkaAuditLog, os_user, replayed_ids
 from tradeflow_cli.cli_options import DEFAULT_BOOTSTRAP
 from tradeflow_cli.cli_support import criteria, fail, moment, note, record_ids, run
+from tradeflow_cli.dlq_chain import replay_chain
 from tradeflow_cli.dlq_filter import select
-from tradeflow_cli.dlq_loading import candidates_with_audit, record_with_audit, snapshot_with_audit
+from tradeflow_cli.dlq_loading import candidates_with_audit, chain_with_audit, snapshot_with_audit
 from tradeflow_cli.dlq_purge import plan_from_snapshot, purge_dead_letters
 from tradeflow_cli.dlq_records import DeadLetterRecord, DeadLetterSnapshot
 from tradeflow_cli.dlq_replay import ReplayRequest, replay_dead_letters
+from tradeflow_cli.dlq_table import dead_letter_table
 from tradeflow_contracts.topics import AUDIT_TOPIC, DLQ_SUFFIX
 
 dlq_app = typer.Typer(help="Inspect, replay and purge dead letters (records on `<topic>.dlq`).", no_args_is_help=True)
@@ -39,7 +41,7 @@ def list_dead_letters(
         for record in matching[:limit]:
             typer.echo(render.dead_letter_json(record, str(record.id) in replayed))
     else:
-        Console().print(render.dead_letter_table(matching[:limit], replayed))
+        _print_table(matching[:limit], replayed)
     if len(matching) > limit:
         note(f"Showing {limit} of {len(matching)} matching dead letters; raise --limit to see more.")
 
@@ -49,10 +51,10 @@ def show(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="<dlq-topic>:<partition>:<offset>")],
     bootstrap: option.Bootstrap = DEFAULT_BOOTSTRAP, audit_topic: option.AuditTopic = AUDIT_TOPIC,
 ) -> None:
-    """Everything about one dead letter: failure, original headers, key, value and replay history."""
+    """Everything about one dead letter: failure, original headers, key, value and its chain of replays."""
     [wanted] = record_ids([record_id])
-    record, audit = run(record_with_audit(bootstrap, audit_topic, wanted))
-    Console().print(render.dead_letter_detail(record, replay_history(audit, str(wanted))))
+    record, chain_records, audit = run(chain_with_audit(bootstrap, audit_topic, wanted))
+    Console().print(render.dead_letter_detail(record, replay_chain(record, chain_records, audit)))
 
 
 @dlq_app.command()
@@ -140,9 +142,14 @@ def _replay(bootstrap: str, audit_topic: str, request: ReplayRequest) -> None:
 
 
 def _preview(records: list[DeadLetterRecord], replayed: set[str]) -> None:
-    Console().print(render.dead_letter_table(records[:SHOWN_BEFORE_CONFIRMING], replayed))
+    _print_table(records[:SHOWN_BEFORE_CONFIRMING], replayed)
     if len(records) > SHOWN_BEFORE_CONFIRMING:
         note(f"… and {len(records) - SHOWN_BEFORE_CONFIRMING} more.")
+
+
+def _print_table(records: list[DeadLetterRecord], replayed: set[str]) -> None:
+    console = Console()
+    console.print(dead_letter_table(records, replayed, console.width))
 
 
 def _note_unreadable(snapshot: DeadLetterSnapshot) -> None:

@@ -64,8 +64,11 @@ def to_dead_letter(record: ConsumerRecord) -> DeadLetterRecord | UnreadableRecor
         dead_letter = DeadLetter.from_headers(decoded_headers(headers))
     except (KeyError, ValueError):
         return UnreadableRecord(record_id, datetime.fromtimestamp(record.timestamp / 1000, UTC))
+    replay = dead_letter.replay
+    if replay is not None and replay.replayed_at is not None:
+        replay = dataclasses.replace(replay, replayed_at=as_utc(replay.replayed_at))
     dead_letter = dataclasses.replace(dead_letter, first_failure=as_utc(dead_letter.first_failure),
-                                      last_failure=as_utc(dead_letter.last_failure))
+                                      last_failure=as_utc(dead_letter.last_failure), replay=replay)
     return DeadLetterRecord(record_id, dead_letter, record.key, record.value, headers)
 
 
@@ -73,10 +76,11 @@ async def dlq_topics_on_cluster(bootstrap: str) -> list[str]:
     return [t for t in await list_topics(bootstrap) if t.endswith(DLQ_SUFFIX)]
 
 
-async def load_dead_letters(bootstrap: str, dlq_topics: Sequence[str]) -> DeadLetterSnapshot:
+async def load_dead_letters(bootstrap: str, dlq_topics: Sequence[str], *,
+                            missing_ok: bool = False) -> DeadLetterSnapshot:
     """Every record of the given dead-letter topics, or of every one on the cluster when none is given."""
     if dlq_topics:
-        partitions = await partitions_of(bootstrap, dlq_topics)
+        partitions = await partitions_of(bootstrap, dlq_topics, missing_ok=missing_ok)
     else:  # a topic deleted since it was listed is no longer there to read
         partitions = await partitions_of(bootstrap, await dlq_topics_on_cluster(bootstrap), missing_ok=True)
     snapshot = await read_snapshot(bootstrap, partitions)

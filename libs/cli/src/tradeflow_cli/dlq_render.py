@@ -2,17 +2,20 @@
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.json import JSON
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from tradeflow_cli.audit import AuditEntry
+from tradeflow_cli.dlq_chain import ChainNode
 from tradeflow_cli.dlq_purge import PurgePlan
 from tradeflow_cli.dlq_records import DeadLetterRecord, decoded_headers
 from tradeflow_cli.time_parsing import rfc3339
-from tradeflow_contracts.deadletter import PREFIX
+from tradeflow_contracts.deadletter import PREFIX, ReplayLink
 
 
 def shorten(text: str, width: int) -> str:
@@ -24,17 +27,6 @@ def printable(raw: bytes | None) -> str:
     return "–" if raw is None else raw.decode(errors="replace")
 
 
-def dead_letter_table(records: Iterable[DeadLetterRecord], replayed: set[str]) -> Table:
-    table = Table("ID", "Original topic", "Type", "Key", "Group", "Error", "Attempts", "Last failure", "Replayed")
-    table.columns[0].no_wrap = True
-    for record in records:
-        failure = record.dead_letter
-        _add_row(table, str(record.id), failure.original_topic, record.message_type, shorten(printable(record.key), 40),
-                      failure.consumer_group, shorten(f"{failure.error_class}: {failure.error_message}", 60),
-                      str(failure.attempts), rfc3339(failure.last_failure), _yes_no(str(record.id) in replayed))
-    return table
-
-
 def dead_letter_json(record: DeadLetterRecord, replayed: bool) -> str:
     failure = record.dead_letter
     return json.dumps({
@@ -44,11 +36,11 @@ def dead_letter_json(record: DeadLetterRecord, replayed: bool) -> str:
         "consumer_group": failure.consumer_group, "error_class": failure.error_class,
         "error_message": failure.error_message, "error_kind": failure.error_kind, "attempts": failure.attempts,
         "first_failure": rfc3339(failure.first_failure), "last_failure": rfc3339(failure.last_failure),
-        "replayed": replayed,
+        "replayed": replayed, **_replay_json(failure.replay),
     })
 
 
-def dead_letter_detail(record: DeadLetterRecord, history: list[AuditEntry]) -> RenderableType:
+def dead_letter_detail(record: DeadLetterRecord, chain: ChainNode) -> RenderableType:
     headers = decoded_headers(record.headers)
     about = Table("Field", "Value", title=f"Dead letter {record.id}", show_lines=False)
     for name, value in [("key", printable(record.key)), ("type", record.message_type),
@@ -57,7 +49,7 @@ def dead_letter_detail(record: DeadLetterRecord, history: list[AuditEntry]) -> R
     original = Table("Header", "Value", title="Original headers")
     for name, value in decoded_headers(record.original_headers()).items():
         _add_row(original, name, value)
-    return Group(about, original, Text("Value", style="bold"), _value(record.value), _history(history))
+    return Group(about, original, Text("Value", style="bold"), _value(record.value), replay_tree(chain, record))
 
 
 def audit_table(entries: Iterable[AuditEntry]) -> Table:
@@ -89,19 +81,47 @@ def _value(value: bytes | None) -> RenderableType:
         return Text(printable(value))
 
 
-def _history(history: list[AuditEntry]) -> RenderableType:
-    if not history:
+def replay_tree(chain: ChainNode, this: DeadLetterRecord) -> RenderableType:
+    """The chain `this` belongs to: its first dead letter, each replay with who sent it and its fate."""
+    if not chain.replays and chain.id == str(this.id):
         return Text("Never replayed.")
-    table = Table("Replayed at", "By", title="Replay history")
-    for entry in history:
-        _add_row(table, rfc3339(entry.at), entry.actor)
-    return table
+    tree = Tree(Text("Replay history", style="bold"))
+    _grow(tree.add(_letter(chain, this, "first failure")), chain, this)
+    return tree
+
+
+def _grow(branch: Tree, node: ChainNode, this: DeadLetterRecord) -> None:
+    for replay in node.replays:
+        sent = (f"replayed {rfc3339(replay.entry.at)} by {replay.entry.actor}" if replay.entry
+                else "replayed (not in the audit log)")
+        if replay.dead_again is None:
+            branch.add(Text(f"{sent}: no dead letter since (succeeded, or not consumed yet)"))
+        else:
+            twig = branch.add(Text(f"{sent}: dead again as ") + _letter(replay.dead_again, this))
+            _grow(twig, replay.dead_again, this)
+
+
+def _letter(node: ChainNode, this: DeadLetterRecord, role: str = "") -> Text:
+    label = Text(node.id, style="bold" if node.id == str(this.id) else "")
+    if node.record is None:
+        label.append(" (no longer retained)", style="dim")
+    else:
+        failure = node.record.dead_letter
+        label.append(f" {failure.error_class.rsplit('.', 1)[-1]}: {shorten(failure.error_message, 60)}")
+    if role:
+        label.append(f" ({role})", style="dim")
+    if node.id == str(this.id):
+        label.append(" ◀ this one", style="yellow")
+    return label
+
+
+def _replay_json(replay: ReplayLink | None) -> dict[str, Any]:
+    """What the dead letter is a replay of; absent keys for a first failure keep older readers working."""
+    if replay is None:
+        return {}
+    return {"replay_of": replay.replayed_from, "replay_root": replay.root, "replay_count": replay.count}
 
 
 def _add_row(table: Table, *cells: str) -> None:
     """Cells are data, never rich markup: an error message may well contain `[type=…]`."""
     table.add_row(*(Text(cell) for cell in cells))
-
-
-def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"

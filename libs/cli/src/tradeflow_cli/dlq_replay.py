@@ -13,7 +13,7 @@ from tradeflow_cli.audit import AuditEntry, KafkaAuditLog
 from tradeflow_cli.dlq_records import DeadLetterRecord
 from tradeflow_cli.errors import OpsError
 from tradeflow_cli.kafka_snapshot import partitions_of
-from tradeflow_contracts.deadletter import REPLAYED_FROM
+from tradeflow_contracts.deadletter import ReplayLink
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,17 @@ class ReplayMessage:
     headers: list[tuple[str, bytes]]
 
 
-def replay_message(record: DeadLetterRecord) -> ReplayMessage:
-    """Same key and value (so the same message_id): idempotent consumers see a redelivery, not a new message."""
+def replay_message(record: DeadLetterRecord, at: datetime) -> ReplayMessage:
+    """Same key and value (so the same message_id): idempotent consumers see a redelivery, not a new message.
+
+    The `dlq.*` link says which dead letter it came from, the first of its chain and how many
+    replays led here; a consumer that fails on it again keeps the link on the new dead letter.
+    """
+    earlier = record.dead_letter.replay
+    link = ReplayLink(replayed_from=str(record.id), root=earlier.root if earlier else str(record.id),
+                      count=earlier.count + 1 if earlier else 1, replayed_at=at)
     return ReplayMessage(topic=record.dead_letter.original_topic, key=record.key, value=record.value,
-                         headers=[*record.original_headers(), (REPLAYED_FROM, str(record.id).encode())])
+                         headers=[*record.original_headers(), *link.headers()])
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,17 @@ class ReplayRequest:
 async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log: KafkaAuditLog,
                               on_sent: Callable[[], None] = lambda: None,
                               clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[str]:
-    """Sends the records in order and returns the ids sent; what was sent is audited even when some fail."""
+    """Sends the records in order and returns the ids sent; what was sent is audited even when some fail.
+
+    The audit entry's `at` is the `dlq.replayed.at` of every record sent, which ties a dead
+    letter of a failed replay to the replay it came from.
+    """
     await partitions_of(bootstrap, {r.dead_letter.original_topic for r in request.records})
+    at = clock()
     sent: list[str] = []
     failures: list[tuple[str, KafkaError]] = []
     try:
-        async with aclosing(_send(bootstrap, request.records)) as outcomes:
+        async with aclosing(_send(bootstrap, request.records, at)) as outcomes:
             async for record, error in outcomes:
                 if error is None:
                     sent.append(str(record.id))
@@ -54,7 +66,7 @@ async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log:
                 on_sent()
     finally:
         if sent:
-            await audit_log.append(_audit_entry(request, sent, clock()))
+            await audit_log.append(_audit_entry(request, sent, at))
     if failures:
         record_id, error = failures[0]
         raise OpsError(f"{len(failures)} of {len(request.records)} records were not replayed "
@@ -68,14 +80,14 @@ def _audit_entry(request: ReplayRequest, sent: list[str], at: datetime) -> Audit
                       topic=dlq_topics.pop() if len(dlq_topics) == 1 else None, filter=request.described_filter)
 
 
-async def _send(bootstrap: str, records: Sequence[DeadLetterRecord]
+async def _send(bootstrap: str, records: Sequence[DeadLetterRecord], at: datetime
                 ) -> AsyncIterator[tuple[DeadLetterRecord, KafkaError | None]]:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
         deliveries = []
         for record in records:
-            message = replay_message(record)
+            message = replay_message(record, at)
             deliveries.append((record, await producer.send(
                 message.topic, message.value, key=message.key, headers=message.headers)))
         for record, delivery in deliveries:

@@ -6,6 +6,7 @@ import os
 import typer
 
 from tradeflow_cli.dlq_cli import dlq_app
+from tradeflow_cli.reconcile_cli import reconcile_app
 from tradeflow_contracts.topics import all_topics
 from tradeflow_kit.auth import Role, TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
@@ -13,6 +14,7 @@ from tradeflow_kit.topics import ensure_topics
 
 app = typer.Typer(help="Tradeflow command line.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(reconcile_app, name="reconcile")
 
 
 @app.callback()
@@ -28,7 +30,13 @@ def token(
     merchant_id: str | None = typer.Option(None, help="The merchant a merchant token acts for."),
     channel_id: str | None = typer.Option(None, help="The channel a channel token acts for."),
 ) -> None:
-    """Print a local dev token (signed with TRADEFLOW_JWT_SECRET, or the public dev secret)."""
+    """Print a local dev token (signed with TRADEFLOW_JWT_SECRET, or the public dev secret).
+
+    A merchant token acts for one merchant: `--merchant-id` is required with `--role merchant`.
+    """
+    if Role.MERCHANT in role and not merchant_id:
+        raise typer.BadParameter("a merchant token needs --merchant-id (the merchant it acts for)",
+                                 param_hint="--merchant-id")
     secret = os.environ.get("TRADEFLOW_JWT_SECRET", DEV_JWT_SECRET)
     issuer = os.environ.get("TRADEFLOW_JWT_ISSUER", "tradeflow")
     extra = {k: v for k, v in {"merchant_id": merchant_id, "channel_id": channel_id}.items() if v}

@@ -15,6 +15,7 @@ from tradeflow_cli.record_id import RecordId
 from tradeflow_contracts.deadletter import DeadLetter
 from tradeflow_contracts.envelope import new_envelope
 from tradeflow_contracts.topics import dlq_topic
+from tradeflow_testing.polling import eventually
 from tradeflow_testing.topics import read_topic
 
 PARTITIONS = 3
@@ -98,10 +99,18 @@ async def original_topic(infra, new_topic):
     await admin.start()
     try:
         await admin.create_topics([NewTopic(dlq_topic(topic), PARTITIONS, 1)])
+        await eventually(lambda: _led(admin, [topic, dlq_topic(topic)]), what="both topics with a leader everywhere")
         yield topic
         await admin.delete_topics([dlq_topic(topic)])
     finally:
         await admin.close()
+
+
+async def _led(admin: AIOKafkaAdminClient, topics: list[str]) -> bool:
+    """A topic just created may be unknown, or without leaders, for a moment: commands would fail on it."""
+    described = await admin.describe_topics(topics)
+    return all(not t["error_code"] and len(t["partitions"]) > 0 and all(p["leader"] >= 0 for p in t["partitions"])
+               for t in described)
 
 
 @pytest.fixture
@@ -116,8 +125,8 @@ class Tradeflow:
 
     env: dict[str, str]
 
-    async def __call__(self, *args: str, input: str | None = None) -> Result:
-        return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input, env=self.env)
+    async def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input, env=self.env | (env or {}))
 
     async def listed_ids(self, *args: str) -> list[str]:
         result = await self("dlq", "list", "--json", *args)

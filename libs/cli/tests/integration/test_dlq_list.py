@@ -71,12 +71,34 @@ async def test_the_table_shows_each_dead_letter_and_whether_it_was_replayed(trad
     assert replayed.exit_code == 0, replayed.output
     result = await tradeflow("dlq", "list", "--topic", original_topic)
     assert result.exit_code == 0, result.output
-    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines()]
-    rows = {row[0]: row for row in cells if row and row[0].startswith(dlq_topic(original_topic))}
+    rows = table_rows(result.stdout)
     assert set(rows) == {str(record_id) for record_id in failures.values()}
-    assert rows[str(failures["cancelled"])][1:6] == [original_topic, "order.cancelled", "order-2", "inventory",
-                                                     "KeyError: 'sku'"]
-    assert [rows[str(failures[name])][-1] for name in ("old", "cancelled", "timeout")] == ["yes", "no", "no"]
+    cancelled = rows[str(failures["cancelled"])]
+    assert [cancelled[h] for h in ("Tries", "Type", "Group", "Key", "Error")] == [
+        "3", "order.cancelled", "inventory", "order-2", "KeyError: 'sku'"]
+    assert [rows[str(failures[name])]["Replays"] for name in ("old", "cancelled", "timeout")] == ["replayed", "–", "–"]
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+async def test_the_table_fits_the_terminal_with_whole_ids(tradeflow, original_topic, failures, columns):
+    result = await tradeflow("dlq", "list", "--topic", original_topic, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= int(columns)
+    rows = table_rows(result.stdout)
+    assert set(rows) == {str(record_id) for record_id in failures.values()}
+    assert rows[str(failures["timeout"])]["Error"].startswith("TimeoutError: Payment")
+
+
+def table_rows(stdout: str) -> dict[str, dict[str, str]]:
+    """Each row's first line by column header, keyed by ID."""
+    lines = stdout.splitlines()
+    header = lines[0]
+    names = [h for h in ("ID", "Failed", "Last failure (UTC)", "Tries", "Type", "Key", "Group", "Original topic",
+                         "Replays", "Error") if f"{h} " in header + " "]
+    starts = sorted((header.index(h), h) for h in names)
+    bounds = [(name, start, end) for (start, name), (end, _) in zip(starts, [*starts[1:], (None, "")], strict=True)]
+    rows = [{name: line[start:end].strip() for name, start, end in bounds} for line in lines[2:]]
+    return {row["ID"]: row for row in rows if row["ID"]}
 
 
 async def test_says_when_the_limit_hides_dead_letters(tradeflow, original_topic, failures):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from tradeflow_contracts.deadletter import REPLAYED_FROM
+from tradeflow_contracts.deadletter import REPLAY_COUNT, REPLAY_ROOT, REPLAYED_AT, REPLAYED_FROM
 from tradeflow_contracts.topics import dlq_topic
 
 
@@ -11,8 +11,11 @@ async def test_sends_the_same_key_value_and_headers_back_to_the_original_topic(t
     assert result.exit_code == 0, result.output
     [replayed] = await kafka.consume(original_topic, 1)
     assert (replayed.key, replayed.value) == (b"order-5", dead.value)
-    assert list(replayed.headers) == [*[(k, v) for k, v in dead.headers if not k.startswith("dlq.")],
-                                      (REPLAYED_FROM, str(record_id).encode())]
+    *kept, at = list(replayed.headers)
+    assert kept == [*[(k, v) for k, v in dead.headers if not k.startswith("dlq.")],
+                    (REPLAYED_FROM, str(record_id).encode()), (REPLAY_ROOT, str(record_id).encode()),
+                    (REPLAY_COUNT, b"1")]
+    assert at[0] == REPLAYED_AT
     assert "Replayed 1 dead letters" in result.stderr
 
 

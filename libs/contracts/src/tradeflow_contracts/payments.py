@@ -24,7 +24,11 @@ class RequestPayment(Contract):
 
 @contract
 class ClosePayment(Contract):
-    """No payment may succeed any more for the order (deadline passed, order cancelled)."""
+    """No payment may succeed any more for the order (deadline passed, order cancelled).
+
+    The payment service first asks the provider about the pending attempt: if the buyer paid
+    (a lost webhook) it answers PaymentSucceeded instead of PaymentClosed; else it cancels the
+    attempt at the provider and answers PaymentClosed."""
 
     TYPE, VERSION, TOPIC = "payment.close-payment", 1, COMMANDS
     order_id: str

@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from tradeflow_kit.errors_middleware import UnhandledErrors
 from tradeflow_kit.metrics import observe_request
 from tradeflow_kit.ops_guard import ops_guard_router
 from tradeflow_kit.problems import PROBLEM_JSON, install_problem_handlers
+from tradeflow_kit.request_target import checked_request_target
 from tradeflow_kit.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -33,10 +35,12 @@ def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), 
             await runtime.stop()
             log.info("service.stopped")
 
-    app = FastAPI(title=f"Tradeflow {runtime.name} service", version=version, lifespan=lifespan)
+    app = FastAPI(title=f"Tradeflow {runtime.name} service", version=version, lifespan=lifespan,
+                  dependencies=[Depends(checked_request_target)])
     app.state.runtime = runtime
     app.state.token_codec = runtime.tokens
     install_problem_handlers(app)
+    app.add_middleware(UnhandledErrors)  # inside the request context: its 500s are logged and counted
     app.middleware("http")(_request_context)
     app.include_router(_operational_routes(runtime, version))
     app.include_router(ops_guard_router())

@@ -45,12 +45,21 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
 
 
 def _field_path(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")] or [str(loc[-1])]
-    return ".".join(parts)
+    """`("body", "lines", 0, "quantity")` → `lines.0.quantity`; an error about the whole body
+    (not a JSON object, not JSON at all) is on `body`."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or (str(loc[-1]) if loc else "body")
+
+
+def _field_error(error: dict) -> dict[str, str]:
+    if error.get("type") == "json_invalid":  # its loc, if any, is a character position, not a field
+        where = f" at position {error['loc'][-1]}" if error.get("loc") else ""
+        return {"field": "body", "message": f"{error['msg']}{where}"}
+    return {"field": _field_path(tuple(error["loc"])), "message": error["msg"]}
 
 
 def validation_problem(exc: RequestValidationError) -> Problem:
-    errors = [{"field": _field_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    errors = [_field_error(e) for e in exc.errors()]
     return Problem(422, "validation-failed", "Request validation failed",
                    detail=f"{len(errors)} field(s) are invalid", errors=errors)
 

@@ -17,6 +17,10 @@ def _app() -> FastAPI:
     def staff_only(who: Principal = Depends(require_roles(Role.STAFF))) -> dict:
         return {"sub": who.sub}
 
+    @app.get("/merchant-or-staff")
+    def merchant_or_staff(who: Principal = Depends(require_roles(Role.MERCHANT, Role.STAFF))) -> dict:
+        return {"merchant_id": who.merchant_id, "sees_all": who.sees_all}
+
     return app
 
 
@@ -39,7 +43,7 @@ async def test_token_signed_with_another_secret_is_401(client):
     forged = TokenCodec("another-secret-also-32-bytes-long!!").mint("eve", ["staff"])
     response = await client.get("/staff-only", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
-    assert "invalid" in response.json()["detail"]
+    assert response.json()["detail"] == "the token's signature is not valid"
 
 
 async def test_expired_token_is_401(client):
@@ -77,3 +81,64 @@ def test_token_with_an_unknown_role_is_refused():
     with pytest.raises(Exception) as raised:
         TokenCodec(SECRET).verify(token)
     assert getattr(raised.value, "status", None) == 401
+
+
+def _raw(claims: dict, secret: str = SECRET, algorithm: str = "HS256") -> str:
+    import jwt
+
+    payload = {"sub": "x", "roles": ["staff"], "iss": "tradeflow", "exp": 2**31} | claims
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, secret, algorithm=algorithm)
+
+
+LIBRARY_WORDS = ("Signature verification", "Not enough segments", "Invalid header", "Invalid payload",
+                 "Invalid issuer", "Token is missing", "Expecting value", "Signature has expired")
+
+
+@pytest.mark.parametrize(("token", "detail"), [
+    ("not-a-jwt", "the token is malformed (not a signed JWT)"),
+    ("a.b.c", "the token is malformed (not a signed JWT)"),
+    (_raw({}, secret="another-secret-also-32-bytes-long!!"), "the token's signature is not valid"),
+    (_raw({"exp": 1}), "the token has expired"),
+    (_raw({"iss": "evil"}), "the token was not issued by Tradeflow (wrong iss)"),
+    (_raw({"iss": None}), "the token has no iss claim"),
+    (_raw({"sub": None}), "the token has no sub claim"),
+    (_raw({"sub": ""}), "the token's sub claim must be a non-empty string"),
+    (_raw({"roles": None}), "the token has no roles claim (a list of roles)"),
+    (_raw({"roles": ["root"]}), "the token names an unknown role (known roles: buyer, staff, merchant, channel, "
+                                "system)"),
+    (_raw({}, algorithm="HS512"), "the token must be signed with HS256"),
+])
+async def test_a_refused_token_is_explained_in_our_words(client, token, detail):
+    response = await client.get("/staff-only", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401 and response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"].endswith("/unauthenticated") and body["detail"] == detail
+    assert not any(word.lower() in body["detail"].lower() for word in LIBRARY_WORDS)
+
+
+def test_a_buyer_is_its_sub_only_with_the_buyer_role():
+    codec = TokenCodec(SECRET)
+    assert codec.verify(codec.mint("b-1", ["buyer"])).buyer_id == "b-1"
+    for roles in (["merchant"], ["staff"], ["system"], ["channel"]):
+        assert codec.verify(codec.mint("b-1", roles, merchant_id="m-1")).buyer_id is None
+
+
+def test_a_merchant_acts_for_its_merchant_id_claim_not_its_sub():
+    codec = TokenCodec(SECRET)
+    assert codec.verify(codec.mint("user-9", ["merchant"], merchant_id="m-1")).merchant_id == "m-1"
+    assert codec.verify(codec.mint("m-1", ["merchant"])).merchant_id is None
+    assert codec.verify(codec.mint("u", ["buyer"], merchant_id="m-1")).merchant_id is None
+
+
+async def test_a_merchant_token_without_merchant_id_is_403_merchant_scope_missing(client):
+    codec = TokenCodec(SECRET)
+    unscoped = codec.mint("m-1", ["merchant"])
+    response = await client.get("/merchant-or-staff", headers={"Authorization": f"Bearer {unscoped}"})
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("/merchant-scope-missing") and "merchant_id" in response.json()["detail"]
+    scoped = codec.mint("user-9", ["merchant"], merchant_id="m-1")
+    response = await client.get("/merchant-or-staff", headers={"Authorization": f"Bearer {scoped}"})
+    assert response.json() == {"merchant_id": "m-1", "sees_all": False}
+    staff = codec.mint("s-1", ["merchant", "staff"])  # staff need no merchant
+    response = await client.get("/merchant-or-staff", headers={"Authorization": f"Bearer {staff}"})
+    assert response.json() == {"merchant_id": None, "sees_all": True}

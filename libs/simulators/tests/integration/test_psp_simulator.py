@@ -9,7 +9,8 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from tradeflow_simulators.psp import PspSimSettings, create_app, sign
-from tradeflow_simulators.serving import serving
+from tradeflow_simulators.serving import bound_socket, serving, url_of
+from tradeflow_testing.polling import poll_until
 
 KEY = {"Authorization": "Bearer psp-dev-key"}
 
@@ -31,8 +32,8 @@ class Receiver:
 
 
 @pytest.fixture
-async def psp():
-    settings = PspSimSettings(webhook_backoff_seconds=0.01, webhook_attempts=3)
+async def psp(tmp_path):
+    settings = PspSimSettings(webhook_backoff_seconds=0.01, webhook_attempts=3, data_file=str(tmp_path / "psp.db"))
     async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
         yield client
 
@@ -96,3 +97,70 @@ async def test_refunds_only_what_was_captured(psp):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["status"] == "succeeded" and again.json() == first.json()
     assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "amount_exceeds_captured"
+
+
+async def test_a_payment_settled_without_notice_sends_no_webhook_but_its_status_tells(psp):
+    payment = await _payment(psp, "http://127.0.0.1:9/callbacks")
+    decided = await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed", "notify": False})
+    assert decided.status_code == 202 and decided.json()["event_id"] is None
+    status = await psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+    assert status.json()["status"] == "succeeded" and status.json()["decided_at"] is not None
+    assert (await psp.get("/sim/webhooks", params={"psp_reference": payment["psp_reference"]})).json()["items"] == []
+
+
+async def test_a_cancelled_payment_cannot_be_paid_and_a_paid_one_cannot_be_cancelled(psp):
+    cancelled = await _payment(psp, "http://127.0.0.1:9/callbacks")
+    first = await psp.post(f"/v1/payments/{cancelled['psp_reference']}/cancel", headers=KEY)
+    again = await psp.post(f"/v1/payments/{cancelled['psp_reference']}/cancel", headers=KEY)
+    assert (first.status_code, again.status_code) == (200, 200) and again.json()["status"] == "cancelled"
+    paid_late = await psp.post(f"/sim/payments/{cancelled['psp_reference']}", json={"outcome": "succeed"})
+    assert paid_late.status_code == 409 and paid_late.json()["error"]["code"] == "payment_already_decided"
+    paid = await _payment(psp, "http://127.0.0.1:9/callbacks")
+    await psp.post(f"/sim/payments/{paid['psp_reference']}", json={"outcome": "succeed", "notify": False})
+    refused = await psp.post(f"/v1/payments/{paid['psp_reference']}/cancel", headers=KEY)
+    assert refused.status_code == 409 and refused.json()["error"]["payment_status"] == "succeeded"
+    unknown = await psp.post("/v1/payments/psp_nope/cancel", headers=KEY)
+    assert unknown.status_code == 404
+
+
+async def test_lists_payments_by_creation_time_page_by_page(psp):
+    made = [await _payment(psp, "http://127.0.0.1:9/callbacks", amount=100 + i) for i in range(5)]
+    start = made[1]["created_at"]
+    seen, cursor = [], None
+    while True:
+        params = {"created_from": start, "limit": 2} | ({"starting_after": cursor} if cursor else {})
+        page = (await psp.get("/v1/payments", params=params, headers=KEY)).json()
+        seen += [p["psp_reference"] for p in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == [p["psp_reference"] for p in made[1:]]
+    upto = (await psp.get("/v1/payments", params={"created_to": made[1]["created_at"]}, headers=KEY)).json()
+    assert made[0]["psp_reference"] in [p["psp_reference"] for p in upto["items"]]
+    assert made[1]["psp_reference"] not in [p["psp_reference"] for p in upto["items"]]
+    bad = await psp.get("/v1/payments", params={"starting_after": "!!"}, headers=KEY)
+    assert bad.status_code in (400, 404)
+
+
+async def test_a_restarted_simulator_keeps_its_book_and_resumes_unfinished_webhooks(tmp_path):
+    settings = PspSimSettings(webhook_backoff_seconds=0.05, webhook_max_backoff_seconds=0.2,
+                              data_file=str(tmp_path / "psp.db"))
+    receiver = Receiver()
+    merchant_socket = bound_socket()
+    notify_url = f"{url_of(merchant_socket)}/callbacks"  # nobody listens there yet: the webhook is undeliverable
+    async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as psp:
+        payment = await _payment(psp, notify_url)
+        await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+        await poll_until(lambda: _items(psp),
+                         lambda items: items and len(items[0]["attempts"]) >= 2, 10, "failed attempts")
+    async with (serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as psp,
+                serving(receiver.app, sock=merchant_socket)):
+        kept = await psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+        assert kept.status_code == 200 and kept.json()["status"] == "succeeded"
+        [delivery] = await poll_until(lambda: _items(psp), lambda items: items[0]["state"] == "delivered", 10,
+                                      "the resumed webhook delivered")
+    assert delivery["attempts"][-1]["status_code"] == 200 and delivery["attempts"][0]["status_code"] is None
+    assert json.loads(receiver.received[0][0])["psp_reference"] == payment["psp_reference"]
+
+
+async def _items(psp: httpx.AsyncClient) -> list[dict]:
+    return (await psp.get("/sim/webhooks")).json()["items"]

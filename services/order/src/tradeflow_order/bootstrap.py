@@ -44,7 +44,8 @@ def build_app(settings: Settings) -> FastAPI:
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
         runtime.sessions, saga, runtime.outbox, stop, settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router])
-    app.state.order_http = OrderHttp(runtime.sessions, OrderUseCases(saga, runtime.outbox, new_id),
+    use_cases = OrderUseCases(saga, runtime.outbox, new_id, settings.max_unpaid_units_per_sku)
+    app.state.order_http = OrderHttp(runtime.sessions, use_cases,
                                      SqlaOrderRepository, IdempotencyStore(idempotency_keys))
     install_order_errors(app)
     return app

@@ -10,3 +10,4 @@ class Settings(settings_class("order")):
     risk_max_orders_per_phone_per_hour: int = 20
     risk_max_orders_per_address_per_hour: int = 20
     risk_blacklist: str = ""  # comma-separated buyer ids, phones or addresses
+    max_unpaid_units_per_sku: int = 50  # units of one SKU a buyer may hold in unpaid orders

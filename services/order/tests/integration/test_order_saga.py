@@ -139,9 +139,25 @@ async def test_the_payment_deadline_cancels_closes_and_releases_even_after_a_res
     assert await fire_due_deadlines(sessions, restarted, Outbox(outbox_table, "order")) == 0  # fired once
     async with sessions() as s:
         order = await SqlaOrderRepository(s).get(order.id)
+    assert (order.status, order.step) == ("pending_payment", "closing_payment")  # the PSP is asked first
+    types = [m.type for m in await messages(sessions)]
+    assert types[-1] == "payment.close-payment" and "inventory.release-stock" not in types
+    order = await step(world, order.id, lambda o, now: o.payment_closed("payment deadline passed", now))
     assert (order.status, order.cancel_reason) == ("cancelled", "payment deadline passed")
     types = [m.type for m in await messages(sessions)]
-    assert "payment.close-payment" in types and types.count("inventory.release-stock") == 2
+    assert types.count("payment.close-payment") == 1 and types.count("inventory.release-stock") == 2
+
+
+async def test_a_payment_the_provider_confirms_at_the_deadline_pays_the_order(world):
+    _, _, sessions, clock = world
+    order = await reserve_all(world, await place(world))
+    clock.now += timedelta(minutes=31)
+    assert await fire_due_deadlines(sessions, world[0], Outbox(outbox_table, "order")) == 1
+    order = await step(world, order.id, lambda o, now: o.pay(now))
+    assert (order.status, order.payment_status) == ("awaiting_shipment", "paid")
+    order = await step(world, order.id, lambda o, now: o.payment_closed("payment deadline passed", now))
+    types = [m.type for m in await messages(sessions)]
+    assert order.status == "awaiting_shipment" and "order.paid" in types and "order.cancelled" not in types
 
 
 async def test_cancel_after_payment_refunds_the_paid_amount(world):

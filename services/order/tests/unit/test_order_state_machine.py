@@ -86,3 +86,55 @@ def test_history_records_who_and_why():
     entry = next(h for h in order.history if h.event == "cancel")
     assert (entry.from_status, entry.to_status, entry.actor, entry.reason) == (
         "pending_payment", "cancelled", "staff:s1", "found it cheaper")
+
+
+def test_the_deadline_waits_for_the_payment_to_close_before_cancelling():
+    order = reserved(new_order())
+    order.payment_deadline_passed(NOW)
+    assert (order.status, order.step) == ("pending_payment", "closing_payment")
+    assert order.events == [ev.PaymentCloseRequested("payment deadline passed")]
+    order.events.clear()
+    order.payment_closed("payment deadline passed", NOW)
+    assert (order.status, order.step, order.cancel_reason) == ("cancelled", "cancelled", "payment deadline passed")
+    assert [type(e) for e in order.events].count(ev.StockReleaseRequested) == 2
+    assert not any(isinstance(e, (ev.PaymentCloseRequested, ev.RefundRequested)) for e in order.events)
+
+
+def test_a_payment_found_while_closing_pays_the_order_instead_of_cancelling_it():
+    order = reserved(new_order())
+    order.payment_deadline_passed(NOW)
+    order.events.clear()
+    order.pay(NOW)
+    assert (order.status, order.payment_status, order.step) == ("awaiting_shipment", "paid", "handed_over")
+    assert order.events == [ev.OrderWasPaid()]
+    order.events.clear()
+    order.payment_closed("payment deadline passed", NOW)  # a close after the success changes nothing
+    assert (order.status, order.events) == ("awaiting_shipment", [])
+
+
+def test_a_success_after_the_close_cancelled_the_order_is_refunded():
+    order = reserved(new_order())
+    order.payment_deadline_passed(NOW)
+    order.payment_closed("payment deadline passed", NOW)
+    order.events.clear()
+    order.pay(NOW)
+    assert order.status == "cancelled" and order.payment_status == "paid"
+    [refund] = order.events
+    assert isinstance(refund, ev.RefundRequested) and refund.amount == 1500
+
+
+def test_a_close_confirming_a_buyer_cancellation_changes_nothing():
+    order = reserved(new_order())
+    order.cancel("changed mind", "buyer:b1", NOW)
+    order.events.clear()
+    order.payment_closed("changed mind", NOW)
+    assert order.events == [] and order.cancel_reason == "changed mind"
+
+
+def test_the_buyer_may_cancel_while_the_payment_is_closing():
+    order = reserved(new_order())
+    order.payment_deadline_passed(NOW)
+    order.events.clear()
+    order.cancel("changed mind", "buyer:b1", NOW)
+    assert order.status == "cancelled"
+    assert not any(isinstance(e, ev.PaymentCloseRequested) for e in order.events)  # one close is on its way

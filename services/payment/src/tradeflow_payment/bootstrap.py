@@ -1,5 +1,6 @@
 """Composition root: the one place the payment service's parts are built and wired."""
 
+import uuid
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from tradeflow_payment.api.routes import router
 from tradeflow_payment.api.wiring import PaymentApi
 from tradeflow_payment.app.handlers import command_handlers
 from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
+from tradeflow_payment.app.reconcile import ReconcilePolicy, TransactionScope, run_reconciliation
 from tradeflow_payment.settings import Settings
 
 
@@ -30,11 +32,33 @@ def build_app(settings: Settings, *, provider: PaymentProvider | None = None, cl
                                   notify_url=settings.public_callback_url)
     handlers = command_handlers(SqlaPaymentTransaction.for_message, collaborators)
     runtime.consume(COMMANDS, handlers)
+    scope, policy = reconcile_scope(runtime), reconcile_policy(settings)
+    if settings.reconcile_enabled:
+        runtime.run_in_background(lambda stop: run_reconciliation(scope, collaborators, policy, stop))
     closing = [_closing(provider)] if owned and isinstance(provider, HttpPaymentProvider) else []
     app = create_http_app(runtime, routers=[router, *closing])
     app.state.payment_api = _payment_api(settings, runtime, collaborators)
     app.state.command_handlers = handlers  # for wiring checks and tests
+    app.state.reconcile = (scope, policy)  # the job's parts, for tests to run one round
     return app
+
+
+def reconcile_policy(settings: Settings) -> ReconcilePolicy:
+    return ReconcilePolicy(interval=timedelta(seconds=settings.reconcile_interval_seconds),
+                           pending_after=timedelta(seconds=settings.reconcile_pending_after_seconds),
+                           recheck_every=timedelta(seconds=settings.reconcile_recheck_seconds),
+                           max_age=timedelta(hours=settings.reconcile_max_age_hours), batch=settings.reconcile_batch)
+
+
+def reconcile_scope(runtime: ServiceRuntime) -> TransactionScope:
+    """One transaction per reconciled order; its messages go through the outbox."""
+
+    @asynccontextmanager
+    async def scope():
+        async with runtime.sessions.begin() as session:
+            yield SqlaPaymentTransaction.for_request(session, runtime.outbox, f"reconcile-{uuid.uuid4()}")
+
+    return scope
 
 
 def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Collaborators) -> PaymentApi:

@@ -19,6 +19,13 @@ class Settings(settings_class("payment")):
     public_callback_url: str = "http://127.0.0.1:8080/payments/psp/callbacks"  # PAYMENT_PUBLIC_CALLBACK_URL
     psp_timeout_seconds: float = Field(10.0, gt=0)  # PAYMENT_PSP_TIMEOUT_SECONDS
     callback_tolerance_seconds: int = Field(300, gt=0)  # PAYMENT_CALLBACK_TOLERANCE_SECONDS
+    # Reconciliation with the PSP (asks about attempts no webhook settled; see app/reconcile.py):
+    reconcile_enabled: bool = True  # PAYMENT_RECONCILE_ENABLED
+    reconcile_interval_seconds: float = Field(30.0, gt=0)  # PAYMENT_RECONCILE_INTERVAL_SECONDS
+    reconcile_pending_after_seconds: float = Field(300.0, ge=0)  # PAYMENT_RECONCILE_PENDING_AFTER_SECONDS
+    reconcile_recheck_seconds: float = Field(60.0, ge=0)  # PAYMENT_RECONCILE_RECHECK_SECONDS
+    reconcile_max_age_hours: float = Field(72.0, gt=0)  # PAYMENT_RECONCILE_MAX_AGE_HOURS
+    reconcile_batch: int = Field(50, ge=1)  # PAYMENT_RECONCILE_BATCH
 
     @model_validator(mode="after")
     def _no_dev_psp_secrets_in_production(self) -> "Settings":

@@ -21,6 +21,8 @@ from tradeflow_payment.adapters.tables import outbox
 from tradeflow_payment.app.ports import ProviderPayment, ProviderRefund, ProviderRefused, ProviderUnavailable
 from tradeflow_payment.bootstrap import build_app
 from tradeflow_payment.domain.callback_signature import callback_signature
+from tradeflow_payment.domain.payable import ProviderReport
+from tradeflow_payment.domain.payment import ProviderState
 from tradeflow_payment.settings import Settings
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -44,9 +46,13 @@ class FixedClock:
 
 @dataclass
 class FakeProvider:
-    """Answers like the PSP; `refuse` / `unavailable` make the next calls fail that way."""
+    """Answers like the PSP; `refuse` / `unavailable` make the next calls fail that way.
+    `states` is its book: each opened payment is pending until a test decides it (or drops it:
+    then it is unknown, like after a provider restart)."""
 
     opened: list[dict] = field(default_factory=list)
+    states: dict[str, ProviderState] = field(default_factory=dict)
+    cancelled: list[str] = field(default_factory=list)
     refunds: list[dict] = field(default_factory=list)
     refuse: str | None = None
     unavailable: bool = False
@@ -62,7 +68,28 @@ class FakeProvider:
         self._check()
         self.opened.append(request)
         reference = f"psp-{next(self._n)}"
+        self.states[reference] = ProviderState.PENDING
         return ProviderPayment(reference, f"http://psp.test/pay/{reference}")
+
+    def _report(self, psp_reference: str) -> ProviderReport:
+        state = self.states.get(psp_reference, ProviderState.UNKNOWN)
+        if state is ProviderState.UNKNOWN:
+            return ProviderReport(psp_reference, state)
+        request = self.opened[int(psp_reference.removeprefix("psp-")) - 1]
+        return ProviderReport(psp_reference, state, request["amount"], request["currency"])
+
+    async def payment_status(self, psp_reference: str) -> ProviderReport:
+        if self.unavailable:
+            raise ProviderUnavailable("503 from the payment provider")
+        return self._report(psp_reference)
+
+    async def cancel_payment(self, psp_reference: str) -> ProviderReport:
+        if self.unavailable:
+            raise ProviderUnavailable("503 from the payment provider")
+        if self.states.get(psp_reference) is ProviderState.PENDING:
+            self.states[psp_reference] = ProviderState.CANCELLED
+            self.cancelled.append(psp_reference)
+        return self._report(psp_reference)
 
     async def refund(self, **request) -> ProviderRefund:
         self._check()

@@ -7,6 +7,8 @@ import pytest
 from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
 from tradeflow_kit.messaging.errors import PermanentError
 from tradeflow_payment.app.ports import ProviderUnavailable
+from tradeflow_payment.app.reconcile import reconcile_round
+from tradeflow_payment.domain.payment import ProviderState
 
 from .support import NOW, announced, auth, callback, deliver
 
@@ -116,3 +118,40 @@ async def test_an_unavailable_provider_fails_the_refund_for_a_retry_leaving_noth
 async def test_a_refund_for_an_order_without_payment_is_announced_as_failed(service, order_id):
     await deliver(service, RefundPayment(order_id=order_id, refund_id="r-1", amount=100, reason="return"))
     assert [t for t, _ in await announced(service, order_id)] == ["payment.refund-failed"]
+
+
+async def test_a_provider_answer_our_rules_refuse_neither_blocks_the_close_nor_stalls_reconciliation(
+        service, http, provider, clock, order_id):
+    await deliver(service, _request(order_id))
+    started = (await http.post("/payments", json={"order_id": order_id}, headers=auth("buyer-1"))).json()
+    provider.opened[0]["amount"] = 999  # the PSP reports another amount than we asked for
+    provider.states[started["psp_reference"]] = ProviderState.SUCCEEDED
+    await deliver(service, ClosePayment(order_id=order_id, reason="payment deadline passed"))
+    assert [t for t, _ in await announced(service, order_id)] == ["payment.closed"]
+    scope, policy = service.state.reconcile
+    clock.advance(minutes=2)
+    assert await reconcile_round(scope, service.state.payment_api.collaborators, policy) == 1
+    clock.advance(seconds=10)
+    assert await reconcile_round(scope, service.state.payment_api.collaborators, policy) == 0  # not before recheck
+
+
+async def test_an_unreachable_provider_does_not_hold_the_close_up(service, http, provider, order_id):
+    await deliver(service, _request(order_id))
+    started = (await http.post("/payments", json={"order_id": order_id}, headers=auth("buyer-1"))).json()
+    provider.unavailable = True
+    await deliver(service, ClosePayment(order_id=order_id, reason="payment deadline passed"))
+    assert [t for t, _ in await announced(service, order_id)] == ["payment.closed"]
+    payment = (await http.get(f"/payments/{started['id']}", headers=auth("buyer-1"))).json()
+    assert payment["status"] == "expired"  # and the reconciliation job asks again later
+
+
+async def test_an_order_another_replica_is_reconciling_is_skipped(service, http, provider, clock, order_id):
+    await deliver(service, _request(order_id))
+    await http.post("/payments", json={"order_id": order_id}, headers=auth("buyer-1"))
+    clock.advance(minutes=10)
+    scope, policy = service.state.reconcile
+    collaborators = service.state.payment_api.collaborators
+    async with scope() as other:  # another replica holds the order
+        assert await other.payables.claim_for_reconciliation(policy.criteria(clock.now())) == order_id
+        assert await reconcile_round(scope, collaborators, policy) == 0
+    assert await reconcile_round(scope, collaborators, policy) == 1

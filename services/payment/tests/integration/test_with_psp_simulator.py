@@ -8,7 +8,7 @@ import asyncio
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
+from tradeflow_payment.app.reconcile import reconcile_round
 from tradeflow_payment.settings import Settings
 from tradeflow_simulators.psp import PspSimSettings, create_app, sign
 from tradeflow_simulators.serving import bound_socket, serving, url_of
@@ -26,24 +27,50 @@ BUYER = auth("buyer-1")
 SECRET = "psp-dev-webhook-secret"
 
 
+class Simulator:
+    """The PSP simulator on a fixed local port with its own book file; it can be stopped and
+    started again (a restart: same port, same file)."""
+
+    def __init__(self, data_file: str) -> None:
+        self.sock = bound_socket()
+        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
+        self.settings = PspSimSettings(public_url=self.url, webhook_backoff_seconds=0.05,
+                                       webhook_max_backoff_seconds=0.2, data_file=data_file)
+        self._serving = None
+
+    async def start(self) -> None:
+        sock, self.sock = self.sock or bound_socket(port=self.port), None
+        self._serving = serving(create_app(self.settings), sock=sock)
+        await self._serving.__aenter__()
+
+    async def stop(self) -> None:
+        serving_now, self._serving = self._serving, None
+        if serving_now is not None:
+            await serving_now.__aexit__(None, None, None)
+
+
 @dataclass
 class Stack:
     app: FastAPI
     http: httpx.AsyncClient  # the payment service
     psp: httpx.AsyncClient  # the simulator
+    sim: Simulator
 
 
 @pytest.fixture
-async def stack(database_url):
-    psp_socket, service_socket = bound_socket(), bound_socket()
-    psp_url, service_url = url_of(psp_socket), url_of(service_socket)
-    psp_app = create_app(PspSimSettings(public_url=psp_url, webhook_backoff_seconds=0.05))
-    settings = Settings(database_url=database_url, psp_base_url=psp_url,
+async def stack(database_url, tmp_path):
+    sim, service_socket = Simulator(str(tmp_path / "psp.sqlite3")), bound_socket()
+    service_url = url_of(service_socket)
+    settings = Settings(database_url=database_url, psp_base_url=sim.url, psp_timeout_seconds=3,
                         public_callback_url=f"{service_url}/payments/psp/callbacks")
-    async with (serving(psp_app, sock=psp_socket), payment_service(database_url, settings=settings) as app,
-                serving(app, sock=service_socket, lifespan="off"),
-                httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=psp_url) as psp):
-        yield Stack(app, http, psp)
+    await sim.start()
+    try:
+        async with (payment_service(database_url, settings=settings) as app,
+                    serving(app, sock=service_socket, lifespan="off"),
+                    httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=sim.url) as psp):
+            yield Stack(app, http, psp, sim)
+    finally:
+        await sim.stop()
 
 
 async def _payable(stack: Stack, amount: int = 1000) -> str:
@@ -171,11 +198,113 @@ async def test_refunds_go_back_through_the_simulator_summing_partials_and_never_
     assert shown["refunded_amount"] == 1000 and all(r["psp_reference"] for r in shown["refunds"])
 
 
-async def test_a_success_after_close_is_recorded_and_announced_for_the_saga_to_refund(stack):
+async def test_a_paid_attempt_can_no_longer_be_closed_and_a_closed_one_no_longer_paid(stack):
     order_id = await _payable(stack)
     payment = await _start(stack, order_id)
     await deliver(stack.app, ClosePayment(order_id=order_id, reason="deadline passed"))
     closed = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
     assert closed.status_code == 409 and closed.json()["type"].endswith("/payment-closed")
-    await _settle(stack, payment, "succeed", "succeeded")
-    assert await _types(stack, order_id) == ["payment.closed", "payment.succeeded"]
+    too_late = await stack.psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+    assert too_late.status_code == 409  # cancelled at the PSP by the close: the buyer cannot pay it
+    assert await _types(stack, order_id) == ["payment.closed"]
+
+
+# -- reconciliation with the PSP: lost webhooks, a PSP that was down, a PSP that lost its book ------
+
+
+KEY = {"Authorization": "Bearer psp-dev-key"}
+STAFF = auth("staff-1", "staff")
+
+
+async def _pay_silently(stack: Stack, payment: dict) -> None:
+    """The buyer pays at the PSP, but its webhook never arrives (notify: false)."""
+    paid = await stack.psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed",
+                                                                                  "notify": False})
+    assert paid.status_code == 202, paid.text
+
+
+async def _status(stack: Stack, payment: dict) -> str:
+    return (await stack.http.get(f"/payments/{payment['id']}", headers=BUYER)).json()["status"]
+
+
+async def _reconcile(stack: Stack, **policy) -> int:
+    scope, default = stack.app.state.reconcile
+    return await reconcile_round(scope, stack.app.state.payment_api.collaborators, replace(default, **policy))
+
+
+async def test_a_lost_webhook_is_found_when_closing_and_the_success_recorded_not_closed(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    await _pay_silently(stack, payment)
+    assert await _status(stack, payment) == "pending"  # nothing told us
+    await deliver(stack.app, ClosePayment(order_id=order_id, reason="payment deadline passed"))
+    assert await _status(stack, payment) == "succeeded"
+    [(kind, event)] = await announced(stack.app, order_id)
+    assert (kind, event["amount"], event["psp_reference"]) == ("payment.succeeded", 1000, payment["psp_reference"])
+
+
+async def test_a_success_after_a_close_without_the_psp_is_reconciled_and_refunded(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    await stack.sim.stop()
+    await deliver(stack.app, ClosePayment(order_id=order_id, reason="payment deadline passed"))  # closes anyway
+    assert await _status(stack, payment) == "expired"
+    await stack.sim.start()  # restarted: it still knows the (pending) payment, the buyer pays it
+    await _pay_silently(stack, payment)
+    assert await _reconcile(stack) == 1
+    assert await _reconcile(stack) == 0  # confirmed final: not asked again
+    assert await _status(stack, payment) == "succeeded"
+    assert await _types(stack, order_id) == ["payment.closed", "payment.succeeded"]  # the saga refunds it
+    late = (await stack.http.get("/payments/ops/late-captures", headers=STAFF)).json()
+    [capture] = [c for c in late["items"] if c["order_id"] == order_id]
+    assert (capture["amount"], capture["refunded_amount"], capture["refund_state"]) == (1000, 0, "awaiting_refund")
+    await deliver(stack.app, RefundPayment(order_id=order_id, refund_id=f"{order_id}-refund-1", amount=1000,
+                                           reason="paid after the order was cancelled"))
+    late = (await stack.http.get("/payments/ops/late-captures", headers=STAFF)).json()
+    [capture] = [c for c in late["items"] if c["order_id"] == order_id]
+    assert (capture["refunded_amount"], capture["refund_state"]) == (1000, "refunded")
+    at_psp = await stack.psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+    assert (at_psp.json()["status"], at_psp.json()["refunded_amount"]) == ("succeeded", 1000)
+    assert (await stack.http.get("/payments/ops/late-captures", headers=BUYER)).status_code == 403
+
+
+async def test_an_expired_attempt_still_pending_at_the_psp_is_cancelled_by_reconciliation(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    await stack.sim.stop()
+    await deliver(stack.app, ClosePayment(order_id=order_id, reason="payment deadline passed"))
+    await stack.sim.start()
+    assert await _reconcile(stack) == 1
+    at_psp = await stack.psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+    assert at_psp.json()["status"] == "cancelled"
+    assert (await stack.psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed"})
+            ).status_code == 409
+    assert await _types(stack, order_id) == ["payment.closed"]
+
+
+async def test_a_pending_attempt_whose_webhook_was_lost_is_settled_by_reconciliation(stack):
+    order_id = await _payable(stack)
+    payment = await _start(stack, order_id)
+    assert await _reconcile(stack) == 0  # younger than pending_after: the webhook may still come
+    await _pay_silently(stack, payment)
+    assert await _reconcile(stack, pending_after=timedelta(0)) == 1
+    assert await _status(stack, payment) == "succeeded"
+    assert await _types(stack, order_id) == ["payment.succeeded"]
+
+
+async def test_a_dead_attempt_is_replaced_by_a_new_one(stack, tmp_path):
+    order_id = await _payable(stack)
+    dead = await _start(stack, order_id)
+    await stack.sim.stop()
+    (tmp_path / "psp.sqlite3").unlink()  # a PSP that lost its book (as the in-memory one did)
+    await stack.sim.start()
+    again = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
+    assert again.status_code == 201, again.text
+    fresh = again.json()
+    assert fresh["psp_reference"] != dead["psp_reference"] and fresh["status"] == "pending"
+    assert (await stack.psp.get(fresh["pay_url"].removeprefix(str(stack.psp.base_url)))).status_code == 200
+    assert await _status(stack, dead) == "failed"
+    same = await stack.http.post("/payments", json={"order_id": order_id}, headers=BUYER)
+    assert same.status_code == 200 and same.json()["id"] == fresh["id"]  # a live attempt is kept
+    await _settle(stack, fresh, "succeed", "succeeded")
+    assert await _types(stack, order_id) == ["payment.failed", "payment.succeeded"]

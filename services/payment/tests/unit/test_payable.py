@@ -1,7 +1,10 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tradeflow_payment.app.ports import ReconcileCriteria
+from tradeflow_payment.app.reconcile import needs_asking
 from tradeflow_payment.domain import events
 from tradeflow_payment.domain.errors import (
     AlreadyPaid,
@@ -10,8 +13,8 @@ from tradeflow_payment.domain.errors import (
     ProviderNoticeMismatch,
     UnknownProviderPayment,
 )
-from tradeflow_payment.domain.payable import Payable
-from tradeflow_payment.domain.payment import PaymentStatus, Trigger
+from tradeflow_payment.domain.payable import Payable, ProviderReport
+from tradeflow_payment.domain.payment import PaymentStatus, ProviderState, Trigger
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -107,3 +110,67 @@ def test_provider_outcomes_for_unknown_or_mismatching_payments_are_refused():
         payable.record_provider_outcome("psp-other", Trigger.SUCCEED, 1000, "CNY", LATER)
     with pytest.raises(ProviderNoticeMismatch):
         payable.record_provider_outcome(reference, Trigger.SUCCEED, 999, "CNY", LATER)
+
+
+# -- what the provider answers to a status query ------------------------------------------------
+
+
+
+def test_a_success_the_provider_reports_on_query_is_recorded_even_after_close():
+    payable = _payable()
+    reference = _started(payable)
+    payable.close("deadline passed", NOW)
+    payable.pull_events()
+    assert payable.apply_provider_report(ProviderReport(reference, ProviderState.SUCCEEDED, 1000, "CNY", NOW), LATER)
+    assert payable.is_paid and payable.payments[0].provider_state is ProviderState.SUCCEEDED
+    [succeeded] = payable.pull_events()
+    assert isinstance(succeeded, events.PaymentSucceeded) and succeeded.amount == 1000
+    assert not payable.apply_provider_report(ProviderReport(reference, ProviderState.SUCCEEDED, 1000, "CNY"), LATER)
+    assert payable.pull_events() == []
+
+
+def test_a_success_for_another_amount_is_refused():
+    payable = _payable()
+    reference = _started(payable)
+    with pytest.raises(ProviderNoticeMismatch):
+        payable.apply_provider_report(ProviderReport(reference, ProviderState.SUCCEEDED, 999, "CNY"), LATER)
+
+
+@pytest.mark.parametrize("state", [ProviderState.UNKNOWN, ProviderState.FAILED])
+def test_a_dead_or_failed_attempt_fails_so_a_new_one_may_start(state):
+    payable = _payable()
+    reference = _started(payable)
+    assert payable.apply_provider_report(ProviderReport(reference, state), LATER)
+    assert payable.payments[0].status is PaymentStatus.FAILED and payable.pending_payment is None
+    assert [type(e) for e in payable.pull_events()] == [events.PaymentFailed]
+    _started(payable, 2)  # allowed now
+
+
+def test_an_attempt_cancelled_at_the_provider_expires_silently_and_pending_changes_nothing():
+    payable = _payable()
+    reference = _started(payable)
+    assert not payable.apply_provider_report(ProviderReport(reference, ProviderState.PENDING, 1000, "CNY"), LATER)
+    assert payable.payments[0].status is PaymentStatus.PENDING
+    assert payable.payments[0].provider_checked_at == LATER
+    assert payable.apply_provider_report(ProviderReport(reference, ProviderState.CANCELLED, 1000, "CNY"), LATER)
+    assert payable.payments[0].status is PaymentStatus.EXPIRED and payable.pull_events() == []
+
+
+def test_reconciliation_asks_about_old_pending_and_unconfirmed_expired_attempts_only():
+    criteria = ReconcileCriteria(pending_before=NOW, expired_since=NOW - timedelta(days=3),
+                                 checked_before=NOW - timedelta(minutes=1))
+    payable = _payable()
+    _started(payable)
+    payment = payable.payments[0]
+    assert needs_asking(payment, criteria)  # created at NOW: old enough
+    payment.provider_checked_at = NOW
+    assert not needs_asking(payment, criteria)  # asked a moment ago
+    payment.provider_checked_at = None
+    payable.close("deadline passed", NOW)
+    assert needs_asking(payment, criteria)  # expired without the provider's word
+    payment.provider_state = ProviderState.CANCELLED
+    assert not needs_asking(payment, criteria)  # final at the provider
+    young = replace(criteria, pending_before=NOW - timedelta(minutes=5))
+    fresh = _payable()
+    _started(fresh)
+    assert not needs_asking(fresh.payments[0], young)

@@ -1,10 +1,15 @@
-"""Writing a failed record to `<topic>.dlq` with everything needed to inspect and replay it."""
+"""Writing a failed record to `<topic>.dlq` with everything needed to inspect and replay it.
+
+A record that was itself a replay keeps its link (`dlq.replayed.from`, `dlq.replay.root`,
+`dlq.replay.count`, `dlq.replayed.at`) on the new dead letter: a replay that fails again is
+linked to the dead letter it was replayed from.
+"""
 
 from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 
-from tradeflow_contracts.deadletter import DeadLetter
+from tradeflow_contracts.deadletter import DeadLetter, ReplayLink, original_headers
 from tradeflow_contracts.topics import dlq_topic
 from tradeflow_kit.messaging.records import ConsumedRecord
 
@@ -20,6 +25,11 @@ class DeadLetterPublisher:
             original_topic=record.topic, original_partition=record.partition, original_offset=record.offset,
             consumer_group=group, error_class=f"{type(error).__module__}.{type(error).__qualname__}",
             error_message=str(error), error_kind=kind, attempts=attempts,
-            first_failure=first_failure, last_failure=last_failure)
+            first_failure=first_failure, last_failure=last_failure, replay=replay_link(record))
         await self.producer.send_and_wait(dlq_topic(record.topic), value=record.value, key=record.key,
-                                          headers=[*record.headers, *letter.headers()])
+                                          headers=[*original_headers(list(record.headers)), *letter.headers()])
+
+
+def replay_link(record: ConsumedRecord) -> ReplayLink | None:
+    """The link a replayed record carries; the `dlq.*` headers it came with are written once, by the letter."""
+    return ReplayLink.from_headers({k: (v or b"").decode(errors="replace") for k, v in record.headers})

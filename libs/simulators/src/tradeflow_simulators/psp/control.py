@@ -13,6 +13,7 @@ from tradeflow_simulators.psp.state import PspState, psp_state
 
 class Decision(BaseModel):
     outcome: Literal["succeed", "fail"]
+    notify: bool = True  # False: settle silently, as if the webhook were lost
 
 
 router = APIRouter(tags=["simulator control"])
@@ -20,10 +21,12 @@ router = APIRouter(tags=["simulator control"])
 
 @router.post("/sim/payments/{psp_reference}", status_code=202)
 async def decide_payment(psp_reference: str, decision: Decision, state: PspState = Depends(psp_state)) -> dict:
-    """Settle the payment as succeeded or failed, then notify the merchant (signed webhook, retried)."""
+    """Settle the payment as succeeded or failed, then notify the merchant (signed webhook, retried);
+    with `notify: false` no webhook is ever sent (a lost webhook: only a status query tells).
+    409 if it was decided or cancelled before."""
     payment = state.ledger.decide(psp_reference, succeed=decision.outcome == "succeed")
-    delivery = state.dispatcher.dispatch(payment)
-    return {"psp_reference": psp_reference, "status": payment.status.value, "event_id": delivery.event_id}
+    event_id = state.dispatcher.dispatch(payment).event_id if decision.notify else None
+    return {"psp_reference": psp_reference, "status": payment.status.value, "event_id": event_id}
 
 
 @router.get("/sim/webhooks")

@@ -1,10 +1,12 @@
 """The provider's merchant API, authenticated with `Authorization: Bearer <API key>`."""
 
+import base64
+import binascii
 import hmac
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import AwareDatetime, BaseModel, Field, HttpUrl
 
 from tradeflow_simulators.psp.ledger import LedgerError, PspPayment
 from tradeflow_simulators.psp.state import PspState, psp_state
@@ -39,7 +41,9 @@ class RefundRequest(BaseModel):
 def describe_payment(payment: PspPayment, state: PspState) -> dict:
     return {"psp_reference": payment.psp_reference, "merchant_reference": payment.merchant_reference,
             "amount": payment.amount, "currency": payment.currency, "status": payment.status.value,
-            "refunded_amount": payment.refunded, "pay_url": f"{state.settings.base_url}/pay/{payment.psp_reference}"}
+            "refunded_amount": payment.refunded, "pay_url": f"{state.settings.base_url}/pay/{payment.psp_reference}",
+            "created_at": payment.created_at.isoformat(),
+            "decided_at": payment.decided_at.isoformat() if payment.decided_at else None}
 
 
 router = APIRouter(prefix="/v1", tags=["provider API"])
@@ -49,6 +53,41 @@ router = APIRouter(prefix="/v1", tags=["provider API"])
 async def create_payment(body: PaymentRequest, state: PspState = Depends(authenticated)) -> dict:
     payment = state.ledger.create_payment(body.merchant_reference, body.amount, body.currency, str(body.notify_url))
     return describe_payment(payment, state)
+
+
+@router.get("/payments")
+async def list_payments(created_from: AwareDatetime | None = None, created_to: AwareDatetime | None = None,
+                        limit: int = Query(100, ge=1, le=500), starting_after: str | None = None,
+                        state: PspState = Depends(authenticated)) -> dict:
+    """Payments created in [created_from, created_to), oldest first, for reconciliation; page on
+    with `starting_after` = the previous page's `next_cursor` (null on the last page)."""
+    after = state.ledger.payment(_reference_in(starting_after)) if starting_after else None
+    page = state.ledger.payments(created_from, created_to, after, limit + 1)
+    more, page = len(page) > limit, page[:limit]
+    return {"items": [describe_payment(p, state) for p in page],
+            "next_cursor": _cursor(page[-1].psp_reference) if more else None}
+
+
+def _cursor(psp_reference: str) -> str:
+    return base64.urlsafe_b64encode(psp_reference.encode()).decode()
+
+
+def _reference_in(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursor("starting_after is not a cursor this API gave") from None
+
+
+class InvalidCursor(LedgerError):
+    code, status = "invalid_cursor", 400
+
+
+@router.post("/payments/{psp_reference}/cancel")
+async def cancel_payment(psp_reference: str, state: PspState = Depends(authenticated)) -> dict:
+    """Close an undecided payment: the buyer can no longer pay it (409 with `payment_status` if
+    it was decided first — a success wins the race and stays captured)."""
+    return describe_payment(state.ledger.cancel(psp_reference), state)
 
 
 @router.get("/payments/{psp_reference}")

@@ -1,4 +1,5 @@
-"""Request and response bodies of the inventory's HTTP API (API.md "Inventory")."""
+"""Request and response bodies of the inventory's HTTP API (API.md "Inventory"); requests are
+made of the kit's strict types (counts fit an INTEGER column, no control characters, no unknown fields)."""
 
 from datetime import datetime
 
@@ -7,11 +8,12 @@ from pydantic import BaseModel, Field
 from tradeflow_inventory.app.manage_stock import SkuStock
 from tradeflow_inventory.domain.reservation import Reservation
 from tradeflow_inventory.domain.stock import Stock, Warehouse
+from tradeflow_kit.fields import Count, RequestModel, text
 
 
-class WarehouseIn(BaseModel):
-    region: str = Field(min_length=1, description="Region the warehouse ships from; same-region orders prefer it")
-    priority: int = Field(ge=0, strict=True, description="Lower number = preferred")
+class WarehouseIn(RequestModel):
+    region: text(64) = Field(description="Region the warehouse ships from; same-region orders prefer it")
+    priority: Count = Field(description="Lower number = preferred")
 
 
 class WarehouseOut(BaseModel):
@@ -24,8 +26,8 @@ class WarehouseOut(BaseModel):
         return cls(code=warehouse.code, region=warehouse.region, priority=warehouse.priority)
 
 
-class OnHandIn(BaseModel):
-    on_hand: int = Field(ge=0, strict=True, description="Units physically in the warehouse (a stock count)")
+class OnHandIn(RequestModel):
+    on_hand: Count = Field(description="Units physically in the warehouse (a stock count)")
 
 
 class WarehouseStockOut(BaseModel):

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sub_orders
@@ -54,15 +54,36 @@ class SqlaOrderRepository:
         await self._append_history(order, loaded_history)
 
     async def list_for(self, buyer_id: str | None, status: str | None, limit: int,
-                       before: tuple[datetime, str] | None) -> list[Order]:
+                       before: tuple[datetime, str] | None, merchant_id: str | None = None) -> list[Order]:
+        """Newest first; narrowed to one buyer's orders and/or the orders holding a merchant's sub-orders."""
         query = select(orders).order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
         if buyer_id is not None:
             query = query.where(orders.c.buyer_id == buyer_id)
+        if merchant_id is not None:
+            query = query.where(exists().where(sub_orders.c.order_id == orders.c.id,
+                                               sub_orders.c.merchant_id == merchant_id))
         if status is not None:
             query = query.where(orders.c.status == status)
         if before is not None:
             query = query.where((orders.c.created_at, orders.c.id) < before)
         return [await self._load(row) for row in (await self.session.execute(query)).all()]
+
+    async def lock_buyer(self, buyer_id: str) -> None:
+        """Serialize this buyer's placements until the transaction ends (a transaction-level
+        advisory lock), so concurrent orders of one buyer see each other's held units."""
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                   {"key": f"order-buyer:{buyer_id}"})
+
+    async def unpaid_units(self, buyer_id: str, skus: set[str]) -> dict[str, int]:
+        """Stock units of each SKU the buyer holds in unpaid orders (pending payment, not cancelled)."""
+        query = (select(order_lines.c.sku, func.sum(order_lines.c.quantity))
+                 .join(sub_orders, sub_orders.c.id == order_lines.c.sub_order_id)
+                 .join(orders, orders.c.id == sub_orders.c.order_id)
+                 .where(orders.c.buyer_id == buyer_id, orders.c.status == "pending_payment",
+                        orders.c.payment_status == "unpaid", order_lines.c.kind == "physical",
+                        order_lines.c.sku.in_(sorted(skus)))
+                 .group_by(order_lines.c.sku))
+        return {sku: int(units) for sku, units in (await self.session.execute(query)).all()}
 
     async def due_for_payment_timeout(self, now: datetime, limit: int) -> list[str]:
         query = (select(orders.c.id).where(and_(orders.c.step == "awaiting_payment", orders.c.payment_deadline <= now))

@@ -55,6 +55,7 @@ sub_orders = Table(
     Column("merchant_id", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("reservation", Text, nullable=False),
+    Index("sub_orders_merchant_order", "merchant_id", "order_id"),
 )
 
 order_lines = Table(

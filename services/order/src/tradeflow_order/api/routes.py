@@ -1,6 +1,14 @@
-"""The order API (API.md "Orders"): thin routes that parse, authorize and call one use case."""
+"""The order API (API.md "Orders"): thin routes that parse, authorize and call one use case.
+
+Who sees what: staff and system every order; a buyer (`sub` with the buyer role) only their
+own orders; a merchant (its `merchant_id` claim) the orders holding its sub-orders, through
+`merchant_order_view`. Anyone else's order is a 403. The changing POSTs take `Idempotency-Key`
+(required on `POST /orders`): the same key and body give the first answer again with
+`Idempotent-Replayed: true`, another body a 409.
+"""
 
 import base64
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -14,13 +22,13 @@ from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.problems import Problem
 from tradeflow_order.api.carts import cart_from
 from tradeflow_order.api.schemas import OptionalReasonIn, PlaceOrderIn, ReasonIn
-from tradeflow_order.api.views import order_view, saga_view
+from tradeflow_order.api.views import merchant_order_view, order_view, saga_view
 from tradeflow_order.app.ports import RepositoryFactory
-from tradeflow_order.app.use_cases import OrderUseCases
+from tradeflow_order.app.use_cases import OrderUseCases, UnpaidUnitsLimit
 from tradeflow_order.domain.order import Order
 
 router = APIRouter(prefix="/orders", tags=["orders"])
-Anyone = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
+Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
 BuyerOrStaff = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF))]
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF))]
 
@@ -38,6 +46,7 @@ async def _http(request: Request) -> OrderHttp:
 
 
 Http = Annotated[OrderHttp, Depends(_http)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 @router.post("", status_code=201, summary="Place an order (Idempotency-Key required)")
@@ -49,51 +58,67 @@ async def place_order(body: PlaceOrderIn, who: BuyerOrStaff, http: Http,
                                               body.model_dump(mode="json"))
         if stored is not None:
             return JSONResponse(stored.body, stored.status_code, headers={"Idempotent-Replayed": "true"})
-        order = await http.use_cases.place_order(session, cart_from(body, buyer_id), actor=f"{_role(who)}:{who.sub}")
+        try:
+            order = await http.use_cases.place_order(session, cart_from(body, buyer_id), actor=_actor(who))
+        except UnpaidUnitsLimit as exc:
+            raise _unpaid_units_problem(exc) from None
         view = order_view(order)
         await http.idempotency.remember(session, "POST /orders", who.sub, idempotency_key, 201, view)
     return JSONResponse(view, 201, headers={"Location": f"/orders/{order.id}"})
 
 
 @router.get("/{order_id}", summary="The whole order: amounts, statuses, history")
-async def get_order(order_id: str, who: Anyone, http: Http) -> dict:
+async def get_order(order_id: str, who: Readers, http: Http) -> dict:
+    """The buyer's own order, any order for staff and system, a merchant's part of an order."""
     async with http.sessions() as session:
         order = await http.repositories(session).get(order_id)
-    return order_view(_visible(order, who), merchant_id=_merchant_scope(who))
+    return _view_for(order, who)
 
 
-@router.get("", summary="Orders, newest first (buyers see their own)")
-async def list_orders(who: Anyone, http: Http, status: str | None = None, buyer_id: str | None = None,
+@router.get("", summary="Orders, newest first (a buyer's own, a merchant's, or all for staff)")
+async def list_orders(who: Readers, http: Http, status: str | None = None, buyer_id: str | None = None,
                       limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
-    if Role.STAFF not in who.roles and Role.SYSTEM not in who.roles:
-        buyer_id = who.sub
+    """Staff and system may filter by `buyer_id`; a buyer always gets their own orders; a merchant
+    the orders holding its sub-orders, each reduced to its part."""
+    merchant_id = None
+    if not who.sees_all:
+        merchant_id = None if who.buyer_id else who.merchant_id
+        buyer_id = who.buyer_id if who.buyer_id else buyer_id
     async with http.sessions() as session:
-        orders = await http.repositories(session).list_for(buyer_id, status, limit + 1, _decode_cursor(cursor))
+        orders = await http.repositories(session).list_for(buyer_id, status, limit + 1, _decode_cursor(cursor),
+                                                           merchant_id=merchant_id)
     page, more = orders[:limit], len(orders) > limit
-    return {"items": [order_view(o) for o in page],
+    view = order_view if merchant_id is None else (lambda o: merchant_order_view(o, merchant_id))
+    return {"items": [view(o) for o in page],
             "next_cursor": _encode_cursor(page[-1]) if more else None}
 
 
-@router.post("/{order_id}/cancel", summary="Cancel before shipment (refunds if paid)")
-async def cancel_order(order_id: str, body: ReasonIn, who: BuyerOrStaff, http: Http) -> dict:
-    async with http.sessions.begin() as session:
-        _visible(await http.repositories(session).get(order_id), who)
-        order = await http.use_cases.cancel_order(session, order_id, f"{_role(who)}:{who.sub}", body.reason)
-    return order_view(order)
+@router.post("/{order_id}/cancel", summary="Cancel before shipment (refunds if paid; Idempotency-Key accepted)")
+async def cancel_order(order_id: str, body: ReasonIn, who: BuyerOrStaff, http: Http,
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async def run(session: AsyncSession) -> Order:
+        _own_or_staff(await http.repositories(session).get(order_id), who)
+        return await http.use_cases.cancel_order(session, order_id, _actor(who), body.reason)
+    return await _once(http, f"POST /orders/{order_id}/cancel", who, idempotency_key, body.model_dump(mode="json"),
+                       run)
 
 
-@router.post("/{order_id}/approve", summary="Staff: release a held order to payment")
-async def approve_order(order_id: str, body: OptionalReasonIn, who: Staff, http: Http) -> dict:
-    async with http.sessions.begin() as session:
-        order = await http.use_cases.approve_order(session, order_id, f"staff:{who.sub}", body.reason)
-    return order_view(order)
+@router.post("/{order_id}/approve", summary="Staff: release a held order to payment (Idempotency-Key accepted)")
+async def approve_order(order_id: str, body: OptionalReasonIn, who: Staff, http: Http,
+                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async def run(session: AsyncSession) -> Order:
+        return await http.use_cases.approve_order(session, order_id, f"staff:{who.sub}", body.reason)
+    return await _once(http, f"POST /orders/{order_id}/approve", who, idempotency_key,
+                       body.model_dump(mode="json"), run)
 
 
-@router.post("/{order_id}/reject", summary="Staff: reject a held order (cancel and release)")
-async def reject_order(order_id: str, body: ReasonIn, who: Staff, http: Http) -> dict:
-    async with http.sessions.begin() as session:
-        order = await http.use_cases.reject_order(session, order_id, f"staff:{who.sub}", body.reason)
-    return order_view(order)
+@router.post("/{order_id}/reject", summary="Staff: reject a held order, cancel and release (Idempotency-Key accepted)")
+async def reject_order(order_id: str, body: ReasonIn, who: Staff, http: Http,
+                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    async def run(session: AsyncSession) -> Order:
+        return await http.use_cases.reject_order(session, order_id, f"staff:{who.sub}", body.reason)
+    return await _once(http, f"POST /orders/{order_id}/reject", who, idempotency_key,
+                       body.model_dump(mode="json"), run)
 
 
 @router.get("/{order_id}/saga", summary="Staff: where the order saga stands")
@@ -113,22 +138,43 @@ def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
     return who.sub
 
 
-def _visible(order: Order, who: Principal) -> Order:
-    if Role.STAFF in who.roles or Role.SYSTEM in who.roles or order.buyer_id == who.sub:
-        return order
-    if Role.MERCHANT in who.roles and any(s.merchant_id == _merchant_scope(who) for s in order.sub_orders):
-        return order
+async def _once(http: OrderHttp, scope: str, who: Principal, key: str | None, body: dict,
+                run: Callable[[AsyncSession], Awaitable[Order]]) -> JSONResponse:
+    """Run a changing command in one transaction; with an Idempotency-Key, at most once."""
+    async with http.sessions.begin() as session:
+        if key is not None:
+            stored = await http.idempotency.claim(session, scope, who.sub, key, body)
+            if stored is not None:
+                return JSONResponse(stored.body, stored.status_code, headers={"Idempotent-Replayed": "true"})
+        view = order_view(await run(session))
+        if key is not None:
+            await http.idempotency.remember(session, scope, who.sub, key, 200, view)
+    return JSONResponse(view, 200)
+
+
+def _view_for(order: Order, who: Principal) -> dict:
+    """The order as this caller may see it, or 403 when it is none of theirs."""
+    if who.sees_all or (who.buyer_id is not None and order.buyer_id == who.buyer_id):
+        return order_view(order)
+    if who.merchant_id is not None and any(s.merchant_id == who.merchant_id for s in order.sub_orders):
+        return merchant_order_view(order, who.merchant_id)
     raise Problem(403, "forbidden", "Not allowed", detail="this order belongs to someone else")
 
 
-def _merchant_scope(who: Principal) -> str | None:
-    if Role.STAFF in who.roles or Role.SYSTEM in who.roles or Role.BUYER in who.roles:
-        return None
-    return who.claims.get("merchant_id", who.sub)
+def _actor(who: Principal) -> str:
+    """Who placed or cancelled, for the history: staff, else the buyer."""
+    return f"staff:{who.sub}" if Role.STAFF in who.roles else f"buyer:{who.sub}"
 
 
-def _role(who: Principal) -> str:
-    return "staff" if Role.STAFF in who.roles else "buyer"
+def _own_or_staff(order: Order, who: Principal) -> None:
+    """Changing an order: its buyer or staff (a merchant's part of it is not enough)."""
+    if not (Role.STAFF in who.roles or order.buyer_id == who.buyer_id):
+        raise Problem(403, "forbidden", "Not allowed", detail="this order belongs to someone else")
+
+
+def _unpaid_units_problem(exc: UnpaidUnitsLimit) -> Problem:
+    return Problem(409, exc.slug, "Too many unpaid units", detail=str(exc), errors=[
+        {"field": "lines", "message": f"sku {exc.sku}: held {exc.held}, asked {exc.asked}, limit {exc.limit}"}])
 
 
 def _encode_cursor(order: Order) -> str:

@@ -1,50 +1,84 @@
-"""Request bodies of the order API (API.md "Orders"); pydantic gives 422s with field detail."""
+"""Request bodies of the order API (API.md "Orders"); pydantic gives 422s with field detail.
 
-from typing import Literal
+Built from the kit's strict types (`tradeflow_kit.fields`): integer-only money within BIGINT,
+ISO 4217 currency, text without control characters and within limits, unknown fields refused.
+What an order implies must fit too: each line's quantity × unit price, the goods total with
+shipping, and the discounts' sum are checked here, each on the field that overflows it.
+"""
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Literal
 
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from tradeflow_kit.fields import Amount, CurrencyCode, Flag, Id, Quantity, RequestModel, check_fits_bigint, text
 
-
-class ReceiverIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(min_length=5, max_length=32)
-    region: str = Field(min_length=1, max_length=64)
-    city: str = Field(min_length=1, max_length=64)
-    address: str = Field(min_length=1, max_length=300)
+MAX_LINE_QUANTITY = 10_000
 
 
-class LineIn(Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    merchant_id: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(gt=0, le=10_000)
-    unit_price_amount: int = Field(ge=0)
+class ReceiverIn(RequestModel):
+    name: text(100)
+    phone: text(32, min_length=5)
+    region: text(64)
+    city: text(64)
+    address: text(300, multiline=True)
+
+
+class LineIn(RequestModel):
+    sku: Id
+    merchant_id: Id
+    quantity: Annotated[Quantity, Field(le=MAX_LINE_QUANTITY)]
+    unit_price_amount: Amount
     kind: Literal["physical", "virtual"] = "physical"
-    fragile: bool = False
+    fragile: Flag = False
+
+    @model_validator(mode="after")
+    def _line_total_fits(self) -> "LineIn":
+        check_fits_bigint(self.quantity * self.unit_price_amount, "quantity × unit_price_amount")
+        return self
+
+    @property
+    def goods_amount(self) -> int:
+        return self.quantity * self.unit_price_amount
 
 
-class DiscountIn(Strict):
+class DiscountIn(RequestModel):
     kind: Literal["coupon", "promotion", "points", "member"]
-    amount: int = Field(ge=0)
-    skus: list[str] | None = Field(default=None, min_length=1)
+    amount: Amount
+    skus: list[Id] | None = Field(default=None, min_length=1, max_length=200)
 
 
-class PlaceOrderIn(Strict):
-    channel: str = Field(default="app", min_length=1, max_length=32)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+class PlaceOrderIn(RequestModel):
+    channel: text(32) = "app"
+    currency: CurrencyCode
     receiver: ReceiverIn
     lines: list[LineIn] = Field(min_length=1, max_length=200)
-    shipping_amount: int = Field(default=0, ge=0)
+    shipping_amount: Amount = 0
     discounts: list[DiscountIn] = Field(default_factory=list, max_length=20)
-    buyer_id: str | None = Field(default=None, description="staff placing an order on behalf of a buyer")
+    buyer_id: Id | None = Field(default=None, description="staff placing an order on behalf of a buyer")
+
+    @field_validator("lines")
+    @classmethod
+    def _goods_total_fits(cls, lines: list[LineIn]) -> list[LineIn]:
+        check_fits_bigint(sum(line.goods_amount for line in lines), "the lines' total")
+        return lines
+
+    @field_validator("shipping_amount")
+    @classmethod
+    def _order_total_fits(cls, shipping: int, info: ValidationInfo) -> int:
+        goods = sum(line.goods_amount for line in info.data.get("lines", []))
+        check_fits_bigint(goods + shipping, "the goods total with shipping")
+        return shipping
+
+    @field_validator("discounts")
+    @classmethod
+    def _discounts_fit(cls, discounts: list[DiscountIn]) -> list[DiscountIn]:
+        check_fits_bigint(sum(d.amount for d in discounts), "the discounts' total")
+        return discounts
 
 
-class ReasonIn(Strict):
-    reason: str = Field(min_length=1, max_length=500)
+class ReasonIn(RequestModel):
+    reason: text(500, multiline=True)
 
 
-class OptionalReasonIn(Strict):
-    reason: str | None = Field(default=None, max_length=500)
+class OptionalReasonIn(RequestModel):
+    reason: text(500, multiline=True) | None = None

@@ -6,9 +6,37 @@ from tradeflow_order.domain.model import Line, SubOrder
 from tradeflow_order.domain.order import Order
 
 
-def order_view(order: Order, merchant_id: str | None = None) -> dict:
-    """The whole tree; a merchant sees only its own sub-orders."""
-    subs = [s for s in order.sub_orders if merchant_id is None or s.merchant_id == merchant_id]
+def order_view(order: Order) -> dict:
+    """The whole tree, as the buyer, staff and systems see it."""
+    return _view(order, order.sub_orders)
+
+
+def merchant_order_view(order: Order, merchant_id: str) -> dict:
+    """What a merchant sees (API.md): only its own sub-orders; order-level amounts are the sums
+    over those; no risk hold or actors and reasons in the history (they may name other merchants'
+    goods or the buyer); the receiver reduced to what shipping needs, with the phone masked."""
+    subs = [s for s in order.sub_orders if s.merchant_id == merchant_id]
+    view = _view(order, subs)
+    view |= {"goods_amount": sum(s.goods_amount for s in subs),
+             "shipping_amount": sum(s.shipping_amount for s in subs),
+             "discount_amount": sum(s.discount_amount for s in subs),
+             "paid_amount": sum(s.paid_amount for s in subs),
+             "refunded_amount": sum(ln.refunded_amount for s in subs for ln in s.lines),
+             "receiver": {"name": order.receiver.name, "phone": mask_phone(order.receiver.phone),
+                          "region": order.receiver.region, "city": order.receiver.city},
+             "hold": None,
+             "history": [h | {"actor": None, "reason": None} for h in view["history"]]}
+    return view
+
+
+def mask_phone(phone: str) -> str:
+    """All but the first three and last four digits hidden: 139****0000."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def _view(order: Order, subs: list[SubOrder]) -> dict:
     return {
         "id": order.id, "status": order.status, "payment_status": order.payment_status,
         "after_sales_in_progress": False, "currency": order.currency, "channel": order.channel,

@@ -15,7 +15,10 @@ log = structlog.get_logger(__name__)
 
 async def fire_due_deadlines(sessions: async_sessionmaker[AsyncSession], saga: OrderSaga, outbox: Outbox,
                              batch: int = 50) -> int:
-    """Cancel every order whose payment deadline has passed; returns how many."""
+    """Start closing the payment of every order whose deadline has passed; returns how many.
+
+    The order moves to the `closing_payment` step and sends ClosePayment: it is cancelled when
+    PaymentClosed comes back, or paid if the provider reports that the buyer paid after all."""
     async with sessions.begin() as session:
         due = await saga.repositories(session).due_for_payment_timeout(saga.clock(), batch)
         for order_id in due:

@@ -26,6 +26,7 @@ def saga_handlers(saga: OrderSaga) -> dict[str, dict[type[Contract], Handler]]:
         payments.EVENTS: {
             payments.PaymentSucceeded: step(lambda o, m, now: o.pay(now)),
             payments.PaymentFailed: step(lambda o, m, now: o.payment_failed(m.reason, now)),
+            payments.PaymentClosed: step(lambda o, m, now: o.payment_closed(m.reason, now)),
             payments.PaymentRefunded: step(lambda o, m, now: o.refunded(m.refunded_total, now)),
             payments.RefundFailed: step(lambda o, m, now: o.refund_failed(m.reason, now)),
         },

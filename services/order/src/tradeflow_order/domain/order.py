@@ -1,7 +1,14 @@
 """The order aggregate and its state machine (DOMAIN §1 States), driven by the order saga.
 
 `status` is the customer-facing state and moves only along `TRANSITIONS`; `step` is where the
-saga stands (reserving → [held] → awaiting_payment → handed_over, or cancelled). Every change
+saga stands (reserving → [held] → awaiting_payment → [closing_payment] → handed_over, or
+cancelled).
+
+At the payment deadline the order does not cancel at once: the payment service first asks the
+provider whether the buyer paid after all (a webhook may have been lost). The saga waits in
+`closing_payment` (status still pending_payment) and cancels only when the payment is closed
+(PaymentClosed); a PaymentSucceeded instead pays the order. A success after cancellation is
+refunded, never kept. Every change
 is recorded in the history with who, when and why, and as a domain event for the outbox.
 """
 
@@ -11,6 +18,8 @@ from datetime import datetime
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder
+
+DEADLINE_PASSED = "payment deadline passed"
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("pending_payment", "pay"): "awaiting_shipment",
@@ -117,7 +126,8 @@ class Order:
             self.payment_status = "paid"
             self._request_refund(self.paid_amount, "paid after the order was cancelled", now)
             return
-        self._require_step("awaiting_payment", "pay")
+        if self.step not in ("awaiting_payment", "closing_payment"):
+            raise IllegalTransition(f"cannot pay order {self.id}: the order is {self.step}, not awaiting_payment")
         self._transition("pay", "payment", now)
         self.step, self.payment_status, self.payment_deadline = "handed_over", "paid", None
         for sub in self.sub_orders:
@@ -146,8 +156,19 @@ class Order:
         self.cancel(f"rejected in review: {reason}", actor, now)
 
     def payment_deadline_passed(self, now: datetime) -> None:
+        """Ask the payment service to close the payment (it asks the provider first); the order
+        stays pending_payment until PaymentClosed (cancel) or PaymentSucceeded (pay) arrives."""
         self._require_step("awaiting_payment", "time out")
-        self.cancel("payment deadline passed", "saga", now)
+        self.step = "closing_payment"
+        self.events.append(ev.PaymentCloseRequested(DEADLINE_PASSED))
+        self._record(now, self.status, "payment_closing", "saga", DEADLINE_PASSED)
+
+    def payment_closed(self, reason: str, now: datetime) -> None:
+        """The payment service closed the payment: no money can arrive any more (a late capture
+        is still refunded). Cancels an order waiting in closing_payment; otherwise the close only
+        confirms a cancellation made before (buyer, review), and changes nothing."""
+        if self.step == "closing_payment":
+            self.cancel(reason or DEADLINE_PASSED, "saga", now)
 
     def refund_failed(self, reason: str, now: datetime) -> None:
         """Recorded for staff to act on; the money stays where it is."""

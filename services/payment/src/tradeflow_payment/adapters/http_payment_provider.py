@@ -3,11 +3,20 @@
 A 4xx answer is the provider's refusal (ProviderRefused) — except 401/403/408/429, which like
 network errors, timeouts and 5xx mean "not now" (ProviderUnavailable): a wrong key is a
 configuration fault to fix and retry, never a reason to give up on a refund.
+
+Status queries map the provider's `status` to ProviderState; 404 means the provider does not
+know the attempt (UNKNOWN) — only with its `payment_not_found` code, so a wrong URL (a 404
+from anything else) is never taken for a lost payment. A cancel refused with 409 because the
+payment was decided first is answered with the payment's current state.
 """
+
+from datetime import datetime
 
 import httpx
 
 from tradeflow_payment.app.ports import ProviderPayment, ProviderRefund, ProviderRefused, ProviderUnavailable
+from tradeflow_payment.domain.payable import ProviderReport
+from tradeflow_payment.domain.payment import ProviderState
 
 _RETRYABLE = {401, 403, 408, 429}
 
@@ -29,20 +38,59 @@ class HttpPaymentProvider:
                                                   "refund_reference": refund_reference})
         return ProviderRefund(psp_reference=answer["refund_psp_reference"])
 
+    async def payment_status(self, psp_reference: str) -> ProviderReport:
+        response = await self._send("GET", f"/v1/payments/{psp_reference}")
+        if _unknown_payment(response):
+            return ProviderReport(psp_reference, ProviderState.UNKNOWN)
+        return _report(psp_reference, self._answer(response))
+
+    async def cancel_payment(self, psp_reference: str) -> ProviderReport:
+        response = await self._send("POST", f"/v1/payments/{psp_reference}/cancel")
+        if _unknown_payment(response):
+            return ProviderReport(psp_reference, ProviderState.UNKNOWN)
+        if response.status_code == 409:  # decided before our cancel: what is it now?
+            return await self.payment_status(psp_reference)
+        return _report(psp_reference, self._answer(response))
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
     async def _post(self, path: str, body: dict) -> dict:
+        return self._answer(await self._send("POST", path, body))
+
+    async def _send(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
         try:
-            response = await self._client.post(path, json=body)
+            return await self._client.request(method, path, json=body)
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(f"the payment provider is unreachable: {type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _answer(response: httpx.Response) -> dict:
         if response.is_success:
             return response.json()
         detail = f"{response.status_code} from the payment provider: {_error_text(response)}"
         if response.status_code >= 500 or response.status_code in _RETRYABLE:
             raise ProviderUnavailable(detail)
         raise ProviderRefused(detail)
+
+
+def _unknown_payment(response: httpx.Response) -> bool:
+    if response.status_code != 404:
+        return False
+    try:
+        return response.json()["error"]["code"] == "payment_not_found"
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def _report(psp_reference: str, answer: dict) -> ProviderReport:
+    try:
+        state = ProviderState(answer["status"])
+        decided = answer.get("decided_at")
+        return ProviderReport(psp_reference, state, int(answer["amount"]), str(answer["currency"]),
+                              datetime.fromisoformat(decided) if decided else None)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ProviderUnavailable(f"the payment provider's answer is not understood: {answer!r:.300}") from exc
 
 
 def _error_text(response: httpx.Response) -> str:

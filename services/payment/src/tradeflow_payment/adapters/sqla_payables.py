@@ -1,20 +1,23 @@
 """Payables in PostgreSQL: one row per order, its payment attempts and refunds beside it."""
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, and_, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_payment.adapters.tables import payables, payments, refunds
+from tradeflow_payment.app.ports import ReconcileCriteria
 from tradeflow_payment.domain.payable import Payable
-from tradeflow_payment.domain.payment import Payment, PaymentStatus
+from tradeflow_payment.domain.payment import Payment, PaymentStatus, ProviderState
 from tradeflow_payment.domain.refunds import Refund, RefundStatus
 
-_PAYMENT_CHANGES = ("status", "psp_reference", "pay_url", "failure_reason", "settled_at")
+_PAYMENT_CHANGES = ("status", "psp_reference", "pay_url", "failure_reason", "settled_at", "provider_state",
+                    "provider_checked_at")
 
 
 def _payment(row: Row) -> Payment:
     return Payment(row.id, row.order_id, row.amount, row.currency, row.created_at, PaymentStatus(row.status),
-                   row.psp_reference, row.pay_url, row.settled_at, row.failure_reason)
+                   row.psp_reference, row.pay_url, row.settled_at, row.failure_reason,
+                   ProviderState(row.provider_state) if row.provider_state else None, row.provider_checked_at)
 
 
 def _refund(row: Row) -> Refund:
@@ -25,7 +28,9 @@ def _refund(row: Row) -> Refund:
 def _payment_row(p: Payment) -> dict:
     return {"id": p.id, "order_id": p.order_id, "amount": p.amount, "currency": p.currency,
             "status": p.status.value, "psp_reference": p.psp_reference, "pay_url": p.pay_url,
-            "failure_reason": p.failure_reason, "created_at": p.created_at, "settled_at": p.settled_at}
+            "failure_reason": p.failure_reason, "created_at": p.created_at, "settled_at": p.settled_at,
+            "provider_state": p.provider_state.value if p.provider_state else None,
+            "provider_checked_at": p.provider_checked_at}
 
 
 def _refund_row(r: Refund) -> dict:
@@ -56,6 +61,24 @@ class SqlaPayableRepository:
 
     async def order_of_psp_reference(self, psp_reference: str) -> str | None:
         return await self.session.scalar(select(payments.c.order_id).where(payments.c.psp_reference == psp_reference))
+
+    async def claim_for_reconciliation(self, criteria: ReconcileCriteria) -> str | None:
+        p = payments.c
+        due = and_(p.psp_reference.is_not(None),
+                   or_(p.provider_checked_at.is_(None), p.provider_checked_at <= criteria.checked_before),
+                   or_(and_(p.status == PaymentStatus.PENDING.value, p.created_at <= criteria.pending_before),
+                       and_(p.status == PaymentStatus.EXPIRED.value, p.created_at >= criteria.expired_since,
+                            or_(p.provider_state.is_(None), p.provider_state == ProviderState.PENDING.value))))
+        query = (select(payables.c.order_id).join(payments, p.order_id == payables.c.order_id).where(due)
+                 .order_by(p.created_at).limit(1).with_for_update(of=payables, skip_locked=True))
+        return await self.session.scalar(query)
+
+    async def late_capture_orders(self, limit: int) -> list[str]:
+        query = (select(payables.c.order_id, payables.c.closed_at).distinct()
+                 .join(payments, payments.c.order_id == payables.c.order_id)
+                 .where(payables.c.closed_at.is_not(None), payments.c.status == PaymentStatus.SUCCEEDED.value)
+                 .order_by(payables.c.closed_at.desc(), payables.c.order_id).limit(limit))
+        return [row.order_id for row in await self.session.execute(query)]
 
     async def add(self, payable: Payable) -> None:
         await self.session.execute(insert(payables).values(

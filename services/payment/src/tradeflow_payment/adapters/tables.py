@@ -49,8 +49,11 @@ payments = Table(
     Column("failure_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("settled_at", DateTime(timezone=True)),
+    Column("provider_state", Text),  # what the PSP last said (webhook or status query)
+    Column("provider_checked_at", DateTime(timezone=True)),
     UniqueConstraint("psp_reference", name="payments_psp_reference_key"),
     Index("payments_by_order", "order_id", "created_at"),
+    Index("payments_to_reconcile", "created_at", postgresql_where="status IN ('pending', 'expired')"),
 )
 
 refunds = Table(

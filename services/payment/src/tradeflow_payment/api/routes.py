@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from tradeflow_payment.api import callbacks, payments
+from tradeflow_payment.api import callbacks, ops, payments
 
 router = APIRouter()
 router.include_router(callbacks.router)
+router.include_router(ops.router)  # before payments: /payments/ops/… is not a payment id
 router.include_router(payments.router)

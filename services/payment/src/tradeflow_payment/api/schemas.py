@@ -3,14 +3,16 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel
 
+from tradeflow_kit.fields import Amount, CurrencyCode, RequestModel, identifier
+from tradeflow_payment.app.read_late_captures import LateCapture
 from tradeflow_payment.app.read_payments import PaymentRecord
 from tradeflow_payment.domain.refunds import Refund
 
 
-class StartPayment(BaseModel):
-    order_id: str = Field(min_length=1, max_length=200)
+class StartPayment(RequestModel):
+    order_id: identifier(200)
 
 
 class RefundOut(BaseModel):
@@ -59,17 +61,44 @@ class PaymentPage(BaseModel):
 
 
 class ProviderCallback(BaseModel):
-    """The provider's webhook body (its format, not ours)."""
+    """The provider's webhook body (its format, not ours): the fields we read are strict (no
+    NUL, integer money within BIGINT, ISO 4217), but fields it adds are ignored, not refused —
+    refusing them would make it retry a notice we could act on."""
 
-    event_id: str = Field(min_length=1, max_length=200)
+    event_id: identifier(200)
     type: Literal["payment.succeeded", "payment.failed"]
-    psp_reference: str = Field(min_length=1)
-    merchant_reference: str = Field(min_length=1)
-    amount: int = Field(ge=0)
-    currency: str = Field(min_length=3, max_length=3)
+    psp_reference: identifier(200)
+    merchant_reference: identifier(200)
+    amount: Amount
+    currency: CurrencyCode
     occurred_at: AwareDatetime
 
 
 class CallbackAnswer(BaseModel):
     event_id: str
     result: Literal["recorded", "already_recorded", "duplicate"]
+
+
+class LateCaptureOut(BaseModel):
+    """Money the provider took after the order's payment was closed, and its refund (minor units)."""
+
+    order_id: str
+    payment_id: str
+    psp_reference: str | None
+    amount: int
+    currency: str
+    paid_at: datetime | None
+    closed_at: datetime
+    close_reason: str | None
+    refunded_amount: int
+    refund_state: Literal["awaiting_refund", "partially_refunded", "refunded", "refund_failed"]
+
+    @classmethod
+    def of(cls, capture: LateCapture) -> "LateCaptureOut":
+        return cls(**capture.__dict__)
+
+
+class LateCaptureList(BaseModel):
+    items: list[LateCaptureOut]
+    total_amount: int
+    total_refunded: int

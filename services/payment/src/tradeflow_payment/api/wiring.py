@@ -9,7 +9,7 @@ import structlog
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tradeflow_kit.auth import Principal, Role
+from tradeflow_kit.auth import Principal
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_payment.app.ports import Collaborators, PaymentTransaction
 from tradeflow_payment.app.read_payments import Reader
@@ -38,4 +38,5 @@ def correlation_id() -> str:
 
 
 def reader(principal: Principal) -> Reader:
-    return Reader(subject=principal.sub, sees_all=principal.has_any({Role.STAFF, Role.SYSTEM}))
+    """Staff and system read every payment; a buyer (the buyer role's `sub`) their orders' only."""
+    return Reader(subject=principal.buyer_id or "", sees_all=principal.sees_all)

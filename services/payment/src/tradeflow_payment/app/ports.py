@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
-from tradeflow_payment.domain.payable import Payable
+from tradeflow_payment.domain.payable import Payable, ProviderReport
 
 
 class PayableRepository(Protocol):
@@ -21,6 +21,24 @@ class PayableRepository(Protocol):
 
     async def save(self, payable: Payable) -> None:
         """Store the payable's changes (its status, new or changed payments, new refunds)."""
+
+    async def claim_for_reconciliation(self, criteria: "ReconcileCriteria") -> str | None:
+        """An order whose attempts need asking the provider (see ReconcileCriteria), locked until
+        the transaction ends; payables another transaction holds are skipped (SKIP LOCKED)."""
+
+    async def late_capture_orders(self, limit: int) -> list[str]:
+        """Orders with a succeeded attempt although their payment was closed, latest first."""
+
+
+@dataclass(frozen=True)
+class ReconcileCriteria:
+    """Which attempts the reconciliation job asks the provider about, at `now`:
+    pending ones created before `pending_before`, and expired ones created after `expired_since`
+    whose final state the provider has not confirmed; none checked after `checked_before`."""
+
+    pending_before: datetime
+    expired_since: datetime
+    checked_before: datetime
 
 
 class ProviderCallbackLog(Protocol):
@@ -69,6 +87,13 @@ class PaymentProvider(Protocol):
 
     async def refund(self, *, psp_reference: str, amount: int, refund_reference: str) -> ProviderRefund:
         """Refund part of a captured payment; the same `refund_reference` again makes no second refund."""
+
+    async def payment_status(self, psp_reference: str) -> ProviderReport:
+        """The attempt's state at the provider (UNKNOWN if it does not know it)."""
+
+    async def cancel_payment(self, psp_reference: str) -> ProviderReport:
+        """Close an undecided attempt at the provider so the buyer can no longer pay it; if it was
+        decided first (a success wins the race), the report says so."""
 
 
 class Clock(Protocol):

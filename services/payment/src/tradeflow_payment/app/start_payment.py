@@ -1,17 +1,24 @@
-"""POST /payments: the buyer pays the order at the provider — the pending attempt, else a new one."""
+"""POST /payments: the buyer pays the order at the provider — the pending attempt, else a new one.
+
+A pending attempt is returned only if the provider still has it undecided: one it does not
+know any more (a dead attempt, e.g. after a provider restart), or that failed or was cancelled
+there, is ended and replaced by a new attempt; one it reports paid is recorded as paid. If the
+provider cannot be asked, the pending attempt is returned as before.
+"""
 
 from dataclasses import dataclass
 
 from tradeflow_payment.app.announcements import save_and_announce
+from tradeflow_payment.app.ask_provider import ask_provider
 from tradeflow_payment.app.errors import NotPayable, NotYourPayment
 from tradeflow_payment.app.ports import Collaborators, PaymentTransaction
-from tradeflow_payment.domain.payment import Payment
+from tradeflow_payment.domain.payment import Payment, PaymentStatus
 
 
 @dataclass(frozen=True)
 class StartedPayment:
     payment: Payment
-    created: bool  # False: the attempt already pending was returned
+    created: bool  # False: the attempt already pending (or just found paid) was returned
 
 
 async def start_payment(tx: PaymentTransaction, order_id: str, buyer_id: str, c: Collaborators) -> StartedPayment:
@@ -22,7 +29,13 @@ async def start_payment(tx: PaymentTransaction, order_id: str, buyer_id: str, c:
         raise NotYourPayment(f"order {order_id} is not yours to pay")
     now = c.clock.now()
     if (pending := payable.payment_to_continue(now)) is not None:
-        return StartedPayment(pending, created=False)
+        if pending.psp_reference is None or await ask_provider(payable, pending, c.provider, now) is None \
+                or pending.status is PaymentStatus.PENDING:
+            return StartedPayment(pending, created=False)
+        if pending.succeeded:
+            await save_and_announce(tx, payable)
+            return StartedPayment(pending, created=False)
+        await save_and_announce(tx, payable)  # the dead or ended attempt, before its replacement
     opened = await c.provider.open_payment(merchant_reference=order_id, amount=payable.amount,
                                            currency=payable.currency, notify_url=c.notify_url)
     payment = payable.start_payment(c.ids.new_id("pay"), opened.psp_reference, opened.pay_url, now)

@@ -9,6 +9,11 @@ Rules:
   is still recorded and announced: the money was taken, so it must not be lost — the order
   saga, which closed the payment, refunds it. The same holds for any success the provider
   confirms, because the provider is the authority on money.
+* What the provider answers to a status query counts like its webhook (`apply_provider_report`):
+  succeeded → the attempt succeeded (even if expired); failed, or unknown to the provider (a
+  dead attempt, e.g. lost in a provider restart) → a pending attempt failed (PaymentFailed), so
+  the buyer may start a new one; cancelled at the provider (as we do when closing) → a pending
+  attempt expired; pending → nothing changes. Every answer is noted on the attempt.
 """
 
 from collections.abc import Callable
@@ -24,10 +29,26 @@ from tradeflow_payment.domain.errors import (
     ProviderNoticeMismatch,
     UnknownProviderPayment,
 )
-from tradeflow_payment.domain.payment import Payment, PaymentStatus, Trigger
+from tradeflow_payment.domain.payment import Payment, PaymentStatus, ProviderState, Trigger
 from tradeflow_payment.domain.refunds import Refund, RefundStatus, paid_amount, payment_to_refund, refunded_amount
 
 DECLINED = "the payment provider declined the payment"
+CANCELLED_AT_PROVIDER = "cancelled at the payment provider"
+_ENDED_AT_PROVIDER = {
+    ProviderState.FAILED: DECLINED,
+    ProviderState.UNKNOWN: "the payment provider no longer knows this payment (a dead attempt)",
+}
+
+
+@dataclass(frozen=True)
+class ProviderReport:
+    """The provider's answer to a status query about one attempt (amount and currency if it knows it)."""
+
+    psp_reference: str
+    state: ProviderState
+    amount: int | None = None
+    currency: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass
@@ -111,10 +132,31 @@ class Payable:
         if (payment.amount, payment.currency) != (amount, currency):
             raise ProviderNoticeMismatch(f"payment {payment.id} is {payment.amount} {payment.currency}, "
                                          f"the provider reports {amount} {currency}")
+        payment.provider_state = ProviderState.SUCCEEDED if trigger is Trigger.SUCCEED else ProviderState.FAILED
         if payment.already_shows(trigger):
             return False
         self._settle(payment, trigger, at)
         return True
+
+    def apply_provider_report(self, report: ProviderReport, now: datetime) -> bool:
+        """Apply what the provider answered about an attempt; True if the attempt changed state."""
+        payment = next((p for p in self.payments if p.psp_reference == report.psp_reference), None)
+        if payment is None:
+            raise UnknownProviderPayment(f"order {self.order_id} has no payment {report.psp_reference}")
+        changed = False
+        if report.state is ProviderState.SUCCEEDED:
+            changed = self.record_provider_outcome(report.psp_reference, Trigger.SUCCEED, report.amount
+                                                   if report.amount is not None else payment.amount,
+                                                   report.currency or payment.currency, report.decided_at or now)
+        elif report.state in _ENDED_AT_PROVIDER and payment.status is PaymentStatus.PENDING:
+            payment.apply(Trigger.FAIL, now, reason=_ENDED_AT_PROVIDER[report.state])
+            self._events.append(events.PaymentFailed(self.order_id, payment.id, _ENDED_AT_PROVIDER[report.state]))
+            changed = True
+        elif report.state is ProviderState.CANCELLED and payment.status is PaymentStatus.PENDING:
+            payment.apply(Trigger.EXPIRE, now, reason=CANCELLED_AT_PROVIDER)
+            changed = True
+        payment.provider_state, payment.provider_checked_at = report.state, now
+        return changed
 
     def close(self, reason: str, now: datetime) -> None:
         """No payment may succeed from now on (as far as we decide): pending attempts expire."""

@@ -7,6 +7,10 @@
 Expiry is our view (the order's payment closed); the provider is the authority on money. If it
 reports a success for an expired attempt, the money was taken: the attempt becomes succeeded so
 that the money is never lost, and the order saga refunds it.
+
+Besides its webhooks, the provider answers status queries (`ProviderState`). What it last said
+is kept on the attempt (`provider_state`, `provider_checked_at`): an expired attempt whose
+final state the provider has not confirmed is asked again by the reconciliation job.
 """
 
 from dataclasses import dataclass
@@ -21,6 +25,21 @@ class PaymentStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     EXPIRED = "expired"
+
+
+class ProviderState(StrEnum):
+    """An attempt's state as the provider reports it; UNKNOWN: it does not know the attempt (404)."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing can change at the provider any more (no money can still arrive)."""
+        return self is not ProviderState.PENDING
 
 
 class Trigger(StrEnum):
@@ -56,6 +75,8 @@ class Payment:
     pay_url: str | None = None
     settled_at: datetime | None = None
     failure_reason: str | None = None
+    provider_state: ProviderState | None = None  # what the provider last said (webhook or query)
+    provider_checked_at: datetime | None = None
 
     def apply(self, trigger: Trigger, at: datetime, reason: str | None = None) -> None:
         """Move along the transition table; any other move raises IllegalTransition."""

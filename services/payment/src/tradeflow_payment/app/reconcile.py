@@ -1,0 +1,98 @@
+"""The reconciliation job: ask the provider about attempts its webhook has not settled, and
+apply what the webhook would have.
+
+Asked, per order, at most once per `recheck_every`:
+* pending attempts older than `pending_after` — a success or failure whose webhook was lost is
+  recorded (the buyer may still pay one the provider reports pending);
+* expired attempts (the payment was closed) whose final state the provider has not confirmed,
+  for `max_age` — still pending there: cancelled now; succeeded (a late capture): recorded and
+  announced, and the order saga refunds it (the ops view lists it).
+
+Every replica may run it: each order is claimed with SKIP LOCKED, in its own transaction.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+
+from tradeflow_payment.app.announcements import save_and_announce
+from tradeflow_payment.app.ask_provider import ask_provider
+from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ReconcileCriteria
+from tradeflow_payment.domain.payment import Payment, PaymentStatus
+
+log = structlog.get_logger(__name__)
+
+TransactionScope = Callable[[], AbstractAsyncContextManager[PaymentTransaction]]
+
+
+@dataclass(frozen=True)
+class ReconcilePolicy:
+    interval: timedelta = timedelta(seconds=30)
+    pending_after: timedelta = timedelta(minutes=5)
+    recheck_every: timedelta = timedelta(minutes=1)
+    max_age: timedelta = timedelta(days=3)
+    batch: int = 50
+
+    def criteria(self, now: datetime) -> ReconcileCriteria:
+        return ReconcileCriteria(pending_before=now - self.pending_after, expired_since=now - self.max_age,
+                                 checked_before=now - self.recheck_every)
+
+
+def needs_asking(payment: Payment, criteria: ReconcileCriteria) -> bool:
+    """The same rule as the repository's claim, for the attempts of the claimed order."""
+    if payment.psp_reference is None:
+        return False
+    if payment.provider_checked_at is not None and payment.provider_checked_at > criteria.checked_before:
+        return False
+    if payment.status is PaymentStatus.PENDING:
+        return payment.created_at <= criteria.pending_before
+    return (payment.status is PaymentStatus.EXPIRED and payment.created_at >= criteria.expired_since
+            and (payment.provider_state is None or not payment.provider_state.is_final))
+
+
+async def reconcile_one(tx: PaymentTransaction, c: Collaborators, policy: ReconcilePolicy) -> bool:
+    """Reconcile one claimed order's attempts; False when no order needs it now."""
+    now = c.clock.now()
+    criteria = policy.criteria(now)
+    order_id = await tx.payables.claim_for_reconciliation(criteria)
+    payable = await tx.payables.get(order_id, lock=True) if order_id is not None else None
+    if payable is None:
+        return False
+    for payment in [p for p in payable.payments if needs_asking(p, criteria)]:
+        expired = payment.status is PaymentStatus.EXPIRED
+        if await ask_provider(payable, payment, c.provider, now, cancel_if_pending=expired) is None:
+            payment.provider_checked_at = now  # unreachable: ask again after recheck_every
+    await save_and_announce(tx, payable)
+    return True
+
+
+async def reconcile_round(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy) -> int:
+    """Reconcile up to `batch` orders; how many were."""
+    done = 0
+    while done < policy.batch:
+        async with scope() as tx:
+            if not await reconcile_one(tx, c, policy):
+                break
+        done += 1
+    return done
+
+
+async def run_reconciliation(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy,
+                             stop: asyncio.Event) -> None:
+    """Rounds every `interval` (at once again after a full batch) until `stop` is set."""
+    while not stop.is_set():
+        try:
+            done = await reconcile_round(scope, c, policy)
+        except Exception as exc:  # noqa: BLE001 — the job outlives a failing round
+            log.warning("payment.reconcile_round_failed", error=f"{type(exc).__name__}: {exc}")
+            done = 0
+        if done:
+            log.info("payment.reconciled", orders=done)
+        if done < policy.batch:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), policy.interval.total_seconds())

@@ -1,0 +1,177 @@
+"""The chaos load: order flows driven through the gateway as real clients would, while parts die.
+
+A flow is one buyer (a fresh id, so every order found for that buyer belongs to this flow)
+placing one order with an `Idempotency-Key` and then following its plan:
+
+* `pay` — start a payment and have the PSP simulator succeed it;
+* `lost_webhook` — the same, but the PSP never sends its webhook (`notify: false`): only asking
+  the PSP tells the platform the buyer paid;
+* `fail` — start a payment and have the PSP fail it; then nothing (the deadline cancels);
+* `unpaid` — never pay (the deadline cancels);
+* `cancel` — cancel before paying;
+* `pay_cancel` — pay, wait until the order is paid, then cancel (a full refund is due).
+
+Clients retry what is transient — a connection error, a timeout, any 5xx, 429 — with the SAME
+`Idempotency-Key`, for up to `RETRY_FOR` seconds, as a real client would; a 4xx other than
+that is the answer. What the client saw (201s, which PSP references it made succeed) is
+recorded in the flow: the invariant checker compares it with the databases.
+"""
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+from platform_client import auth, order_body, unique
+
+PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
+PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
+RETRY_FOR = 90.0
+UNIT_PRICE, SHIPPING = 1999, 500
+
+
+@dataclass
+class Flow:
+    index: int
+    plan: str
+    buyer: str
+    key: str
+    placed_at: float = 0.0
+    status_code: int | None = None  # the final answer to POST /orders (201 = the platform owes us)
+    order_id: str | None = None
+    paid_references: list[str] = field(default_factory=list)  # the PSP accepted "succeed" for these
+    failed_references: list[str] = field(default_factory=list)
+    cancelled: bool = False  # our cancel was answered 200
+    retries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.status_code == 201
+
+    @property
+    def money_taken(self) -> bool:
+        return bool(self.paid_references)
+
+
+class Transient(Exception):
+    """An answer a client retries: the platform could not take the request just now."""
+
+
+async def retrying(flow: Flow, call: Callable[[], Awaitable[httpx.Response]], retry_for: float = RETRY_FOR
+                   ) -> httpx.Response | None:
+    """`call` until it gives a non-transient answer; None when `retry_for` seconds were not enough."""
+    deadline, pause = time.monotonic() + retry_for, 0.2
+    while time.monotonic() < deadline:
+        try:
+            r = await call()
+            if r.status_code < 500 and r.status_code != 429:
+                return r
+            flow.notes.append(f"{r.status_code}")
+        except httpx.TransportError as exc:
+            flow.notes.append(type(exc).__name__)
+        flow.retries += 1
+        await asyncio.sleep(pause)  # a client's back-off between retries, not synchronisation
+        pause = min(pause * 1.5, 2.0)
+    return None
+
+
+class Load:
+    """Open-loop flows at `rate` per second; each runs its plan to its end."""
+
+    def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, sku: str, seed: int = 7) -> None:
+        self.http, self.psp, self.sku = http, psp, sku
+        self.flows: list[Flow] = []
+        self.random = random.Random(seed)
+
+    async def run(self, rate: float, seconds: float, stop: asyncio.Event | None = None) -> list[Flow]:
+        started, tasks = time.monotonic(), []
+        for i in range(int(rate * seconds)):
+            if stop is not None and stop.is_set():
+                break
+            await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))  # open-loop pacing
+            flow = Flow(len(self.flows), PLAN_MIX[len(self.flows) % len(PLAN_MIX)],
+                        unique("chaos-buyer"), unique("chaos-key"))
+            self.flows.append(flow)
+            tasks.append(asyncio.create_task(self._follow(flow)))
+        await asyncio.gather(*tasks)
+        return self.flows
+
+    async def _follow(self, flow: Flow) -> None:
+        try:
+            await self._place(flow)
+            if not flow.accepted:
+                return
+            if flow.plan in ("pay", "pay_cancel"):
+                await self._pay(flow, "succeed")
+            elif flow.plan == "lost_webhook":
+                await self._pay(flow, "succeed", notify=False)
+            elif flow.plan == "fail":
+                await self._pay(flow, "fail")
+            elif flow.plan == "cancel":
+                await self._cancel(flow)
+            if flow.plan == "pay_cancel" and flow.money_taken and await self._until_paid(flow):
+                await self._cancel(flow)
+        except Exception as exc:  # a flow's own bug must not hide the others' results
+            flow.notes.append(f"client error {type(exc).__name__}: {exc}")
+
+    def _buyer(self, flow: Flow, key: str | None = None) -> dict[str, str]:
+        return auth(flow.buyer, "buyer") | {"Idempotency-Key": key or flow.key}
+
+    async def _place(self, flow: Flow) -> None:
+        body = order_body([{"sku": self.sku, "merchant_id": "m1", "quantity": 1, "unit_price_amount": UNIT_PRICE},
+                           {"sku": self.sku, "merchant_id": "m2", "quantity": 1, "unit_price_amount": UNIT_PRICE}],
+                          shipping=SHIPPING)
+        flow.placed_at = time.time()
+        r = await retrying(flow, lambda: self.http.post("/orders", json=body, headers=self._buyer(flow)))
+        flow.status_code = r.status_code if r is not None else None
+        if r is not None and r.status_code == 201:
+            flow.order_id = r.json()["id"]
+
+    async def _pay(self, flow: Flow, outcome: str, notify: bool = True) -> None:
+        """Start a payment (new attempt → new key; a retry of one attempt keeps its key) and have
+        the PSP decide it; a payment closed meanwhile (409) ends the plan."""
+        deadline = time.monotonic() + RETRY_FOR
+        while time.monotonic() < deadline:
+            key = unique("chaos-pay")
+            r = await retrying(flow, lambda key=key: self.http.post(
+                "/payments", json={"order_id": flow.order_id}, headers=self._buyer(flow, key)))
+            if r is None or r.status_code == 409:
+                flow.notes.append("payment closed" if r is not None else "payment never started")
+                return
+            if r.status_code != 201:  # not payable yet (order still reserving): ask again shortly
+                await asyncio.sleep(0.3)
+                continue
+            reference = r.json()["psp_reference"]
+            decided = await retrying(flow, lambda reference=reference: self.psp.post(f"/sim/payments/{reference}",
+                                                                 json={"outcome": outcome, "notify": notify}))
+            if decided is not None and decided.status_code in (200, 202):
+                (flow.paid_references if outcome == "succeed" else flow.failed_references).append(reference)
+                return
+            flow.notes.append(f"psp refused {reference}: {decided.status_code if decided else 'down'}")
+            await asyncio.sleep(0.3)
+
+    async def _until_paid(self, flow: Flow) -> bool:
+        deadline = time.monotonic() + RETRY_FOR
+        while time.monotonic() < deadline:
+            r = await retrying(flow, lambda: self.http.get(f"/orders/{flow.order_id}",
+                                                           headers=auth(flow.buyer, "buyer")))
+            if r is not None and r.status_code == 200:
+                order = r.json()
+                if order["payment_status"] == "paid":
+                    return True
+                if order["status"] == "cancelled":
+                    return False
+            await asyncio.sleep(0.5)
+        return False
+
+    async def _cancel(self, flow: Flow) -> None:
+        key = unique("chaos-cancel")
+        r = await retrying(flow, lambda: self.http.post(f"/orders/{flow.order_id}/cancel",
+                                                        json={"reason": "chaos: changed my mind"},
+                                                        headers=self._buyer(flow, key)))
+        flow.cancelled = r is not None and r.status_code == 200
+        if r is not None and r.status_code != 200:
+            flow.notes.append(f"cancel {r.status_code}")

@@ -1,0 +1,216 @@
+"""What must hold after a chaos run, checked against the services' own databases and the DLQs.
+
+For every flow that got a 201 (the platform took the order):
+* **not lost** — its order is in `tradeflow_order.orders`;
+* **not doubled** — exactly one order for its buyer (each flow has a buyer of its own) and one
+  idempotency record for its key;
+* **ended, with no manual step** — the order is `awaiting_shipment` (paid) or `cancelled`, its
+  saga at rest (`handed_over` / `cancelled`), nothing `pending`;
+* **its expected state** — money taken at the PSP (the client saw the PSP accept "succeed")
+  means paid and awaiting shipment, or cancelled with a full refund; no money taken means
+  cancelled (`fail`, `unpaid`, `cancel` plans) and never paid; a cancel answered 200 means
+  cancelled (refunded in full if it had been paid);
+* **money agrees** — in `tradeflow_payment`: every PSP reference the client made succeed is
+  `succeeded`; net money (succeeded payments − succeeded refunds) is the order's total when it
+  awaits shipment and 0 when it was cancelled: 0 paid-but-cancelled-without-refund, no double
+  charge kept;
+* **stock agrees** — a cancelled order holds no active reservation.
+
+Platform-wide: `stock.reserved` = Σ active reservations per SKU × warehouse; every outbox is
+drained; no dead letter was written since the run began.
+"""
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from chaos.flows import SHIPPING, UNIT_PRICE, Flow
+
+ORDER_TOTAL = 2 * UNIT_PRICE + SHIPPING
+SERVICE_DATABASES = ("order", "payment", "inventory", "fulfillment", "after_sales", "channel_adapter")
+
+
+@dataclass
+class Report:
+    """The verdict: one list of breaches per invariant (empty = holds) and the final states seen."""
+
+    breaches: dict[str, list[str]] = field(default_factory=dict)
+    final_states: Counter = field(default_factory=Counter)
+    checked_flows: int = 0
+
+    def breach(self, invariant: str, what: str) -> None:
+        self.breaches.setdefault(invariant, []).append(what)
+
+    def holds(self, invariant: str) -> None:
+        self.breaches.setdefault(invariant, [])
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.breaches.values())
+
+    def summary(self) -> str:
+        lines = [f"flows with a 201 checked: {self.checked_flows}; final states: "
+                 + ", ".join(f"{state} {n}" for state, n in sorted(self.final_states.items()))]
+        for invariant, breaches in self.breaches.items():
+            verdict = "holds" if not breaches else f"BROKEN ×{len(breaches)}: " + "; ".join(breaches[:5])
+            lines.append(f"  {invariant}: {verdict}")
+        return "\n".join(lines)
+
+
+def database_url(service: str) -> str:
+    return f"{os.environ['TRADEFLOW_POSTGRES_URL'].rstrip('/')}/tradeflow_{service}"
+
+
+async def check(flows: list[Flow], since_ms: int, bootstrap: str) -> Report:
+    """Every invariant, once; the caller polls it with a deadline until it holds."""
+    report = Report()
+    accepted = [f for f in flows if f.accepted]
+    report.checked_flows = len(accepted)
+    orders, idempotency = await _orders([f.buyer for f in accepted])
+    money = await _money([f.order_id for f in accepted])
+    active = await _active_reservations([f.order_id for f in accepted])
+    for invariant in ("not lost", "not doubled", "ended", "expected state", "money agrees", "stock agrees"):
+        report.holds(invariant)
+    for flow in accepted:
+        check_flow(report, flow, orders.get(flow.buyer, []), idempotency.get(flow.buyer, 0),
+                    money.get(flow.order_id), active.get(flow.order_id, 0))
+    await _check_stock(report)
+    await _check_outboxes(report)
+    await _check_dead_letters(report, since_ms, bootstrap)
+    return report
+
+
+def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict | None, active: int) -> None:
+    name = f"flow {flow.index} ({flow.plan}, {flow.order_id})"
+    if not orders:
+        report.breach("not lost", name)
+        return
+    if len(orders) > 1 or keys != 1:
+        report.breach("not doubled", f"{name}: {len(orders)} orders, {keys} idempotency records")
+    order = next((o for o in orders if o["id"] == flow.order_id), None)
+    if order is None:
+        report.breach("not lost", f"{name}: the 201's order id is not the buyer's order")
+        return
+    state = f"{order['status']}/{order['payment_status']}"
+    report.final_states[state] += 1
+    if (order["status"], order["step"]) not in {("awaiting_shipment", "handed_over"), ("cancelled", "cancelled")}:
+        report.breach("ended", f"{name}: {order['status']} at step {order['step']}")
+        return
+    shipped = order["status"] == "awaiting_shipment"
+    if flow.money_taken:
+        expected = shipped or order["payment_status"] == "refunded"
+    else:
+        expected = not shipped and order["payment_status"] != "paid"
+    if flow.cancelled:
+        expected = expected and not shipped
+    if not expected:
+        report.breach("expected state", f"{name}: {state}, money taken {flow.money_taken}, cancel {flow.cancelled}")
+    money = money or {"succeeded": set(), "paid": 0, "refunded": 0}
+    missing = set(flow.paid_references) - money["succeeded"]
+    net = money["paid"] - money["refunded"]
+    due = ORDER_TOTAL if shipped else 0
+    if missing or net != due:
+        report.breach("money agrees", f"{name}: {state}; PSP succeeded {sorted(missing)} not succeeded here; "
+                                      f"net {net} (paid {money['paid']} − refunded {money['refunded']}), due {due}")
+    if not shipped and active:
+        report.breach("stock agrees", f"{name}: cancelled but {active} active reservation(s)")
+
+
+async def _fetch(service: str, sql: str, *args) -> list:
+    connection = await asyncpg.connect(database_url(service))
+    try:
+        return await connection.fetch(sql, *args)
+    finally:
+        await connection.close()
+
+
+async def _orders(buyers: list[str]) -> tuple[dict[str, list], dict[str, int]]:
+    rows = await _fetch("order", "SELECT id, buyer_id, status, payment_status, step FROM orders "
+                                 "WHERE buyer_id = ANY($1::text[])", buyers)
+    keys = await _fetch("order", "SELECT principal, count(*) AS n FROM idempotency_keys "
+                                 "WHERE scope = 'POST /orders' AND principal = ANY($1::text[]) "
+                                 "AND key LIKE 'chaos-key-%' GROUP BY principal", buyers)
+    by_buyer: dict[str, list] = {}
+    for row in rows:
+        by_buyer.setdefault(row["buyer_id"], []).append(dict(row))
+    return by_buyer, {row["principal"]: row["n"] for row in keys}
+
+
+async def _money(order_ids: list[str]) -> dict[str, dict]:
+    payments = await _fetch("payment", "SELECT order_id, psp_reference, amount, status FROM payments "
+                                       "WHERE order_id = ANY($1::text[])", order_ids)
+    refunds = await _fetch("payment", "SELECT order_id, amount FROM refunds "
+                                      "WHERE status = 'succeeded' AND order_id = ANY($1::text[])", order_ids)
+    money: dict[str, dict] = {}
+    for row in payments:
+        m = money.setdefault(row["order_id"], {"succeeded": set(), "paid": 0, "refunded": 0})
+        if row["status"] == "succeeded":
+            m["succeeded"].add(row["psp_reference"])
+            m["paid"] += row["amount"]
+    for row in refunds:
+        money.setdefault(row["order_id"], {"succeeded": set(), "paid": 0, "refunded": 0})["refunded"] += row["amount"]
+    return money
+
+
+async def _active_reservations(order_ids: list[str]) -> dict[str, int]:
+    rows = await _fetch("inventory", "SELECT order_id, count(*) AS n FROM reservations WHERE state = 'active' "
+                                     "AND order_id = ANY($1::text[]) GROUP BY order_id", order_ids)
+    return {row["order_id"]: row["n"] for row in rows}
+
+
+async def _check_stock(report: Report) -> None:
+    report.holds("reserved = Σ active reservations")
+    rows = await _fetch("inventory", """
+        SELECT s.sku, s.warehouse, s.reserved, s.on_hand, COALESCE(sum(r.quantity), 0) AS held
+        FROM stock s LEFT JOIN reservations r
+          ON r.sku = s.sku AND r.warehouse = s.warehouse AND r.state = 'active'
+        GROUP BY s.sku, s.warehouse, s.reserved, s.on_hand
+        HAVING s.reserved <> COALESCE(sum(r.quantity), 0) OR s.reserved > s.on_hand OR s.reserved < 0""")
+    for row in rows:
+        report.breach("reserved = Σ active reservations",
+                      f"{row['sku']}@{row['warehouse']}: reserved {row['reserved']}, active {row['held']}, "
+                      f"on hand {row['on_hand']}")
+
+
+async def _check_outboxes(report: Report) -> None:
+    report.holds("outboxes drained")
+    for service in SERVICE_DATABASES:
+        pending = (await _fetch(service, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"))[0]["n"]
+        if pending:
+            report.breach("outboxes drained", f"{service}: {pending} unpublished")
+
+
+async def dead_letters_since(since_ms: int, bootstrap: str) -> dict[str, int]:
+    """Records written to each `*.dlq` topic at or after `since_ms` (epoch milliseconds)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.endswith(".dlq")]
+        described = await admin.describe_topics(topics) if topics else []
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        if not partitions:
+            return {}
+        ends = await consumer.end_offsets(partitions)
+        starts = await consumer.offsets_for_times({tp: since_ms for tp in partitions})
+        counts: Counter = Counter()
+        for tp in partitions:
+            first = starts[tp].offset if starts.get(tp) is not None else ends[tp]
+            counts[tp.topic] += ends[tp] - first
+        return {topic: n for topic, n in counts.items() if n}
+    finally:
+        await consumer.stop()
+
+
+async def _check_dead_letters(report: Report, since_ms: int, bootstrap: str) -> None:
+    report.holds("no dead letters")
+    for topic, n in (await dead_letters_since(since_ms, bootstrap)).items():
+        report.breach("no dead letters", f"{topic}: {n}")

@@ -1,0 +1,114 @@
+"""The kill schedule: which part dies when, killed -9 as a crash would, and how long it took to come back.
+
+Relies on the stack's supervision (`tradeflow-stack`): `.local/run/<part>.pid` holds the part's
+current pid (a process-group leader, so the whole group is killed with `os.killpg`), the
+supervisor restarts a dead part with backoff, and `tradeflow-stack status --json` lists every part
+with `name`, `pid`, `state` (running | starting | restarting | stopped) and `restarts`.
+
+Schedules: `in_turn` (each part once, in order — the test) and `at_random` (`make chaos`).
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
+PARTS = (*SERVICES, "psp-simulator", "kafka", "postgres")
+HOME = Path(os.environ.get("TRADEFLOW_HOME") or Path(__file__).resolve().parents[2])
+STACK = str(Path(sys.executable).parent / "tradeflow-stack")
+
+
+def in_turn(parts: tuple[str, ...] = PARTS) -> Iterator[str]:
+    yield from parts
+
+
+def at_random(parts: tuple[str, ...] = (*PARTS, "gateway"), seed: int | None = None) -> Iterator[str]:
+    rng = random.Random(seed)
+    while True:
+        yield rng.choice(parts)
+
+
+def status() -> dict[str, dict] | None:
+    """The supervisor's view of every part, or None when this stack has no supervision."""
+    try:
+        done = subprocess.run([STACK, "status", "--json"], capture_output=True, text=True, timeout=30,
+                              env=os.environ | {"TRADEFLOW_HOME": str(HOME)}, cwd=HOME, check=False)
+        listed = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    if isinstance(listed, dict):
+        listed = listed.get("parts", listed)
+    if isinstance(listed, dict):
+        listed = list(listed.values())
+    if not isinstance(listed, list):
+        return None
+    return {part["name"]: part for part in listed}
+
+
+def kill(part: str) -> int:
+    """SIGKILL the part's process group; its pid."""
+    pid = int((HOME / ".local" / "run" / f"{part}.pid").read_text().strip())
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # died on its own meanwhile: the supervisor deals with it either way
+    return pid
+
+
+async def back(part: str, old_pid: int, timeout: float) -> float | None:
+    """Seconds until the supervisor shows the part running again under a new pid; None if it never did."""
+    started = time.monotonic()
+    pause = 0.2
+    while time.monotonic() - started < timeout:
+        parts = await asyncio.to_thread(status) or {}
+        now = parts.get(part, {})
+        if now.get("state") == "running" and now.get("pid") not in (None, old_pid):
+            return time.monotonic() - started
+        await asyncio.sleep(pause)  # polling the supervisor, with a deadline
+        pause = min(pause * 1.5, 1.0)
+    return None
+
+
+@dataclass
+class Kills:
+    """What the chaos did: kills per part and how long each part took to be back."""
+
+    recovered: dict[str, list[float]] = field(default_factory=dict)
+    not_recovered: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.recovered.values()) + len(self.not_recovered)
+
+    def summary(self) -> str:
+        per_part = ", ".join(f"{part} {len(times)} (back in {max(times):.1f}s max)"
+                             for part, times in self.recovered.items() if times)
+        lost = f"; NOT back: {', '.join(self.not_recovered)}" if self.not_recovered else ""
+        return f"kills {self.count}: {per_part or 'none'}{lost}"
+
+
+async def unleash(schedule: Iterator[str], kills: Kills, stop: asyncio.Event, pause: float,
+                  recovery_timeout: float = 120) -> None:
+    """Kill the parts `schedule` names, one at a time: wait until each is back, then `pause` seconds
+    of steady load, until `stop` is set or the schedule ends."""
+    for part in schedule:
+        if stop.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), pause)  # the load runs undisturbed for `pause` seconds
+            return
+        old_pid = kill(part)
+        took = await back(part, old_pid, recovery_timeout)
+        if took is None:
+            kills.not_recovered.append(part)
+        else:
+            kills.recovered.setdefault(part, []).append(took)

@@ -1,0 +1,80 @@
+"""One chaos run: steady order load through the gateway while the schedule kills parts, then the
+invariants polled with a deadline until they hold (or the deadline tells what did not)."""
+
+import asyncio
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+from platform_client import Platform, unique
+
+from chaos.flows import PLANS, Flow, Load
+from chaos.invariants import Report, check
+from chaos.kills import Kills, unleash
+
+
+@dataclass
+class Outcome:
+    flows: list[Flow]
+    kills: Kills
+    report: Report
+    load_seconds: float
+    settle_seconds: float
+
+    def summary(self) -> str:
+        accepted = [f for f in self.flows if f.accepted]
+        plans = Counter(f.plan for f in accepted)
+        unanswered = [f for f in self.flows if f.status_code is None]
+        refused = Counter(f.status_code for f in self.flows if f.status_code not in (None, 201))
+        return "\n".join([
+            f"chaos: {len(self.flows)} flows offered in {self.load_seconds:.0f}s, {len(accepted)} got 201 "
+            f"({', '.join(f'{p} {plans[p]}' for p in PLANS)}); {len(unanswered)} never answered within the "
+            f"clients' retries, refused {dict(refused) or 0}; client retries {sum(f.retries for f in self.flows)}",
+            f"  {self.kills.summary()}",
+            f"  settled in {self.settle_seconds:.0f}s; {self.report.summary()}",
+        ])
+
+
+async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seconds: float,
+                    settle_timeout: float = 150) -> Outcome:
+    """Offer `rate` flows/s while `schedule` kills parts (`pause` s of calm before each kill), for at
+    most `max_seconds` (less when the schedule ends); then poll the invariants for `settle_timeout` s."""
+    gateway = os.environ["TRADEFLOW_GATEWAY_URL"]
+    psp_url = os.environ.get("TRADEFLOW_PSP_SIMULATOR_URL", "http://127.0.0.1:8190")
+    bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    since_ms = int(time.time() * 1000)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+    async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
+            httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp:
+        sku = unique("SKU-CHAOS")
+        await Platform(http, psp).stock(sku, unique("WH"), 1_000_000)
+        load, kills, stop = Load(http, psp, sku), Kills(), asyncio.Event()
+        started = time.monotonic()
+        flows_task = asyncio.create_task(load.run(rate, max_seconds, stop))
+        chaos_task = asyncio.create_task(unleash(schedule, kills, stop, pause))
+        await asyncio.wait({chaos_task}, timeout=max_seconds)
+        stop.set()
+        await chaos_task  # the last part killed is back (or given up on)
+        load_seconds = time.monotonic() - started
+        flows = await flows_task
+    settling = time.monotonic()
+    report = await _settled(flows, since_ms, bootstrap, settle_timeout)
+    return Outcome(flows, kills, report, load_seconds, time.monotonic() - settling)
+
+
+async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float) -> Report:
+    """Poll the invariants until they all hold; the last report either way."""
+    deadline, pause = time.monotonic() + timeout, 1.0
+    while True:
+        try:
+            report = await check(flows, since_ms, bootstrap)
+        except (OSError, ConnectionError) as exc:  # a part still coming back: ask again
+            report = Report()
+            report.breach("databases reachable", f"{type(exc).__name__}: {exc}")
+        if report.ok or time.monotonic() > deadline:
+            return report
+        await asyncio.sleep(pause)  # polling with a deadline
+        pause = min(pause * 1.5, 5.0)
