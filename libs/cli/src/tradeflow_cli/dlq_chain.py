@@ -3,9 +3,9 @@
 A replay that fails again becomes a new dead letter carrying `dlq.replayed.from` (its parent)
 and `dlq.replayed.at` (the `at` of the audit entry that sent it). So every audited replay of a
 dead letter is matched to the dead letter it became, if any: "dead again". A replay without
-such a dead letter was consumed without failing, or is not consumed yet: Kafka alone cannot
-tell these apart, but the audit entry says where each record went: a replay is "awaiting"
-the group that failed on it until that group's committed offset passes the record. Dead
+such a dead letter was consumed without failing, or is not consumed yet; the audit entry says
+where each record went, so it is `Awaiting` the group that failed on it until that group's
+committed offset passes the record. Dead
 letters whose replay is not in the audit log (another audit topic, an older CLI) still
 appear, as replays of unknown time.
 """
