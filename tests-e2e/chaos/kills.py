@@ -42,7 +42,7 @@ def status() -> dict[str, dict] | None:
     try:
         done = subprocess.run([STACK, "status", "--json"], capture_output=True, text=True, timeout=30,
                               env=os.environ | {"TRADEFLOW_HOME": str(HOME)}, cwd=HOME, check=False)
-        listed = json.loads(done.stdout) if done.returncode == 0 else None
+        listed = json.loads(done.stdout)  # exit code 1 only says a part is not running
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return None
     if isinstance(listed, dict):

@@ -71,7 +71,7 @@ async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: fl
     while True:
         try:
             report = await check(flows, since_ms, bootstrap)
-        except (OSError, ConnectionError) as exc:  # a part still coming back: ask again
+        except Exception as exc:  # PostgreSQL or Kafka still coming back: ask again
             report = Report()
             report.breach("databases reachable", f"{type(exc).__name__}: {exc}")
         if report.ok or time.monotonic() > deadline:
