@@ -21,6 +21,14 @@ class AuditEntry:
     ids: tuple[str, ...]
     topic: str | None
     filter: dict[str, Any] = field(default_factory=dict)
+    sent: dict[str, str] = field(default_factory=dict)  # a replay: dead-letter id → where its record went
+
+    def sent_to(self, record_id: str) -> tuple[str, int, int] | None:
+        """(topic, partition, offset) of the record this replay sent for the dead letter, if recorded."""
+        parts = self.sent.get(record_id, "").rsplit(":", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        return parts[0], int(parts[1]), int(parts[2])
 
     @property
     def count(self) -> int:
@@ -28,13 +36,15 @@ class AuditEntry:
 
     def to_json(self) -> bytes:
         return json.dumps({"action": self.action, "actor": self.actor, "at": rfc3339(self.at), "ids": list(self.ids),
-                           "count": self.count, "filter": self.filter, "topic": self.topic}).encode()
+                           "count": self.count, "filter": self.filter, "topic": self.topic,
+                           **({"sent": self.sent} if self.sent else {})}).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> "AuditEntry":
         data = json.loads(raw)
         return cls(action=data["action"], actor=data["actor"], at=as_utc(datetime.fromisoformat(data["at"])),
-                   ids=tuple(data["ids"]), topic=data.get("topic"), filter=data.get("filter") or {})
+                   ids=tuple(data["ids"]), topic=data.get("topic"), filter=data.get("filter") or {},
+                   sent=data.get("sent") or {})
 
 
 def os_user() -> str:

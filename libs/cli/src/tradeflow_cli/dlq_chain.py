@@ -3,17 +3,33 @@
 A replay that fails again becomes a new dead letter carrying `dlq.replayed.from` (its parent)
 and `dlq.replayed.at` (the `at` of the audit entry that sent it). So every audited replay of a
 dead letter is matched to the dead letter it became, if any: "dead again". A replay without
-such a dead letter was consumed without failing, or is not consumed yet: Kafka alone cannot
-tell these apart. Dead letters whose replay is not in the audit log (another audit topic, an
-older CLI) still appear, as replays of unknown time.
+such a dead letter was consumed without failing, or is not consumed yet; the audit entry says
+where each record went, so it is `Awaiting` the group that failed on it until that group's
+committed offset passes the record. Dead
+letters whose replay is not in the audit log (another audit topic, an older CLI) still
+appear, as replays of unknown time.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from aiokafka import TopicPartition
+
 from tradeflow_cli.audit import AuditEntry, replay_history
 from tradeflow_cli.dlq_records import DeadLetterRecord
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A replayed record with no dead letter: the group that must consume it and where it is."""
+
+    group: str
+    partition: TopicPartition
+    offset: int
+
+    def consumed(self, committed: dict[tuple[str, TopicPartition], int]) -> bool:
+        return committed.get((self.group, self.partition), -1) > self.offset
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,7 @@ class ReplayNode:
 
     entry: AuditEntry | None
     dead_again: "ChainNode | None"
+    awaiting: Awaiting | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,22 @@ def _node(record_id: str, by_id: dict[str, DeadLetterRecord], children: dict[str
         dead_again = next((c for c in unmatched if c.dead_letter.replay.replayed_at == entry.at), None)
         if dead_again is not None:
             unmatched.remove(dead_again)
-        replays.append(ReplayNode(entry, dead_again and _node(str(dead_again.id), by_id, children, audit, seen)))
+            replays.append(ReplayNode(entry, _node(str(dead_again.id), by_id, children, audit, seen)))
+        else:
+            replays.append(ReplayNode(entry, None, _awaiting(by_id.get(record_id), entry, record_id)))
     replays += [ReplayNode(None, _node(str(c.id), by_id, children, audit, seen)) for c in unmatched]
     return ChainNode(record_id, by_id.get(record_id), replays)
+
+
+def _awaiting(record: DeadLetterRecord | None, entry: AuditEntry, record_id: str) -> Awaiting | None:
+    sent_to = entry.sent_to(record_id)
+    if record is None or sent_to is None or not record.dead_letter.consumer_group:
+        return None
+    topic, partition, offset = sent_to
+    return Awaiting(record.dead_letter.consumer_group, TopicPartition(topic, partition), offset)
+
+
+def awaited(chain: ChainNode) -> list[Awaiting]:
+    """Every replay of the chain whose fate depends on whether its group consumed it."""
+    found = [r.awaiting for r in chain.replays if r.awaiting]
+    return found + [a for r in chain.replays if r.dead_again for a in awaited(r.dead_again)]

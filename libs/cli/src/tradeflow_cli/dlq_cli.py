@@ -11,9 +11,8 @@ from tradeflow_cli import dlq_render as render
 from tradeflow_cli.audit import KafkaAuditLog, os_user, replayed_ids
 from tradeflow_cli.cli_options import DEFAULT_BOOTSTRAP
 from tradeflow_cli.cli_support import criteria, fail, moment, note, record_ids, run
-from tradeflow_cli.dlq_chain import replay_chain
 from tradeflow_cli.dlq_filter import select
-from tradeflow_cli.dlq_loading import candidates_with_audit, chain_with_audit, snapshot_with_audit
+from tradeflow_cli.dlq_loading import candidates_with_audit, chain_of, snapshot_with_audit
 from tradeflow_cli.dlq_purge import plan_from_snapshot, purge_dead_letters
 from tradeflow_cli.dlq_records import DeadLetterRecord, DeadLetterSnapshot
 from tradeflow_cli.dlq_replay import ReplayRequest, replay_dead_letters
@@ -53,8 +52,8 @@ def show(
 ) -> None:
     """Everything about one dead letter: failure, original headers, key, value and its chain of replays."""
     [wanted] = record_ids([record_id])
-    record, chain_records, audit = run(chain_with_audit(bootstrap, audit_topic, wanted))
-    Console().print(render.dead_letter_detail(record, replay_chain(record, chain_records, audit)))
+    loaded = run(chain_of(bootstrap, audit_topic, wanted))
+    Console().print(render.dead_letter_detail(loaded.record, loaded.chain, loaded.committed))
 
 
 @dlq_app.command()

@@ -1,8 +1,12 @@
 """What the dlq commands read before acting: dead letters together with the audit log."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka import TopicPartition
 
 from tradeflow_cli.audit import AuditEntry, KafkaAuditLog
+from tradeflow_cli.dlq_chain import ChainNode, awaited, replay_chain
 from tradeflow_cli.dlq_records import (
     DeadLetterRecord,
     DeadLetterSnapshot,
@@ -10,6 +14,7 @@ from tradeflow_cli.dlq_records import (
     load_dead_letters,
     load_dead_letters_by_id,
 )
+from tradeflow_cli.kafka_snapshot import committed_offsets
 from tradeflow_cli.record_id import RecordId
 from tradeflow_contracts.topics import dlq_topic
 
@@ -29,12 +34,24 @@ async def candidates_with_audit(bootstrap: str, audit_topic: str, record_ids: Se
     return DeadLetterSnapshot(records, [], {}), await KafkaAuditLog(bootstrap, audit_topic).read()
 
 
-async def chain_with_audit(bootstrap: str, audit_topic: str, record_id: RecordId
-                           ) -> tuple[DeadLetterRecord, list[DeadLetterRecord], list[AuditEntry]]:
-    """The record, the dead letters its chain of replays may hold, and the audit log."""
+@dataclass(frozen=True)
+class LoadedChain:
+    record: DeadLetterRecord
+    chain: ChainNode
+    committed: dict[tuple[str, TopicPartition], int]  # of the groups whose replays have no dead letter
+
+
+async def chain_of(bootstrap: str, audit_topic: str, record_id: RecordId) -> LoadedChain:
+    """The record with its chain of replays, and whether the groups consumed the replays not dead again."""
     record = await load_dead_letter(bootstrap, record_id)
-    snapshot = await load_dead_letters(bootstrap, sorted(_chain_topics(record)), missing_ok=True)
-    return record, snapshot.records, await KafkaAuditLog(bootstrap, audit_topic).read()
+    topics, audit = sorted(_chain_topics(record)), await KafkaAuditLog(bootstrap, audit_topic).read()
+    chain = replay_chain(record, (await load_dead_letters(bootstrap, topics, missing_ok=True)).records, audit)
+    committed = await committed_offsets(bootstrap, [(a.group, a.partition) for a in awaited(chain)])
+    if any(a.consumed(committed) for a in awaited(chain)):
+        # A consumer writes the dead letter before it commits the offset: read again, so that
+        # one written since the first read is seen rather than the replay taken for a success.
+        chain = replay_chain(record, (await load_dead_letters(bootstrap, topics, missing_ok=True)).records, audit)
+    return LoadedChain(record, chain, committed)
 
 
 def _chain_topics(record: DeadLetterRecord) -> set[str]:

@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from aiokafka import TopicPartition
 from rich.console import Group, RenderableType
 from rich.json import JSON
 from rich.table import Table
@@ -11,7 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from tradeflow_cli.audit import AuditEntry
-from tradeflow_cli.dlq_chain import ChainNode
+from tradeflow_cli.dlq_chain import Awaiting, ChainNode
 from tradeflow_cli.dlq_purge import PurgePlan
 from tradeflow_cli.dlq_records import DeadLetterRecord, decoded_headers
 from tradeflow_cli.time_parsing import rfc3339
@@ -40,7 +41,8 @@ def dead_letter_json(record: DeadLetterRecord, replayed: bool) -> str:
     })
 
 
-def dead_letter_detail(record: DeadLetterRecord, chain: ChainNode) -> RenderableType:
+def dead_letter_detail(record: DeadLetterRecord, chain: ChainNode,
+                       committed: dict[tuple[str, TopicPartition], int] | None = None) -> RenderableType:
     headers = decoded_headers(record.headers)
     about = Table("Field", "Value", title=f"Dead letter {record.id}", show_lines=False)
     for name, value in [("key", printable(record.key)), ("type", record.message_type),
@@ -49,7 +51,8 @@ def dead_letter_detail(record: DeadLetterRecord, chain: ChainNode) -> Renderable
     original = Table("Header", "Value", title="Original headers")
     for name, value in decoded_headers(record.original_headers()).items():
         _add_row(original, name, value)
-    return Group(about, original, Text("Value", style="bold"), _value(record.value), replay_tree(chain, record))
+    return Group(about, original, Text("Value", style="bold"), _value(record.value),
+                 replay_tree(chain, record, committed or {}))
 
 
 def audit_table(entries: Iterable[AuditEntry]) -> Table:
@@ -81,24 +84,34 @@ def _value(value: bytes | None) -> RenderableType:
         return Text(printable(value))
 
 
-def replay_tree(chain: ChainNode, this: DeadLetterRecord) -> RenderableType:
+def replay_tree(chain: ChainNode, this: DeadLetterRecord,
+                committed: dict[tuple[str, TopicPartition], int]) -> RenderableType:
     """The chain `this` belongs to: its first dead letter, each replay with who sent it and its fate."""
     if not chain.replays and chain.id == str(this.id):
         return Text("Never replayed.")
     tree = Tree(Text("Replay history", style="bold"))
-    _grow(tree.add(_letter(chain, this, "first failure")), chain, this)
+    _grow(tree.add(_letter(chain, this, "first failure")), chain, this, committed)
     return tree
 
 
-def _grow(branch: Tree, node: ChainNode, this: DeadLetterRecord) -> None:
+def _grow(branch: Tree, node: ChainNode, this: DeadLetterRecord,
+          committed: dict[tuple[str, TopicPartition], int]) -> None:
     for replay in node.replays:
         sent = (f"replayed {rfc3339(replay.entry.at)} by {replay.entry.actor}" if replay.entry
                 else "replayed (not in the audit log)")
         if replay.dead_again is None:
-            branch.add(Text(f"{sent}: no dead letter since (succeeded, or not consumed yet)"))
+            branch.add(Text(f"{sent}: {_fate(replay.awaiting, committed)}"))
         else:
             twig = branch.add(Text(f"{sent}: dead again as ") + _letter(replay.dead_again, this))
-            _grow(twig, replay.dead_again, this)
+            _grow(twig, replay.dead_again, this, committed)
+
+
+def _fate(awaiting: Awaiting | None, committed: dict[tuple[str, TopicPartition], int]) -> str:
+    if awaiting is None:
+        return "no dead letter since (succeeded, or not consumed yet)"
+    if awaiting.consumed(committed):
+        return f"succeeded: consumed by {awaiting.group} without a new dead letter"
+    return f"not consumed by {awaiting.group} yet"
 
 
 def _letter(node: ChainNode, this: DeadLetterRecord, role: str = "") -> Text:

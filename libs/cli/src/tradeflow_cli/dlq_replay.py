@@ -50,19 +50,20 @@ async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log:
     """Sends the records in order and returns the ids sent; what was sent is audited even when some fail.
 
     The audit entry's `at` is the `dlq.replayed.at` of every record sent, which ties a dead
-    letter of a failed replay to the replay it came from.
+    letter of a failed replay to the replay it came from; its `sent` says where each record
+    went, so `dlq show` can tell whether the failing group has consumed it since.
     """
     await partitions_of(bootstrap, {r.dead_letter.original_topic for r in request.records})
     at = clock()
-    sent: list[str] = []
+    sent: dict[str, str] = {}
     failures: list[tuple[str, KafkaError]] = []
     try:
         async with aclosing(_send(bootstrap, request.records, at)) as outcomes:
-            async for record, error in outcomes:
-                if error is None:
-                    sent.append(str(record.id))
+            async for record, outcome in outcomes:
+                if isinstance(outcome, KafkaError):
+                    failures.append((str(record.id), outcome))
                 else:
-                    failures.append((str(record.id), error))
+                    sent[str(record.id)] = outcome
                 on_sent()
     finally:
         if sent:
@@ -71,17 +72,18 @@ async def replay_dead_letters(bootstrap: str, request: ReplayRequest, audit_log:
         record_id, error = failures[0]
         raise OpsError(f"{len(failures)} of {len(request.records)} records were not replayed "
                        f"(first: {record_id}: {error!r}); the {len(sent)} sent are in the audit log")
-    return sent
+    return list(sent)
 
 
-def _audit_entry(request: ReplayRequest, sent: list[str], at: datetime) -> AuditEntry:
+def _audit_entry(request: ReplayRequest, sent: dict[str, str], at: datetime) -> AuditEntry:
     dlq_topics = {r.id.topic for r in request.records}
-    return AuditEntry(action="replay", actor=request.actor, at=at, ids=tuple(sent),
+    return AuditEntry(action="replay", actor=request.actor, at=at, ids=tuple(sent), sent=sent,
                       topic=dlq_topics.pop() if len(dlq_topics) == 1 else None, filter=request.described_filter)
 
 
 async def _send(bootstrap: str, records: Sequence[DeadLetterRecord], at: datetime
-                ) -> AsyncIterator[tuple[DeadLetterRecord, KafkaError | None]]:
+                ) -> AsyncIterator[tuple[DeadLetterRecord, KafkaError | str]]:
+    """Each record with where it was written (`topic:partition:offset`), or why it was not."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
@@ -92,10 +94,10 @@ async def _send(bootstrap: str, records: Sequence[DeadLetterRecord], at: datetim
                 message.topic, message.value, key=message.key, headers=message.headers)))
         for record, delivery in deliveries:
             try:
-                await delivery
+                written = await delivery
             except KafkaError as error:
                 yield record, error
             else:
-                yield record, None
+                yield record, f"{written.topic}:{written.partition}:{written.offset}"
     finally:
         await producer.stop()

@@ -5,6 +5,7 @@ on the cluster and never moves anyone's committed offsets.
 """
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,6 +48,26 @@ async def partitions_of(bootstrap: str, topics: Iterable[str], *, missing_ok: bo
         raise OpsError(f"no such topic on {bootstrap}: {', '.join(missing)}")
     return [TopicPartition(t["topic"], p["partition"]) for t in described if not t["error_code"]
             for p in t["partitions"]]
+
+
+async def committed_offsets(bootstrap: str, wanted: Iterable[tuple[str, TopicPartition]]
+                            ) -> dict[tuple[str, TopicPartition], int]:
+    """(group, partition) → the group's committed offset, for those that have one. Reads only."""
+    by_group: dict[str, list[TopicPartition]] = defaultdict(list)
+    for group, partition in set(wanted):
+        by_group[group].append(partition)
+    if not by_group:
+        return {}
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = {}
+        for group, partitions in sorted(by_group.items()):
+            offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            committed |= {(group, tp): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+        return committed
+    finally:
+        await admin.close()
 
 
 async def read_snapshot(bootstrap: str, partitions: list[TopicPartition],

@@ -26,6 +26,9 @@ async def test_audits_a_replay(tradeflow, kafka, original_topic, audit_topic):
     assert result.exit_code == 0, result.output
     [entry] = await kafka.audit_entries(audit_topic, 1)
     assert entry.pop("at").endswith("Z")
+    replays = {f"{r.topic}:{r.partition}:{r.offset}" for r in await kafka.consume(original_topic, 2)}
+    sent = entry.pop("sent")
+    assert set(sent) == {str(i) for i in wanted} and set(sent.values()) == replays
     assert entry == {"action": "replay", "actor": "ops-test", "ids": [str(i) for i in wanted], "count": 2,
                      "filter": {"topic": [dlq_topic(original_topic)], "type": "order.cancelled"},
                      "topic": dlq_topic(original_topic)}

@@ -2,9 +2,10 @@
 letter links to the one it was replayed from, `dlq list` marks it, `dlq show` draws the chain."""
 
 import json
+import uuid
 
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from tradeflow_cli.record_id import RecordId
 from tradeflow_contracts.deadletter import REPLAY_COUNT, REPLAY_ROOT, REPLAYED_FROM, DeadLetter
@@ -16,13 +17,19 @@ from tradeflow_kit.messaging.records import ConsumedRecord
 
 
 @pytest.fixture
-async def failing_consumer(infra, kafka, original_topic):
+def group() -> str:
+    """The consumer group that fails on the messages, its own for each test."""
+    return f"test-payment-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def failing_consumer(infra, kafka, original_topic, group):
     """Consumes the n-th record of the original topic and fails on it as a consumer that knows no
     contract does: the processor dead-letters it at once (before any database work) through the
     real dead-letter publisher. Returns the id of the new dead letter."""
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
-    processor = MessageProcessor(group="payment", handlers={}, sessions=None, inbox=None, outbox=None,
+    processor = MessageProcessor(group=group, handlers={}, sessions=None, inbox=None, outbox=None,
                                  dead_letters=DeadLetterPublisher(producer), contracts=ContractRegistry())
 
     async def fail_on(nth: int) -> RecordId:
@@ -38,13 +45,25 @@ async def failing_consumer(infra, kafka, original_topic):
     await producer.stop()
 
 
+async def commit_past(bootstrap: str, group: str, record: ConsumerRecord) -> None:
+    """What a consumer of `group` does once it has handled the record without failing."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partition = TopicPartition(record.topic, record.partition)
+        consumer.assign([partition])
+        await consumer.commit({partition: record.offset + 1})
+    finally:
+        await consumer.stop()
+
+
 async def replay(tradeflow, record_id: RecordId) -> None:
     result = await tradeflow("dlq", "replay", str(record_id), "--yes")
     assert result.exit_code == 0, result.output
 
 
 async def test_the_dead_letter_of_a_failed_replay_links_to_the_one_it_was_replayed_from(
-        tradeflow, kafka, original_topic, failing_consumer):
+        tradeflow, kafka, original_topic, failing_consumer, group):
     first = await kafka.dead_letter(original_topic, key="order-5")
     await replay(tradeflow, first)
     again = await failing_consumer(1)
@@ -53,7 +72,7 @@ async def test_the_dead_letter_of_a_failed_replay_links_to_the_one_it_was_replay
     headers = {k: v.decode() for k, v in record.headers}
     assert (headers[REPLAYED_FROM], headers[REPLAY_ROOT], headers[REPLAY_COUNT]) == (str(first), str(first), "1")
     letter = DeadLetter.from_headers(headers)
-    assert (letter.original_topic, letter.consumer_group, letter.error_kind) == (original_topic, "payment", "permanent")
+    assert (letter.original_topic, letter.consumer_group, letter.error_kind) == (original_topic, group, "permanent")
     assert [k for k, _ in record.headers].count(REPLAYED_FROM) == 1
 
     await replay(tradeflow, again)
@@ -77,7 +96,7 @@ async def test_list_marks_a_failed_replay_with_its_first_dead_letter_and_number(
 
 
 async def test_show_draws_the_chain_both_ways_with_each_replays_fate(
-        tradeflow, kafka, original_topic, failing_consumer):
+        tradeflow, kafka, original_topic, failing_consumer, group):
     first = await kafka.dead_letter(original_topic, key="order-5")
     await replay(tradeflow, first)
     again = await failing_consumer(1)
@@ -92,8 +111,7 @@ async def test_show_draws_the_chain_both_ways_with_each_replays_fate(
     assert tree[2].startswith("    └── replayed ")
     assert f"dead again as {again} " in tree[2] and "◀ this one" in tree[2]
     assert tree[3].startswith("        └── replayed ") and f"dead again as {third} " in tree[3]
-    assert tree[4].startswith("            └── replayed ")
-    assert "no dead letter since (succeeded, or not consumed yet)" in tree[4]
+    assert tree[4].startswith("            └── replayed ") and f"not consumed by {group} yet" in tree[4]
     assert all("by ops-test" in line for line in tree[2:5])
 
     from_the_first = await tradeflow("dlq", "show", str(first))
@@ -117,3 +135,17 @@ async def test_a_raw_copy_of_a_dead_letter_that_fails_gets_one_set_of_dlq_header
     assert dict(record.headers)["dlq.original.partition"] == b"1"
     shown = await tradeflow("dlq", "show", str(again))
     assert f"dead again as {again}" in shown.stdout
+
+
+async def test_show_tells_a_replay_the_failing_group_consumed_from_one_it_has_not_yet(
+        tradeflow, kafka, infra, original_topic, group):
+    first = await kafka.dead_letter(original_topic, key="order-5", group=group)
+    await replay(tradeflow, first)
+    [handled] = await kafka.consume(original_topic, 1)
+    await commit_past(infra.kafka_bootstrap, group, handled)
+    await replay(tradeflow, first)
+    shown = await tradeflow("dlq", "show", str(first))
+    assert shown.exit_code == 0, shown.output
+    tree = shown.stdout[shown.stdout.index("Replay history"):].splitlines()
+    assert f"succeeded: consumed by {group} without a new dead letter" in tree[2]
+    assert f"not consumed by {group} yet" in tree[3]

@@ -40,3 +40,13 @@ def test_only_replays_mark_records_as_replayed():
 def test_the_replay_history_of_a_record_lists_each_replay_of_it():
     first, second = entry(ids=("a.dlq:0:1", "a.dlq:0:2")), entry(ids=("a.dlq:0:1",))
     assert replay_history([first, entry(ids=("a.dlq:0:2",)), second], "a.dlq:0:1") == [first, second]
+
+
+def test_a_replay_records_where_each_record_went_and_reads_it_back():
+    written = AuditEntry("replay", "ops", AT, ("order.events.dlq:0:1",), "order.events.dlq",
+                         sent={"order.events.dlq:0:1": "order.events:4:17"})
+    assert json.loads(written.to_json())["sent"] == {"order.events.dlq:0:1": "order.events:4:17"}
+    assert AuditEntry.from_json(written.to_json()) == written
+    assert written.sent_to("order.events.dlq:0:1") == ("order.events", 4, 17)
+    assert written.sent_to("order.events.dlq:0:2") is None
+    assert entry().sent_to("order.events.dlq:0:1") is None  # an entry written before `sent` existed

@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
+from aiokafka import TopicPartition
+
 from tradeflow_cli.audit import AuditEntry
-from tradeflow_cli.dlq_chain import replay_chain
+from tradeflow_cli.dlq_chain import Awaiting, awaited, replay_chain
 from tradeflow_contracts.deadletter import ReplayLink
 
 FIRST, SECOND = datetime(2025, 6, 1, 13, tzinfo=UTC), datetime(2025, 6, 1, 14, tzinfo=UTC)
@@ -49,3 +51,15 @@ def test_a_first_dead_letter_no_longer_retained_is_still_the_root(dead_letter_re
     assert (chain.id, chain.record) == ("order.events.dlq:0:5", None)
     [audited, unaudited] = chain.replays
     assert audited.dead_again is None and unaudited.entry is None and unaudited.dead_again.record == again
+
+
+def test_a_replay_without_a_dead_letter_awaits_the_group_that_failed_where_it_was_sent(dead_letter_record):
+    original = dead_letter_record(5, group="inventory")
+    entry = AuditEntry("replay", "ops", FIRST, ("order.events.dlq:0:5",), "order.events.dlq",
+                       sent={"order.events.dlq:0:5": "order.events:2:40"})
+    [replay] = replay_chain(original, [original], [entry]).replays
+    assert replay.awaiting == Awaiting("inventory", TopicPartition("order.events", 2), 40)
+    assert awaited(replay_chain(original, [original], [entry])) == [replay.awaiting]
+    assert not replay.awaiting.consumed({("inventory", TopicPartition("order.events", 2)): 40})
+    assert replay.awaiting.consumed({("inventory", TopicPartition("order.events", 2)): 41})
+    assert not replay.awaiting.consumed({("payment", TopicPartition("order.events", 2)): 99})

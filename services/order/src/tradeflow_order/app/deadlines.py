@@ -7,6 +7,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.periodic import run_rounds
 from tradeflow_order.app.messages import outbox_publisher
 from tradeflow_order.app.saga import OrderSaga
 
@@ -29,15 +30,6 @@ async def fire_due_deadlines(sessions: async_sessionmaker[AsyncSession], saga: O
 
 
 async def run_deadline_scheduler(sessions, saga: OrderSaga, outbox: Outbox, stop: asyncio.Event,
-                                 interval: float = 0.5) -> None:
-    while not stop.is_set():
-        try:
-            fired = await fire_due_deadlines(sessions, saga, outbox)
-        except Exception as exc:  # noqa: BLE001 — the scheduler outlives a failing round
-            log.warning("order.deadline_round_failed", error=f"{type(exc).__name__}: {exc}")
-            fired = 0
-        if not fired:
-            try:
-                await asyncio.wait_for(stop.wait(), interval)
-            except TimeoutError:
-                pass
+                                 interval: float = 0.5, batch: int = 50) -> None:
+    await run_rounds("order.deadlines", lambda: fire_due_deadlines(sessions, saga, outbox, batch), stop,
+                     interval=interval, full=1)

@@ -4,7 +4,7 @@ payment was closed, with amounts and where their automatic refund stands."""
 from fastapi import APIRouter, Depends, Query
 
 from tradeflow_kit.auth import Principal, Role, require_roles
-from tradeflow_payment.api.schemas import LateCaptureList, LateCaptureOut
+from tradeflow_payment.api.schemas import LateCaptureList
 from tradeflow_payment.api.wiring import PaymentApi, payment_api
 from tradeflow_payment.app.read_late_captures import read_late_captures
 
@@ -17,6 +17,6 @@ async def late_captures(limit: int = Query(100, ge=1, le=500), _staff: Principal
     """Latest closings first; totals in minor units (one currency per platform)."""
     async with api.sessions.begin() as session:
         captures = await read_late_captures(api.transaction_in(session), limit)
-    return LateCaptureList(items=[LateCaptureOut.of(c) for c in captures],
+    return LateCaptureList(items=captures,
                            total_amount=sum(c.amount for c in captures),
                            total_refunded=sum(c.refunded_amount for c in captures))

@@ -79,26 +79,9 @@ class CallbackAnswer(BaseModel):
     result: Literal["recorded", "already_recorded", "duplicate"]
 
 
-class LateCaptureOut(BaseModel):
-    """Money the provider took after the order's payment was closed, and its refund (minor units)."""
-
-    order_id: str
-    payment_id: str
-    psp_reference: str | None
-    amount: int
-    currency: str
-    paid_at: datetime | None
-    closed_at: datetime
-    close_reason: str | None
-    refunded_amount: int
-    refund_state: Literal["awaiting_refund", "partially_refunded", "refunded", "refund_failed"]
-
-    @classmethod
-    def of(cls, capture: LateCapture) -> "LateCaptureOut":
-        return cls(**capture.__dict__)
-
-
 class LateCaptureList(BaseModel):
-    items: list[LateCaptureOut]
+    """Money the provider took after the order's payment was closed, and its refunds (minor units)."""
+
+    items: list[LateCapture]
     total_amount: int
     total_refunded: int

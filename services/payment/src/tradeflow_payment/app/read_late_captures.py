@@ -5,9 +5,12 @@ saga does it); the view shows the amounts and where each refund stands, for staf
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from tradeflow_payment.app.ports import PaymentTransaction
 from tradeflow_payment.domain.payable import Payable
+
+RefundState = Literal["awaiting_refund", "partially_refunded", "refunded", "refund_failed"]
 
 
 @dataclass(frozen=True)
@@ -21,10 +24,10 @@ class LateCapture:
     closed_at: datetime
     close_reason: str | None
     refunded_amount: int
-    refund_state: str  # awaiting_refund | partially_refunded | refunded | refund_failed
+    refund_state: RefundState
 
 
-def _refund_state(payable: Payable, payment_id: str, amount: int) -> tuple[int, str]:
+def _refund_state(payable: Payable, payment_id: str, amount: int) -> tuple[int, RefundState]:
     mine = [r for r in payable.refunds if r.payment_id == payment_id or r.payment_id is None]
     refunded = sum(r.amount for r in mine if r.succeeded and r.payment_id == payment_id)
     if refunded >= amount:

@@ -12,7 +12,6 @@ Every replica may run it: each order is claimed with SKIP LOCKED, in its own tra
 """
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from tradeflow_kit.periodic import run_rounds
 from tradeflow_payment.app.announcements import save_and_announce
 from tradeflow_payment.app.ask_provider import ask_provider
 from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ReconcileCriteria
@@ -85,14 +85,10 @@ async def reconcile_round(scope: TransactionScope, c: Collaborators, policy: Rec
 async def run_reconciliation(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy,
                              stop: asyncio.Event) -> None:
     """Rounds every `interval` (at once again after a full batch) until `stop` is set."""
-    while not stop.is_set():
-        try:
-            done = await reconcile_round(scope, c, policy)
-        except Exception as exc:  # noqa: BLE001 — the job outlives a failing round
-            log.warning("payment.reconcile_round_failed", error=f"{type(exc).__name__}: {exc}")
-            done = 0
+    async def round_() -> int:
+        done = await reconcile_round(scope, c, policy)
         if done:
             log.info("payment.reconciled", orders=done)
-        if done < policy.batch:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), policy.interval.total_seconds())
+        return done
+
+    await run_rounds("payment.reconcile", round_, stop, interval=policy.interval.total_seconds(), full=policy.batch)
