@@ -3,8 +3,9 @@
 Rules:
 * A part is one process group (PostgreSQL, Kafka, a simulator, a service, the gateway). Its
   `.local/run/<name>.pid` always holds the pid of the current group leader.
-* The first start is strict: a part that exits or does not pass its check in time fails the
-  whole start-up (with the tail of its log) — a broken configuration must not loop silently.
+* The first start is strict: a part that exits three times in a row, or does not pass its
+  check in time, fails the whole start-up (with the tail of its log) — a broken configuration
+  must not loop silently.
 * Afterwards, a part that exits is restarted: its whole process group is killed first (the
   PostgreSQL backends a killed postmaster leaves, nginx workers, a JVM's children), then it is
   started again after a backoff of 0.5 s doubling to 10 s; the backoff resets once the part has
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tradeflow_devstack.procs import ManagedProcess, kill_group
-from tradeflow_devstack.waiting import wait_until
+from tradeflow_devstack.waiting import StackError, wait_until
 
 MIN_BACKOFF, MAX_BACKOFF, STABLE_AFTER = 0.5, 10.0, 10.0
 CHECK_INTERVAL = 0.2
@@ -75,14 +76,25 @@ class Supervisor:
         if self._on_change:
             self._on_change(self.snapshot())
 
-    async def launch(self, part: Part) -> None:
-        """First start of a part: strict (see the module rules); then it is supervised."""
+    async def launch(self, part: Part, attempts: int = 3) -> None:
+        """First start of a part: strict (see the module rules), except that a part that exits
+        at once is tried `attempts` times — its port may be briefly held (e.g. as another
+        connection's ephemeral port). Then it is supervised."""
         self.parts[part.name] = part
-        if part.prepare:
-            await part.prepare()
-        await part.process.start()
-        self._set(part, STARTING)
-        await wait_until(part.name, part.check, part.start_timeout, part.process)
+        for attempt in range(1, attempts + 1):
+            if part.prepare:
+                await part.prepare()
+            await part.process.start()
+            self._set(part, STARTING)
+            try:
+                await wait_until(part.name, part.check, part.start_timeout, part.process)
+                break
+            except StackError:
+                if attempt == attempts or part.process.running:  # a timeout, or the last try
+                    raise
+                part.process.announce(f"exited while starting (try {attempt} of {attempts}); trying again")
+                kill_group(part.process)
+                await asyncio.sleep(MIN_BACKOFF * attempt)
         self._set(part, RUNNING)
         self._watchers[part.name] = asyncio.create_task(self._watch(part), name=f"supervise-{part.name}")
 

@@ -17,7 +17,7 @@ from tradeflow_devstack.control import ControlServer, read_state, send, write_st
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess, alive
 from tradeflow_devstack.supervisor import RUNNING, Part, Supervisor
-from tradeflow_devstack.waiting import port_open
+from tradeflow_devstack.waiting import StackError, port_open
 from tradeflow_testing.polling import poll_until
 
 # Listens on a port, and leaves a grandchild in its process group (like nginx workers).
@@ -136,3 +136,15 @@ def test_state_file_round_trip(layout):
     write_state(layout.run, [{"name": "x", "pid": 1, "state": "running", "restarts": 0, "since": "now"}])
     assert read_state(layout.run)["parts"][0]["name"] == "x"
     assert json.loads((layout.run / "stack.json").read_text())["supervisor"] == os.getpid()
+
+
+async def test_a_part_that_cannot_start_fails_the_first_start_after_three_tries(layout):
+    supervisor = Supervisor()
+    process = ManagedProcess("broken", [sys.executable, "-c", "print('no config'); raise SystemExit(3)"], layout)
+    part = Part(process, check=lambda: port_open("127.0.0.1", free_port()), start_timeout=20)
+    try:
+        with pytest.raises(StackError, match="broken exited with code 3"):
+            await supervisor.launch(part)
+    finally:
+        await supervisor.down()
+    assert (layout.logs / "broken.log").read_text().count("no config") == 3
