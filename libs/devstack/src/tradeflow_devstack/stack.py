@@ -123,9 +123,10 @@ class Stack:
 
     async def _services(self, env: dict[str, str]) -> None:
         env.setdefault("PAYMENT_PSP_BASE_URL", env["TRADEFLOW_PSP_SIMULATOR_URL"])
-        env.setdefault("PAYMENT_PUBLIC_CALLBACK_URL",
-                       f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks")
-        await _all(*(self.supervisor.launch(p) for p in service_parts(self.layout, env, self.echo)))
+        # The services' own setting, not exported to `exec`'s command (tests read the default).
+        services_env = {"PAYMENT_PUBLIC_CALLBACK_URL":
+                        f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks"} | env
+        await _all(*(self.supervisor.launch(p) for p in service_parts(self.layout, services_env, self.echo)))
         for s in SERVICES:
             self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"
 
