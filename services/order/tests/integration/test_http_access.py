@@ -123,3 +123,14 @@ async def test_a_buyer_lists_only_their_own_orders_whatever_the_query_says(order
     assert [o["id"] for o in response.json()["items"]] == [own["id"]]
     staff = await orders.http.get("/orders", params={"buyer_id": "buyer-1"}, headers=CALLERS["staff"])
     assert [o["buyer_id"] for o in staff.json()["items"]] == ["buyer-1"]
+
+
+async def test_a_merchant_sees_why_an_order_was_cancelled_without_other_merchants_goods(orders):
+    order = await orders.placed("buyer-1", *M1_AND_M2)
+    reason = "out of stock: SKU-B (0 of 1)"
+    cancelled = await orders.http.post(f"/orders/{order['id']}/cancel", json={"reason": reason},
+                                       headers=CALLERS["staff"])
+    assert cancelled.json()["cancel_reason"] == reason
+    seen = await orders.http.get(f"/orders/{order['id']}", headers=CALLERS["merchant (in the order)"])
+    assert seen.json()["cancel_reason"] == "out of stock"
+    assert "SKU-B" not in seen.text

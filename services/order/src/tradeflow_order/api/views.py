@@ -14,7 +14,8 @@ def order_view(order: Order) -> dict:
 def merchant_order_view(order: Order, merchant_id: str) -> dict:
     """What a merchant sees (API.md): only its own sub-orders; order-level amounts are the sums
     over those; no risk hold or actors and reasons in the history (they may name other merchants'
-    goods or the buyer); the receiver reduced to what shipping needs, with the phone masked."""
+    goods or the buyer); a cancellation's cause without its details ("out of stock", not which
+    SKU); the receiver reduced to what shipping needs, with the phone masked."""
     subs = [s for s in order.sub_orders if s.merchant_id == merchant_id]
     view = _view(order, subs)
     view |= {"goods_amount": sum(s.goods_amount for s in subs),
@@ -25,8 +26,14 @@ def merchant_order_view(order: Order, merchant_id: str) -> dict:
              "receiver": {"name": order.receiver.name, "phone": mask_phone(order.receiver.phone),
                           "region": order.receiver.region, "city": order.receiver.city},
              "hold": None,
+             "cancel_reason": cancel_cause(order.cancel_reason),
              "history": [h | {"actor": None, "reason": None} for h in view["history"]]}
     return view
+
+
+def cancel_cause(reason: str | None) -> str | None:
+    """The cause of a cancellation without its details: the text before the first colon."""
+    return reason.split(":", 1)[0].strip() if reason else reason
 
 
 def mask_phone(phone: str) -> str:
