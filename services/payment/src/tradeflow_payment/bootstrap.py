@@ -19,6 +19,8 @@ from tradeflow_payment.api.wiring import PaymentApi
 from tradeflow_payment.app.handlers import command_handlers
 from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
 from tradeflow_payment.app.reconcile import ReconcilePolicy, TransactionScope, run_reconciliation
+from tradeflow_payment.app.retry_refunds import RefundRetryPolicy, run_refund_retries
+from tradeflow_payment.domain.refunds import RefundBackoff
 from tradeflow_payment.settings import Settings
 
 
@@ -29,17 +31,21 @@ def build_app(settings: Settings, *, provider: PaymentProvider | None = None, cl
     provider = provider or HttpPaymentProvider(settings.psp_base_url, settings.psp_api_key.get_secret_value(),
                                                settings.psp_timeout_seconds)
     collaborators = Collaborators(provider=provider, clock=clock or SystemClock(), ids=UuidIdGenerator(),
-                                  notify_url=settings.public_callback_url)
+                                  notify_url=settings.public_callback_url, refund_backoff=refund_backoff(settings))
     handlers = command_handlers(SqlaPaymentTransaction.for_message, collaborators)
     runtime.consume(COMMANDS, handlers)
     scope, policy = reconcile_scope(runtime), reconcile_policy(settings)
     if settings.reconcile_enabled:
         runtime.run_in_background(lambda stop: run_reconciliation(scope, collaborators, policy, stop))
+    retry_scope, retries = reconcile_scope(runtime, "refund-retry"), refund_retry_policy(settings)
+    if settings.refund_retry_enabled:
+        runtime.run_in_background(lambda stop: run_refund_retries(retry_scope, collaborators, retries, stop))
     closing = [_closing(provider)] if owned and isinstance(provider, HttpPaymentProvider) else []
     app = create_http_app(runtime, routers=[router, *closing])
     app.state.payment_api = _payment_api(settings, runtime, collaborators)
     app.state.command_handlers = handlers  # for wiring checks and tests
     app.state.reconcile = (scope, policy)  # the job's parts, for tests to run one round
+    app.state.refund_retry = (retry_scope, retries)
     return app
 
 
@@ -50,13 +56,23 @@ def reconcile_policy(settings: Settings) -> ReconcilePolicy:
                            max_age=timedelta(hours=settings.reconcile_max_age_hours), batch=settings.reconcile_batch)
 
 
-def reconcile_scope(runtime: ServiceRuntime) -> TransactionScope:
-    """One transaction per reconciled order; its messages go through the outbox."""
+def refund_backoff(settings: Settings) -> RefundBackoff:
+    return RefundBackoff(first=timedelta(seconds=settings.refund_retry_first_backoff_seconds),
+                         cap=timedelta(seconds=settings.refund_retry_max_backoff_seconds))
+
+
+def refund_retry_policy(settings: Settings) -> RefundRetryPolicy:
+    return RefundRetryPolicy(interval=timedelta(seconds=settings.refund_retry_interval_seconds),
+                             warn_after=settings.refund_retry_warn_after_attempts, batch=settings.refund_retry_batch)
+
+
+def reconcile_scope(runtime: ServiceRuntime, job: str = "reconcile") -> TransactionScope:
+    """One transaction per order a background job handles; its messages go through the outbox."""
 
     @asynccontextmanager
     async def scope():
         async with runtime.sessions.begin() as session:
-            yield SqlaPaymentTransaction.for_request(session, runtime.outbox, f"reconcile-{uuid.uuid4()}")
+            yield SqlaPaymentTransaction.for_request(session, runtime.outbox, f"{job}-{uuid.uuid4()}")
 
     return scope
 

@@ -26,6 +26,13 @@ class Settings(settings_class("payment")):
     reconcile_recheck_seconds: float = Field(60.0, ge=0)  # PAYMENT_RECONCILE_RECHECK_SECONDS
     reconcile_max_age_hours: float = Field(72.0, gt=0)  # PAYMENT_RECONCILE_MAX_AGE_HOURS
     reconcile_batch: int = Field(50, ge=1)  # PAYMENT_RECONCILE_BATCH
+    # Refunds the PSP could not take are tried again, forever (see app/retry_refunds.py):
+    refund_retry_enabled: bool = True  # PAYMENT_REFUND_RETRY_ENABLED
+    refund_retry_interval_seconds: float = Field(1.0, gt=0)  # PAYMENT_REFUND_RETRY_INTERVAL_SECONDS
+    refund_retry_first_backoff_seconds: float = Field(2.0, gt=0)  # PAYMENT_REFUND_RETRY_FIRST_BACKOFF_SECONDS
+    refund_retry_max_backoff_seconds: float = Field(300.0, gt=0)  # PAYMENT_REFUND_RETRY_MAX_BACKOFF_SECONDS
+    refund_retry_warn_after_attempts: int = Field(10, ge=1)  # PAYMENT_REFUND_RETRY_WARN_AFTER_ATTEMPTS
+    refund_retry_batch: int = Field(50, ge=1)  # PAYMENT_REFUND_RETRY_BATCH
 
     @model_validator(mode="after")
     def _no_dev_psp_secrets_in_production(self) -> "Settings":

@@ -6,7 +6,6 @@ import pytest
 
 from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
 from tradeflow_kit.messaging.errors import PermanentError
-from tradeflow_payment.app.ports import ProviderUnavailable
 from tradeflow_payment.app.reconcile import reconcile_round
 from tradeflow_payment.domain.payment import ProviderState
 
@@ -102,17 +101,6 @@ async def test_a_refund_the_provider_refuses_is_announced_as_failed(service, htt
     await deliver(service, RefundPayment(order_id=order_id, refund_id="r-1", amount=100, reason="return"))
     [(kind, payload)] = [(t, p) for t, p in await announced(service, order_id) if t.startswith("payment.refund")]
     assert kind == "payment.refund-failed" and "amount_exceeds_captured" in payload["reason"]
-
-
-async def test_an_unavailable_provider_fails_the_refund_for_a_retry_leaving_nothing_behind(service, http, provider,
-                                                                                           order_id):
-    await _paid(service, http, order_id, 1000)
-    provider.unavailable = True
-    with pytest.raises(ProviderUnavailable):
-        await deliver(service, RefundPayment(order_id=order_id, refund_id="r-1", amount=100, reason="return"))
-    provider.unavailable = False
-    await deliver(service, RefundPayment(order_id=order_id, refund_id="r-1", amount=100, reason="return"))
-    assert [t for t, _ in await announced(service, order_id)][-1] == "payment.refunded"
 
 
 async def test_a_refund_for_an_order_without_payment_is_announced_as_failed(service, order_id):

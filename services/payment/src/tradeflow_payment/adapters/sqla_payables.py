@@ -1,5 +1,7 @@
 """Payables in PostgreSQL: one row per order, its payment attempts and refunds beside it."""
 
+from datetime import datetime
+
 from sqlalchemy import Row, and_, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,8 @@ from tradeflow_payment.domain.refunds import Refund, RefundStatus
 
 _PAYMENT_CHANGES = ("status", "psp_reference", "pay_url", "failure_reason", "settled_at", "provider_state",
                     "provider_checked_at")
+_REFUND_CHANGES = ("status", "psp_reference", "failure_reason", "attempts", "next_attempt_at", "last_error",
+                   "settled_at")
 
 
 def _payment(row: Row) -> Payment:
@@ -22,7 +26,8 @@ def _payment(row: Row) -> Payment:
 
 def _refund(row: Row) -> Refund:
     return Refund(row.id, row.order_id, row.amount, row.reason, RefundStatus(row.status), row.created_at,
-                  row.payment_id, row.psp_reference, row.failure_reason)
+                  row.payment_id, row.psp_reference, row.failure_reason, row.attempts, row.next_attempt_at,
+                  row.last_error, row.settled_at)
 
 
 def _payment_row(p: Payment) -> dict:
@@ -36,7 +41,8 @@ def _payment_row(p: Payment) -> dict:
 def _refund_row(r: Refund) -> dict:
     return {"id": r.id, "order_id": r.order_id, "payment_id": r.payment_id, "amount": r.amount,
             "status": r.status.value, "reason": r.reason, "psp_reference": r.psp_reference,
-            "failure_reason": r.failure_reason, "created_at": r.created_at}
+            "failure_reason": r.failure_reason, "created_at": r.created_at, "attempts": r.attempts,
+            "next_attempt_at": r.next_attempt_at, "last_error": r.last_error, "settled_at": r.settled_at}
 
 
 class SqlaPayableRepository:
@@ -73,6 +79,13 @@ class SqlaPayableRepository:
                  .order_by(p.created_at).limit(1).with_for_update(of=payables, skip_locked=True))
         return await self.session.scalar(query)
 
+    async def claim_for_refund_retry(self, now: datetime) -> str | None:
+        r = refunds.c
+        query = (select(payables.c.order_id).join(refunds, r.order_id == payables.c.order_id)
+                 .where(r.status == RefundStatus.PENDING.value, r.next_attempt_at <= now)
+                 .order_by(r.next_attempt_at).limit(1).with_for_update(of=payables, skip_locked=True))
+        return await self.session.scalar(query)
+
     async def late_capture_orders(self, limit: int) -> list[str]:
         query = (select(payables.c.order_id, payables.c.closed_at).distinct()
                  .join(payments, payments.c.order_id == payables.c.order_id)
@@ -99,5 +112,7 @@ class SqlaPayableRepository:
                 index_elements=[payments.c.id], set_={c: statement.excluded[c] for c in _PAYMENT_CHANGES}),
                 [_payment_row(p) for p in payable.payments])
         if payable.refunds:
-            await self.session.execute(upsert(refunds).on_conflict_do_nothing(index_elements=[refunds.c.id]),
-                                       [_refund_row(r) for r in payable.refunds])
+            statement = upsert(refunds)
+            await self.session.execute(statement.on_conflict_do_update(
+                index_elements=[refunds.c.id], set_={c: statement.excluded[c] for c in _REFUND_CHANGES}),
+                [_refund_row(r) for r in payable.refunds])

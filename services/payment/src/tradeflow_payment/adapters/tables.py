@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     Table,
     Text,
@@ -67,8 +68,13 @@ refunds = Table(
     Column("psp_reference", Text),
     Column("failure_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),  # calls to the PSP so far
+    Column("next_attempt_at", DateTime(timezone=True)),  # a pending refund is tried again then
+    Column("last_error", Text),  # why the PSP could not be reached last time
+    Column("settled_at", DateTime(timezone=True)),
     CheckConstraint("amount > 0", name="refunds_amount_positive"),
     Index("refunds_by_order", "order_id", "created_at"),
+    Index("refunds_to_retry", "next_attempt_at", postgresql_where="status = 'pending'"),
 )
 
 psp_callbacks = Table(

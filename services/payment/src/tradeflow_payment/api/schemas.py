@@ -16,19 +16,27 @@ class StartPayment(RequestModel):
 
 
 class RefundOut(BaseModel):
+    """A refund; `pending`: accepted, the PSP has not made it yet (tried again at
+    `next_attempt_at`; `attempts` calls so far, `last_error` why the last one did not reach it)."""
+
     id: str
     amount: int
-    status: Literal["succeeded", "failed"]
+    status: Literal["pending", "succeeded", "failed"]
     reason: str
     psp_reference: str | None
     failure_reason: str | None
     created_at: datetime
+    settled_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
 
     @classmethod
     def of(cls, refund: Refund) -> "RefundOut":
         return cls(id=refund.id, amount=refund.amount, status=refund.status.value, reason=refund.reason,
                    psp_reference=refund.psp_reference, failure_reason=refund.failure_reason,
-                   created_at=refund.created_at)
+                   created_at=refund.created_at, settled_at=refund.settled_at, attempts=refund.attempts,
+                   next_attempt_at=refund.next_attempt_at, last_error=refund.last_error)
 
 
 class PaymentOut(BaseModel):

@@ -1,11 +1,12 @@
 """What the use cases need from the outside, named by role; adapters implement them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_payment.domain.payable import Payable, ProviderReport
+from tradeflow_payment.domain.refunds import RefundBackoff
 
 
 class PayableRepository(Protocol):
@@ -25,6 +26,10 @@ class PayableRepository(Protocol):
     async def claim_for_reconciliation(self, criteria: "ReconcileCriteria") -> str | None:
         """An order whose attempts need asking the provider (see ReconcileCriteria), locked until
         the transaction ends; payables another transaction holds are skipped (SKIP LOCKED)."""
+
+    async def claim_for_refund_retry(self, now: datetime) -> str | None:
+        """An order with a pending refund due at `now` (`next_attempt_at` passed), locked until the
+        transaction ends; payables another transaction holds are skipped (SKIP LOCKED)."""
 
     async def late_capture_orders(self, limit: int) -> list[str]:
         """Orders with a succeeded attempt although their payment was closed, latest first."""
@@ -112,3 +117,4 @@ class Collaborators:
     clock: Clock
     ids: IdGenerator
     notify_url: str  # where the provider sends its callbacks (through the gateway)
+    refund_backoff: RefundBackoff = field(default_factory=RefundBackoff)  # when an unreachable provider is asked again

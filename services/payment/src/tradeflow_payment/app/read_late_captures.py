@@ -1,6 +1,7 @@
 """The ops view of late captures: money the provider took after we closed the order's payment
 (a lost webhook, a buyer paying a stale page). Each must be refunded automatically (the order
-saga does it); the view shows the amounts and where each refund stands, for staff to follow up.
+saga does it); the view shows the amounts and where each refund stands, for staff to follow up:
+a refund waiting out a PSP outage is `refund_pending`, with its attempts and last error.
 """
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Literal
 from tradeflow_payment.app.ports import PaymentTransaction
 from tradeflow_payment.domain.payable import Payable
 
-RefundState = Literal["awaiting_refund", "partially_refunded", "refunded", "refund_failed"]
+RefundState = Literal["awaiting_refund", "refund_pending", "partially_refunded", "refunded", "refund_failed"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class LateCapture:
     close_reason: str | None
     refunded_amount: int
     refund_state: RefundState
+    pending_refund_attempts: int = 0  # calls to the PSP for the refund(s) still pending
+    pending_refund_error: str | None = None  # why the PSP could not be reached last time
 
 
 def _refund_state(payable: Payable, payment_id: str, amount: int) -> tuple[int, RefundState]:
@@ -32,6 +35,8 @@ def _refund_state(payable: Payable, payment_id: str, amount: int) -> tuple[int, 
     refunded = sum(r.amount for r in mine if r.succeeded and r.payment_id == payment_id)
     if refunded >= amount:
         return refunded, "refunded"
+    if any(r.pending for r in mine):
+        return refunded, "refund_pending"
     if refunded:
         return refunded, "partially_refunded"
     if mine and not mine[-1].succeeded:
@@ -47,6 +52,9 @@ async def read_late_captures(tx: PaymentTransaction, limit: int = 100) -> list[L
             continue
         for p in (p for p in payable.payments if p.succeeded):
             refunded, state = _refund_state(payable, p.id, p.amount)
+            pending = [r for r in payable.refunds if r.pending and r.payment_id == p.id]
             captures.append(LateCapture(order_id, p.id, p.psp_reference, p.amount, p.currency, p.settled_at,
-                                        payable.closed_at, payable.close_reason, refunded, state))
+                                        payable.closed_at, payable.close_reason, refunded, state,
+                                        sum(r.attempts for r in pending),
+                                        next((r.last_error for r in reversed(pending) if r.last_error), None)))
     return captures

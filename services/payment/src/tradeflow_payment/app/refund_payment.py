@@ -1,15 +1,23 @@
-"""RefundPayment: give money back along the original route, at most what was paid − refunded.
+"""RefundPayment: give money back along the original route, at most what was paid − refunded −
+being refunded.
 
-The refund id is the idempotency key end to end: a repeated command announces the first
-outcome again, and the provider is called with it as refund reference, so a retry after a
-crash between the provider's answer and our commit makes no second refund. The payable stays
-locked during the provider call, so concurrent refunds of one order cannot both pass the limit.
+The refund id is the idempotency key end to end: the provider is called with it as refund
+reference, so a retry (ours, or after a crash between the provider's answer and our commit)
+makes no second refund. Our rules refusing it (more than is refundable, nothing paid) or the
+provider refusing it → RefundFailed. The provider made it → PaymentRefunded. The provider could
+not be reached → the refund is recorded pending and the command ends (the partition goes on);
+the refund retry job (retry_refunds.py) asks again until the provider makes or refuses it.
+
+A repeated command announces a settled refund's outcome again and does nothing while it is
+pending. The payable stays locked during the provider call, so concurrent refunds of one order
+cannot both pass the limit.
 """
 
 from tradeflow_contracts.payments import RefundFailed, RefundPayment
 from tradeflow_kit.messaging.errors import PermanentError
 from tradeflow_payment.app.announcements import save_and_announce
-from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ProviderRefused
+from tradeflow_payment.app.ports import Collaborators, PaymentTransaction
+from tradeflow_payment.app.retry_refunds import attempt_refund
 from tradeflow_payment.domain.errors import RefundRefused
 from tradeflow_payment.domain.payable import Payable
 
@@ -32,10 +40,8 @@ async def refund_payment(tx: PaymentTransaction, command: RefundPayment, c: Coll
 async def _refund(payable: Payable, command: RefundPayment, c: Collaborators) -> None:
     now = c.clock.now()
     try:
-        route = payable.refund_route(command.amount)
-        receipt = await c.provider.refund(psp_reference=str(route.psp_reference), amount=command.amount,
-                                          refund_reference=command.refund_id)
-    except (RefundRefused, ProviderRefused) as refused:
+        refund = payable.accept_refund(command.refund_id, command.amount, command.reason, now)
+    except RefundRefused as refused:
         payable.refuse_refund(command.refund_id, command.amount, command.reason, str(refused), now)
         return
-    payable.record_refund(command.refund_id, command.amount, command.reason, receipt.psp_reference, now)
+    await attempt_refund(payable, refund, c, now)

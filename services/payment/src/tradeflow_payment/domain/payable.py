@@ -14,6 +14,10 @@ Rules:
   dead attempt, e.g. lost in a provider restart) → a pending attempt failed (PaymentFailed), so
   the buyer may start a new one; cancelled at the provider (as we do when closing) → a pending
   attempt expired; pending → nothing changes. Every answer is noted on the attempt.
+* A refund is accepted as pending (counting against what may still be refunded) and announced
+  only when the provider settles it: made → PaymentRefunded, refused → RefundFailed. Asked
+  again with the same refund id, a settled refund's outcome is announced again, a pending one's
+  is not (it has none yet). See refunds.py.
 """
 
 from collections.abc import Callable
@@ -172,28 +176,61 @@ class Payable:
         """The paid attempt a refund of `amount` goes back through; raises RefundRefused if none."""
         return payment_to_refund(self.payments, self.refunds, amount)
 
-    def record_refund(self, refund_id: str, amount: int, reason: str, psp_reference: str, now: datetime) -> Refund:
+    def accept_refund(self, refund_id: str, amount: int, reason: str, now: datetime) -> Refund:
+        """A pending refund of `amount` through the paid attempt that covers it (no event yet: it
+        is announced when the provider has made or refused it); raises RefundRefused if none."""
         payment = self.refund_route(amount)
         self._ensure_new_refund(refund_id)
-        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.SUCCEEDED, now,
-                        payment_id=payment.id, psp_reference=psp_reference)
+        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.PENDING, now, payment_id=payment.id)
         self.refunds.append(refund)
+        return refund
+
+    def settle_refund(self, refund_id: str, psp_reference: str, now: datetime) -> Refund:
+        """The provider made the pending refund: announced (PaymentRefunded)."""
+        refund = self._refund(refund_id)
+        refund.succeed(psp_reference, now)
         self._events.append(self._refund_outcome(refund))
         return refund
+
+    def fail_refund(self, refund_id: str, why: str, now: datetime) -> Refund:
+        """The provider refused the pending refund: announced (RefundFailed)."""
+        refund = self._refund(refund_id)
+        refund.fail(why, now)
+        self._events.append(self._refund_outcome(refund))
+        return refund
+
+    def postpone_refund(self, refund_id: str, error: str, next_attempt_at: datetime) -> Refund:
+        """The provider could not be reached about the pending refund: it stays pending, tried again later."""
+        refund = self._refund(refund_id)
+        refund.postpone(error, next_attempt_at)
+        return refund
+
+    def record_refund(self, refund_id: str, amount: int, reason: str, psp_reference: str, now: datetime) -> Refund:
+        """A refund the provider made at once (accepted and settled together)."""
+        self.accept_refund(refund_id, amount, reason, now)
+        return self.settle_refund(refund_id, psp_reference, now)
 
     def refuse_refund(self, refund_id: str, amount: int, reason: str, why: str, now: datetime) -> Refund:
+        """A refund our rules refuse (it never reaches the provider): failed and announced."""
         self._ensure_new_refund(refund_id)
-        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.FAILED, now, failure_reason=why)
+        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.FAILED, now, failure_reason=why,
+                        settled_at=now)
         self.refunds.append(refund)
         self._events.append(self._refund_outcome(refund))
         return refund
 
-    def repeat_refund_outcome(self, refund_id: str) -> None:
-        """Announce an earlier refund's outcome again (the saga asked again with the same refund id)."""
-        refund = self.refund(refund_id)
-        if refund is None:
-            raise PaymentDomainError(f"order {self.order_id} has no refund {refund_id}")
+    def repeat_refund_outcome(self, refund_id: str) -> bool:
+        """Announce an earlier refund's outcome again (the saga asked again with the same refund id);
+        a pending refund has no outcome yet: nothing is announced (False)."""
+        refund = self._refund(refund_id)
+        if refund.pending:
+            return False
         self._events.append(self._refund_outcome(refund))
+        return True
+
+    def due_refunds(self, now: datetime) -> list[Refund]:
+        """Pending refunds whose next attempt is due."""
+        return [r for r in self.refunds if r.pending and (r.next_attempt_at is None or r.next_attempt_at <= now)]
 
     def pull_events(self) -> list[events.DomainEvent]:
         recorded, self._events = self._events, []
@@ -211,8 +248,17 @@ class Payable:
         if self.refund(refund_id) is not None:
             raise PaymentDomainError(f"refund {refund_id} of order {self.order_id} is recorded already")
 
+    def _refund(self, refund_id: str) -> Refund:
+        refund = self.refund(refund_id)
+        if refund is None:
+            raise PaymentDomainError(f"order {self.order_id} has no refund {refund_id}")
+        return refund
+
     def _refund_outcome(self, refund: Refund) -> events.DomainEvent:
+        """The announcement of a settled refund; `refunded_total` counts the refunds that
+        succeeded up to this one (by when they settled, then in the order they were accepted)."""
         if not refund.succeeded:
             return events.RefundFailed(self.order_id, refund.id, refund.failure_reason or "refused")
-        upto = self.refunds[: self.refunds.index(refund) + 1]
+        ranked = {id(r): (r.settled_or_created_at, n) for n, r in enumerate(self.refunds)}
+        upto = [r for r in self.refunds if ranked[id(r)] <= ranked[id(refund)]]
         return events.PaymentRefunded(self.order_id, refund.id, refund.amount, refunded_amount(upto), self.paid_amount)
