@@ -3,7 +3,7 @@ command never fails for a provider outage (no dead letter), the money is never g
 
 from datetime import timedelta
 
-from tradeflow_contracts.payments import RefundPayment, RequestPayment
+from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
 from tradeflow_payment.app.retry_refunds import retry_refunds_round
 
 from .support import NOW, announced, auth, callback, deliver
@@ -116,3 +116,19 @@ async def test_an_order_another_transaction_holds_is_skipped(service, http, prov
         assert await _retry(service) == 0
     assert await _retry(service) == 1
     assert [t for t, _ in await _refund_outcomes(service, order_id)] == ["payment.refunded"]
+
+
+async def test_the_late_captures_view_shows_a_pending_refund_with_its_attempts_and_last_error(
+        service, http, provider, order_id):
+    await deliver(service, RequestPayment(order_id=order_id, buyer_id="buyer-1", amount=1000, currency="CNY",
+                                          deadline=NOW + timedelta(minutes=30)))
+    started = (await http.post("/payments", json={"order_id": order_id}, headers=BUYER)).json()
+    await deliver(service, ClosePayment(order_id=order_id, reason="payment deadline passed"))
+    assert (await callback(http, started["psp_reference"], order_id, 1000)).json()["result"] == "recorded"
+    provider.unavailable = True
+    await deliver(service, RefundPayment(order_id=order_id, refund_id="r-1", amount=1000, reason="late capture"))
+    late = (await http.get("/payments/ops/late-captures", headers=auth("staff-1", "staff"))).json()
+    [capture] = [c for c in late["items"] if c["order_id"] == order_id]
+    assert (capture["refund_state"], capture["refunded_amount"], capture["pending_refund_attempts"]) == (
+        "refund_pending", 0, 1)
+    assert "503" in capture["pending_refund_error"]

@@ -17,9 +17,12 @@ from fastapi import FastAPI
 
 from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
 from tradeflow_payment.app.reconcile import reconcile_round
+from tradeflow_payment.app.retry_refunds import retry_refunds_round
+from tradeflow_payment.domain.refunds import RefundBackoff
 from tradeflow_payment.settings import Settings
 from tradeflow_simulators.psp import PspSimSettings, create_app, sign
 from tradeflow_simulators.serving import bound_socket, serving, url_of
+from tradeflow_testing.polling import poll_until
 
 from .support import announced, auth, deliver, payment_service
 
@@ -308,3 +311,49 @@ async def test_a_dead_attempt_is_replaced_by_a_new_one(stack, tmp_path):
     assert same.status_code == 200 and same.json()["id"] == fresh["id"]  # a live attempt is kept
     await _settle(stack, fresh, "succeed", "succeeded")
     assert await _types(stack, order_id) == ["payment.failed", "payment.succeeded"]
+
+
+# -- refunds while the PSP is down: pending, never dead-lettered, made once it is back ------------
+
+
+async def _refund_view(stack: Stack, payment: dict) -> dict:
+    [refund] = (await stack.http.get(f"/payments/{payment['id']}", headers=BUYER)).json()["refunds"]
+    return refund
+
+
+async def _retry_refunds(stack: Stack) -> int:
+    """One round of the refund retry job, asking again 0.1 s after a failure (not 2 s)."""
+    scope, policy = stack.app.state.refund_retry
+    collaborators = replace(stack.app.state.payment_api.collaborators,
+                            refund_backoff=RefundBackoff(first=timedelta(seconds=0.1), cap=timedelta(seconds=0.2)))
+    return await retry_refunds_round(scope, collaborators, policy)
+
+
+async def test_a_refund_while_the_psp_is_down_stays_pending_and_is_made_once_it_is_back(stack):
+    order_id = await _payable(stack)
+    payment = await _settle(stack, await _start(stack, order_id), "succeed", "succeeded")
+    await stack.sim.stop()
+    refund = RefundPayment(order_id=order_id, refund_id=f"{order_id}-refund-1", amount=400, reason="cancelled")
+    await deliver(stack.app, refund)  # no ProviderUnavailable: nothing for the kit to dead-letter
+    pending = await _refund_view(stack, payment)
+    assert (pending["status"], pending["attempts"]) == ("pending", 1) and "unreachable" in pending["last_error"]
+    assert await _types(stack, order_id) == ["payment.succeeded"]
+
+    async def retried() -> dict:
+        await _retry_refunds(stack)
+        return await _refund_view(stack, payment)
+
+    still_down = await poll_until(retried, lambda r: r["attempts"] >= 3, timeout=15, what="two retries")
+    assert still_down["status"] == "pending"
+    await deliver(stack.app, refund)  # the saga asks again meanwhile: nothing is announced
+    assert await _types(stack, order_id) == ["payment.succeeded"]
+
+    await stack.sim.start()
+    made = await poll_until(retried, lambda r: r["status"] != "pending", timeout=15, what="the refund made")
+    assert made["status"] == "succeeded" and made["psp_reference"].startswith("rf")
+    [(kind, event)] = [(t, p) for t, p in await announced(stack.app, order_id) if t.startswith("payment.refund")]
+    assert (kind, event["amount"], event["refunded_total"]) == ("payment.refunded", 400, 400)
+    await deliver(stack.app, refund)  # settled: the outcome again, no second refund at the PSP
+    assert await _types(stack, order_id) == ["payment.succeeded", "payment.refunded", "payment.refunded"]
+    at_psp = await stack.psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+    assert at_psp.json()["refunded_amount"] == 400  # exactly once
