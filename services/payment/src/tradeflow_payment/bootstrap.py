@@ -17,8 +17,9 @@ from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.routes import router
 from tradeflow_payment.api.wiring import PaymentApi
 from tradeflow_payment.app.handlers import command_handlers
+from tradeflow_payment.app.order_batches import TransactionScope
 from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
-from tradeflow_payment.app.reconcile import ReconcilePolicy, TransactionScope, run_reconciliation
+from tradeflow_payment.app.reconcile import ReconcilePolicy, run_reconciliation
 from tradeflow_payment.app.retry_refunds import RefundRetryPolicy, run_refund_retries
 from tradeflow_payment.domain.refunds import RefundBackoff
 from tradeflow_payment.settings import Settings

@@ -12,8 +12,6 @@ Every replica may run it: each order is claimed with SKIP LOCKED, in its own tra
 """
 
 import asyncio
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,12 +20,12 @@ import structlog
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_payment.app.announcements import save_and_announce
 from tradeflow_payment.app.ask_provider import ask_provider
+from tradeflow_payment.app.order_batches import TransactionScope, order_by_order
 from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ReconcileCriteria
 from tradeflow_payment.domain.payment import Payment, PaymentStatus
 
 log = structlog.get_logger(__name__)
 
-TransactionScope = Callable[[], AbstractAsyncContextManager[PaymentTransaction]]
 
 
 @dataclass(frozen=True)
@@ -73,13 +71,7 @@ async def reconcile_one(tx: PaymentTransaction, c: Collaborators, policy: Reconc
 
 async def reconcile_round(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy) -> int:
     """Reconcile up to `batch` orders; how many were."""
-    done = 0
-    while done < policy.batch:
-        async with scope() as tx:
-            if not await reconcile_one(tx, c, policy):
-                break
-        done += 1
-    return done
+    return await order_by_order(scope, lambda tx: reconcile_one(tx, c, policy), policy.batch)
 
 
 async def run_reconciliation(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy,

@@ -13,8 +13,6 @@ own transaction, so a message handler or another replica holding the order is ne
 """
 
 import asyncio
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,13 +20,13 @@ import structlog
 
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_payment.app.announcements import save_and_announce
+from tradeflow_payment.app.order_batches import TransactionScope, order_by_order
 from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ProviderRefused, ProviderUnavailable
 from tradeflow_payment.domain.payable import Payable
 from tradeflow_payment.domain.refunds import Refund
 
 log = structlog.get_logger(__name__)
 
-TransactionScope = Callable[[], AbstractAsyncContextManager[PaymentTransaction]]
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,7 @@ def _report(refund: Refund, policy: RefundRetryPolicy) -> None:
 
 async def retry_refunds_round(scope: TransactionScope, c: Collaborators, policy: RefundRetryPolicy) -> int:
     """Retry the due refunds of up to `batch` orders; how many orders were."""
-    done = 0
-    while done < policy.batch:
-        async with scope() as tx:
-            if not await retry_one(tx, c, policy):
-                break
-        done += 1
-    return done
+    return await order_by_order(scope, lambda tx: retry_one(tx, c, policy), policy.batch)
 
 
 async def run_refund_retries(scope: TransactionScope, c: Collaborators, policy: RefundRetryPolicy,
