@@ -32,9 +32,17 @@ def in_turn(parts: tuple[str, ...] = PARTS) -> Iterator[str]:
 
 
 def at_random(parts: tuple[str, ...] = (*PARTS, "gateway"), seed: int | None = None) -> Iterator[str]:
+    """Every part once per round, each round in a new random order: a long run kills every part,
+    and never the same one twice in a row."""
     rng = random.Random(seed)
+    last = None
     while True:
-        yield rng.choice(parts)
+        round_ = list(parts)
+        rng.shuffle(round_)
+        if len(round_) > 1 and round_[0] == last:
+            round_.append(round_.pop(0))
+        yield from round_
+        last = round_[-1]
 
 
 def status() -> dict[str, dict] | None:
