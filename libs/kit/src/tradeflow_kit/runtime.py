@@ -33,6 +33,7 @@ class ServiceRuntime:
     outbox: Outbox
     inbox: Table
     relay: OutboxRelay
+    domain_errors: tuple[type[BaseException], ...] = ()  # permanent in every handler: dead-lettered at once
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -45,7 +46,8 @@ class ServiceRuntime:
         processor = MessageProcessor(
             group=group or f"tradeflow-{self.name}", handlers=handlers, sessions=self.sessions, inbox=self.inbox,
             outbox=self.outbox, dead_letters=DeadLetterPublisher(self.producer),
-            retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds))
+            retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
+            domain_errors=self.domain_errors)
         subscribe(self.broker, processor, topic, concurrency=self.settings.consumer_concurrency)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
@@ -86,7 +88,10 @@ class ServiceRuntime:
         return None
 
 
-def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: Table) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: Table,
+                  domain_errors: tuple[type[BaseException], ...] = ()) -> ServiceRuntime:
+    """The process's parts. `domain_errors`: the service's domain error classes, permanent in
+    every message handler (a refused rule is dead-lettered at once with its reason)."""
     engine = create_engine(settings.database_url)
     client_id = f"tradeflow-{settings.service_name}"
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
@@ -98,4 +103,5 @@ def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: T
         tokens=TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer),
         outbox=Outbox(outbox_table, producer=settings.service_name, committed=committed), inbox=inbox_table,
         relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name, committed=committed),
+        domain_errors=domain_errors,
     )

@@ -34,6 +34,11 @@ class Switchboard:
     """Test switches: which items the handler fails on (the "bug"), and which it pauses in."""
 
     broken_items: set[str] = field(default_factory=set)
+    refused_items: set[str] = field(default_factory=set)  # a domain rule refuses them
+
+
+class RuleRefused(Exception):
+    """A domain error of the test service: registered as permanent with the processor."""
 
 
 def counting_handler(switches: Switchboard):
@@ -41,6 +46,8 @@ def counting_handler(switches: Switchboard):
         await ctx.session.execute(insert(effects).values(message_id=ctx.envelope.message_id, item=message.item))
         if message.item in switches.broken_items:
             raise RuntimeError(f"bug: cannot count {message.item}")
+        if message.item in switches.refused_items:
+            raise RuleRefused(f"{message.item} may not be counted")
 
     return handle
 

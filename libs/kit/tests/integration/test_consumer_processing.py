@@ -21,6 +21,7 @@ from tradeflow_testing.polling import eventually
 from .conftest import read_all
 from .messaging_support import (
     ItemCounted,
+    RuleRefused,
     Switchboard,
     counting_handler,
     effect_counts,
@@ -51,7 +52,7 @@ async def consuming(infra, engine, producer, switches):
         processor = MessageProcessor(
             group=group, handlers={ItemCounted: counting_handler(switches)}, sessions=session_factory(engine),
             inbox=inbox_table, outbox=Outbox(outbox_table, "test"), dead_letters=DeadLetterPublisher(producer),
-            retry=RetryPolicy(max_attempts=3, base_delay=0.05), contracts=test_contracts)
+            retry=RetryPolicy(max_attempts=3, base_delay=0.05), contracts=test_contracts, domain_errors=(RuleRefused,))
         subscribe(broker, processor, topic)
         await broker.start()
         brokers.append(broker)
@@ -121,6 +122,21 @@ async def test_unknown_and_malformed_messages_go_to_the_dlq_at_once(consuming, p
     metas = [DeadLetter.from_headers({k: v.decode() for k, v in r.headers}) for r in letters]
     assert all(m.error_kind == "permanent" and m.attempts == 1 for m in metas)
     assert {m.error_class.rsplit(".", 1)[-1] for m in metas} == {"UnknownMessageType", "MalformedMessage"}
+
+
+async def test_a_domain_error_is_dead_lettered_at_once_with_its_reason(
+        consuming, producer, engine, infra, switches, topic_with_dlq):
+    start, _ = consuming
+    switches.refused_items.add("refused")
+    await _send(producer, topic_with_dlq, _envelope("refused"))
+    await _send(producer, topic_with_dlq, _envelope("marker"))
+    await start(topic_with_dlq)
+    await eventually(lambda: _has(engine, "marker"), what="the message behind the refused one")
+    [letter] = await read_all(infra.kafka_bootstrap, topic_with_dlq + ".dlq", expected=1)
+    meta = DeadLetter.from_headers({k: v.decode() for k, v in letter.headers})
+    assert (meta.error_kind, meta.attempts) == ("permanent", 1)  # not retried: the rule refuses every time
+    assert meta.error_class.endswith("RuleRefused") and "refused may not be counted" in meta.error_message
+    assert "refused" not in await effect_counts(engine)
 
 
 async def _has(engine, item: str) -> bool:

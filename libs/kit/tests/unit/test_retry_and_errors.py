@@ -26,6 +26,15 @@ def test_bad_data_and_unknown_messages_are_permanent():
         assert is_permanent(exc), exc
 
 
+def test_a_services_domain_errors_are_permanent_only_for_it():
+    class OrderRuleViolated(Exception):
+        pass
+
+    assert is_permanent(OrderRuleViolated("illegal transition"), domain_errors=(OrderRuleViolated,))
+    assert not is_permanent(OrderRuleViolated("illegal transition"))
+    assert not is_permanent(ConnectionError("db down"), domain_errors=(OrderRuleViolated,))
+
+
 def test_infrastructure_failures_and_bugs_are_retried():
     for exc in (ConnectionError("db down"), TimeoutError(), RuntimeError("bug"), KeyError("x")):
         assert not is_permanent(exc)

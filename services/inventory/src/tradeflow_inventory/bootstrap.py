@@ -9,10 +9,14 @@ from tradeflow_inventory.adapters.tables import inbox, outbox
 from tradeflow_inventory.api.routes import build_router
 from tradeflow_inventory.app.handlers import StockCommandHandlers
 from tradeflow_inventory.app.ports import Clock
+from tradeflow_inventory.domain.errors import InventoryError
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.messaging.processor import Handler
 from tradeflow_kit.runtime import build_runtime
 from tradeflow_kit.settings import ServiceSettings
+
+DOMAIN_ERRORS = (InventoryError,)
+"""Refused by a stock rule: refused on every retry too, so dead-lettered at once."""
 
 
 def command_handlers(clock: Clock) -> dict[type[Contract], Handler]:
@@ -22,6 +26,6 @@ def command_handlers(clock: Clock) -> dict[type[Contract], Handler]:
 
 
 def build_app(settings: ServiceSettings) -> FastAPI:
-    runtime = build_runtime(settings, outbox, inbox)
+    runtime = build_runtime(settings, outbox, inbox, domain_errors=DOMAIN_ERRORS)
     runtime.consume(COMMANDS, command_handlers(SystemClock()))
     return create_http_app(runtime, routers=[build_router(SqlaTransactions(runtime.sessions))])

@@ -16,6 +16,7 @@ from tradeflow_order.app.deadlines import run_deadline_scheduler
 from tradeflow_order.app.handlers import saga_handlers
 from tradeflow_order.app.saga import OrderSaga, SagaSettings
 from tradeflow_order.app.use_cases import OrderUseCases
+from tradeflow_order.domain.errors import OrderError
 from tradeflow_order.domain.risk import RiskPolicy
 from tradeflow_order.settings import Settings
 
@@ -37,7 +38,7 @@ def build_saga(settings: Settings) -> OrderSaga:
 
 
 def build_app(settings: Settings) -> FastAPI:
-    runtime = build_runtime(settings, outbox, inbox)
+    runtime = build_runtime(settings, outbox, inbox, domain_errors=(OrderError,))
     saga = build_saga(settings)
     for topic, handlers in saga_handlers(saga).items():
         runtime.consume(topic, handlers)

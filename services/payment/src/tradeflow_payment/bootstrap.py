@@ -21,13 +21,14 @@ from tradeflow_payment.app.order_batches import TransactionScope
 from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
 from tradeflow_payment.app.reconcile import ReconcilePolicy, run_reconciliation
 from tradeflow_payment.app.retry_refunds import RefundRetryPolicy, run_refund_retries
+from tradeflow_payment.domain.errors import PaymentDomainError
 from tradeflow_payment.domain.refunds import RefundBackoff
 from tradeflow_payment.settings import Settings
 
 
 def build_app(settings: Settings, *, provider: PaymentProvider | None = None, clock: Clock | None = None) -> FastAPI:
     """The service; tests may pass their own provider and clock (the real ones otherwise)."""
-    runtime = build_runtime(settings, outbox, inbox)
+    runtime = build_runtime(settings, outbox, inbox, domain_errors=(PaymentDomainError,))
     owned = provider is None
     provider = provider or HttpPaymentProvider(settings.psp_base_url, settings.psp_api_key.get_secret_value(),
                                                settings.psp_timeout_seconds)

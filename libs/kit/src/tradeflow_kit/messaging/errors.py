@@ -18,7 +18,9 @@ class MalformedMessage(PermanentError):
 PERMANENT = (PermanentError, UnknownMessageType, InvalidPayload, ValidationError, json.JSONDecodeError)
 
 
-def is_permanent(exc: BaseException) -> bool:
-    """Everything else — database or broker unavailable, lock timeouts, and bugs — is retried
-    within the bound, then dead-lettered as retries-exhausted so a fix can replay it."""
-    return isinstance(exc, PERMANENT)
+def is_permanent(exc: BaseException, domain_errors: tuple[type[BaseException], ...] = ()) -> bool:
+    """Bad data, unknown messages and a service's domain errors (`domain_errors`: a rule that
+    refuses a message refuses it on every retry) are permanent. Everything else — database or
+    broker unavailable, lock timeouts, and bugs — is retried within the bound, then
+    dead-lettered as retries-exhausted so a fix can replay it."""
+    return isinstance(exc, PERMANENT + domain_errors)

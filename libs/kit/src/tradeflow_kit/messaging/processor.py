@@ -69,10 +69,12 @@ class MessageProcessor:
     def __init__(self, *, group: str, handlers: dict[type[Contract], Handler],
                  sessions: async_sessionmaker[AsyncSession], inbox: Table, outbox: Outbox,
                  dead_letters: DeadLetterPublisher, retry: RetryPolicy | None = None,
-                 contracts: ContractRegistry = registry) -> None:
+                 contracts: ContractRegistry = registry,
+                 domain_errors: tuple[type[BaseException], ...] = ()) -> None:
         self.group, self.sessions, self.inbox, self.outbox = group, sessions, inbox, outbox
         self.dead_letters, self.retry, self.contracts = dead_letters, retry or RetryPolicy(), contracts
         self.handlers = {(c.TYPE, c.VERSION): h for c, h in handlers.items()}
+        self.domain_errors = domain_errors
 
     async def process(self, record: ConsumedRecord) -> Outcome:
         first_failure = datetime.now(UTC)
@@ -97,7 +99,7 @@ class MessageProcessor:
             try:
                 return await self._handle_once(envelope)
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
-                if is_permanent(exc):
+                if is_permanent(exc, self.domain_errors):
                     return await self._dead_letter(record, exc, "permanent", attempt, first_failure)
                 if attempt >= self.retry.max_attempts:
                     return await self._dead_letter(record, exc, "retries-exhausted", attempt, first_failure)

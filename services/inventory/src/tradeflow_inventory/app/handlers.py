@@ -1,8 +1,7 @@
 """The inventory's command handlers: parse nothing, decide nothing — call one use case in the
 message's transaction and publish its answer through the outbox of that same transaction."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -11,8 +10,6 @@ from tradeflow_contracts.inventory import ReleaseStock, ReserveStock
 from tradeflow_inventory.app.ports import Clock, InventoryStore
 from tradeflow_inventory.app.release_stock import release_stock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
-from tradeflow_inventory.domain.errors import InventoryError
-from tradeflow_kit.messaging.errors import PermanentError
 from tradeflow_kit.messaging.processor import MessageContext
 
 log = structlog.get_logger(__name__)
@@ -26,24 +23,14 @@ class StockCommandHandlers:
         self._store_for, self._clock = store_for, clock
 
     async def reserve(self, message: ReserveStock, ctx: MessageContext) -> None:
-        with _refusals_are_permanent():
-            outcome = await reserve_stock(self._store_for(ctx.session), message, self._clock)
+        outcome = await reserve_stock(self._store_for(ctx.session), message, self._clock)
         log.info("inventory.reserve_stock", order_id=message.order_id, sub_order_id=message.sub_order_id,
                  outcome=outcome.TYPE)
         await ctx.publish(outcome, key=message.order_id)
 
     async def release(self, message: ReleaseStock, ctx: MessageContext) -> None:
-        with _refusals_are_permanent():
-            outcome = await release_stock(self._store_for(ctx.session), message, self._clock)
+        outcome = await release_stock(self._store_for(ctx.session), message, self._clock)
         log.info("inventory.release_stock", order_id=message.order_id, sub_order_id=message.sub_order_id,
                  released_quantity=outcome.released_quantity, reason=message.reason)
         await ctx.publish(outcome, key=message.order_id)
 
-
-@contextmanager
-def _refusals_are_permanent() -> Iterator[None]:
-    """A domain rule that refuses a command refuses it on every retry too: dead-letter at once."""
-    try:
-        yield
-    except InventoryError as exc:
-        raise PermanentError(f"{exc.slug}: {exc}") from exc
