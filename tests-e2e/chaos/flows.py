@@ -18,6 +18,7 @@ recorded in the flow: the invariant checker compares it with the databases.
 """
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 
 import httpx
 from platform_client import auth, order_body, unique
+
+from tradeflow_testing.polling import poll_within
 
 PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
 PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
@@ -63,19 +66,20 @@ class Transient(Exception):
 async def retrying(flow: Flow, call: Callable[[], Awaitable[httpx.Response]], retry_for: float = RETRY_FOR
                    ) -> httpx.Response | None:
     """`call` until it gives a non-transient answer; None when `retry_for` seconds were not enough."""
-    deadline, pause = time.monotonic() + retry_for, 0.2
-    while time.monotonic() < deadline:
+    async def attempt() -> httpx.Response | None:
         try:
             r = await call()
+        except httpx.TransportError as exc:
+            flow.notes.append(type(exc).__name__)
+        else:
             if r.status_code < 500 and r.status_code != 429:
                 return r
             flow.notes.append(f"{r.status_code}")
-        except httpx.TransportError as exc:
-            flow.notes.append(type(exc).__name__)
         flow.retries += 1
-        await asyncio.sleep(pause)  # a client's back-off between retries, not synchronisation
-        pause = min(pause * 1.5, 2.0)
-    return None
+        return None
+
+    answered, r = await poll_within(attempt, lambda r: r is not None, retry_for, pause=0.2, max_pause=2.0)
+    return r if answered else None
 
 
 class Load:
@@ -87,11 +91,12 @@ class Load:
         self.random = random.Random(seed)
 
     async def run(self, rate: float, seconds: float, stop: asyncio.Event | None = None) -> list[Flow]:
-        started, tasks = time.monotonic(), []
+        started, tasks, stop = time.monotonic(), [], stop or asyncio.Event()
         for i in range(int(rate * seconds)):
-            if stop is not None and stop.is_set():
+            with contextlib.suppress(TimeoutError):  # open-loop pacing: the next flow's start, or stop
+                await asyncio.wait_for(stop.wait(), max(0.0, started + i / rate - time.monotonic()))
+            if stop.is_set():
                 break
-            await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))  # open-loop pacing
             flow = Flow(len(self.flows), PLAN_MIX[len(self.flows) % len(PLAN_MIX)],
                         unique("chaos-buyer"), unique("chaos-key"))
             self.flows.append(flow)
@@ -133,39 +138,37 @@ class Load:
     async def _pay(self, flow: Flow, outcome: str, notify: bool = True) -> None:
         """Start a payment (new attempt → new key; a retry of one attempt keeps its key) and have
         the PSP decide it; a payment closed meanwhile (409) ends the plan."""
-        deadline = time.monotonic() + RETRY_FOR
-        while time.monotonic() < deadline:
+        async def attempt() -> bool:  # True: the plan's payment step is over
             key = unique("chaos-pay")
-            r = await retrying(flow, lambda key=key: self.http.post(
+            r = await retrying(flow, lambda: self.http.post(
                 "/payments", json={"order_id": flow.order_id}, headers=self._buyer(flow, key)))
             if r is None or r.status_code == 409:
                 flow.notes.append("payment closed" if r is not None else "payment never started")
-                return
+                return True
             if r.status_code != 201:  # not payable yet (order still reserving): ask again shortly
-                await asyncio.sleep(0.3)
-                continue
+                return False
             reference = r.json()["psp_reference"]
-            decided = await retrying(flow, lambda reference=reference: self.psp.post(f"/sim/payments/{reference}",
+            decided = await retrying(flow, lambda: self.psp.post(f"/sim/payments/{reference}",
                                                                  json={"outcome": outcome, "notify": notify}))
             if decided is not None and decided.status_code in (200, 202):
                 (flow.paid_references if outcome == "succeed" else flow.failed_references).append(reference)
-                return
+                return True
             flow.notes.append(f"psp refused {reference}: {decided.status_code if decided else 'down'}")
-            await asyncio.sleep(0.3)
+            return False
+
+        await poll_within(attempt, bool, RETRY_FOR, pause=0.3, max_pause=0.3)
 
     async def _until_paid(self, flow: Flow) -> bool:
-        deadline = time.monotonic() + RETRY_FOR
-        while time.monotonic() < deadline:
+        """Poll the order until it is paid (True) or cancelled (False)."""
+        async def order() -> dict | None:
             r = await retrying(flow, lambda: self.http.get(f"/orders/{flow.order_id}",
                                                            headers=auth(flow.buyer, "buyer")))
-            if r is not None and r.status_code == 200:
-                order = r.json()
-                if order["payment_status"] == "paid":
-                    return True
-                if order["status"] == "cancelled":
-                    return False
-            await asyncio.sleep(0.5)
-        return False
+            return r.json() if r is not None and r.status_code == 200 else None
+
+        settled, seen = await poll_within(
+            order, lambda o: o is not None and (o["payment_status"] == "paid" or o["status"] == "cancelled"),
+            RETRY_FOR, pause=0.5, max_pause=0.5)
+        return settled and seen["payment_status"] == "paid"
 
     async def _cancel(self, flow: Flow) -> None:
         key = unique("chaos-cancel")

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tradeflow_testing.polling import poll_within
+
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
 PARTS = (*SERVICES, "psp-simulator", "kafka", "postgres")
 HOME = Path(os.environ.get("TRADEFLOW_HOME") or Path(__file__).resolve().parents[2])
@@ -75,15 +77,14 @@ def kill(part: str) -> int:
 async def back(part: str, old_pid: int, timeout: float) -> float | None:
     """Seconds until the supervisor shows the part running again under a new pid; None if it never did."""
     started = time.monotonic()
-    pause = 0.2
-    while time.monotonic() - started < timeout:
-        parts = await asyncio.to_thread(status) or {}
-        now = parts.get(part, {})
-        if now.get("state") == "running" and now.get("pid") not in (None, old_pid):
-            return time.monotonic() - started
-        await asyncio.sleep(pause)  # polling the supervisor, with a deadline
-        pause = min(pause * 1.5, 1.0)
-    return None
+
+    async def seen() -> dict:
+        return ((await asyncio.to_thread(status)) or {}).get(part, {})
+
+    running, _ = await poll_within(
+        seen, lambda now: now.get("state") == "running" and now.get("pid") not in (None, old_pid),
+        timeout, pause=0.2, max_pause=1.0)
+    return time.monotonic() - started if running else None
 
 
 @dataclass

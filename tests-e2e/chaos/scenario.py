@@ -14,6 +14,7 @@ from platform_client import Platform, unique
 from chaos.flows import PLANS, Flow, Load
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
+from tradeflow_testing.polling import poll_within
 
 
 @dataclass
@@ -67,14 +68,13 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
 
 async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float) -> Report:
     """Poll the invariants until they all hold; the last report either way."""
-    deadline, pause = time.monotonic() + timeout, 1.0
-    while True:
+    async def checked() -> Report:
         try:
-            report = await check(flows, since_ms, bootstrap)
+            return await check(flows, since_ms, bootstrap)
         except Exception as exc:  # PostgreSQL or Kafka still coming back: ask again
             report = Report()
             report.breach("databases reachable", f"{type(exc).__name__}: {exc}")
-        if report.ok or time.monotonic() > deadline:
             return report
-        await asyncio.sleep(pause)  # polling with a deadline
-        pause = min(pause * 1.5, 5.0)
+
+    _, report = await poll_within(checked, lambda r: r.ok, timeout, pause=1.0, max_pause=5.0)
+    return report or await checked()

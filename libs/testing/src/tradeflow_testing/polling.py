@@ -8,16 +8,26 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def poll_until(fetch: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30,
-                     what: str = "state") -> T:
-    """Call `fetch` until `until(result)`; the result, or an AssertionError with the last one seen."""
-    deadline, last, poll_interval = time.monotonic() + timeout, None, 0.05
+async def poll_within(fetch: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float, *,
+                      pause: float = 0.05, max_pause: float = 0.5) -> tuple[bool, T | None]:
+    """Call `fetch` until `until(result)`, the pause growing ×1.5 up to `max_pause`, for at most
+    `timeout` seconds: (True, the result), or (False, the last result seen)."""
+    deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         last = await fetch()
         if until(last):
-            return last
-        await asyncio.sleep(poll_interval)
-        poll_interval = min(poll_interval * 1.5, 0.5)
+            return True, last
+        await asyncio.sleep(pause)
+        pause = min(pause * 1.5, max_pause)
+    return False, last
+
+
+async def poll_until(fetch: Callable[[], Awaitable[T]], until: Callable[[T], bool], timeout: float = 30,
+                     what: str = "state") -> T:
+    """Call `fetch` until `until(result)`; the result, or an AssertionError with the last one seen."""
+    held, last = await poll_within(fetch, until, timeout)
+    if held:
+        return last
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last seen: {last}")
 
 
