@@ -4,17 +4,17 @@ the order, and every replica may poll it (rows are claimed with SKIP LOCKED)."""
 import asyncio
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_order.app.messages import outbox_publisher
+from tradeflow_order.app.ports import Transactions
 from tradeflow_order.app.saga import OrderSaga
 
 log = structlog.get_logger(__name__)
 
 
-async def fire_due_deadlines(sessions: async_sessionmaker[AsyncSession], saga: OrderSaga, outbox: Outbox,
+async def fire_due_deadlines(sessions: Transactions, saga: OrderSaga, outbox: Outbox,
                              batch: int = 50) -> int:
     """Start closing the payment of every order whose deadline has passed; returns how many.
 

@@ -1,16 +1,15 @@
 """Turning the order's domain events into platform messages (the contracts), in order."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_contracts import inventory, orders, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.outbox import Outbox
-from tradeflow_order.app.ports import Publish
+from tradeflow_order.app.ports import Publish, Transaction
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.order import Order
 
 
-def outbox_publisher(outbox: Outbox, session: AsyncSession, order_id: str) -> Publish:
+def outbox_publisher(outbox: Outbox, session: Transaction, order_id: str) -> Publish:
     """Publish into the session's transaction, correlated with the order (the saga's id)."""
     async def publish(message: Contract, key: str):
         return await outbox.append(session, message, key=key, correlation_id=order_id)

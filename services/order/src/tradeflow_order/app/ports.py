@@ -1,10 +1,9 @@
 """What the order use cases need from the outside, by role."""
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_order.domain.model import Receiver
@@ -23,7 +22,17 @@ class OrderRepository(Protocol):
     async def recent_counts(self, phone: str, receiver: Receiver, since: datetime) -> tuple[int, int]: ...
 
 
-RepositoryFactory = Callable[[AsyncSession], OrderRepository]
+class Transaction(Protocol):
+    """An open database transaction. The use cases never use it themselves: they hand it to the
+    adapters that work inside it (the repository, the outbox), so all commits together."""
+
+
+class Transactions(Protocol):
+    def begin(self) -> AbstractAsyncContextManager[Transaction]:
+        """A new transaction, committed when the block ends without an error."""
+
+
+RepositoryFactory = Callable[[Transaction], OrderRepository]
 Publish = Callable[[Contract, str], Awaitable[object]]
 """Send a message keyed by the order id when the current transaction commits (the outbox)."""
 

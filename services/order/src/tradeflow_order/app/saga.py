@@ -13,10 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from tradeflow_order.app.messages import publish_events
-from tradeflow_order.app.ports import Clock, Publish, RepositoryFactory
+from tradeflow_order.app.ports import Clock, Publish, RepositoryFactory, Transaction
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.risk import RiskFacts, RiskPolicy, assess
 
@@ -33,7 +31,7 @@ class OrderSaga:
     clock: Clock
     settings: SagaSettings
 
-    async def start(self, session: AsyncSession, order: Order, publish: Publish) -> None:
+    async def start(self, session: Transaction, order: Order, publish: Publish) -> None:
         """A new order: store it and ask for its stock (virtual-only orders go straight on)."""
         repo = self.repositories(session)
         await repo.add(order)
@@ -44,7 +42,7 @@ class OrderSaga:
         if len(order.history) > recorded:
             await repo.save(order, recorded)
 
-    async def step(self, session: AsyncSession, order_id: str, publish: Publish,
+    async def step(self, session: Transaction, order_id: str, publish: Publish,
                    action: Callable[[Order, datetime], None]) -> Order:
         """Run one saga step on the locked order; returns it as saved."""
         repo = self.repositories(session)
@@ -58,7 +56,7 @@ class OrderSaga:
         await publish_events(order, publish)
         return order
 
-    async def _after_reservation(self, session: AsyncSession, order: Order) -> None:
+    async def _after_reservation(self, session: Transaction, order: Order) -> None:
         """All stock is held: hold for review if a risk rule fires, else ask for payment."""
         now = self.clock()
         phone_count, address_count = await self.repositories(session).recent_counts(

@@ -9,10 +9,9 @@ are serialized by a transaction-level lock, so concurrent requests cannot both s
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_order.app.messages import outbox_publisher
+from tradeflow_order.app.ports import Transaction
 from tradeflow_order.app.saga import OrderSaga
 from tradeflow_order.domain.errors import OrderError
 from tradeflow_order.domain.order import Order
@@ -39,29 +38,29 @@ class OrderUseCases:
     new_id: Callable[[str], str]
     max_unpaid_units_per_sku: int = DEFAULT_MAX_UNPAID_UNITS_PER_SKU
 
-    def _publisher(self, session: AsyncSession, order_id: str):
+    def _publisher(self, session: Transaction, order_id: str):
         return outbox_publisher(self.outbox, session, order_id)
 
-    async def place_order(self, session: AsyncSession, cart: Cart, actor: str) -> Order:
+    async def place_order(self, session: Transaction, cart: Cart, actor: str) -> Order:
         order = place(cart, self.new_id, actor, self.saga.clock())
         await self._within_unpaid_cap(session, cart)
         await self.saga.start(session, order, self._publisher(session, order.id))
         return order
 
-    async def cancel_order(self, session: AsyncSession, order_id: str, actor: str, reason: str) -> Order:
+    async def cancel_order(self, session: Transaction, order_id: str, actor: str, reason: str) -> Order:
         return await self.saga.step(session, order_id, self._publisher(session, order_id),
                                     lambda order, now: order.cancel(reason, actor, now))
 
-    async def approve_order(self, session: AsyncSession, order_id: str, actor: str, reason: str | None) -> Order:
+    async def approve_order(self, session: Transaction, order_id: str, actor: str, reason: str | None) -> Order:
         deadline = self.saga.payment_deadline()
         return await self.saga.step(session, order_id, self._publisher(session, order_id),
                                     lambda order, now: order.approve(actor, reason, deadline, now))
 
-    async def reject_order(self, session: AsyncSession, order_id: str, actor: str, reason: str) -> Order:
+    async def reject_order(self, session: Transaction, order_id: str, actor: str, reason: str) -> Order:
         return await self.saga.step(session, order_id, self._publisher(session, order_id),
                                     lambda order, now: order.reject(actor, reason, now))
 
-    async def _within_unpaid_cap(self, session: AsyncSession, cart: Cart) -> None:
+    async def _within_unpaid_cap(self, session: Transaction, cart: Cart) -> None:
         asked: dict[str, int] = {}
         for line in cart.lines:
             if line.kind == "physical":
