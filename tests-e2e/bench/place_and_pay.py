@@ -4,7 +4,8 @@ A steady open-loop load: every 1/rate seconds a new buyer places a two-line orde
 gateway, waits until it is payable, pays it at the PSP simulator, and waits until the order
 awaits shipment. Latency is measured from POST /orders to the first poll that sees
 `awaiting_shipment`, so it includes the client's own steps (as a real checkout would). Run by
-`make bench` on the local stack; prints numbers, asserts nothing about speed.
+`make bench` on the local stack; prints numbers, asserts nothing about speed: orders/s, latency,
+and what each order cost (CPU ms per part of the stack, PostgreSQL commits; bench/costs.py).
 """
 
 import argparse
@@ -19,7 +20,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import costs
 from platform_client import Platform, order_body, unique
+
+RUN_DIR = Path(os.environ.get("TRADEFLOW_HOME", ".")) / ".local" / "run"
 
 
 async def one_order(platform: Platform, sku: str, index: int) -> float:
@@ -47,7 +51,7 @@ async def _load(platform: Platform, sku: str, rate: float, seconds: float, first
     return await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def bench(rate: float, seconds: float, warmup: float, gateway: str, psp: str) -> None:
+async def bench(rate: float, seconds: float, warmup: float, gateway: str, psp: str, postgres: str) -> None:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
     async with httpx.AsyncClient(base_url=gateway, timeout=60, limits=limits) as client, \
             httpx.AsyncClient(base_url=psp, timeout=60, limits=limits) as psp_client:
@@ -55,15 +59,16 @@ async def bench(rate: float, seconds: float, warmup: float, gateway: str, psp: s
         sku = unique("BENCH")
         await platform.stock(sku, unique("WH"), 10_000_000)
         await _load(platform, sku, rate, warmup, first=0)  # warm caches, JIT and consumer groups
-        started = time.perf_counter()
+        before, started = await costs.snapshot(RUN_DIR, postgres), time.perf_counter()
         results = await _load(platform, sku, rate, seconds, first=int(rate * warmup))
-        elapsed = time.perf_counter() - started
+        elapsed, after = time.perf_counter() - started, await costs.snapshot(RUN_DIR, postgres)
     done = [r for r in results if isinstance(r, tuple)]
     errors = [r for r in results if not isinstance(r, tuple)]
     print(f"place-and-pay: offered {rate:g} orders/s for {seconds:g}s (after {warmup:g}s warm-up) → "
           f"{len(done)} reached awaiting shipment "
           f"in {elapsed:.1f}s = {len(done) / elapsed:.1f} orders/s; errors {len(errors)}   "
           "(target: ≥ 200 orders/s, p99 ≤ 1 s)")
+    print(costs.report(before, after, len(done)))
     _percentiles("client: POST /orders → seen awaiting_shipment (polled with backoff 0.05–0.5 s)", [c for c, _ in done])
     _percentiles("server: placed → paid (order history, includes the client paying)", [s for _, s in done])
     for error in errors[:3]:
@@ -84,7 +89,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring")
     args = parser.parse_args()
     asyncio.run(bench(args.rate, args.seconds, args.warmup, os.environ["TRADEFLOW_GATEWAY_URL"],
-                      os.environ.get("TRADEFLOW_PSP_SIMULATOR_URL", "http://127.0.0.1:8190")))
+                      os.environ.get("TRADEFLOW_PSP_SIMULATOR_URL", "http://127.0.0.1:8190"),
+                      os.environ["TRADEFLOW_POSTGRES_URL"]))
 
 
 if __name__ == "__main__":
