@@ -5,6 +5,7 @@ request that fails leaves no claim behind and a concurrent duplicate waits for t
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,3 +83,18 @@ class IdempotencyStore:
         t = self.table
         await session.execute(update(t).where(t.c.scope == scope, t.c.principal == principal, t.c.key == key)
                               .values(status_code=status_code, response=body))
+
+    async def once(self, session: AsyncSession, scope: str, principal: str, key: str | None, body: Any,
+                   command: Callable[[], Awaitable[StoredResponse]], *,
+                   required: bool = False) -> tuple[StoredResponse, bool]:
+        """Run `command` in the session's transaction at most once per key: (its response, False),
+        or (the original response, True) for a repeat. Without a key the command just runs,
+        unless `required` (then 400 idempotency-key-required)."""
+        if key is not None or required:
+            stored = await self.claim(session, scope, principal, key, body)
+            if stored is not None:
+                return stored, True
+        answer = await command()
+        if key is not None:
+            await self.remember(session, scope, principal, key, answer.status_code, answer.body)
+        return answer, False

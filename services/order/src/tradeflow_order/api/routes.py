@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_kit.auth import Principal, Role, require_roles
-from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.idempotency import IdempotencyStore, StoredResponse
 from tradeflow_kit.problems import Problem
 from tradeflow_order.api.carts import cart_from
 from tradeflow_order.api.schemas import OptionalReasonIn, PlaceOrderIn, ReasonIn
@@ -51,20 +51,15 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 @router.post("", status_code=201, summary="Place an order (Idempotency-Key required)")
 async def place_order(body: PlaceOrderIn, who: BuyerOrStaff, http: Http,
-                      idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> JSONResponse:
+                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     buyer_id = _buyer_for(body, who)
-    async with http.sessions.begin() as session:
-        stored = await http.idempotency.claim(session, "POST /orders", who.sub, idempotency_key,
-                                              body.model_dump(mode="json"))
-        if stored is not None:
-            return JSONResponse(stored.body, stored.status_code, headers={"Idempotent-Replayed": "true"})
+
+    async def run(session: AsyncSession) -> Order:
         try:
-            order = await http.use_cases.place_order(session, cart_from(body, buyer_id), actor=_actor(who))
+            return await http.use_cases.place_order(session, cart_from(body, buyer_id), actor=_actor(who))
         except UnpaidUnitsLimit as exc:
             raise _unpaid_units_problem(exc) from None
-        view = order_view(order)
-        await http.idempotency.remember(session, "POST /orders", who.sub, idempotency_key, 201, view)
-    return JSONResponse(view, 201, headers={"Location": f"/orders/{order.id}"})
+    return await _once(http, "POST /orders", who, idempotency_key, body.model_dump(mode="json"), run, created=True)
 
 
 @router.get("/{order_id}", summary="The whole order: amounts, statuses, history")
@@ -139,17 +134,19 @@ def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
 
 
 async def _once(http: OrderHttp, scope: str, who: Principal, key: str | None, body: dict,
-                run: Callable[[AsyncSession], Awaitable[Order]]) -> JSONResponse:
-    """Run a changing command in one transaction; with an Idempotency-Key, at most once."""
+                run: Callable[[AsyncSession], Awaitable[Order]], created: bool = False) -> JSONResponse:
+    """Run a changing command in one transaction; with an Idempotency-Key (required to create),
+    at most once. A new order is a 201 with its Location."""
     async with http.sessions.begin() as session:
-        if key is not None:
-            stored = await http.idempotency.claim(session, scope, who.sub, key, body)
-            if stored is not None:
-                return JSONResponse(stored.body, stored.status_code, headers={"Idempotent-Replayed": "true"})
-        view = order_view(await run(session))
-        if key is not None:
-            await http.idempotency.remember(session, scope, who.sub, key, 200, view)
-    return JSONResponse(view, 200)
+        async def command() -> StoredResponse:
+            order = await run(session)
+            return StoredResponse(201 if created else 200, order_view(order))
+
+        answer, replayed = await http.idempotency.once(session, scope, who.sub, key, body, command, required=created)
+    if replayed:
+        return JSONResponse(answer.body, answer.status_code, headers={"Idempotent-Replayed": "true"})
+    headers = {"Location": f"/orders/{answer.body['id']}"} if created else None
+    return JSONResponse(answer.body, answer.status_code, headers=headers)
 
 
 def _view_for(order: Order, who: Principal) -> dict:

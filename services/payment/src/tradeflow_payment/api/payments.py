@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.idempotency import StoredResponse
 from tradeflow_kit.problems import Problem
 from tradeflow_payment.api.problems import as_problems
 from tradeflow_payment.api.schemas import PaymentOut, PaymentPage, StartPayment
@@ -29,19 +30,15 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
     Only the order's buyer; 404 not-payable before the order asked for payment, 409
     payment-closed after close or deadline, 409 already-paid. A failed attempt may be retried.
     """
-    request_body = body.model_dump()
     async with api.sessions.begin() as session:
-        if idempotency_key is not None:
-            stored = await api.idempotency.claim(session, SCOPE, who.sub, idempotency_key, request_body)
-            if stored is not None:
-                return JSONResponse(stored.body, status_code=stored.status_code)
-        with as_problems():
-            started = await start_payment(api.transaction_in(session), body.order_id, who.sub, api.collaborators)
-        status = 201 if started.created else 200
-        answer = PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json")
-        if idempotency_key is not None:
-            await api.idempotency.remember(session, SCOPE, who.sub, idempotency_key, status, answer)
-    return JSONResponse(answer, status_code=status)
+        async def start() -> StoredResponse:
+            with as_problems():
+                started = await start_payment(api.transaction_in(session), body.order_id, who.sub, api.collaborators)
+            return StoredResponse(201 if started.created else 200,
+                                  PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json"))
+
+        answer, _ = await api.idempotency.once(session, SCOPE, who.sub, idempotency_key, body.model_dump(), start)
+    return JSONResponse(answer.body, status_code=answer.status_code)
 
 
 @router.get("/{payment_id}", response_model=PaymentOut)
