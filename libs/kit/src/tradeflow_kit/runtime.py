@@ -88,10 +88,11 @@ class ServiceRuntime:
         return None
 
 
-def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: Table,
-                  domain_errors: tuple[type[BaseException], ...] = ()) -> ServiceRuntime:
-    """The process's parts. `domain_errors`: the service's domain error classes, permanent in
-    every message handler (a refused rule is dead-lettered at once with its reason)."""
+def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: Table, *,
+                  domain_errors: tuple[type[BaseException], ...]) -> ServiceRuntime:
+    """The process's parts. `domain_errors` (required, so no service forgets it): the service's
+    root domain error classes, permanent in every message handler (a refused rule is dead-lettered
+    at once with its reason); `()` only for a process without a domain."""
     engine = create_engine(settings.database_url)
     client_id = f"tradeflow-{settings.service_name}"
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)

@@ -13,7 +13,7 @@ def _app(database_url: str, kafka: str):
     outbox, inbox = messaging_tables(MetaData())
     settings = settings_class("order")(database_url=database_url, kafka_bootstrap_servers=kafka,
                                        ready_timeout_seconds=1.0)
-    return create_http_app(build_runtime(settings, outbox, inbox))
+    return create_http_app(build_runtime(settings, outbox, inbox, domain_errors=()))
 
 
 async def _get(app, path: str) -> httpx.Response:

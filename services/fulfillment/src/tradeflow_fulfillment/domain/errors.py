@@ -1,0 +1,7 @@
+"""Why the fulfillment domain refuses something. Every domain error of the service derives from
+`FulfillmentError`: the kit dead-letters it at once in message handlers (bootstrap passes it to
+`build_runtime(domain_errors=…)`) and `api/problems.py` maps it to a problem."""
+
+
+class FulfillmentError(Exception):
+    """A fulfillment rule was broken; the message says which and why."""
