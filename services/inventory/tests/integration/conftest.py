@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tradeflow_inventory.adapters.sqla_store import SqlaTransactions
+from tradeflow_inventory.adapters.sqla_transaction import SqlaTransactions
+from tradeflow_inventory.adapters.tables import outbox
 from tradeflow_kit.db import create_engine, session_factory
+from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_testing.migrations import migrate_to_head
 
 
@@ -29,7 +31,7 @@ async def sessions(database_url):
 
 @pytest.fixture
 def transactions(sessions) -> SqlaTransactions:
-    return SqlaTransactions(sessions)
+    return SqlaTransactions(sessions, Outbox(outbox, producer="inventory"), lambda: "corr-test")
 
 
 @pytest.fixture

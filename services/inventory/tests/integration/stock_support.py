@@ -2,6 +2,15 @@
 
 from sqlalchemy import text
 
+from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
+from tradeflow_inventory.adapters.tables import outbox
+from tradeflow_kit.messaging.outbox import Outbox
+
+
+def in_transaction(session) -> SqlaInventoryTransaction:
+    """An InventoryTransaction on the test's open session; its messages go to the outbox table."""
+    return SqlaInventoryTransaction.for_request(session, Outbox(outbox, producer="inventory"), "corr-test")
+
 
 async def seed(sessions, warehouses: dict[str, tuple[str, int]], stock: dict[tuple[str, str], int]) -> None:
     """Warehouses as code → (region, priority); stock as (sku, warehouse) → on hand."""

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from tradeflow_contracts.envelope import Envelope, new_envelope
 from tradeflow_contracts.inventory import COMMANDS, EVENTS, LineToReserve, ReleaseStock, ReserveStock
 from tradeflow_contracts.registry import Contract, payload_of
+from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
 from tradeflow_inventory.adapters.tables import inbox, outbox
-from tradeflow_inventory.bootstrap import DOMAIN_ERRORS, command_handlers
+from tradeflow_inventory.app.handlers import command_handlers
+from tradeflow_inventory.domain.errors import InventoryError
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
 from tradeflow_kit.messaging.records import ConsumedRecord
@@ -33,9 +35,10 @@ def dead_letters() -> RecordingDeadLetters:
 
 @pytest.fixture
 def processor(sessions, clock, dead_letters) -> MessageProcessor:
-    return MessageProcessor(group="tradeflow-inventory", handlers=command_handlers(clock), sessions=sessions,
-                            inbox=inbox, outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
-                            retry=RetryPolicy(max_attempts=2, base_delay=0.01), domain_errors=DOMAIN_ERRORS)
+    handlers = command_handlers(SqlaInventoryTransaction.for_message, clock)
+    return MessageProcessor(group="tradeflow-inventory", handlers=handlers, sessions=sessions, inbox=inbox,
+                            outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
+                            retry=RetryPolicy(max_attempts=2, base_delay=0.01), domain_errors=(InventoryError,))
 
 
 def record(message: Contract, offset: int = 0) -> ConsumedRecord:

@@ -5,7 +5,6 @@ import httpx
 import pytest
 
 from tradeflow_contracts.inventory import LineToReserve, ReserveStock
-from tradeflow_inventory.adapters.sqla_store import SqlaInventoryStore
 from tradeflow_inventory.app.reserve_stock import reserve_stock
 from tradeflow_inventory.bootstrap import build_app
 from tradeflow_inventory.settings import Settings
@@ -83,8 +82,8 @@ async def test_on_hand_below_reserved_is_a_409_and_reservations_are_listed(app, 
     await put_stock(client, "a", "east-1", 5)
     command = ReserveStock(order_id="o-1", sub_order_id="s-1", region="east",
                            lines=[LineToReserve(line_id="l1", sku="a", quantity=3)])
-    async with app.state.runtime.sessions.begin() as session:
-        await reserve_stock(SqlaInventoryStore(session), command, clock)
+    async with app.state.api.transactions.begin() as tx:
+        await reserve_stock(tx, command, clock)
 
     response = await put_stock(client, "a", "east-1", 2)
     assert response.status_code == 409 and response.json()["type"] == PROBLEMS + "stock-below-reserved"

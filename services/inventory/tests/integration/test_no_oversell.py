@@ -5,11 +5,10 @@ import asyncio
 from collections import Counter
 
 from tradeflow_contracts.inventory import LineToReserve, ReleaseStock, ReserveStock, StockReserved
-from tradeflow_inventory.adapters.sqla_store import SqlaInventoryStore
 from tradeflow_inventory.app.release_stock import release_stock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
 
-from .stock_support import seed, stock_levels
+from .stock_support import in_transaction, seed, stock_levels
 
 
 def reserve(sub_order_id: str, *skus: str, allow_split: bool = False) -> ReserveStock:
@@ -24,7 +23,7 @@ def release(sub_order_id: str) -> ReleaseStock:
 
 async def in_own_transaction(sessions, use_case, message, clock):
     async with sessions.begin() as session:
-        return await use_case(SqlaInventoryStore(session), message, clock)
+        return await use_case(in_transaction(session), message, clock)
 
 
 async def test_forty_orders_for_five_units_reserve_exactly_five(sessions, clock):

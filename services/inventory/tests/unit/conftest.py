@@ -68,9 +68,15 @@ class FakeReservations:
         pass  # the objects are the stored ones
 
 
-class FakeStore:
+class FakeTransaction:
+    """An in-memory unit of work: the repositories, and the messages it published (key, message)."""
+
     def __init__(self) -> None:
         self.warehouses, self.stock, self.reservations = FakeWarehouses(), FakeStock(), FakeReservations()
+        self.published: list[tuple[str, object]] = []
+
+    async def publish(self, message, *, key):
+        self.published.append((key, message))
 
     def put(self, warehouse: Warehouse, **on_hand: int) -> None:
         self.warehouses.rows[warehouse.code] = warehouse
@@ -82,8 +88,8 @@ class FakeStore:
 
 
 @pytest.fixture
-def store() -> FakeStore:
-    return FakeStore()
+def tx() -> FakeTransaction:
+    return FakeTransaction()
 
 
 @pytest.fixture

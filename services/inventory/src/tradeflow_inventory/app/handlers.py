@@ -1,36 +1,29 @@
-"""The inventory's command handlers: parse nothing, decide nothing — call one use case in the
-message's transaction and publish its answer through the outbox of that same transaction."""
+"""The inventory's command handlers, as a plain table: each calls one use case in the message's
+own transaction (the use case publishes its answer through that transaction's outbox). A stock
+rule that refuses is a domain error: bootstrap passes InventoryError to the kit, which
+dead-letters it at once instead of retrying."""
 
-from collections.abc import Callable
-from typing import Any
-
-import structlog
+from collections.abc import Awaitable, Callable
 
 from tradeflow_contracts.inventory import ReleaseStock, ReserveStock
-from tradeflow_inventory.app.ports import Clock, InventoryStore
+from tradeflow_contracts.registry import Contract
+from tradeflow_inventory.app.ports import Clock, InventoryTransaction
 from tradeflow_inventory.app.release_stock import release_stock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
-from tradeflow_kit.messaging.processor import MessageContext
+from tradeflow_kit.messaging.processor import Handler, MessageContext
 
-log = structlog.get_logger(__name__)
-
-StoreFactory = Callable[[Any], InventoryStore]
-"""Builds the repositories on the transaction a message is handled in (`ctx.session`)."""
+TransactionFor = Callable[[MessageContext], InventoryTransaction]
+UseCase = Callable[[InventoryTransaction, Contract, Clock], Awaitable[object]]
 
 
-class StockCommandHandlers:
-    def __init__(self, store_for: StoreFactory, clock: Clock) -> None:
-        self._store_for, self._clock = store_for, clock
+def command_handlers(transaction_for: TransactionFor, clock: Clock) -> dict[type[Contract], Handler]:
+    """ReserveStock and ReleaseStock on `inventory.commands`; the clock is the only collaborator."""
 
-    async def reserve(self, message: ReserveStock, ctx: MessageContext) -> None:
-        outcome = await reserve_stock(self._store_for(ctx.session), message, self._clock)
-        log.info("inventory.reserve_stock", order_id=message.order_id, sub_order_id=message.sub_order_id,
-                 outcome=outcome.TYPE)
-        await ctx.publish(outcome, key=message.order_id)
+    def handler(use_case: UseCase) -> Handler:
+        async def handle(message: Contract, ctx: MessageContext) -> None:
+            await use_case(transaction_for(ctx), message, clock)
 
-    async def release(self, message: ReleaseStock, ctx: MessageContext) -> None:
-        outcome = await release_stock(self._store_for(ctx.session), message, self._clock)
-        log.info("inventory.release_stock", order_id=message.order_id, sub_order_id=message.sub_order_id,
-                 released_quantity=outcome.released_quantity, reason=message.reason)
-        await ctx.publish(outcome, key=message.order_id)
+        handle.__name__ = use_case.__name__
+        return handle
 
+    return {ReserveStock: handler(reserve_stock), ReleaseStock: handler(release_stock)}

@@ -2,24 +2,24 @@
 
 from dataclasses import dataclass
 
-from tradeflow_inventory.app.ports import InventoryStore
+from tradeflow_inventory.app.ports import InventoryTransaction
 from tradeflow_inventory.domain.errors import UnknownWarehouse
 from tradeflow_inventory.domain.reservation import Reservation
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 
-async def define_warehouse(store: InventoryStore, warehouse: Warehouse) -> Warehouse:
-    await store.warehouses.save(warehouse)
+async def define_warehouse(tx: InventoryTransaction, warehouse: Warehouse) -> Warehouse:
+    await tx.warehouses.save(warehouse)
     return warehouse
 
 
-async def set_on_hand(store: InventoryStore, sku: str, warehouse: str, on_hand: int) -> Stock:
+async def set_on_hand(tx: InventoryTransaction, sku: str, warehouse: str, on_hand: int) -> Stock:
     """A stock count replaces on-hand; refused below what is reserved (StockBelowReserved)."""
-    if await store.warehouses.get(warehouse) is None:
+    if await tx.warehouses.get(warehouse) is None:
         raise UnknownWarehouse(f"there is no warehouse {warehouse!r}; define it first")
-    stock = await store.stock.lock_or_create(sku, warehouse)
+    stock = await tx.stock.lock_or_create(sku, warehouse)
     stock.set_on_hand(on_hand)
-    await store.stock.save(stock)
+    await tx.stock.save(stock)
     return stock
 
 
@@ -43,9 +43,9 @@ class SkuStock:
         return self.on_hand - self.reserved
 
 
-async def stock_of_sku(store: InventoryStore, sku: str) -> SkuStock:
-    return SkuStock(sku, await store.stock.of_sku(sku))
+async def stock_of_sku(tx: InventoryTransaction, sku: str) -> SkuStock:
+    return SkuStock(sku, await tx.stock.of_sku(sku))
 
 
-async def reservations_of_order(store: InventoryStore, order_id: str) -> list[Reservation]:
-    return await store.reservations.of_order(order_id)
+async def reservations_of_order(tx: InventoryTransaction, order_id: str) -> list[Reservation]:
+    return await tx.reservations.of_order(order_id)

@@ -5,6 +5,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
+from tradeflow_contracts.registry import Contract
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 
@@ -54,14 +55,23 @@ class ReservationRepository(Protocol):
         """Store the state changes of reservations that were loaded."""
 
 
-class InventoryStore(Protocol):
-    """The inventory's repositories, all inside one open database transaction."""
+class InventoryTransaction(Protocol):
+    """One database transaction (the unit of work): the inventory's repositories in it and the
+    messages it publishes on commit."""
 
-    warehouses: WarehouseRepository
-    stock: StockRepository
-    reservations: ReservationRepository
+    @property
+    def warehouses(self) -> WarehouseRepository: ...
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    async def publish(self, message: Contract, *, key: str) -> None:
+        """Publish when (and only if) the transaction commits (transactional outbox)."""
 
 
 class Transactions(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[InventoryStore]:
+    def begin(self) -> AbstractAsyncContextManager[InventoryTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""

@@ -2,42 +2,56 @@
 
 from collections.abc import Iterable
 
+import structlog
+
 from tradeflow_contracts import inventory as contract
 from tradeflow_contracts.inventory import ReserveStock, StockReservationRejected, StockReserved
-from tradeflow_inventory.app.ports import Clock, InventoryStore
+from tradeflow_inventory.app.ports import Clock, InventoryTransaction
 from tradeflow_inventory.domain.allocation import AllocationPlan, LineRequest, allocate
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef, reserve
 from tradeflow_inventory.domain.stock import Stock
+
+log = structlog.get_logger(__name__)
 
 INSUFFICIENT_STOCK = "insufficient-stock"
 
 Outcome = StockReserved | StockReservationRejected
 
 
-async def reserve_stock(store: InventoryStore, command: ReserveStock, clock: Clock) -> Outcome:
-    """Idempotent per sub-order: a repeat of a reserved sub-order reserves nothing more and
+async def reserve_stock(tx: InventoryTransaction, command: ReserveStock, clock: Clock) -> Outcome:
+    """The answer (StockReserved or StockReservationRejected) is published keyed by the order.
+
+    Idempotent per sub-order: a repeat of a reserved sub-order reserves nothing more and
     answers with the original allocations; a sub-order whose reservation is over is refused."""
+    outcome = await _reserve(tx, command, clock)
+    log.info("inventory.reserve_stock", order_id=command.order_id, sub_order_id=command.sub_order_id,
+             outcome=outcome.TYPE)
+    await tx.publish(outcome, key=command.order_id)
+    return outcome
+
+
+async def _reserve(tx: InventoryTransaction, command: ReserveStock, clock: Clock) -> Outcome:
     sub_order = SubOrderRef(command.order_id, command.sub_order_id)
     lines = [LineRequest(line.line_id, line.sku, line.quantity) for line in command.lines]
     # Lock first: every reservation of these SKUs queues here, so what is read next is settled.
-    stock = await store.stock.lock_skus({line.sku for line in lines})
-    if existing := await store.reservations.of_sub_order(sub_order):
+    stock = await tx.stock.lock_skus({line.sku for line in lines})
+    if existing := await tx.reservations.of_sub_order(sub_order):
         return _repeat(command, existing)
-    warehouses = await store.warehouses.of_codes({row.warehouse for row in stock})
+    warehouses = await tx.warehouses.of_codes({row.warehouse for row in stock})
     available = {(row.sku, row.warehouse): row.available for row in stock}
     plan = allocate(lines, command.region, command.allow_split, warehouses, available)
     if not plan.feasible:
         return _rejected(command, plan)
     by_key = {(row.sku, row.warehouse): row for row in stock}
     reservations = reserve(sub_order, plan.allocations, by_key, clock.now())
-    await _save_stock(store, {r.stock_key: by_key[r.stock_key] for r in reservations}.values())
-    await store.reservations.add(reservations)
+    await _save_stock(tx, {r.stock_key: by_key[r.stock_key] for r in reservations}.values())
+    await tx.reservations.add(reservations)
     return _reserved(command, reservations)
 
 
-async def _save_stock(store: InventoryStore, rows: Iterable[Stock]) -> None:
+async def _save_stock(tx: InventoryTransaction, rows: Iterable[Stock]) -> None:
     for row in sorted(rows, key=lambda s: (s.sku, s.warehouse)):
-        await store.stock.save(row)
+        await tx.stock.save(row)
 
 
 def _repeat(command: ReserveStock, existing: list[Reservation]) -> Outcome:

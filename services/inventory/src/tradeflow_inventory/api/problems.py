@@ -1,4 +1,5 @@
-"""Domain errors of the inventory as HTTP problems (RFC 9457, stable `type` slugs)."""
+"""Domain errors of the inventory as HTTP problems (RFC 9457, stable `type` slugs): the one error
+map of its API. Each error class carries its slug; the status and title are chosen here."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -1,0 +1,45 @@
+"""Staff keep warehouses and stock counts (`PUT /inventory/warehouses/{code}`,
+`PUT /inventory/stock/{sku}/{warehouse}`); staff and system read a SKU's stock."""
+
+import structlog
+from fastapi import APIRouter, Depends
+
+from tradeflow_inventory.api.problems import as_problems, problem_docs
+from tradeflow_inventory.api.schemas import OnHandIn, SkuStockOut, StockRowOut, WarehouseIn, WarehouseOut
+from tradeflow_inventory.api.wiring import InventoryApi, inventory_api
+from tradeflow_inventory.app.manage_stock import define_warehouse, set_on_hand, stock_of_sku
+from tradeflow_inventory.domain.stock import Warehouse
+from tradeflow_kit.auth import Principal, Role, require_roles
+
+log = structlog.get_logger(__name__)
+
+router = APIRouter(prefix="/inventory", tags=["inventory"])
+staff_only = require_roles(Role.STAFF)
+staff_or_system = require_roles(Role.STAFF, Role.SYSTEM)
+
+
+@router.put("/warehouses/{code}", summary="Create or change a warehouse", responses=problem_docs(401, 403, 422))
+async def put_warehouse(code: str, body: WarehouseIn, who: Principal = Depends(staff_only),
+                        api: InventoryApi = Depends(inventory_api)) -> WarehouseOut:
+    async with api.transactions.begin() as tx:
+        warehouse = await define_warehouse(tx, Warehouse(code, body.region, body.priority))
+    log.info("inventory.warehouse_defined", warehouse=code, actor=who.sub)
+    return WarehouseOut.of(warehouse)
+
+
+@router.put("/stock/{sku}/{warehouse}", summary="Set the on-hand count of a SKU in a warehouse",
+            responses=problem_docs(401, 403, 404, 409, 422))
+async def put_stock(sku: str, warehouse: str, body: OnHandIn, who: Principal = Depends(staff_only),
+                    api: InventoryApi = Depends(inventory_api)) -> StockRowOut:
+    with as_problems():
+        async with api.transactions.begin() as tx:
+            row = await set_on_hand(tx, sku, warehouse, body.on_hand)
+    log.info("inventory.on_hand_set", sku=sku, warehouse=warehouse, on_hand=row.on_hand, actor=who.sub)
+    return StockRowOut.of(row)
+
+
+@router.get("/stock/{sku}", summary="A SKU's stock per warehouse and in total",
+            dependencies=[Depends(staff_or_system)], responses=problem_docs(401, 403))
+async def get_stock(sku: str, api: InventoryApi = Depends(inventory_api)) -> SkuStockOut:
+    async with api.transactions.begin() as tx:
+        return SkuStockOut.of(await stock_of_sku(tx, sku))
