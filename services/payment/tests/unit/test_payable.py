@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tradeflow_contracts import payments as contract
+from tradeflow_payment.app.announcements import contract_for
 from tradeflow_payment.app.ports import ReconcileCriteria
 from tradeflow_payment.app.reconcile import needs_asking
 from tradeflow_payment.domain import events
@@ -20,6 +22,11 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
 
 
+def announced(payable: Payable) -> list:
+    """What the payable's recorded events announce (the contracts other services receive)."""
+    return [contract_for(event, payable) for event in payable.pull_events()]
+
+
 def _payable(amount: int = 1000, deadline: datetime = NOW + timedelta(minutes=30)) -> Payable:
     return Payable.open(order_id="order-1", buyer_id="buyer-1", amount=amount, currency="CNY", deadline=deadline,
                         now=NOW, new_payment_id=lambda: "pay-free")
@@ -33,7 +40,8 @@ def _started(payable: Payable, n: int = 1) -> str:
 def test_a_zero_amount_is_paid_at_once_without_the_provider():
     payable = _payable(amount=0)
     assert payable.is_paid and payable.payments[0].psp_reference is None
-    assert payable.pull_events() == [events.PaymentSucceeded("order-1", "pay-free", 0, "CNY", None, NOW)]
+    assert announced(payable) == [contract.PaymentSucceeded(order_id="order-1", payment_id="pay-free", amount=0,
+                                                            currency="CNY", psp_reference=None, paid_at=NOW)]
 
 
 def test_an_amount_to_pay_waits_for_the_buyer():
@@ -79,7 +87,7 @@ def test_closing_expires_the_pending_attempt_and_announces_the_close():
     _started(payable)
     payable.close("deadline passed", LATER)
     assert payable.payments[0].status is PaymentStatus.EXPIRED
-    assert payable.pull_events() == [events.PaymentClosed("order-1", "deadline passed")]
+    assert announced(payable) == [contract.PaymentClosed(order_id="order-1", reason="deadline passed")]
     with pytest.raises(IllegalTransition):
         payable.close("again", LATER)
 
@@ -91,7 +99,8 @@ def test_a_success_after_close_is_recorded_and_announced_so_the_money_is_refunde
     payable.pull_events()
     assert payable.record_provider_outcome(reference, Trigger.SUCCEED, 1000, "CNY", LATER) is True
     assert payable.is_closed and payable.is_paid and payable.paid_amount == 1000
-    assert payable.pull_events() == [events.PaymentSucceeded("order-1", "pay-1", 1000, "CNY", reference, LATER)]
+    assert announced(payable) == [contract.PaymentSucceeded(order_id="order-1", payment_id="pay-1", amount=1000,
+                                                            currency="CNY", psp_reference=reference, paid_at=LATER)]
 
 
 def test_a_repeated_provider_outcome_changes_nothing_and_announces_nothing():
@@ -123,8 +132,8 @@ def test_a_success_the_provider_reports_on_query_is_recorded_even_after_close():
     payable.pull_events()
     assert payable.apply_provider_report(ProviderReport(reference, ProviderState.SUCCEEDED, 1000, "CNY", NOW), LATER)
     assert payable.is_paid and payable.payments[0].provider_state is ProviderState.SUCCEEDED
-    [succeeded] = payable.pull_events()
-    assert isinstance(succeeded, events.PaymentSucceeded) and succeeded.amount == 1000
+    [succeeded] = announced(payable)
+    assert isinstance(succeeded, contract.PaymentSucceeded) and succeeded.amount == 1000
     assert not payable.apply_provider_report(ProviderReport(reference, ProviderState.SUCCEEDED, 1000, "CNY"), LATER)
     assert payable.pull_events() == []
 
@@ -142,7 +151,9 @@ def test_a_dead_or_failed_attempt_fails_so_a_new_one_may_start(state):
     reference = _started(payable)
     assert payable.apply_provider_report(ProviderReport(reference, state), LATER)
     assert payable.payments[0].status is PaymentStatus.FAILED and payable.pending_payment is None
-    assert [type(e) for e in payable.pull_events()] == [events.PaymentFailed]
+    [failed] = announced(payable)
+    assert isinstance(failed, contract.PaymentFailed) and failed.payment_id == "pay-1"
+    assert failed.reason.startswith("the payment provider")
     _started(payable, 2)  # allowed now
 
 

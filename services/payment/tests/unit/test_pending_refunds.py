@@ -5,13 +5,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tradeflow_payment.domain import events
+from tradeflow_contracts import payments as contract
+from tradeflow_payment.app.announcements import contract_for
 from tradeflow_payment.domain.errors import IllegalTransition, RefundExceedsPaid
 from tradeflow_payment.domain.payable import Payable
 from tradeflow_payment.domain.payment import Trigger
 from tradeflow_payment.domain.refunds import RefundBackoff, RefundStatus
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def announced(payable: Payable) -> list:
+    """What the payable's recorded events announce (the contracts other services receive)."""
+    return [contract_for(event, payable) for event in payable.pull_events()]
+
+
+def refunded(refund_id: str, amount: int, total: int) -> contract.PaymentRefunded:
+    return contract.PaymentRefunded(order_id="order-1", refund_id=refund_id, amount=amount, refunded_total=total,
+                                    paid_amount=1000)
 
 
 def _paid(amount: int = 1000) -> Payable:
@@ -58,10 +69,9 @@ def test_settling_a_pending_refund_announces_it_with_the_total_refunded():
     assert (refund.status, refund.psp_reference, refund.attempts, refund.settled_at) == (
         RefundStatus.SUCCEEDED, "rf-1", 2, later)
     assert refund.next_attempt_at is None and payable.refunded_amount == 500
-    assert payable.pull_events() == [events.PaymentRefunded("order-1", "r-2", 100, 100, 1000),
-                                     events.PaymentRefunded("order-1", "r-1", 400, 500, 1000)]
+    assert announced(payable) == [refunded("r-2", 100, 100), refunded("r-1", 400, 500)]
     payable.repeat_refund_outcome("r-2")  # a repeat restates what was announced then
-    assert payable.pull_events() == [events.PaymentRefunded("order-1", "r-2", 100, 100, 1000)]
+    assert announced(payable) == [refunded("r-2", 100, 100)]
 
 
 def test_a_refusal_fails_the_pending_refund_and_announces_why():
@@ -69,7 +79,8 @@ def test_a_refusal_fails_the_pending_refund_and_announces_why():
     payable.accept_refund("r-1", 400, "return", NOW)
     payable.fail_refund("r-1", "422 amount_exceeds_captured", NOW)
     assert payable.refund("r-1").status is RefundStatus.FAILED
-    assert payable.pull_events() == [events.RefundFailed("order-1", "r-1", "422 amount_exceeds_captured")]
+    assert announced(payable) == [
+        contract.RefundFailed(order_id="order-1", refund_id="r-1", reason="422 amount_exceeds_captured")]
 
 
 def test_a_repeat_while_pending_announces_nothing_and_after_settling_the_outcome():
@@ -80,7 +91,7 @@ def test_a_repeat_while_pending_announces_nothing_and_after_settling_the_outcome
     payable.settle_refund("r-1", "rf-1", NOW)
     payable.pull_events()
     assert payable.repeat_refund_outcome("r-1") is True
-    assert payable.pull_events() == [events.PaymentRefunded("order-1", "r-1", 400, 400, 1000)]
+    assert announced(payable) == [refunded("r-1", 400, 400)]
 
 
 def test_a_postponed_refund_is_due_again_at_its_next_attempt_only():

@@ -1,46 +1,36 @@
-"""What happened to an order's payment, recorded by the Payable aggregate (past tense, frozen)."""
+"""What happened to an order's payment, recorded by the Payable aggregate (past tense, frozen).
+
+Small facts: which attempt or refund, and only what cannot be read back from the aggregate
+afterwards (a refund's running total as it stood when it settled). The announcements other
+services receive are built from these and the aggregate (app/announcements.py)."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 
 @dataclass(frozen=True)
 class PaymentSucceeded:
-    order_id: str
     payment_id: str
-    amount: int
-    currency: str
-    psp_reference: str | None
-    paid_at: datetime
 
 
 @dataclass(frozen=True)
 class PaymentFailed:
-    order_id: str
     payment_id: str
-    reason: str
 
 
 @dataclass(frozen=True)
 class PaymentClosed:
-    order_id: str
-    reason: str
+    """The payable was closed; why is its `close_reason`."""
 
 
 @dataclass(frozen=True)
 class PaymentRefunded:
-    order_id: str
     refund_id: str
-    amount: int
-    refunded_total: int
-    paid_amount: int
+    refunded_total: int  # succeeded refunds up to and including this one, when it settled
 
 
 @dataclass(frozen=True)
 class RefundFailed:
-    order_id: str
     refund_id: str
-    reason: str
 
 
 DomainEvent = PaymentSucceeded | PaymentFailed | PaymentClosed | PaymentRefunded | RefundFailed

@@ -154,7 +154,7 @@ class Payable:
                                                    report.currency or payment.currency, report.decided_at or now)
         elif report.state in _ENDED_AT_PROVIDER and payment.status is PaymentStatus.PENDING:
             payment.apply(Trigger.FAIL, now, reason=_ENDED_AT_PROVIDER[report.state])
-            self._events.append(events.PaymentFailed(self.order_id, payment.id, _ENDED_AT_PROVIDER[report.state]))
+            self._events.append(events.PaymentFailed(payment.id))
             changed = True
         elif report.state is ProviderState.CANCELLED and payment.status is PaymentStatus.PENDING:
             payment.apply(Trigger.EXPIRE, now, reason=CANCELLED_AT_PROVIDER)
@@ -170,7 +170,7 @@ class Payable:
         for payment in self.payments:
             if payment.status is PaymentStatus.PENDING:
                 payment.apply(Trigger.EXPIRE, now, reason=f"closed: {reason}")
-        self._events.append(events.PaymentClosed(self.order_id, reason))
+        self._events.append(events.PaymentClosed())
 
     def refund_route(self, amount: int) -> Payment:
         """The paid attempt a refund of `amount` goes back through; raises RefundRefused if none."""
@@ -239,10 +239,9 @@ class Payable:
     def _settle(self, payment: Payment, trigger: Trigger, at: datetime) -> None:
         payment.apply(trigger, at, reason=DECLINED if trigger is Trigger.FAIL else None)
         if payment.succeeded:
-            self._events.append(events.PaymentSucceeded(self.order_id, payment.id, payment.amount, payment.currency,
-                                                        payment.psp_reference, at))
+            self._events.append(events.PaymentSucceeded(payment.id))
         else:
-            self._events.append(events.PaymentFailed(self.order_id, payment.id, payment.failure_reason or DECLINED))
+            self._events.append(events.PaymentFailed(payment.id))
 
     def _ensure_new_refund(self, refund_id: str) -> None:
         if self.refund(refund_id) is not None:
@@ -255,10 +254,10 @@ class Payable:
         return refund
 
     def _refund_outcome(self, refund: Refund) -> events.DomainEvent:
-        """The announcement of a settled refund; `refunded_total` counts the refunds that
+        """The event of a settled refund; `refunded_total` counts the refunds that
         succeeded up to this one (by when they settled, then in the order they were accepted)."""
         if not refund.succeeded:
-            return events.RefundFailed(self.order_id, refund.id, refund.failure_reason or "refused")
+            return events.RefundFailed(refund.id)
         ranked = {id(r): (r.settled_or_created_at, n) for n, r in enumerate(self.refunds)}
         upto = [r for r in self.refunds if ranked[id(r)] <= ranked[id(refund)]]
-        return events.PaymentRefunded(self.order_id, refund.id, refund.amount, refunded_amount(upto), self.paid_amount)
+        return events.PaymentRefunded(refund.id, refunded_amount(upto))
