@@ -5,7 +5,8 @@ For every flow that got a 201 (the platform took the order):
 * **not doubled** — exactly one order for its buyer (each flow has a buyer of its own) and one
   idempotency record for its key;
 * **ended, with no manual step** — the order is `awaiting_shipment` (paid) or `cancelled`, its
-  saga at rest (`handed_over` / `cancelled`), nothing `pending`;
+  saga at rest (`handed_over` completed / `cancelled` compensated, never needs_attention),
+  nothing `pending`;
 * **its expected state** — money taken at the PSP (the client saw the PSP accept "succeed")
   means paid and awaiting shipment, or cancelled with a full refund; no money taken means
   cancelled (`fail`, `unpaid`, `cancel` plans) and never paid; a cancel answered 200 means
@@ -97,8 +98,9 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
         return
     state = f"{order['status']}/{order['payment_status']}"
     report.final_states[state] += 1
-    if (order["status"], order["step"]) not in {("awaiting_shipment", "handed_over"), ("cancelled", "cancelled")}:
-        report.breach("ended", f"{name}: {order['status']} at step {order['step']}")
+    if (order["status"], order["step"], order["saga_state"]) not in {
+            ("awaiting_shipment", "handed_over", "completed"), ("cancelled", "cancelled", "compensated")}:
+        report.breach("ended", f"{name}: {order['status']} at step {order['step']} ({order['saga_state']})")
         return
     shipped = order["status"] == "awaiting_shipment"
     if flow.money_taken:
@@ -129,8 +131,9 @@ async def _fetch(service: str, sql: str, *args) -> list:
 
 
 async def _orders(buyers: list[str]) -> tuple[dict[str, list], dict[str, int]]:
-    rows = await _fetch("order", "SELECT id, buyer_id, status, payment_status, step FROM orders "
-                                 "WHERE buyer_id = ANY($1::text[])", buyers)
+    rows = await _fetch("order", "SELECT o.id, o.buyer_id, o.status, o.payment_status, s.step, s.state AS saga_state "
+                                 "FROM orders o JOIN sagas s ON s.id = o.id "
+                                 "WHERE o.buyer_id = ANY($1::text[])", buyers)
     keys = await _fetch("order", "SELECT principal, count(*) AS n FROM idempotency_keys "
                                  "WHERE scope = 'POST /orders' AND principal = ANY($1::text[]) "
                                  "AND key LIKE 'chaos-key-%' GROUP BY principal", buyers)

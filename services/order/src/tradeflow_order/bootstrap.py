@@ -1,52 +1,60 @@
 """Composition root: the one place the order service's parts are built and wired."""
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
-from tradeflow_kit.runtime import build_runtime
-from tradeflow_order.adapters.repository import SqlaOrderRepository
+from tradeflow_kit.runtime import ServiceRuntime, build_runtime
+from tradeflow_kit.sagas.dead_letters import park_on_dead_letter
+from tradeflow_kit.sagas.http import saga_router
+from tradeflow_kit.sagas.scheduler import run_deadline_scheduler
+from tradeflow_kit.system import SystemClock, UuidIdGenerator
+from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction, sqla_transactions
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
-from tradeflow_order.api.errors import install_order_errors
-from tradeflow_order.api.routes import OrderHttp, router
-from tradeflow_order.app.deadlines import run_deadline_scheduler
-from tradeflow_order.app.handlers import saga_handlers
-from tradeflow_order.app.saga import OrderSaga, SagaSettings
-from tradeflow_order.app.use_cases import OrderUseCases
+from tradeflow_order.api.problems import install_order_problems
+from tradeflow_order.api.routes import router
+from tradeflow_order.api.wiring import OrderApi
+from tradeflow_order.app.close_unpaid_order import close_unpaid_order
+from tradeflow_order.app.handlers import reply_handlers
+from tradeflow_order.app.order_saga import order_saga
+from tradeflow_order.app.ports import Clock, Collaborators
 from tradeflow_order.domain.errors import OrderError
 from tradeflow_order.domain.risk import RiskPolicy
+from tradeflow_order.domain.states import OrderStep
 from tradeflow_order.settings import Settings
 
 
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def build_saga(settings: Settings) -> OrderSaga:
+def collaborators(settings: Settings, clock: Clock | None = None) -> Collaborators:
     risk = RiskPolicy(settings.risk_max_amount, settings.risk_max_orders_per_phone_per_hour,
                       settings.risk_max_orders_per_address_per_hour,
                       frozenset(x.strip() for x in settings.risk_blacklist.split(",") if x.strip()))
-    timeout = timedelta(seconds=settings.payment_timeout_seconds)
-    return OrderSaga(SqlaOrderRepository, utc_now, SagaSettings(timeout, risk))
+    return Collaborators(clock=clock or SystemClock(), ids=UuidIdGenerator(),
+                         saga=order_saga(timedelta(seconds=settings.payment_timeout_seconds)), risk=risk,
+                         max_unpaid_units_per_sku=settings.max_unpaid_units_per_sku)
 
 
-def build_app(settings: Settings) -> FastAPI:
+def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    """The service; tests may pass their own clock."""
     runtime = build_runtime(settings, outbox, inbox, domain_errors=(OrderError,))
-    saga = build_saga(settings)
-    for topic, handlers in saga_handlers(saga).items():
-        runtime.consume(topic, handlers)
+    c = collaborators(settings, clock)
+    _consume_replies(runtime, c)
+    transactions = sqla_transactions(runtime.sessions, runtime.outbox)
+    deadline_actions = {OrderStep.AWAITING_PAYMENT: lambda tx, saga, now: close_unpaid_order(tx, saga, now, c)}
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
-        runtime.sessions, saga, runtime.outbox, stop, settings.deadline_poll_seconds))
-    app = create_http_app(runtime, routers=[router])
-    use_cases = OrderUseCases(saga, runtime.outbox, new_id, settings.max_unpaid_units_per_sku)
-    app.state.order_http = OrderHttp(runtime.sessions, use_cases,
-                                     SqlaOrderRepository, IdempotencyStore(idempotency_keys))
-    install_order_errors(app)
+        transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
+    app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
+    app.state.api = OrderApi(runtime.sessions,
+                             lambda session: SqlaOrderTransaction.for_request(session, runtime.outbox),
+                             c, IdempotencyStore(idempotency_keys))
+    install_order_problems(app)
     return app
+
+
+def _consume_replies(runtime: ServiceRuntime, c: Collaborators) -> None:
+    """Inventory's and payment's replies; one that is dead-lettered parks its order's saga."""
+    park = park_on_dead_letter(sqla_transactions(runtime.sessions, runtime.outbox), c.saga,
+                               lambda envelope: envelope.payload.get("order_id"), c.clock.now)
+    for topic, handlers in reply_handlers(SqlaOrderTransaction.for_message, c).items():
+        runtime.consume(topic, handlers, on_dead_letter=park)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tradeflow_order.adapters.tables import order_lines, sub_orders
 from tradeflow_order.adapters.tables import orders as orders_table
-from tradeflow_order.app.messages import outbox_publisher
+from tradeflow_order.app.advance import advance
 from tradeflow_testing.access import CALLERS, bearer, outcome
 
 BUYER, STAFF = CALLERS["buyer (owner)"], CALLERS["staff"]
@@ -79,12 +79,11 @@ async def test_a_paid_order_no_longer_counts_against_the_cap(capped_orders):
     orders = capped_orders
     order = await orders.placed("buyer-1", ("SKU-A", "m-1", 10, 100))
     assert outcome(await orders.place(orders.body(("SKU-A", "m-1", 1, 100)), BUYER))[1] == "unpaid-units-limit"
-    saga = orders.app.state.order_http.use_cases.saga
-    runtime = orders.app.state.runtime
+    api = orders.app.state.api
 
     async def step(action):
-        async with runtime.sessions.begin() as session:
-            await saga.step(session, order["id"], outbox_publisher(runtime.outbox, session, order["id"]), action)
+        async with api.sessions.begin() as session:
+            await advance(api.transaction(session), api.collaborators, order["id"], "test", action)
     await step(lambda o, now: o.stock_reserved(o.sub_orders[0].id, {}, now))
     await step(lambda o, now: o.pay(now))
     await orders.placed("buyer-1", ("SKU-A", "m-1", 10, 100))

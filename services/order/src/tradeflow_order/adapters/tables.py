@@ -17,10 +17,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from tradeflow_kit.idempotency import idempotency_table
 from tradeflow_kit.messaging.schema import messaging_tables
+from tradeflow_kit.sagas.schema import saga_tables
 
 metadata = MetaData()
 outbox, inbox = messaging_tables(metadata)
 idempotency_keys = idempotency_table(metadata)
+sagas, saga_moves = saga_tables(metadata)
 
 orders = Table(
     "orders", metadata,
@@ -33,7 +35,6 @@ orders = Table(
     Column("receiver_address", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("payment_status", Text, nullable=False),
-    Column("step", Text, nullable=False),
     Column("hold_reason", Text),
     Column("hold_since", DateTime(timezone=True)),
     Column("cancel_reason", Text),
@@ -42,7 +43,6 @@ orders = Table(
     Column("paid_amount", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("orders_buyer_created", "buyer_id", "created_at"),
-    Index("orders_due_payment", "payment_deadline", postgresql_where="step = 'awaiting_payment'"),
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
 )

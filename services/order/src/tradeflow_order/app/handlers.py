@@ -1,33 +1,42 @@
-"""Replies from inventory and payment, each one step of the order saga."""
+"""The order saga's replies (inventory and payment events): a table, each calling one use case in
+the message's own transaction. A domain error is permanent (dead-lettered at once, and the
+order's saga parked as needs_attention); anything else is retried by the kit."""
+
+from collections.abc import Awaitable, Callable
 
 from tradeflow_contracts import inventory, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.processor import Handler, MessageContext
-from tradeflow_order.app.saga import OrderSaga
+from tradeflow_order.app import record_payment_reply as pay
+from tradeflow_order.app import record_stock_reply as stock
+from tradeflow_order.app.ports import Collaborators, OrderTransaction
+
+TransactionFor = Callable[[MessageContext], OrderTransaction]
+UseCase = Callable[[OrderTransaction, Contract, Collaborators], Awaitable[None]]
+
+USE_CASES: dict[type[Contract], UseCase] = {
+    inventory.StockReserved: stock.record_stock_reserved,
+    inventory.StockReservationRejected: stock.record_stock_rejected,
+    payments.PaymentSucceeded: pay.record_payment_succeeded,
+    payments.PaymentFailed: pay.record_payment_failed,
+    payments.PaymentClosed: pay.record_payment_closed,
+    payments.PaymentRefunded: pay.record_refunded,
+    payments.RefundFailed: pay.record_refund_failed,
+}
 
 
-def saga_handlers(saga: OrderSaga) -> dict[str, dict[type[Contract], Handler]]:
-    """Handlers by topic, for `runtime.consume`."""
+def reply_handlers(transaction_for: TransactionFor, c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
+    """Handlers by topic, for `runtime.consume`; every reply the saga awaits has one."""
+    c.saga.check_handles(USE_CASES)
+    by_topic: dict[str, dict[type[Contract], Handler]] = {}
+    for contract, use_case in USE_CASES.items():
+        by_topic.setdefault(contract.TOPIC, {})[contract] = _handler(use_case, transaction_for, c)
+    return by_topic
 
-    def step(action):
-        async def handle(message, ctx: MessageContext) -> None:
-            await saga.step(ctx.session, message.order_id, lambda msg, key: ctx.publish(msg, key=key),
-                            lambda order, now: action(order, message, now))
-        return handle
 
-    return {
-        inventory.EVENTS: {
-            inventory.StockReserved: step(lambda o, m, now: o.stock_reserved(
-                m.sub_order_id, {a.line_id: a.warehouse for a in m.allocations}, now)),
-            inventory.StockReservationRejected: step(lambda o, m, now: o.stock_rejected(
-                m.sub_order_id, ", ".join(f"{s.sku} ({s.available} of {s.requested})" for s in m.shortages)
-                or m.reason, now)),
-        },
-        payments.EVENTS: {
-            payments.PaymentSucceeded: step(lambda o, m, now: o.pay(now)),
-            payments.PaymentFailed: step(lambda o, m, now: o.payment_failed(m.reason, now)),
-            payments.PaymentClosed: step(lambda o, m, now: o.payment_closed(m.reason, now)),
-            payments.PaymentRefunded: step(lambda o, m, now: o.refunded(m.refunded_total, now)),
-            payments.RefundFailed: step(lambda o, m, now: o.refund_failed(m.reason, now)),
-        },
-    }
+def _handler(use_case: UseCase, transaction_for: TransactionFor, c: Collaborators) -> Handler:
+    async def handle(message: Contract, ctx: MessageContext) -> None:
+        await use_case(transaction_for(ctx), message, c)
+
+    handle.__name__ = use_case.__name__
+    return handle

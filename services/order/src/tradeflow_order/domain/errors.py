@@ -21,3 +21,20 @@ class IllegalTransition(OrderError):
 
 class OrderNotFound(OrderError):
     slug = "order-not-found"
+
+
+class UnpaidUnitsLimit(OrderError):
+    """The buyer would hold more units of a SKU in unpaid orders than allowed."""
+
+    slug = "unpaid-units-limit"
+
+    def __init__(self, sku: str, held: int, asked: int, limit: int) -> None:
+        super().__init__(f"{sku}: {held} units already held in unpaid orders and {asked} asked; "
+                         f"at most {limit} per SKU until paid")
+        self.sku, self.held, self.asked, self.limit = sku, held, asked, limit
+
+
+class NotYourOrder(OrderError):
+    """A buyer tried to change another buyer's order."""
+
+    slug = "forbidden"

@@ -47,3 +47,7 @@ class OrderWasPaid:
 class OrderWasCancelled:
     reason: str
     refund_amount: int
+
+
+OrderEvent = (OrderWasPlaced | StockReservationRequested | StockReleaseRequested | PaymentRequested
+              | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled)

@@ -7,6 +7,8 @@ are sums of their lines, so all levels reconcile to the cent by construction.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tradeflow_order.domain.states import OrderStatus, Reservation
+
 DISCOUNT_KINDS = ("coupon", "promotion", "points", "member")
 
 
@@ -51,8 +53,8 @@ class SubOrder:
     id: str
     merchant_id: str
     lines: list[Line]
-    status: str = "pending_payment"
-    reservation: str = "pending"  # pending → reserved | rejected → released
+    status: OrderStatus = OrderStatus.PENDING_PAYMENT
+    reservation: Reservation = Reservation.PENDING
 
     @property
     def goods_amount(self) -> int:

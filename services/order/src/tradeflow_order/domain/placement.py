@@ -39,7 +39,8 @@ def place(cart: Cart, new_id: Callable[[str], str], actor: str, now: datetime) -
     for line in lines:
         by_merchant.setdefault(line.merchant_id, []).append(line)
     sub_orders = [SubOrder(new_id("so"), merchant, merchant_lines) for merchant, merchant_lines in by_merchant.items()]
-    order = Order(new_id("ord"), cart.buyer_id, cart.channel, cart.currency, cart.receiver, now, sub_orders)
+    order = Order(id=new_id("ord"), buyer_id=cart.buyer_id, channel=cart.channel, currency=cart.currency,
+                  receiver=cart.receiver, created_at=now, sub_orders=sub_orders)
     order.placed(actor, now)
     return order
 

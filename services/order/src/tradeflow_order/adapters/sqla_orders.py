@@ -1,15 +1,17 @@
-"""SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines, history)."""
+"""SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines, history;
+its saga step from the kit's `sagas` table)."""
 
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import bindparam, exists, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tradeflow_order.adapters.tables import order_history, order_lines, orders, sub_orders
+from tradeflow_order.adapters.tables import order_history, order_lines, orders, sagas, sub_orders
 from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder
 from tradeflow_order.domain.order import Order
+from tradeflow_order.domain.states import OrderStatus, Reservation
 
 
 class SqlaOrderRepository:
@@ -30,16 +32,15 @@ class SqlaOrderRepository:
              "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
              "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
             for s in order.sub_orders for i, ln in enumerate(s.lines)])
-        await self._append_history(order, 0)
+        await self._append_history(order)
 
-    async def get(self, order_id: str, lock: bool = False) -> Order:
-        query = select(orders).where(orders.c.id == order_id)
-        row = (await self.session.execute(query.with_for_update() if lock else query)).first()
+    async def get(self, order_id: str) -> Order:
+        row = (await self.session.execute(_SELECT.where(orders.c.id == order_id))).first()
         if row is None:
             raise OrderNotFound(f"no order {order_id}")
         return await self._load(row)
 
-    async def save(self, order: Order, loaded_history: int) -> None:
+    async def save(self, order: Order) -> None:
         """Write back what the saga may change; history is append-only."""
         await self.session.execute(update(orders).where(orders.c.id == order.id).values(_order_row(order)))
         await self.session.execute(
@@ -51,12 +52,12 @@ class SqlaOrderRepository:
             .values(refunded_amount=bindparam("refunded"), warehouse=bindparam("wh")),
             [{"line_id": ln.id, "refunded": ln.refunded_amount, "wh": ln.warehouse}
              for s in order.sub_orders for ln in s.lines])
-        await self._append_history(order, loaded_history)
+        await self._append_history(order)
 
-    async def list_for(self, buyer_id: str | None, status: str | None, limit: int,
-                       before: tuple[datetime, str] | None, merchant_id: str | None = None) -> list[Order]:
+    async def find(self, *, buyer_id: str | None, merchant_id: str | None, status: str | None, limit: int,
+                   before: tuple[datetime, str] | None) -> list[Order]:
         """Newest first; narrowed to one buyer's orders and/or the orders holding a merchant's sub-orders."""
-        query = select(orders).order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
+        query = _SELECT.order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
         if buyer_id is not None:
             query = query.where(orders.c.buyer_id == buyer_id)
         if merchant_id is not None:
@@ -85,11 +86,6 @@ class SqlaOrderRepository:
                  .group_by(order_lines.c.sku))
         return {sku: int(units) for sku, units in (await self.session.execute(query)).all()}
 
-    async def due_for_payment_timeout(self, now: datetime, limit: int) -> list[str]:
-        query = (select(orders.c.id).where(and_(orders.c.step == "awaiting_payment", orders.c.payment_deadline <= now))
-                 .order_by(orders.c.payment_deadline).limit(limit).with_for_update(skip_locked=True))
-        return list((await self.session.execute(query)).scalars())
-
     async def recent_counts(self, phone: str, receiver: Receiver, since: datetime) -> tuple[int, int]:
         async def count(condition) -> int:
             query = select(func.count()).select_from(orders).where(condition, orders.c.created_at >= since)
@@ -106,12 +102,14 @@ class SqlaOrderRepository:
                                               .order_by(order_history.c.id))).all()
         return _order(row, subs, lines, history)
 
-    async def _append_history(self, order: Order, already_saved: int) -> None:
-        new = order.history[already_saved:]
-        if new:
+    async def _append_history(self, order: Order) -> None:
+        if new := order.pull_new_history():
             await self.session.execute(insert(order_history), [
                 {"order_id": order.id, "at": h.at, "from_status": h.from_status, "to_status": h.to_status,
                  "event": h.event, "actor": h.actor, "reason": h.reason} for h in new])
+
+
+_SELECT = select(orders, sagas.c.step).join(sagas, sagas.c.id == orders.c.id)
 
 
 def _address_key(receiver: Receiver) -> str:
@@ -119,7 +117,7 @@ def _address_key(receiver: Receiver) -> str:
 
 
 def _order_row(order: Order) -> dict:
-    return {"status": order.status, "payment_status": order.payment_status, "step": order.step,
+    return {"status": order.status, "payment_status": order.payment_status,
             "hold_reason": order.hold.reason if order.hold else None,
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
@@ -135,7 +133,8 @@ def _order(row, subs, lines, history) -> Order:
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,
-        sub_orders=[SubOrder(s.id, s.merchant_id, by_sub.get(s.id, []), s.status, s.reservation) for s in subs],
+        sub_orders=[SubOrder(s.id, s.merchant_id, by_sub.get(s.id, []), OrderStatus(s.status),
+                             Reservation(s.reservation)) for s in subs],
         status=row.status, payment_status=row.payment_status, step=row.step,
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount,

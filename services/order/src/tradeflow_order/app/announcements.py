@@ -1,29 +1,20 @@
-"""Turning the order's domain events into platform messages (the contracts), in order."""
-
+"""The order's domain events → platform messages (the contracts): the one explicit map."""
 
 from tradeflow_contracts import inventory, orders, payments
 from tradeflow_contracts.registry import Contract
-from tradeflow_kit.messaging.outbox import Outbox
-from tradeflow_order.app.ports import Publish, Transaction
+from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.order import Order
 
 
-def outbox_publisher(outbox: Outbox, session: Transaction, order_id: str) -> Publish:
-    """Publish into the session's transaction, correlated with the order (the saga's id)."""
-    async def publish(message: Contract, key: str):
-        return await outbox.append(session, message, key=key, correlation_id=order_id)
-    return publish
+async def publish_events(tx: OrderTransaction, order: Order) -> None:
+    """Publish every event the order recorded since it was loaded, in order, keyed by the order
+    (one partition per order: its messages stay in order)."""
+    for event in order.pull_events():
+        await tx.publish(announcement(order, event), key=order.id)
 
 
-async def publish_events(order: Order, publish: Publish) -> None:
-    """Publish and forget every event the aggregate recorded since it was loaded."""
-    for event in order.events:
-        await publish(_message(order, event), order.id)
-    order.events.clear()
-
-
-def _message(order: Order, event) -> Contract:
+def announcement(order: Order, event: ev.OrderEvent) -> Contract:
     match event:
         case ev.OrderWasPlaced():
             return orders.OrderPlaced(

@@ -1,0 +1,50 @@
+"""The one way an existing order changes: a step of its saga, in one transaction.
+
+Lock the order's saga (so one order's steps run one at a time), load the order, let the
+aggregate decide, run the risk check when the last reservation arrives, save the order, move
+the saga as its table allows (the kit refuses any other move) and publish what the order
+recorded, all committing together.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from tradeflow_kit.sagas.instance import move
+from tradeflow_order.app.announcements import publish_events
+from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_order.domain.errors import OrderNotFound
+from tradeflow_order.domain.order import Order
+from tradeflow_order.domain.risk import RiskFacts, assess
+from tradeflow_order.domain.states import OrderStep
+
+Action = Callable[[Order, datetime], None]
+
+
+async def advance(tx: OrderTransaction, c: Collaborators, order_id: str, cause: str, action: Action) -> Order:
+    saga = await tx.sagas.get(order_id, lock=True)
+    if saga is None:
+        raise OrderNotFound(f"no order {order_id}")
+    order = await tx.orders.get(order_id)
+    now = c.clock.now()
+    action(order, now)
+    await after_reservation(tx, c, order, now)
+    await tx.orders.save(order)
+    if move(c.saga, saga, order.step, cause, now):
+        await tx.sagas.save(saga)
+    await publish_events(tx, order)
+    return order
+
+
+async def after_reservation(tx: OrderTransaction, c: Collaborators, order: Order, now: datetime) -> None:
+    """All stock is held: hold for review if a risk rule fires, else ask for payment.
+    The counts include the order itself (it is stored before it is assessed)."""
+    if order.step is not OrderStep.RESERVING or not order.all_reserved:
+        return
+    phone_count, address_count = await tx.orders.recent_counts(order.receiver.phone, order.receiver,
+                                                               now - timedelta(hours=1))
+    reason = assess(RiskFacts(order.buyer_id, order.receiver.phone, order.receiver.address, order.paid_amount,
+                              phone_count, address_count), c.risk)
+    if reason:
+        order.put_on_hold(reason, now)
+    else:
+        order.await_payment(c.saga.deadline_after(OrderStep.AWAITING_PAYMENT, now), now)

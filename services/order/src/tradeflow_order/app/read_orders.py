@@ -1,0 +1,17 @@
+"""Reading orders (who may see which is the HTTP edge's rule, API.md "Orders")."""
+
+from datetime import datetime
+
+from tradeflow_order.app.ports import OrderTransaction
+from tradeflow_order.domain.order import Order
+
+
+async def get_order(tx: OrderTransaction, order_id: str) -> Order:
+    return await tx.orders.get(order_id)
+
+
+async def list_orders(tx: OrderTransaction, *, buyer_id: str | None, merchant_id: str | None,
+                      status: str | None, limit: int, before: tuple[datetime, str] | None) -> list[Order]:
+    """Newest first, at most `limit`."""
+    return await tx.orders.find(buyer_id=buyer_id, merchant_id=merchant_id, status=status, limit=limit,
+                                before=before)

@@ -1,0 +1,22 @@
+"""Inventory's answers to ReserveStock, each one step of the order saga.
+
+A reservation that arrives after the order was cancelled is released at once; a repeated one
+changes nothing; a rejection while reserving cancels the order and releases the other
+sub-orders' stock. The last reservation runs the risk check (hold, or ask for payment).
+"""
+
+from tradeflow_contracts.inventory import StockReservationRejected, StockReserved
+from tradeflow_order.app.advance import advance
+from tradeflow_order.app.ports import Collaborators, OrderTransaction
+
+
+async def record_stock_reserved(tx: OrderTransaction, message: StockReserved, c: Collaborators) -> None:
+    warehouses = {a.line_id: a.warehouse for a in message.allocations}
+    await advance(tx, c, message.order_id, message.TYPE,
+                  lambda order, now: order.stock_reserved(message.sub_order_id, warehouses, now))
+
+
+async def record_stock_rejected(tx: OrderTransaction, message: StockReservationRejected, c: Collaborators) -> None:
+    reason = ", ".join(f"{s.sku} ({s.available} of {s.requested})" for s in message.shortages) or message.reason
+    await advance(tx, c, message.order_id, message.TYPE,
+                  lambda order, now: order.stock_rejected(message.sub_order_id, reason, now))

@@ -1,0 +1,193 @@
+"""Every path of the order saga's table, in memory: the use cases, the handler table the
+service consumes with, and the kit's deadline scheduler, on a fake unit of work."""
+
+from datetime import timedelta
+
+import pytest
+
+from tradeflow_contracts import inventory as inv
+from tradeflow_contracts import orders as ord_
+from tradeflow_contracts import payments as pay
+from tradeflow_kit.sagas.definition import SagaState
+from tradeflow_order.app.approve_order import approve_order
+from tradeflow_order.app.cancel_order import cancel_order
+from tradeflow_order.app.reject_order import reject_order
+from tradeflow_order.domain.errors import IllegalTransition
+from tradeflow_order.domain.placement import CartLine
+
+from .saga_world import SagaWorld, closed, refunded, rejected, reserved, succeeded
+
+
+@pytest.fixture
+def world() -> SagaWorld:
+    return SagaWorld()
+
+
+async def paid_order(world: SagaWorld):
+    order = await world.place()
+    await world.reserve_all(order)
+    await world.reply(succeeded(order.id, order.paid_amount))
+    return order
+
+
+async def test_success_reserves_asks_for_payment_and_hands_the_paid_order_over(world):
+    order = await world.place()
+    assert [m.sub_order_id for m in world.db.sent(inv.ReserveStock)] == [s.id for s in order.sub_orders]
+    await world.reserve_all(order)
+    [request] = world.db.sent(pay.RequestPayment)
+    assert (request.amount, request.deadline) == (order.paid_amount, world.clock.at + timedelta(minutes=30))
+    assert world.saga(order.id).deadline_at == request.deadline
+    await world.reply(succeeded(order.id, order.paid_amount))
+    assert world.steps(order.id) == ["reserving", "awaiting_payment", "handed_over"]
+    assert world.saga(order.id).state is SagaState.COMPLETED and world.saga(order.id).deadline_at is None
+    [paid] = world.db.sent(ord_.OrderPaid)
+    assert paid.order_id == order.id and sum(s.paid_amount for s in paid.sub_orders) == order.paid_amount
+
+
+async def test_virtual_goods_only_go_straight_to_payment(world):
+    order = await world.place(CartLine("COURSE", "m1", 1, 9900, kind="virtual"))
+    assert world.db.sent(inv.ReserveStock) == []
+    assert world.steps(order.id) == ["reserving", "awaiting_payment"]
+    assert len(world.db.sent(pay.RequestPayment)) == 1
+
+
+async def test_out_of_stock_cancels_and_releases_what_was_reserved(world):
+    order = await world.place()
+    first, second = order.sub_orders
+    await world.reply(reserved(order.id, first.id))
+    await world.reply(rejected(order.id, second.id))
+    assert world.order(order.id).status == "cancelled"
+    assert [m.sub_order_id for m in world.db.sent(inv.ReleaseStock)] == [first.id]
+    assert world.saga(order.id).state is SagaState.COMPENSATED
+    [cancelled] = world.db.sent(ord_.OrderCancelled)
+    assert cancelled.reason == "out of stock: SKU-B (0 of 1)" and cancelled.refund_amount == 0
+
+
+async def test_a_risky_order_is_held_then_approved_to_payment():
+    world = SagaWorld(max_amount=100)
+    order = await world.place()
+    await world.reserve_all(order)
+    assert world.saga(order.id).step == "held" and world.db.sent(pay.RequestPayment) == []
+    world.later(timedelta(minutes=5))
+    async with world.transactions() as tx:
+        await approve_order(tx, world.c, order.id, "staff:s1", "known customer")
+    [request] = world.db.sent(pay.RequestPayment)
+    assert request.deadline == world.clock.at + timedelta(minutes=30)  # counted from the approval
+    assert world.steps(order.id) == ["reserving", "held", "awaiting_payment"]
+
+
+async def test_a_held_order_rejected_in_review_is_cancelled_and_released():
+    world = SagaWorld(max_amount=100)
+    order = await world.place()
+    await world.reserve_all(order)
+    async with world.transactions() as tx:
+        await reject_order(tx, world.c, order.id, "staff:s1", "fraud pattern")
+    assert len(world.db.sent(inv.ReleaseStock)) == 2 and world.db.sent(pay.ClosePayment) == []
+    assert world.order(order.id).cancel_reason == "rejected in review: fraud pattern"
+    assert world.steps(order.id)[-1] == "cancelled"
+
+
+async def test_the_deadline_closes_the_payment_and_the_close_cancels(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    assert await world.fire_deadlines() == 0  # not due yet
+    world.later(timedelta(minutes=30))
+    assert await world.fire_deadlines() == 1
+    assert [m.reason for m in world.db.sent(pay.ClosePayment)] == ["payment deadline passed"]
+    assert world.saga(order.id).step == "closing_payment" and world.order(order.id).status == "pending_payment"
+    assert await world.fire_deadlines() == 0  # fired once
+    await world.reply(closed(order.id))
+    assert world.order(order.id).status == "cancelled" and len(world.db.sent(inv.ReleaseStock)) == 2
+    assert world.saga(order.id).state is SagaState.COMPENSATED
+
+
+async def test_a_payment_found_while_closing_pays_the_order(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    world.later(timedelta(minutes=31))
+    await world.fire_deadlines()
+    await world.reply(succeeded(order.id, order.paid_amount))
+    assert world.steps(order.id)[-2:] == ["closing_payment", "handed_over"]
+    await world.reply(closed(order.id))  # the close that follows changes nothing
+    assert world.order(order.id).status == "awaiting_shipment" and world.db.sent(inv.ReleaseStock) == []
+
+
+async def test_cancel_after_payment_refunds_in_full_and_releases(world):
+    order = await paid_order(world)
+    async with world.transactions() as tx:
+        await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
+    [refund] = world.db.sent(pay.RefundPayment)
+    assert refund.amount == order.paid_amount and len(world.db.sent(inv.ReleaseStock)) == 2
+    assert world.steps(order.id)[-2:] == ["handed_over", "cancelled"]
+    await world.reply(refunded(order.id, refund.refund_id, refund.amount, order.paid_amount))
+    assert world.order(order.id).payment_status == "refunded"
+    assert world.order(order.id).refunded_amount == order.paid_amount
+
+
+async def test_cancel_while_awaiting_payment_closes_the_payment(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    async with world.transactions() as tx:
+        await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
+    assert [m.reason for m in world.db.sent(pay.ClosePayment)] == ["changed mind"]
+    assert world.saga(order.id).deadline_at is None
+    world.later(timedelta(hours=1))
+    assert await world.fire_deadlines() == 0  # a cancelled order has no deadline
+
+
+async def test_a_late_reservation_after_cancel_is_released(world):
+    order = await world.place()
+    first, second = order.sub_orders
+    await world.reply(rejected(order.id, second.id))
+    await world.reply(reserved(order.id, first.id))  # crossed the cancellation
+    released = world.db.sent(inv.ReleaseStock)
+    assert [m.sub_order_id for m in released] == [first.id, first.id]  # on cancel (pending) and again, late
+    assert world.saga(order.id).step == "cancelled"
+
+
+async def test_a_late_payment_after_cancel_is_refunded_never_kept(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    world.later(timedelta(minutes=31))
+    await world.fire_deadlines()
+    await world.reply(closed(order.id))
+    await world.reply(succeeded(order.id, order.paid_amount))
+    [refund] = world.db.sent(pay.RefundPayment)
+    assert refund.amount == order.paid_amount and refund.reason == "paid after the order was cancelled"
+    assert world.order(order.id).status == "cancelled" and world.order(order.id).payment_status == "paid"
+
+
+async def test_a_duplicate_reservation_reply_sends_nothing_more(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    sent = len(world.db.outbox)
+    await world.reply(reserved(order.id, order.sub_orders[0].id))
+    assert len(world.db.outbox) == sent and world.saga(order.id).step == "awaiting_payment"
+
+
+async def test_a_second_payment_success_is_refused_and_changes_nothing(world):
+    order = await paid_order(world)
+    sent, moves = len(world.db.outbox), len(world.db.moves)
+    with pytest.raises(IllegalTransition, match="handed_over"):
+        await world.reply(succeeded(order.id, order.paid_amount))
+    assert (len(world.db.outbox), len(world.db.moves)) == (sent, moves)  # rolled back
+
+
+async def test_a_failed_attempt_is_recorded_and_the_buyer_may_pay_again(world):
+    order = await world.place()
+    await world.reserve_all(order)
+    await world.reply(pay.PaymentFailed(order_id=order.id, payment_id="pay-1", reason="card declined"))
+    assert world.order(order.id).history[-1].event == "payment_failed"
+    assert world.saga(order.id).step == "awaiting_payment"
+    await world.reply(succeeded(order.id, order.paid_amount))
+    assert world.saga(order.id).step == "handed_over"
+
+
+async def test_a_refund_that_fails_is_recorded_for_staff(world):
+    order = await paid_order(world)
+    async with world.transactions() as tx:
+        await cancel_order(tx, world.c, order.id, "staff:s1", "warehouse fire")
+    [refund] = world.db.sent(pay.RefundPayment)
+    await world.reply(pay.RefundFailed(order_id=order.id, refund_id=refund.refund_id, reason="PSP refused"))
+    entry = world.order(order.id).history[-1]
+    assert (entry.event, entry.reason) == ("refund_failed", "PSP refused")
