@@ -11,14 +11,13 @@ from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
-from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
+from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction, SqlaTransactions
 from tradeflow_payment.adapters.system import SystemClock, UuidIdGenerator
 from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.routes import router
 from tradeflow_payment.api.wiring import PaymentApi
 from tradeflow_payment.app.handlers import command_handlers
-from tradeflow_payment.app.order_batches import TransactionScope
-from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider
+from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider, Transactions
 from tradeflow_payment.app.reconcile import ReconcilePolicy, run_reconciliation
 from tradeflow_payment.app.retry_refunds import RefundRetryPolicy, run_refund_retries
 from tradeflow_payment.domain.errors import PaymentDomainError
@@ -36,18 +35,18 @@ def build_app(settings: Settings, *, provider: PaymentProvider | None = None, cl
                                   notify_url=settings.public_callback_url, refund_backoff=refund_backoff(settings))
     handlers = command_handlers(SqlaPaymentTransaction.for_message, collaborators)
     runtime.consume(COMMANDS, handlers)
-    scope, policy = reconcile_scope(runtime), reconcile_policy(settings)
+    reconciling, policy = job_transactions(runtime, "reconcile"), reconcile_policy(settings)
     if settings.reconcile_enabled:
-        runtime.run_in_background(lambda stop: run_reconciliation(scope, collaborators, policy, stop))
-    retry_scope, retries = reconcile_scope(runtime, "refund-retry"), refund_retry_policy(settings)
+        runtime.run_in_background(lambda stop: run_reconciliation(reconciling, collaborators, policy, stop))
+    retrying, retries = job_transactions(runtime, "refund-retry"), refund_retry_policy(settings)
     if settings.refund_retry_enabled:
-        runtime.run_in_background(lambda stop: run_refund_retries(retry_scope, collaborators, retries, stop))
+        runtime.run_in_background(lambda stop: run_refund_retries(retrying, collaborators, retries, stop))
     closing = [_closing(provider)] if owned and isinstance(provider, HttpPaymentProvider) else []
     app = create_http_app(runtime, routers=[router, *closing])
-    app.state.payment_api = _payment_api(settings, runtime, collaborators)
+    app.state.api = _payment_api(settings, runtime, collaborators)
     app.state.command_handlers = handlers  # for wiring checks and tests
-    app.state.reconcile = (scope, policy)  # the job's parts, for tests to run one round
-    app.state.refund_retry = (retry_scope, retries)
+    app.state.reconcile = (reconciling, policy)  # the job's parts, for tests to run one round
+    app.state.refund_retry = (retrying, retries)
     return app
 
 
@@ -68,15 +67,10 @@ def refund_retry_policy(settings: Settings) -> RefundRetryPolicy:
                              warn_after=settings.refund_retry_warn_after_attempts, batch=settings.refund_retry_batch)
 
 
-def reconcile_scope(runtime: ServiceRuntime, job: str = "reconcile") -> TransactionScope:
-    """One transaction per order a background job handles; its messages go through the outbox."""
-
-    @asynccontextmanager
-    async def scope():
-        async with runtime.sessions.begin() as session:
-            yield SqlaPaymentTransaction.for_request(session, runtime.outbox, f"{job}-{uuid.uuid4()}")
-
-    return scope
+def job_transactions(runtime: ServiceRuntime, job: str) -> Transactions:
+    """One transaction per order a background job handles; its messages go through the outbox,
+    each transaction's with a correlation id of its own naming the job."""
+    return SqlaTransactions(runtime.sessions, runtime.outbox, lambda: f"{job}-{uuid.uuid4()}")
 
 
 def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Collaborators) -> PaymentApi:

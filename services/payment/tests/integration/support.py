@@ -105,7 +105,7 @@ async def payment_service(database_url: str, **build) -> AsyncIterator[FastAPI]:
     try:
         yield app
     finally:
-        provider = app.state.payment_api.collaborators.provider
+        provider = app.state.api.collaborators.provider
         if "provider" not in build and hasattr(provider, "aclose"):
             await provider.aclose()
         await app.state.runtime.engine.dispose()

@@ -12,7 +12,7 @@ async def test_the_service_consumes_its_commands_and_calls_the_provider_over_htt
         assert set(app.state.command_handlers) == {RequestPayment, ClosePayment, RefundPayment}
         topics = [t for s in app.state.runtime.broker.subscribers for t in s.topic_names]
         assert topics == [COMMANDS]
-        assert isinstance(app.state.payment_api.collaborators.provider, HttpPaymentProvider)
+        assert isinstance(app.state.api.collaborators.provider, HttpPaymentProvider)
         assert app.state.runtime.domain_errors == (PaymentDomainError,)  # refused rules are dead-lettered at once
         paths = app.openapi()["paths"]
         assert {"/payments", "/payments/{payment_id}", "/payments/psp/callbacks"} <= set(paths)

@@ -118,9 +118,9 @@ async def test_a_provider_answer_our_rules_refuse_neither_blocks_the_close_nor_s
     assert [t for t, _ in await announced(service, order_id)] == ["payment.closed"]
     scope, policy = service.state.reconcile
     clock.advance(minutes=2)
-    assert await reconcile_round(scope, service.state.payment_api.collaborators, policy) == 1
+    assert await reconcile_round(scope, service.state.api.collaborators, policy) == 1
     clock.advance(seconds=10)
-    assert await reconcile_round(scope, service.state.payment_api.collaborators, policy) == 0  # not before recheck
+    assert await reconcile_round(scope, service.state.api.collaborators, policy) == 0  # not before recheck
 
 
 async def test_an_unreachable_provider_does_not_hold_the_close_up(service, http, provider, order_id):
@@ -138,8 +138,8 @@ async def test_an_order_another_replica_is_reconciling_is_skipped(service, http,
     await http.post("/payments", json={"order_id": order_id}, headers=auth("buyer-1"))
     clock.advance(minutes=10)
     scope, policy = service.state.reconcile
-    collaborators = service.state.payment_api.collaborators
-    async with scope() as other:  # another replica holds the order
+    collaborators = service.state.api.collaborators
+    async with scope.begin() as other:  # another replica holds the order
         assert await other.payables.claim_for_reconciliation(policy.criteria(clock.now())) == order_id
         assert await reconcile_round(scope, collaborators, policy) == 0
     assert await reconcile_round(scope, collaborators, policy) == 1

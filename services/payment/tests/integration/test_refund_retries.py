@@ -30,7 +30,7 @@ async def _refund_outcomes(service, order_id: str) -> list[tuple[str, dict]]:
 
 async def _retry(service) -> int:
     scope, policy = service.state.refund_retry
-    return await retry_refunds_round(scope, service.state.payment_api.collaborators, policy)
+    return await retry_refunds_round(scope, service.state.api.collaborators, policy)
 
 
 async def test_an_unreachable_provider_leaves_the_refund_pending_until_the_job_makes_it(
@@ -111,7 +111,7 @@ async def test_an_order_another_transaction_holds_is_skipped(service, http, prov
     provider.unavailable = False
     clock.advance(seconds=2)
     scope, _ = service.state.refund_retry
-    async with scope() as other:  # another replica (or the command handler) holds the order
+    async with scope.begin() as other:  # another replica (or the command handler) holds the order
         assert await other.payables.claim_for_refund_retry(clock.now()) == order_id
         assert await _retry(service) == 0
     assert await _retry(service) == 1

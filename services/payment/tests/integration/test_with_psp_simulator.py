@@ -232,7 +232,7 @@ async def _status(stack: Stack, payment: dict) -> str:
 
 async def _reconcile(stack: Stack, **policy) -> int:
     scope, default = stack.app.state.reconcile
-    return await reconcile_round(scope, stack.app.state.payment_api.collaborators, replace(default, **policy))
+    return await reconcile_round(scope, stack.app.state.api.collaborators, replace(default, **policy))
 
 
 async def test_a_lost_webhook_is_found_when_closing_and_the_success_recorded_not_closed(stack):
@@ -324,7 +324,7 @@ async def _refund_view(stack: Stack, payment: dict) -> dict:
 async def _retry_refunds(stack: Stack) -> int:
     """One round of the refund retry job, asking again 0.1 s after a failure (not 2 s)."""
     scope, policy = stack.app.state.refund_retry
-    collaborators = replace(stack.app.state.payment_api.collaborators,
+    collaborators = replace(stack.app.state.api.collaborators,
                             refund_backoff=RefundBackoff(first=timedelta(seconds=0.1), cap=timedelta(seconds=0.2)))
     return await retry_refunds_round(scope, collaborators, policy)
 

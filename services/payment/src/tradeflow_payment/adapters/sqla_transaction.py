@@ -1,8 +1,12 @@
-"""A PaymentTransaction on one SQLAlchemy session: repositories plus outbox publishing."""
+"""A PaymentTransaction on one SQLAlchemy session: repositories plus outbox publishing; and
+Transactions that open one per background job round (or HTTP request)."""
 
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.outbox import Outbox
@@ -35,3 +39,21 @@ class SqlaPaymentTransaction:
             await outbox.append(session, message, key=key, correlation_id=correlation_id)
 
         return cls(session, publish)
+
+
+def request_correlation_id() -> str:
+    """The HTTP request's correlation id (bound by the kit's middleware), or a new one."""
+    return structlog.contextvars.get_contextvars().get("correlation_id") or str(uuid.uuid4())
+
+
+class SqlaTransactions:
+    """`begin()`: a session in a new transaction, committed when the block ends normally."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox: Outbox,
+                 correlation_id: Callable[[], str] = request_correlation_id) -> None:
+        self._sessions, self._outbox, self._correlation_id = sessions, outbox, correlation_id
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[SqlaPaymentTransaction]:
+        async with self._sessions.begin() as session:
+            yield SqlaPaymentTransaction.for_request(session, self._outbox, self._correlation_id())

@@ -1,4 +1,4 @@
-"""What the HTTP routes are given by the composition root (on `app.state.payment_api`)."""
+"""What the HTTP routes are given by the composition root (on `app.state.api`)."""
 
 import uuid
 from collections.abc import Callable
@@ -29,7 +29,8 @@ class PaymentApi:
 
 
 async def payment_api(request: Request) -> PaymentApi:
-    return request.app.state.payment_api
+    """The routes' dependency: `api: PaymentApi = Depends(payment_api)`."""
+    return request.app.state.api
 
 
 def correlation_id() -> str:

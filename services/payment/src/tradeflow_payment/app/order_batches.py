@@ -3,20 +3,17 @@ one order at a time, each in its own transaction, until none is due or a batch i
 slow provider call holds one order's lock, never a batch's."""
 
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 
-from tradeflow_payment.app.ports import PaymentTransaction
-
-TransactionScope = Callable[[], AbstractAsyncContextManager[PaymentTransaction]]
+from tradeflow_payment.app.ports import PaymentTransaction, Transactions
 
 
-async def order_by_order(scope: TransactionScope, work_on_one: Callable[[PaymentTransaction], Awaitable[bool]],
+async def order_by_order(transactions: Transactions, work_on_one: Callable[[PaymentTransaction], Awaitable[bool]],
                          batch: int) -> int:
     """Run `work_on_one` (False: nothing is due) in fresh transactions, up to `batch` orders;
     returns how many orders were worked on."""
     done = 0
     while done < batch:
-        async with scope() as tx:
+        async with transactions.begin() as tx:
             if not await work_on_one(tx):
                 break
         done += 1

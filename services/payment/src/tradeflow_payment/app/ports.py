@@ -1,5 +1,6 @@
 """What the use cases need from the outside, named by role; adapters implement them."""
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -62,6 +63,11 @@ class PaymentTransaction(Protocol):
 
     async def publish(self, message: Contract, *, key: str) -> None:
         """Publish when (and only if) the transaction commits (transactional outbox)."""
+
+
+class Transactions(Protocol):
+    def begin(self) -> AbstractAsyncContextManager[PaymentTransaction]:
+        """A new transaction: committed when the block ends normally, rolled back otherwise."""
 
 
 @dataclass(frozen=True)

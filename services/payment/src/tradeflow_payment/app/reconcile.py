@@ -20,8 +20,8 @@ import structlog
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_payment.app.announcements import save_and_announce
 from tradeflow_payment.app.ask_provider import ask_provider
-from tradeflow_payment.app.order_batches import TransactionScope, order_by_order
-from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ReconcileCriteria
+from tradeflow_payment.app.order_batches import order_by_order
+from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ReconcileCriteria, Transactions
 from tradeflow_payment.domain.payment import Payment, PaymentStatus
 
 log = structlog.get_logger(__name__)
@@ -69,16 +69,16 @@ async def reconcile_one(tx: PaymentTransaction, c: Collaborators, policy: Reconc
     return True
 
 
-async def reconcile_round(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy) -> int:
+async def reconcile_round(transactions: Transactions, c: Collaborators, policy: ReconcilePolicy) -> int:
     """Reconcile up to `batch` orders; how many were."""
-    return await order_by_order(scope, lambda tx: reconcile_one(tx, c, policy), policy.batch)
+    return await order_by_order(transactions, lambda tx: reconcile_one(tx, c, policy), policy.batch)
 
 
-async def run_reconciliation(scope: TransactionScope, c: Collaborators, policy: ReconcilePolicy,
+async def run_reconciliation(transactions: Transactions, c: Collaborators, policy: ReconcilePolicy,
                              stop: asyncio.Event) -> None:
     """Rounds every `interval` (at once again after a full batch) until `stop` is set."""
     async def round_() -> int:
-        done = await reconcile_round(scope, c, policy)
+        done = await reconcile_round(transactions, c, policy)
         if done:
             log.info("payment.reconciled", orders=done)
         return done

@@ -20,8 +20,14 @@ import structlog
 
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_payment.app.announcements import save_and_announce
-from tradeflow_payment.app.order_batches import TransactionScope, order_by_order
-from tradeflow_payment.app.ports import Collaborators, PaymentTransaction, ProviderRefused, ProviderUnavailable
+from tradeflow_payment.app.order_batches import order_by_order
+from tradeflow_payment.app.ports import (
+    Collaborators,
+    PaymentTransaction,
+    ProviderRefused,
+    ProviderUnavailable,
+    Transactions,
+)
 from tradeflow_payment.domain.payable import Payable
 from tradeflow_payment.domain.refunds import Refund
 
@@ -75,16 +81,16 @@ def _report(refund: Refund, policy: RefundRetryPolicy) -> None:
                  status=refund.status.value, attempts=refund.attempts)
 
 
-async def retry_refunds_round(scope: TransactionScope, c: Collaborators, policy: RefundRetryPolicy) -> int:
+async def retry_refunds_round(transactions: Transactions, c: Collaborators, policy: RefundRetryPolicy) -> int:
     """Retry the due refunds of up to `batch` orders; how many orders were."""
-    return await order_by_order(scope, lambda tx: retry_one(tx, c, policy), policy.batch)
+    return await order_by_order(transactions, lambda tx: retry_one(tx, c, policy), policy.batch)
 
 
-async def run_refund_retries(scope: TransactionScope, c: Collaborators, policy: RefundRetryPolicy,
+async def run_refund_retries(transactions: Transactions, c: Collaborators, policy: RefundRetryPolicy,
                              stop: asyncio.Event) -> None:
     """Rounds every `interval` (at once again after a full batch) until `stop` is set."""
     async def round_() -> int:
-        return await retry_refunds_round(scope, c, policy)
+        return await retry_refunds_round(transactions, c, policy)
 
     await run_rounds("payment.refund_retry", round_, stop, interval=policy.interval.total_seconds(),
                      full=policy.batch)
