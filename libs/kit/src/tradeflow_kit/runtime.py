@@ -15,7 +15,7 @@ from tradeflow_kit.db import create_engine, ping_database, session_factory
 from tradeflow_kit.kafka import BrokerConnection, create_broker, create_producer
 from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
 from tradeflow_kit.messaging.outbox import Outbox
-from tradeflow_kit.messaging.processor import Handler, MessageProcessor, RetryPolicy
+from tradeflow_kit.messaging.processor import DeadLetterHook, Handler, MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.relay import OutboxRelay
 from tradeflow_kit.messaging.subscriptions import subscribe
 from tradeflow_kit.settings import ServiceSettings
@@ -41,13 +41,15 @@ class ServiceRuntime:
     def name(self) -> str:
         return self.settings.service_name
 
-    def consume(self, topic: str, handlers: dict[type[Contract], Handler], group: str | None = None) -> None:
-        """Handle `handlers`' message types from `topic`, at least once, deduplicated by the inbox."""
+    def consume(self, topic: str, handlers: dict[type[Contract], Handler], group: str | None = None,
+                on_dead_letter: DeadLetterHook | None = None) -> None:
+        """Handle `handlers`' message types from `topic`, at least once, deduplicated by the inbox;
+        `on_dead_letter` is told of each record dead-lettered (e.g. `sagas.park_on_dead_letter`)."""
         processor = MessageProcessor(
             group=group or f"tradeflow-{self.name}", handlers=handlers, sessions=self.sessions, inbox=self.inbox,
             outbox=self.outbox, dead_letters=DeadLetterPublisher(self.producer),
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
-            domain_errors=self.domain_errors)
+            domain_errors=self.domain_errors, on_dead_letter=on_dead_letter)
         subscribe(self.broker, processor, topic, concurrency=self.settings.consumer_concurrency)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)

@@ -3,10 +3,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from tradeflow_kit.db import create_engine
+from tradeflow_kit.db import create_engine, session_factory
+from tradeflow_kit.sagas.sqla_store import sqla_saga_transactions
 from tradeflow_testing.topics import read_topic
 
 from .messaging_support import create_schema
+from .saga_support import saga_metadata, saga_moves_table, sagas_table
 
 
 @pytest.fixture
@@ -15,6 +17,14 @@ async def engine(fresh_database_url):
     await create_schema(engine)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def saga_transactions(engine):
+    """The saga tables beside the messaging ones, and `transactions` over them."""
+    async with engine.begin() as conn:
+        await conn.run_sync(saga_metadata.create_all)
+    return sqla_saga_transactions(session_factory(engine), sagas_table, saga_moves_table)
 
 
 @pytest.fixture

@@ -65,23 +65,30 @@ class RetryPolicy:
         return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
 
 
+DeadLetterHook = Callable[[ConsumedRecord, Envelope | None, str], Awaitable[None]]
+"""Told after a record was dead-lettered: the record, its envelope (None if it is not one) and
+the reason `<kind>: <ExcType>: <message>` (e.g. a saga parks itself on a dead-lettered reply)."""
+
+
 class MessageProcessor:
     def __init__(self, *, group: str, handlers: dict[type[Contract], Handler],
                  sessions: async_sessionmaker[AsyncSession], inbox: Table, outbox: Outbox,
                  dead_letters: DeadLetterPublisher, retry: RetryPolicy | None = None,
                  contracts: ContractRegistry = registry,
-                 domain_errors: tuple[type[BaseException], ...] = ()) -> None:
+                 domain_errors: tuple[type[BaseException], ...] = (),
+                 on_dead_letter: DeadLetterHook | None = None) -> None:
         self.group, self.sessions, self.inbox, self.outbox = group, sessions, inbox, outbox
         self.dead_letters, self.retry, self.contracts = dead_letters, retry or RetryPolicy(), contracts
         self.handlers = {(c.TYPE, c.VERSION): h for c, h in handlers.items()}
         self.domain_errors = domain_errors
+        self.on_dead_letter = on_dead_letter
 
     async def process(self, record: ConsumedRecord) -> Outcome:
         first_failure = datetime.now(UTC)
         try:
             envelope = _envelope(record)
         except MalformedMessage as exc:
-            return await self._dead_letter(record, exc, "permanent", 1, first_failure)
+            return await self._dead_letter(record, None, exc, "permanent", 1, first_failure)
         with structlog.contextvars.bound_contextvars(
                 message_id=str(envelope.message_id), message_type=envelope.type,
                 correlation_id=envelope.correlation_id, topic=record.topic, consumer_group=self.group):
@@ -100,9 +107,9 @@ class MessageProcessor:
                 return await self._handle_once(envelope)
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
                 if is_permanent(exc, self.domain_errors):
-                    return await self._dead_letter(record, exc, "permanent", attempt, first_failure)
+                    return await self._dead_letter(record, envelope, exc, "permanent", attempt, first_failure)
                 if attempt >= self.retry.max_attempts:
-                    return await self._dead_letter(record, exc, "retries-exhausted", attempt, first_failure)
+                    return await self._dead_letter(record, envelope, exc, "retries-exhausted", attempt, first_failure)
                 metrics.RETRIED.labels(record.topic, self.group).inc()
                 log.warning("message.retrying", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(self.retry.delay(attempt))
@@ -120,12 +127,18 @@ class MessageProcessor:
             await handler(message, MessageContext(session, envelope, self.outbox))
         return Outcome.PROCESSED
 
-    async def _dead_letter(self, record: ConsumedRecord, exc: BaseException, kind: str, attempts: int,
-                           first_failure: datetime) -> Outcome:
+    async def _dead_letter(self, record: ConsumedRecord, envelope: Envelope | None, exc: BaseException, kind: str,
+                           attempts: int, first_failure: datetime) -> Outcome:
         log.error("message.dead_lettered", kind=kind, attempts=attempts, position=record.position,
                   error=f"{type(exc).__name__}: {exc}")
         await self.dead_letters.publish(record, self.group, exc, kind, attempts, first_failure, datetime.now(UTC))
         metrics.DEAD_LETTERED.labels(record.topic, self.group, kind).inc()
+        if self.on_dead_letter is not None:
+            try:
+                await self.on_dead_letter(record, envelope, f"{kind}: {type(exc).__name__}: {exc}")
+            except Exception as hook_exc:  # noqa: BLE001 — the record is dead-lettered: commit it anyway
+                log.error("message.dead_letter_hook_failed", position=record.position,
+                          error=f"{type(hook_exc).__name__}: {hook_exc}")
         return Outcome.DEAD_LETTERED
 
 
