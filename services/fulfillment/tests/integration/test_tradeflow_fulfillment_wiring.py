@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tradeflow_contracts.envelope import Envelope
 from tradeflow_contracts.inventory import StockReleased
-from tradeflow_fulfillment.adapters.sqla_transaction import SqlaTransactions
+from tradeflow_fulfillment.adapters.sqla_transaction import SqlaFulfillmentTransaction
 from tradeflow_fulfillment.adapters.tables import outbox
 from tradeflow_fulfillment.api.wiring import FulfillmentApi
 from tradeflow_fulfillment.bootstrap import build_app
@@ -14,6 +14,7 @@ from tradeflow_fulfillment.domain.errors import FulfillmentError
 from tradeflow_fulfillment.settings import Settings
 from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_testing.migrations import migrate_to_head
 
 MESSAGE = StockReleased(order_id="o-1", sub_order_id="s-1", released_quantity=0)
@@ -43,7 +44,8 @@ async def test_the_app_dead_letters_its_domain_errors_at_once_and_gives_routes_t
 
 
 async def test_a_transaction_publishes_through_the_outbox_only_when_it_commits(sessions):
-    transactions = SqlaTransactions(sessions, Outbox(outbox, producer="fulfillment"), lambda: "corr-1")
+    transactions = SqlaTransactions(sessions, Outbox(outbox, producer="fulfillment"), SqlaFulfillmentTransaction,
+                                    lambda: "corr-1")
     async with transactions.begin() as tx:
         await tx.publish(MESSAGE, key="o-1")
     with pytest.raises(RuntimeError):

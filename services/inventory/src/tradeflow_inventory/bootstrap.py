@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from tradeflow_contracts.inventory import COMMANDS
-from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction, SqlaTransactions
+from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
 from tradeflow_inventory.adapters.system import SystemClock
 from tradeflow_inventory.adapters.tables import inbox, outbox
 from tradeflow_inventory.api.routes import router
@@ -13,6 +13,7 @@ from tradeflow_inventory.domain.errors import InventoryError
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.runtime import build_runtime
 from tradeflow_kit.settings import ServiceSettings
+from tradeflow_kit.unit_of_work import SqlaTransactions
 
 
 def build_app(settings: ServiceSettings) -> FastAPI:
@@ -21,6 +22,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     handlers = command_handlers(SqlaInventoryTransaction.for_message, SystemClock())
     runtime.consume(COMMANDS, handlers)
     app = create_http_app(runtime, routers=[router])
-    app.state.api = InventoryApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox))
+    app.state.api = InventoryApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox,
+                                                               SqlaInventoryTransaction))
     app.state.command_handlers = handlers  # for wiring checks and tests
     return app

@@ -4,10 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tradeflow_inventory.adapters.sqla_transaction import SqlaTransactions
+from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
 from tradeflow_inventory.adapters.tables import outbox
 from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_testing.migrations import migrate_to_head
 
 
@@ -31,7 +32,8 @@ async def sessions(database_url):
 
 @pytest.fixture
 def transactions(sessions) -> SqlaTransactions:
-    return SqlaTransactions(sessions, Outbox(outbox, producer="inventory"), lambda: "corr-test")
+    return SqlaTransactions(sessions, Outbox(outbox, producer="inventory"), SqlaInventoryTransaction,
+                            lambda: "corr-test")
 
 
 @pytest.fixture

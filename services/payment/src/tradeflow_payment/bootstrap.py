@@ -10,8 +10,9 @@ from tradeflow_contracts.payments import COMMANDS
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
+from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
-from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction, SqlaTransactions
+from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
 from tradeflow_payment.adapters.system import SystemClock, UuidIdGenerator
 from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.routes import router
@@ -70,13 +71,12 @@ def refund_retry_policy(settings: Settings) -> RefundRetryPolicy:
 def job_transactions(runtime: ServiceRuntime, job: str) -> Transactions:
     """One transaction per order a background job handles; its messages go through the outbox,
     each transaction's with a correlation id of its own naming the job."""
-    return SqlaTransactions(runtime.sessions, runtime.outbox, lambda: f"{job}-{uuid.uuid4()}")
+    return SqlaTransactions(runtime.sessions, runtime.outbox, SqlaPaymentTransaction, lambda: f"{job}-{uuid.uuid4()}")
 
 
 def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Collaborators) -> PaymentApi:
     return PaymentApi(
-        sessions=runtime.sessions,
-        transaction=lambda session, cid: SqlaPaymentTransaction.for_request(session, runtime.outbox, cid),
+        transactions=SqlaTransactions(runtime.sessions, runtime.outbox, SqlaPaymentTransaction),
         collaborators=collaborators, idempotency=IdempotencyStore(idempotency_keys),
         webhook_secret=settings.psp_webhook_secret.get_secret_value(),
         callback_tolerance=timedelta(seconds=settings.callback_tolerance_seconds))

@@ -43,7 +43,7 @@ async def provider_callback(request: Request, api: PaymentApi = Depends(payment_
     raw = await request.body()
     _authentic(request, raw, api)
     notice = _notice(raw)
-    async with api.sessions.begin() as session:
+    async with api.transactions.begin() as tx:
         with as_problems():
-            result = await record_provider_notice(api.transaction_in(session), notice)
+            result = await record_provider_notice(tx, notice)
     return CallbackAnswer(event_id=notice.event_id, result=result.value)

@@ -15,8 +15,8 @@ router = APIRouter(prefix="/payments/ops", tags=["payments ops"])
 async def late_captures(limit: int = Query(100, ge=1, le=500), _staff: Principal = Depends(require_roles(Role.STAFF)),
                         api: PaymentApi = Depends(payment_api)) -> LateCaptureList:
     """Latest closings first; totals in minor units (one currency per platform)."""
-    async with api.sessions.begin() as session:
-        captures = await read_late_captures(api.transaction_in(session), limit)
+    async with api.transactions.begin() as tx:
+        captures = await read_late_captures(tx, limit)
     return LateCaptureList(items=captures,
                            total_amount=sum(c.amount for c in captures),
                            total_refunded=sum(c.refunded_amount for c in captures))

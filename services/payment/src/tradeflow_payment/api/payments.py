@@ -30,23 +30,23 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
     Only the order's buyer; 404 not-payable before the order asked for payment, 409
     payment-closed after close or deadline, 409 already-paid. A failed attempt may be retried.
     """
-    async with api.sessions.begin() as session:
+    async with api.transactions.begin() as tx:
         async def start() -> StoredResponse:
             with as_problems():
-                started = await start_payment(api.transaction_in(session), body.order_id, who.sub, api.collaborators)
+                started = await start_payment(tx, body.order_id, who.sub, api.collaborators)
             return StoredResponse(201 if started.created else 200,
                                   PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json"))
 
-        answer, _ = await api.idempotency.once(session, SCOPE, who.sub, idempotency_key, body.model_dump(), start)
+        answer, _ = await api.idempotency.once(tx.session, SCOPE, who.sub, idempotency_key, body.model_dump(), start)
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 
 @router.get("/{payment_id}", response_model=PaymentOut)
 async def get_payment(payment_id: str, who: Principal = Depends(readers),
                       api: PaymentApi = Depends(payment_api)) -> PaymentOut:
-    async with api.sessions.begin() as session:
+    async with api.transactions.begin() as tx:
         with as_problems():
-            record = await read_payment(api.transaction_in(session), payment_id, reader(who))
+            record = await read_payment(tx, payment_id, reader(who))
     return PaymentOut.of(record)
 
 
@@ -55,9 +55,9 @@ async def list_payments(order_id: str = Query(min_length=1), limit: int = Query(
                         cursor: str | None = None, who: Principal = Depends(readers),
                         api: PaymentApi = Depends(payment_api)) -> PaymentPage:
     """The order's payment attempts, oldest first, each with its refunds."""
-    async with api.sessions.begin() as session:
+    async with api.transactions.begin() as tx:
         with as_problems():
-            records = await read_order_payments(api.transaction_in(session), order_id, reader(who))
+            records = await read_order_payments(tx, order_id, reader(who))
     start = _position_after(records, cursor)
     page = records[start:start + limit]
     more = start + limit < len(records)
