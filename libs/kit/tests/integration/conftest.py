@@ -4,7 +4,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from tradeflow_kit.db import create_engine, session_factory
-from tradeflow_kit.sagas.sqla_store import sqla_saga_transactions
+from tradeflow_kit.sagas.sqla_store import SqlaSagaTransactions
 from tradeflow_testing.topics import read_topic
 
 from .messaging_support import create_schema
@@ -24,7 +24,7 @@ async def saga_transactions(engine):
     """The saga tables beside the messaging ones, and `transactions` over them."""
     async with engine.begin() as conn:
         await conn.run_sync(saga_metadata.create_all)
-    return sqla_saga_transactions(session_factory(engine), sagas_table, saga_moves_table)
+    return SqlaSagaTransactions(session_factory(engine), sagas_table, saga_moves_table)
 
 
 @pytest.fixture

@@ -37,6 +37,6 @@ def checkout_in(saga_id: str, step: str, at: datetime) -> SagaInstance:
 
 
 async def add_all(transactions, *sagas: SagaInstance) -> None:
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         for saga in sagas:
             await tx.sagas.add(saga)

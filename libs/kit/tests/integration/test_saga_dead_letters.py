@@ -37,7 +37,7 @@ def record_of(envelope, topic: str = "test.replies") -> ConsumedRecord:
 
 
 async def states(transactions) -> dict[str, tuple[SagaState, str | None]]:
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         found = await tx.sagas.find(name=None, state=None, step=None, limit=100, after=None)
     return {s.id: (s.state, s.attention) for s in found}
 
@@ -53,7 +53,7 @@ async def test_the_hook_parks_a_running_saga_with_the_reason(saga_transactions):
     clock.advance(minutes=1)
     await hook(saga_transactions, clock)(record_of(envelope), envelope, REASON)
 
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         parked = await tx.sagas.get("o-1")
     assert (parked.state, parked.step) == (SagaState.NEEDS_ATTENTION, "awaiting_payment")
     assert parked.attention == f"test.payment-captured dead-lettered: {REASON}"

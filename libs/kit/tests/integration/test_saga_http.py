@@ -124,7 +124,7 @@ async def test_staff_resume_a_parked_saga_and_nothing_else(ops):
     assert (body["state"], body["attention"], body["deadline_at"]) == ("running", None, clock.now.isoformat())
     assert body["history"][-1] == {"at": clock.now.isoformat(), "from_step": "awaiting_payment",
                                    "to_step": "awaiting_payment", "cause": "resumed by staff:s-1"}
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         assert [s.id for s in await tx.sagas.claim_due("checkout", clock.now, 10)] == ["o-running", "o-parked"]
 
     for saga_id, status, slug in (("o-parked", 409, "saga-not-parked"), ("o-running", 409, "saga-not-parked"),

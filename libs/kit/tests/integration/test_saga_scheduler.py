@@ -38,7 +38,7 @@ def actions_that(fired: list[str], broken: frozenset[str] = frozenset()):
 
 
 async def saga(transactions, saga_id):
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         return await tx.sagas.get(saga_id)
 
 

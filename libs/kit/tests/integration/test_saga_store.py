@@ -15,12 +15,12 @@ from .saga_support import add_all, checkout_in, saga_moves_table, sagas_table
 
 async def test_a_saga_and_its_moves_round_trip(saga_transactions):
     saga = checkout_in("o-1", "awaiting_payment", T0)
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         await tx.sagas.add(saga)
     assert saga.moves == []  # pulled and written
 
     later = T0 + timedelta(minutes=2)
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         loaded = await tx.sagas.get("o-1", lock=True)
         assert loaded == saga  # every field, time zones included
         failed(loaded, "RuntimeError: psp down", later, FailurePolicy())
@@ -28,7 +28,7 @@ async def test_a_saga_and_its_moves_round_trip(saga_transactions):
         park(loaded, "stuck", later)
         await tx.sagas.save(loaded)
 
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         again = await tx.sagas.get("o-1")
         history = await tx.sagas.history("o-1")
         assert await tx.sagas.get("o-404") is None
@@ -47,7 +47,7 @@ async def test_find_pages_newest_first_and_filters(saga_transactions):
     expected = sorted(sagas, key=lambda s: (s.updated_at, s.id), reverse=True)
 
     seen, after = [], None
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         while True:
             page = await tx.sagas.find(name=None, state=None, step=None, limit=3, after=after)
             if not page:
@@ -72,7 +72,7 @@ async def test_claim_due_takes_running_sagas_past_their_deadline_oldest_first(sa
     finished = checkout_in("o-paid", "paid", T0)
     await add_all(saga_transactions, late, early, not_due, parked, finished)
 
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         assert [s.id for s in await tx.sagas.claim_due("checkout", now, 10)] == ["o-early", "o-late"]
         assert await tx.sagas.claim_due("returns", now, 10) == []
 
@@ -84,7 +84,7 @@ async def test_concurrent_claims_never_take_the_same_saga(saga_transactions):
     all_claimed = asyncio.Barrier(4)
 
     async def claimer() -> list[str]:
-        async with saga_transactions() as tx:
+        async with saga_transactions.begin() as tx:
             claimed = [s.id for s in await tx.sagas.claim_due("checkout", now, 2)]
             await asyncio.wait_for(all_claimed.wait(), 10)  # hold the locks until every claimer has claimed
         return claimed
@@ -96,7 +96,7 @@ async def test_concurrent_claims_never_take_the_same_saga(saga_transactions):
 
 async def test_deleting_a_saga_deletes_its_moves(saga_transactions):
     await add_all(saga_transactions, checkout_in("o-1", "paid", T0))
-    async with saga_transactions() as tx:
+    async with saga_transactions.begin() as tx:
         await tx.session.execute(delete(sagas_table).where(sagas_table.c.id == "o-1"))
         left = (await tx.session.execute(select(saga_moves_table.c.id))).all()
     assert left == []

@@ -32,7 +32,7 @@ def park_on_dead_letter(transactions: Transactions, definition: SagaDefinition,
         saga_id = saga_id_of(envelope) if envelope is not None else None
         if saga_id is None:
             return
-        async with transactions() as tx:
+        async with transactions.begin() as tx:
             saga = await tx.sagas.get(saga_id, lock=True)
             if saga is None or saga.name != definition.name or saga.state in _ENDED:
                 log.info("saga.dead_letter_ignored", saga=definition.name, saga_id=saga_id,

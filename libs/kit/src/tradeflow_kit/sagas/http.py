@@ -41,7 +41,7 @@ def saga_router(transactions: Transactions, definitions: Sequence[SagaDefinition
                          limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
         state_filter = _check_filters(by_name, name, state, step)
         after = _decode_cursor(cursor)
-        async with transactions() as tx:
+        async with transactions.begin() as tx:
             found = await tx.sagas.find(name=name, state=state_filter, step=step, limit=limit + 1, after=after)
         page, more = found[:limit], len(found) > limit
         return {"items": [saga_view(s) for s in page], "next_cursor": _encode_cursor(page[-1]) if more else None}
@@ -52,14 +52,14 @@ def saga_router(transactions: Transactions, definitions: Sequence[SagaDefinition
 
     @router.get("/{saga_id}", summary="One saga: where it stands, why it needs attention, every move")
     async def get_saga(saga_id: str, _staff: Staff) -> dict:
-        async with transactions() as tx:
+        async with transactions.begin() as tx:
             saga = await _existing(tx, saga_id, lock=False)
             history = await tx.sagas.history(saga_id)
         return saga_detail(saga, history, by_name.get(saga.name))
 
     @router.post("/{saga_id}/resume", summary="Take a needs_attention saga back (its deadline due at once)")
     async def resume_saga(saga_id: str, staff: Staff) -> dict:
-        async with transactions() as tx:
+        async with transactions.begin() as tx:
             saga = await _existing(tx, saga_id, lock=True)
             definition = by_name.get(saga.name)
             if saga.state != SagaState.NEEDS_ATTENTION or definition is None:

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 
@@ -29,12 +29,17 @@ from tradeflow_kit.sagas.ports import SagaTransaction
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T", bound=SagaTransaction)
+T_co = TypeVar("T_co", bound=SagaTransaction, covariant=True)
 
 DeadlineAction = Callable[[T, SagaInstance, datetime], Awaitable[None]]
 """`(transaction, saga, now)`: what happens when the saga's step deadline passes."""
 
-Transactions = Callable[[], AbstractAsyncContextManager[T]]
-"""A new transaction per call, committed when the block ends normally, rolled back if it raises."""
+
+class Transactions(Protocol[T_co]):
+    """The service's transactions, as the kit's `SqlaTransactions` opens them."""
+
+    def begin(self) -> AbstractAsyncContextManager[T_co]:
+        """A new transaction, committed when the block ends normally, rolled back if it raises."""
 
 Clock = Callable[[], datetime]
 
@@ -60,7 +65,7 @@ async def fire_due_deadlines(transactions: Transactions[T], definition: SagaDefi
     while handled < batch:
         claimed: tuple[str, str] | None = None  # (id, step) as claimed: the action changes the instance
         try:
-            async with transactions() as tx:
+            async with transactions.begin() as tx:
                 due = await tx.sagas.claim_due(definition.name, clock(), 1)
                 if not due:
                     return handled
@@ -84,7 +89,7 @@ async def fire_due_deadlines(transactions: Transactions[T], definition: SagaDefi
 
 async def _count_failure(transactions: Transactions, definition: SagaDefinition, saga_id: str, step: str,
                          reason: str, clock: Clock, policy: FailurePolicy) -> None:
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         saga = await tx.sagas.get(saga_id, lock=True)
         if saga is None or saga.state != SagaState.RUNNING or saga.step != step:
             log.info("saga.deadline_failed", saga=definition.name, saga_id=saga_id, step=step,

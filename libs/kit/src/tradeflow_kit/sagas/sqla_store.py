@@ -6,8 +6,8 @@ time; `claim_due` skips rows another transaction holds (SKIP LOCKED), so every r
 the deadline scheduler; the moves a saga collected are written once, when it is added or saved.
 """
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,17 +89,18 @@ class SqlaSagaTransaction:
     sagas: SqlaSagaStore
 
 
-def sqla_saga_transactions(sessions: async_sessionmaker[AsyncSession], sagas: Table, moves: Table
-                           ) -> Callable[[], AbstractAsyncContextManager[SqlaSagaTransaction]]:
-    """`transactions` for the scheduler, the dead-letter hook and the ops routes: each call opens
-    a transaction, committed when the block ends normally and rolled back when it raises."""
+class SqlaSagaTransactions:
+    """`Transactions` for the scheduler, the dead-letter hook and the ops routes of a service
+    without its own unit of work: `begin()` opens a transaction, committed when the block ends
+    normally and rolled back when it raises."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sagas: Table, moves: Table) -> None:
+        self._sessions, self._sagas, self._moves = sessions, sagas, moves
 
     @asynccontextmanager
-    async def transaction():
-        async with sessions.begin() as session:
-            yield SqlaSagaTransaction(session, SqlaSagaStore(session, sagas, moves))
-
-    return transaction
+    async def begin(self) -> AsyncIterator[SqlaSagaTransaction]:
+        async with self._sessions.begin() as session:
+            yield SqlaSagaTransaction(session, SqlaSagaStore(session, self._sagas, self._moves))
 
 
 def _changing(saga: SagaInstance) -> dict:
