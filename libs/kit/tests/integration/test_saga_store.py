@@ -4,10 +4,12 @@ newest first, and claiming due deadlines never hands one saga to two transaction
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
+from tradeflow_kit.db import create_engine
 from tradeflow_kit.sagas.definition import SagaState
 from tradeflow_kit.sagas.instance import FailurePolicy, SagaMove, failed, move, park
+from tradeflow_kit.sagas.schema import create_saga_tables_v1, drop_saga_tables_v1
 
 from ..saga_fixtures import CHECKOUT, T0
 from .saga_support import add_all, checkout_in, saga_moves_table, sagas_table
@@ -100,3 +102,22 @@ async def test_deleting_a_saga_deletes_its_moves(saga_transactions):
         await tx.session.execute(delete(sagas_table).where(sagas_table.c.id == "o-1"))
         left = (await tx.session.execute(select(saga_moves_table.c.id))).all()
     assert left == []
+
+
+async def test_the_migration_step_creates_the_tables_with_their_indexes_and_drops_them(fresh_database_url):
+    engine = create_engine(fresh_database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(create_saga_tables_v1)
+            indexes = dict((await conn.execute(text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('sagas', 'saga_moves')"))).all())
+        assert "WHERE ((state = 'running'::text) AND (deadline_at IS NOT NULL))" in indexes["sagas_due"]
+        assert "(name, deadline_at)" in indexes["sagas_due"]
+        assert "(updated_at DESC, id DESC)" in indexes["sagas_recent"]
+        assert "(saga_id)" in indexes["ix_saga_moves_saga_id"]
+        async with engine.begin() as conn:
+            await conn.run_sync(drop_saga_tables_v1)
+            left = (await conn.execute(text("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'saga%'"))).scalar()
+        assert left == 0
+    finally:
+        await engine.dispose()
