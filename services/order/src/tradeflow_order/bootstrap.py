@@ -11,7 +11,8 @@ from tradeflow_kit.sagas.dead_letters import park_on_dead_letter
 from tradeflow_kit.sagas.http import saga_router
 from tradeflow_kit.sagas.scheduler import run_deadline_scheduler
 from tradeflow_kit.system import SystemClock, UuidIdGenerator
-from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction, sqla_transactions
+from tradeflow_kit.unit_of_work import SqlaTransactions
+from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_order.api.problems import install_order_problems
 from tradeflow_order.api.routes import router
@@ -40,21 +41,24 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     runtime = build_runtime(settings, outbox, inbox, domain_errors=(OrderError,))
     c = collaborators(settings, clock)
     _consume_replies(runtime, c)
-    transactions = sqla_transactions(runtime.sessions, runtime.outbox)
+    transactions = _transactions(runtime)
     deadline_actions = {OrderStep.AWAITING_PAYMENT: lambda tx, saga, now: close_unpaid_order(tx, saga, now, c)}
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
         transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
-    app.state.api = OrderApi(runtime.sessions,
-                             lambda session: SqlaOrderTransaction.for_request(session, runtime.outbox),
-                             c, IdempotencyStore(idempotency_keys))
+    app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys))
     install_order_problems(app)
     return app
 
 
 def _consume_replies(runtime: ServiceRuntime, c: Collaborators) -> None:
     """Inventory's and payment's replies; one that is dead-lettered parks its order's saga."""
-    park = park_on_dead_letter(sqla_transactions(runtime.sessions, runtime.outbox), c.saga,
+    park = park_on_dead_letter(_transactions(runtime), c.saga,
                                lambda envelope: envelope.payload.get("order_id"), c.clock.now)
     for topic, handlers in reply_handlers(SqlaOrderTransaction.for_message, c).items():
         runtime.consume(topic, handlers, on_dead_letter=park)
+
+
+def _transactions(runtime: ServiceRuntime) -> SqlaTransactions[SqlaOrderTransaction]:
+    """Every message about an order is correlated with the order (its saga's id, the message key)."""
+    return SqlaTransactions(runtime.sessions, runtime.outbox, SqlaOrderTransaction, correlation_id=lambda: None)

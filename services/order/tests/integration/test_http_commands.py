@@ -82,8 +82,8 @@ async def test_a_paid_order_no_longer_counts_against_the_cap(capped_orders):
     api = orders.app.state.api
 
     async def step(action):
-        async with api.sessions.begin() as session:
-            await advance(api.transaction(session), api.collaborators, order["id"], "test", action)
+        async with api.transactions.begin() as tx:
+            await advance(tx, api.collaborators, order["id"], "test", action)
     await step(lambda o, now: o.stock_reserved(o.sub_orders[0].id, {}, now))
     await step(lambda o, now: o.pay(now))
     await orders.placed("buyer-1", ("SKU-A", "m-1", 10, 100))

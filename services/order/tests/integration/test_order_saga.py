@@ -14,7 +14,8 @@ from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
 from tradeflow_kit.system import UuidIdGenerator
-from tradeflow_order.adapters.sqla_transaction import sqla_transactions
+from tradeflow_kit.unit_of_work import SqlaTransactions
+from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import outbox as outbox_table
 from tradeflow_order.adapters.tables import saga_moves
 from tradeflow_order.app.close_unpaid_order import close_unpaid_order
@@ -49,7 +50,8 @@ async def world(fresh_database_url):
     await migrate_to_head("order", fresh_database_url)
     engine = create_engine(fresh_database_url)
     sessions, clock = session_factory(engine), Clock()
-    yield sqla_transactions(sessions, Outbox(outbox_table, "order")), collaborators(clock), sessions, clock
+    transactions = SqlaTransactions(sessions, Outbox(outbox_table, "order"), SqlaOrderTransaction, lambda: None)
+    yield transactions, collaborators(clock), sessions, clock
     await engine.dispose()
 
 
@@ -63,18 +65,18 @@ async def place(world):
     transactions, c, _, _ = world
     cart = Cart("buyer-1", "app", "CNY", RECEIVER, [CartLine("SKU-A", "m1", 2, 1999), CartLine("SKU-B", "m2", 1, 5000)],
                 1000, [Discount("coupon", 500)])
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         return await place_order(tx, c, cart, "buyer:buyer-1")
 
 
 async def reply(world, message) -> None:
     transactions, c, _, _ = world
-    async with transactions() as tx:
+    async with transactions.begin() as tx:
         await USE_CASES[type(message)](tx, message, c)
 
 
 async def load(world, order_id):
-    async with world[0]() as tx:
+    async with world[0].begin() as tx:
         return await tx.orders.get(order_id), await tx.sagas.get(order_id), await tx.sagas.history(order_id)
 
 

@@ -123,11 +123,15 @@ class FakeOrderTransaction:
         self.published.append((key, message))
 
 
-def fake_transactions(db: FakeDatabase):
+class FakeTransactions:
     """`Transactions` over the fake database: all or nothing, like the real one."""
 
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
     @asynccontextmanager
-    async def begin():
+    async def begin(self):
+        db = self.db
         before = copy.deepcopy((db.orders, db.sagas, db.moves))
         tx = FakeOrderTransaction(db)
         try:
@@ -136,8 +140,6 @@ def fake_transactions(db: FakeDatabase):
             db.orders, db.sagas, db.moves = before
             raise
         db.outbox.extend(tx.published)
-
-    return begin
 
 
 def collaborators(clock: FixedClock, *, max_amount: int = 1_000_000, timeout: timedelta = timedelta(minutes=30),

@@ -15,7 +15,7 @@ from tradeflow_order.domain.model import Receiver
 from tradeflow_order.domain.placement import Cart, CartLine
 from tradeflow_order.domain.states import OrderStep
 
-from .fakes import FakeDatabase, FixedClock, collaborators, fake_transactions
+from .fakes import FakeDatabase, FakeTransactions, FixedClock, collaborators
 
 RECEIVER = Receiver("Han Meimei", "13900000000", "east", "Hangzhou", "2 West Lake Rd")
 
@@ -24,16 +24,16 @@ class SagaWorld:
     def __init__(self, **settings) -> None:
         self.clock, self.db = FixedClock(), FakeDatabase()
         self.c = collaborators(self.clock, **settings)
-        self.transactions = fake_transactions(self.db)
+        self.transactions = FakeTransactions(self.db)
 
     async def place(self, *lines: CartLine, buyer: str = "b1"):
         cart = Cart(buyer, "app", "CNY", RECEIVER,
                     list(lines) or [CartLine("SKU-A", "m1", 2, 1999), CartLine("SKU-B", "m2", 1, 5000)], 1000, [])
-        async with self.transactions() as tx:
+        async with self.transactions.begin() as tx:
             return await place_order(tx, self.c, cart, f"buyer:{buyer}")
 
     async def reply(self, message: Contract) -> None:
-        async with self.transactions() as tx:
+        async with self.transactions.begin() as tx:
             await USE_CASES[type(message)](tx, message, self.c)
 
     async def reserve_all(self, order) -> None:

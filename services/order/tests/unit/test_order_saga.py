@@ -69,7 +69,7 @@ async def test_a_risky_order_is_held_then_approved_to_payment():
     await world.reserve_all(order)
     assert world.saga(order.id).step == "held" and world.db.sent(pay.RequestPayment) == []
     world.later(timedelta(minutes=5))
-    async with world.transactions() as tx:
+    async with world.transactions.begin() as tx:
         await approve_order(tx, world.c, order.id, "staff:s1", "known customer")
     [request] = world.db.sent(pay.RequestPayment)
     assert request.deadline == world.clock.at + timedelta(minutes=30)  # counted from the approval
@@ -80,7 +80,7 @@ async def test_a_held_order_rejected_in_review_is_cancelled_and_released():
     world = SagaWorld(max_amount=100)
     order = await world.place()
     await world.reserve_all(order)
-    async with world.transactions() as tx:
+    async with world.transactions.begin() as tx:
         await reject_order(tx, world.c, order.id, "staff:s1", "fraud pattern")
     assert len(world.db.sent(inv.ReleaseStock)) == 2 and world.db.sent(pay.ClosePayment) == []
     assert world.order(order.id).cancel_reason == "rejected in review: fraud pattern"
@@ -114,7 +114,7 @@ async def test_a_payment_found_while_closing_pays_the_order(world):
 
 async def test_cancel_after_payment_refunds_in_full_and_releases(world):
     order = await paid_order(world)
-    async with world.transactions() as tx:
+    async with world.transactions.begin() as tx:
         await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
     [refund] = world.db.sent(pay.RefundPayment)
     assert refund.amount == order.paid_amount and len(world.db.sent(inv.ReleaseStock)) == 2
@@ -127,7 +127,7 @@ async def test_cancel_after_payment_refunds_in_full_and_releases(world):
 async def test_cancel_while_awaiting_payment_closes_the_payment(world):
     order = await world.place()
     await world.reserve_all(order)
-    async with world.transactions() as tx:
+    async with world.transactions.begin() as tx:
         await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
     assert [m.reason for m in world.db.sent(pay.ClosePayment)] == ["changed mind"]
     assert world.saga(order.id).deadline_at is None
@@ -185,7 +185,7 @@ async def test_a_failed_attempt_is_recorded_and_the_buyer_may_pay_again(world):
 
 async def test_a_refund_that_fails_is_recorded_for_staff(world):
     order = await paid_order(world)
-    async with world.transactions() as tx:
+    async with world.transactions.begin() as tx:
         await cancel_order(tx, world.c, order.id, "staff:s1", "warehouse fire")
     [refund] = world.db.sent(pay.RefundPayment)
     await world.reply(pay.RefundFailed(order_id=order.id, refund_id=refund.refund_id, reason="PSP refused"))

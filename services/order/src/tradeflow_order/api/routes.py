@@ -51,8 +51,8 @@ async def post_order(body: PlaceOrderIn, who: BuyerOrStaff, api: Api,
 @router.get("/{order_id}", summary="The whole order: amounts, statuses, history")
 async def get_one(order_id: str, who: Readers, api: Api) -> dict:
     """The buyer's own order, any order for staff and system, a merchant's part of an order."""
-    async with api.sessions() as session:
-        order = await get_order(api.transaction(session), order_id)
+    async with api.transactions.begin() as tx:
+        order = await get_order(tx, order_id)
     return _view_for(order, who)
 
 
@@ -65,8 +65,8 @@ async def get_list(who: Readers, api: Api, status: str | None = None, buyer_id: 
     if not who.sees_all:
         merchant_id = None if who.buyer_id else who.merchant_id
         buyer_id = who.buyer_id if who.buyer_id else buyer_id
-    async with api.sessions() as session:
-        orders = await list_orders(api.transaction(session), buyer_id=buyer_id, merchant_id=merchant_id,
+    async with api.transactions.begin() as tx:
+        orders = await list_orders(tx, buyer_id=buyer_id, merchant_id=merchant_id,
                                    status=status, limit=limit + 1, before=_decode_cursor(cursor))
     page, more = orders[:limit], len(orders) > limit
     view = order_view if merchant_id is None else (lambda o: merchant_order_view(o, merchant_id))
@@ -105,8 +105,8 @@ async def post_reject(order_id: str, body: ReasonIn, who: Staff, api: Api,
 
 @router.get("/{order_id}/saga", summary="Staff: where the order saga stands")
 async def get_saga(order_id: str, _who: Staff, api: Api) -> dict:
-    async with api.sessions() as session:
-        return saga_view(await get_order(api.transaction(session), order_id))
+    async with api.transactions.begin() as tx:
+        return saga_view(await get_order(tx, order_id))
 
 
 def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
@@ -124,12 +124,12 @@ async def _once(api: OrderApi, scope: str, who: Principal, key: str | None, body
                 run: Command, created: bool = False) -> JSONResponse:
     """Run a changing command in one transaction; with an Idempotency-Key (required to create),
     at most once. A new order is a 201 with its Location."""
-    async with api.sessions.begin() as session:
+    async with api.transactions.begin() as tx:
         async def command() -> StoredResponse:
-            order = await run(api.transaction(session))
+            order = await run(tx)
             return StoredResponse(201 if created else 200, order_view(order))
 
-        answer, replayed = await api.idempotency.once(session, scope, who.sub, key, body, command, required=created)
+        answer, replayed = await api.idempotency.once(tx.session, scope, who.sub, key, body, command, required=created)
     if replayed:
         return JSONResponse(answer.body, answer.status_code, headers={"Idempotent-Replayed": "true"})
     headers = {"Location": f"/orders/{answer.body['id']}"} if created else None

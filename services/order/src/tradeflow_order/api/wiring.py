@@ -1,20 +1,18 @@
 """What the HTTP routes are given by the composition root (on `app.state.api`)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tradeflow_kit.idempotency import IdempotencyStore
-from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_kit.unit_of_work import SqlaTransactions, SqlaUnitOfWork
+from tradeflow_order.app.ports import Collaborators
 
 
 @dataclass(frozen=True)
 class OrderApi:
-    sessions: async_sessionmaker[AsyncSession]
-    transaction: Callable[[AsyncSession], OrderTransaction]  # the unit of work on a session
+    transactions: SqlaTransactions[SqlaUnitOfWork]  # OrderTransactions; `tx.session` holds Idempotency-Keys
     collaborators: Collaborators
     idempotency: IdempotencyStore
 

@@ -52,8 +52,8 @@ class OrderTransaction(Protocol):
 
 
 class Transactions(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[OrderTransaction]:
-        """A new transaction, committed when the block ends without an error."""
+    def begin(self) -> AbstractAsyncContextManager[OrderTransaction]:
+        """A new transaction: committed when the block ends normally, rolled back otherwise."""
 
 
 class Clock(Protocol):
