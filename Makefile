@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export TRADEFLOW_HOME := $(CURDIR)
 
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
-SERVICE_DIRS := $(wildcard services/*)
+SERVICE_DIRS := $(patsubst %/,%,$(wildcard services/*/))
 
 .PHONY: setup system run test lint stop status restart bench fuzz chaos token clean
 
