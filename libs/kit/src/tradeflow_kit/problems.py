@@ -1,5 +1,8 @@
 """RFC 9457 problem details for every error a Tradeflow API returns (see API.md)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -85,3 +88,49 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One row of a service's error map: a domain (or use-case) error class and its problem."""
+
+    error: type[Exception]
+    status: int
+    title: str
+    slug: str | None = None  # None: the error class's `slug` attribute
+    errors: Callable[[Exception], list[dict[str, str]]] | None = None  # field-level detail, if any
+
+
+class ErrorMap:
+    """A service's one error map: its refusals → RFC 9457 problems, the most specific row first.
+
+    Installed once on the app (`install`), so routes only call their use case: whatever refusal
+    it raises leaves as its problem, and the request's transaction is rolled back. A 503 (an
+    outside system unavailable) carries `Retry-After`."""
+
+    def __init__(self, *rows: Refusal) -> None:
+        self.rows = rows
+
+    def problem(self, exc: Exception) -> Problem:
+        row = next(r for r in self.rows if isinstance(exc, r.error))
+        slug = row.slug or getattr(exc, "slug", None) or "rule-violated"
+        headers = {"Retry-After": "5"} if row.status == 503 else None
+        return Problem(row.status, slug, row.title, detail=str(exc),
+                       errors=row.errors(exc) if row.errors else None, headers=headers)
+
+    def install(self, app: FastAPI) -> None:
+        async def on_refusal(request: Request, exc: Exception) -> JSONResponse:
+            return problem_response(self.problem(exc), request)
+
+        for row in self.rows:
+            app.add_exception_handler(row.error, on_refusal)
+
+
+_DESCRIBED = {400: "Bad request", 401: "No or invalid token", 403: "Not allowed for this role", 404: "Not found",
+              409: "A business rule refused the change", 422: "Invalid request",
+              503: "A dependency is unavailable; retry after Retry-After"}
+
+
+def problem_docs(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI `responses` for the problem statuses a route can answer with."""
+    return {s: {"description": _DESCRIBED[s], "content": {PROBLEM_JSON: {}}} for s in statuses}

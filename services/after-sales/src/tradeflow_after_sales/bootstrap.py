@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from tradeflow_after_sales.adapters.sqla_transaction import SqlaAfterSalesTransaction
 from tradeflow_after_sales.adapters.tables import inbox, outbox
+from tradeflow_after_sales.api.problems import PROBLEMS
 from tradeflow_after_sales.api.routes import router
 from tradeflow_after_sales.api.wiring import AfterSalesApi
 from tradeflow_after_sales.domain.errors import AfterSalesError
@@ -18,4 +19,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app = create_http_app(runtime, routers=[router])
     app.state.api = AfterSalesApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox,
                                                       SqlaAfterSalesTransaction))
+    PROBLEMS.install(app)
     return app

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from tradeflow_channel_adapter.adapters.sqla_transaction import SqlaChannelAdapterTransaction
 from tradeflow_channel_adapter.adapters.tables import inbox, outbox
+from tradeflow_channel_adapter.api.problems import PROBLEMS
 from tradeflow_channel_adapter.api.routes import router
 from tradeflow_channel_adapter.api.wiring import ChannelAdapterApi
 from tradeflow_channel_adapter.domain.errors import ChannelAdapterError
@@ -18,4 +19,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app = create_http_app(runtime, routers=[router])
     app.state.api = ChannelAdapterApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox,
                                                       SqlaChannelAdapterTransaction))
+    PROBLEMS.install(app)
     return app

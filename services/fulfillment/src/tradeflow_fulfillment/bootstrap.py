@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from tradeflow_fulfillment.adapters.sqla_transaction import SqlaFulfillmentTransaction
 from tradeflow_fulfillment.adapters.tables import inbox, outbox
+from tradeflow_fulfillment.api.problems import PROBLEMS
 from tradeflow_fulfillment.api.routes import router
 from tradeflow_fulfillment.api.wiring import FulfillmentApi
 from tradeflow_fulfillment.domain.errors import FulfillmentError
@@ -18,4 +19,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app = create_http_app(runtime, routers=[router])
     app.state.api = FulfillmentApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox,
                                                       SqlaFulfillmentTransaction))
+    PROBLEMS.install(app)
     return app

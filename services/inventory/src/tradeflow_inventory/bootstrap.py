@@ -4,8 +4,8 @@ from fastapi import FastAPI
 
 from tradeflow_contracts.inventory import COMMANDS
 from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
-from tradeflow_inventory.adapters.system import SystemClock
 from tradeflow_inventory.adapters.tables import inbox, outbox
+from tradeflow_inventory.api.problems import PROBLEMS
 from tradeflow_inventory.api.routes import router
 from tradeflow_inventory.api.wiring import InventoryApi
 from tradeflow_inventory.app.handlers import command_handlers
@@ -13,6 +13,7 @@ from tradeflow_inventory.domain.errors import InventoryError
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.runtime import build_runtime
 from tradeflow_kit.settings import ServiceSettings
+from tradeflow_kit.system import SystemClock
 from tradeflow_kit.unit_of_work import SqlaTransactions
 
 
@@ -25,4 +26,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.api = InventoryApi(transactions=SqlaTransactions(runtime.sessions, runtime.outbox,
                                                                SqlaInventoryTransaction))
     app.state.command_handlers = handlers  # for wiring checks and tests
+    PROBLEMS.install(app)
     return app

@@ -14,7 +14,7 @@ from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
-from tradeflow_order.api.problems import install_order_problems
+from tradeflow_order.api.problems import PROBLEMS
 from tradeflow_order.api.routes import router
 from tradeflow_order.api.wiring import OrderApi
 from tradeflow_order.app.close_unpaid_order import close_unpaid_order
@@ -47,7 +47,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys))
-    install_order_problems(app)
+    PROBLEMS.install(app)
     return app
 
 

@@ -10,11 +10,12 @@ from tradeflow_contracts.payments import COMMANDS
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
+from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
 from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
-from tradeflow_payment.adapters.system import SystemClock, UuidIdGenerator
 from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
+from tradeflow_payment.api.problems import PROBLEMS
 from tradeflow_payment.api.routes import router
 from tradeflow_payment.api.wiring import PaymentApi
 from tradeflow_payment.app.handlers import command_handlers
@@ -45,6 +46,7 @@ def build_app(settings: Settings, *, provider: PaymentProvider | None = None, cl
     closing = [_closing(provider)] if owned and isinstance(provider, HttpPaymentProvider) else []
     app = create_http_app(runtime, routers=[router, *closing])
     app.state.api = _payment_api(settings, runtime, collaborators)
+    PROBLEMS.install(app)
     app.state.command_handlers = handlers  # for wiring checks and tests
     app.state.reconcile = (reconciling, policy)  # the job's parts, for tests to run one round
     app.state.refund_retry = (retrying, retries)

@@ -12,7 +12,6 @@ Unknown `name`/`state`/`step` filters are a 422 naming the field; a cursor this 
 give out is a 400; an unknown id is a 404 `saga-not-found`.
 """
 
-import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated
@@ -20,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.problems import Problem
 from tradeflow_kit.sagas.definition import SagaDefinition, SagaState
 from tradeflow_kit.sagas.instance import SagaInstance, SagaMove, resume
@@ -40,11 +40,12 @@ def saga_router(transactions: Transactions, definitions: Sequence[SagaDefinition
     async def list_sagas(_staff: Staff, name: str | None = None, state: str | None = None, step: str | None = None,
                          limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
         state_filter = _check_filters(by_name, name, state, step)
-        after = _decode_cursor(cursor)
+        after = decode_cursor(cursor)
         async with transactions.begin() as tx:
             found = await tx.sagas.find(name=name, state=state_filter, step=step, limit=limit + 1, after=after)
         page, more = found[:limit], len(found) > limit
-        return {"items": [saga_view(s) for s in page], "next_cursor": _encode_cursor(page[-1]) if more else None}
+        after_last = encode_cursor(page[-1].updated_at, page[-1].id) if more else None
+        return {"items": [saga_view(s) for s in page], "next_cursor": after_last}
 
     @router.get("/definitions", summary="Every saga's declared table of steps")
     async def list_definitions(_staff: Staff) -> dict:
@@ -110,21 +111,3 @@ def _check_filters(by_name: dict[str, SagaDefinition], name: str | None, state: 
         raise Problem(422, "validation-failed", "Request validation failed",
                       detail=f"{len(errors)} field(s) are invalid", errors=errors)
     return None if state is None else SagaState(state)
-
-
-def _encode_cursor(saga: SagaInstance) -> str:
-    return base64.urlsafe_b64encode(f"{saga.updated_at.isoformat()}|{saga.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        at, saga_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        updated_at = datetime.fromisoformat(at)
-        if updated_at.tzinfo is None:
-            raise ValueError("naive time")
-        return updated_at, saga_id
-    except ValueError:  # also bad base64 and bytes that are not UTF-8
-        raise Problem(400, "invalid-cursor", "Invalid cursor", detail="the cursor is not one this API gave out",
-                      errors=[{"field": "cursor", "message": "invalid"}]) from None

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter, Depends, Query
 
-from tradeflow_inventory.api.problems import problem_docs
 from tradeflow_inventory.api.schemas import ReservationOut, ReservationPage
 from tradeflow_inventory.api.wiring import InventoryApi, inventory_api
 from tradeflow_inventory.app.manage_stock import reservations_of_order
 from tradeflow_kit.auth import Role, require_roles
+from tradeflow_kit.problems import problem_docs
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
 

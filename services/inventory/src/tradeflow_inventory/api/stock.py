@@ -4,12 +4,12 @@
 import structlog
 from fastapi import APIRouter, Depends
 
-from tradeflow_inventory.api.problems import as_problems, problem_docs
 from tradeflow_inventory.api.schemas import OnHandIn, SkuStockOut, StockRowOut, WarehouseIn, WarehouseOut
 from tradeflow_inventory.api.wiring import InventoryApi, inventory_api
 from tradeflow_inventory.app.manage_stock import define_warehouse, set_on_hand, stock_of_sku
 from tradeflow_inventory.domain.stock import Warehouse
 from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.problems import problem_docs
 
 log = structlog.get_logger(__name__)
 
@@ -31,9 +31,8 @@ async def put_warehouse(code: str, body: WarehouseIn, who: Principal = Depends(s
             responses=problem_docs(401, 403, 404, 409, 422))
 async def put_stock(sku: str, warehouse: str, body: OnHandIn, who: Principal = Depends(staff_only),
                     api: InventoryApi = Depends(inventory_api)) -> StockRowOut:
-    with as_problems():
-        async with api.transactions.begin() as tx:
-            row = await set_on_hand(tx, sku, warehouse, body.on_hand)
+    async with api.transactions.begin() as tx:
+        row = await set_on_hand(tx, sku, warehouse, body.on_hand)
     log.info("inventory.on_hand_set", sku=sku, warehouse=warehouse, on_hand=row.on_hand, actor=who.sub)
     return StockRowOut.of(row)
 

@@ -2,17 +2,12 @@
 
 from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef
 from tradeflow_inventory.domain.stock import Stock, Warehouse
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
+from tradeflow_kit.system import Clock  # noqa: F401 — the use cases' ports
 
 
 class WarehouseRepository(Protocol):

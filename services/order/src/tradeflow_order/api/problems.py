@@ -1,8 +1,7 @@
-"""The order service's one error map: domain errors → RFC 9457 problems."""
+"""The order service's one error map: its refusals as problem+json (RFC 9457; each error class
+carries its `type` slug), installed on the app by bootstrap. Most specific first."""
 
-from fastapi import FastAPI, Request
-
-from tradeflow_kit.problems import Problem, problem_response
+from tradeflow_kit.problems import ErrorMap, Refusal
 from tradeflow_order.domain.errors import (
     IllegalTransition,
     InvalidOrder,
@@ -13,24 +12,19 @@ from tradeflow_order.domain.errors import (
 )
 
 
-def to_problem(exc: OrderError) -> Problem:
-    if isinstance(exc, InvalidOrder):
-        errors = [{"field": exc.field or "body", "message": str(exc)}]
-        return Problem(422, exc.slug, "Invalid order", detail=str(exc), errors=errors)
-    if isinstance(exc, OrderNotFound):
-        return Problem(404, exc.slug, "Order not found", detail=str(exc))
-    if isinstance(exc, NotYourOrder):
-        return Problem(403, exc.slug, "Not allowed", detail=str(exc))
-    if isinstance(exc, IllegalTransition):
-        return Problem(409, exc.slug, "Illegal transition", detail=str(exc))
-    if isinstance(exc, UnpaidUnitsLimit):
-        return Problem(409, exc.slug, "Too many unpaid units", detail=str(exc), errors=[
-            {"field": "lines", "message": f"sku {exc.sku}: held {exc.held}, asked {exc.asked}, limit {exc.limit}"}])
-    return Problem(409, exc.slug, "Order rule violated", detail=str(exc))
+def _invalid_field(exc: InvalidOrder) -> list[dict[str, str]]:
+    return [{"field": exc.field or "body", "message": str(exc)}]
 
 
-def install_order_problems(app: FastAPI) -> None:
-    async def on_order_error(request: Request, exc: OrderError):
-        return problem_response(to_problem(exc), request)
+def _units_over_limit(exc: UnpaidUnitsLimit) -> list[dict[str, str]]:
+    return [{"field": "lines", "message": f"sku {exc.sku}: held {exc.held}, asked {exc.asked}, limit {exc.limit}"}]
 
-    app.add_exception_handler(OrderError, on_order_error)
+
+PROBLEMS = ErrorMap(
+    Refusal(InvalidOrder, 422, "Invalid order", errors=_invalid_field),
+    Refusal(OrderNotFound, 404, "Order not found"),
+    Refusal(NotYourOrder, 403, "Not allowed"),
+    Refusal(IllegalTransition, 409, "Illegal transition"),
+    Refusal(UnpaidUnitsLimit, 409, "Too many unpaid units", errors=_units_over_limit),
+    Refusal(OrderError, 409, "Order rule violated"),
+)

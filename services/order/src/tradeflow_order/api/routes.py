@@ -7,15 +7,14 @@ own orders; a merchant (its `merchant_id` claim) the orders holding its sub-orde
 `Idempotent-Replayed: true`, another body a 409.
 """
 
-import base64
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.idempotency import StoredResponse
 from tradeflow_kit.problems import Problem
 from tradeflow_order.api.carts import cart_from
@@ -67,11 +66,11 @@ async def get_list(who: Readers, api: Api, status: str | None = None, buyer_id: 
         buyer_id = who.buyer_id if who.buyer_id else buyer_id
     async with api.transactions.begin() as tx:
         orders = await list_orders(tx, buyer_id=buyer_id, merchant_id=merchant_id,
-                                   status=status, limit=limit + 1, before=_decode_cursor(cursor))
+                                   status=status, limit=limit + 1, before=decode_cursor(cursor))
     page, more = orders[:limit], len(orders) > limit
     view = order_view if merchant_id is None else (lambda o: merchant_order_view(o, merchant_id))
     return {"items": [view(o) for o in page],
-            "next_cursor": _encode_cursor(page[-1]) if more else None}
+            "next_cursor": encode_cursor(page[-1].created_at, page[-1].id) if more else None}
 
 
 @router.post("/{order_id}/cancel", summary="Cancel before shipment (refunds if paid; Idempotency-Key accepted)")
@@ -148,18 +147,3 @@ def _view_for(order: Order, who: Principal) -> dict:
 def _actor(who: Principal) -> str:
     """Who placed or cancelled, for the history: staff, else the buyer."""
     return f"staff:{who.sub}" if Role.STAFF in who.roles else f"buyer:{who.sub}"
-
-
-def _encode_cursor(order: Order) -> str:
-    return base64.urlsafe_b64encode(f"{order.created_at.isoformat()}|{order.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        at, order_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), order_id
-    except ValueError:
-        raise Problem(400, "invalid-cursor", "Invalid cursor", detail="the cursor is not one this API gave out",
-                      errors=[{"field": "cursor", "message": "invalid"}]) from None

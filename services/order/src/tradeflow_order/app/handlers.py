@@ -2,17 +2,15 @@
 the message's own transaction. A domain error is permanent (dead-lettered at once, and the
 order's saga parked as needs_attention); anything else is retried by the kit."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from tradeflow_contracts import inventory, payments
 from tradeflow_contracts.registry import Contract
+from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
 from tradeflow_order.app import record_payment_reply as pay
 from tradeflow_order.app import record_stock_reply as stock
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
-
-TransactionFor = Callable[[MessageContext], OrderTransaction]
-UseCase = Callable[[OrderTransaction, Contract, Collaborators], Awaitable[None]]
 
 USE_CASES: dict[type[Contract], UseCase] = {
     inventory.StockReserved: stock.record_stock_reserved,
@@ -25,18 +23,8 @@ USE_CASES: dict[type[Contract], UseCase] = {
 }
 
 
-def reply_handlers(transaction_for: TransactionFor, c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
+def reply_handlers(transaction_for: Callable[[MessageContext], OrderTransaction],
+                   c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
     """Handlers by topic, for `runtime.consume`; every reply the saga awaits has one."""
     c.saga.check_handles(USE_CASES)
-    by_topic: dict[str, dict[type[Contract], Handler]] = {}
-    for contract, use_case in USE_CASES.items():
-        by_topic.setdefault(contract.TOPIC, {})[contract] = _handler(use_case, transaction_for, c)
-    return by_topic
-
-
-def _handler(use_case: UseCase, transaction_for: TransactionFor, c: Collaborators) -> Handler:
-    async def handle(message: Contract, ctx: MessageContext) -> None:
-        await use_case(transaction_for(ctx), message, c)
-
-    handle.__name__ = use_case.__name__
-    return handle
+    return by_topic(use_case_handlers(USE_CASES, transaction_for, c))

@@ -8,6 +8,7 @@ from typing import Protocol
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore
+from tradeflow_kit.system import Clock, IdGenerator
 from tradeflow_order.domain.model import Receiver
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.risk import RiskPolicy
@@ -54,14 +55,6 @@ class OrderTransaction(Protocol):
 class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[OrderTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class IdGenerator(Protocol):
-    def new_id(self, prefix: str) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from tradeflow_kit.problems import Problem, validation_problem
-from tradeflow_payment.api.problems import as_problems
 from tradeflow_payment.api.schemas import CallbackAnswer, ProviderCallback
 from tradeflow_payment.api.wiring import PaymentApi, payment_api
 from tradeflow_payment.app.record_provider_notice import ProviderNotice, record_provider_notice
@@ -44,6 +43,5 @@ async def provider_callback(request: Request, api: PaymentApi = Depends(payment_
     _authentic(request, raw, api)
     notice = _notice(raw)
     async with api.transactions.begin() as tx:
-        with as_problems():
-            result = await record_provider_notice(tx, notice)
+        result = await record_provider_notice(tx, notice)
     return CallbackAnswer(event_id=notice.event_id, result=result.value)

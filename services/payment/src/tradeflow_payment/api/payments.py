@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.idempotency import StoredResponse
 from tradeflow_kit.problems import Problem
-from tradeflow_payment.api.problems import as_problems
 from tradeflow_payment.api.schemas import PaymentOut, PaymentPage, StartPayment
 from tradeflow_payment.api.wiring import PaymentApi, payment_api, reader
 from tradeflow_payment.app.read_payments import PaymentRecord, read_order_payments, read_payment
@@ -32,8 +31,7 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
     """
     async with api.transactions.begin() as tx:
         async def start() -> StoredResponse:
-            with as_problems():
-                started = await start_payment(tx, body.order_id, who.sub, api.collaborators)
+            started = await start_payment(tx, body.order_id, who.sub, api.collaborators)
             return StoredResponse(201 if started.created else 200,
                                   PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json"))
 
@@ -45,8 +43,7 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
 async def get_payment(payment_id: str, who: Principal = Depends(readers),
                       api: PaymentApi = Depends(payment_api)) -> PaymentOut:
     async with api.transactions.begin() as tx:
-        with as_problems():
-            record = await read_payment(tx, payment_id, reader(who))
+        record = await read_payment(tx, payment_id, reader(who))
     return PaymentOut.of(record)
 
 
@@ -56,8 +53,7 @@ async def list_payments(order_id: str = Query(min_length=1), limit: int = Query(
                         api: PaymentApi = Depends(payment_api)) -> PaymentPage:
     """The order's payment attempts, oldest first, each with its refunds."""
     async with api.transactions.begin() as tx:
-        with as_problems():
-            records = await read_order_payments(tx, order_id, reader(who))
+        records = await read_order_payments(tx, order_id, reader(who))
     start = _position_after(records, cursor)
     page = records[start:start + limit]
     more = start + limit < len(records)

@@ -1,9 +1,8 @@
-"""Domain and use-case refusals as problem+json (stable `type` slugs, API.md)."""
+"""The payment's one error map: domain and use-case refusals as problem+json (stable `type` slugs,
+API.md), installed on the app by bootstrap. Most specific first; an unreachable provider is a 503
+with Retry-After."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from tradeflow_kit.problems import Problem
+from tradeflow_kit.problems import ErrorMap, Refusal
 from tradeflow_payment.app.errors import NotPayable, NotYourPayment, PaymentNotFound
 from tradeflow_payment.app.ports import ProviderRefused, ProviderUnavailable
 from tradeflow_payment.domain.errors import (
@@ -14,26 +13,15 @@ from tradeflow_payment.domain.errors import (
     UnknownProviderPayment,
 )
 
-_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
-    (NotPayable, 404, "not-payable", "The order is not payable"),
-    (PaymentNotFound, 404, "not-found", "Payment not found"),
-    (NotYourPayment, 403, "forbidden", "Not your order's payment"),
-    (PaymentWindowClosed, 409, "payment-closed", "Payment closed"),
-    (AlreadyPaid, 409, "already-paid", "Already paid"),
-    (IllegalTransition, 409, "illegal-transition", "Illegal transition"),
-    (UnknownProviderPayment, 404, "unknown-provider-payment", "Unknown provider payment"),
-    (ProviderNoticeMismatch, 422, "provider-notice-mismatch", "The provider's notice does not match"),
-    (ProviderUnavailable, 503, "psp-unavailable", "Payment provider unavailable"),
-    (ProviderRefused, 502, "psp-refused", "Payment provider refused"),
-]
-
-
-@contextmanager
-def as_problems() -> Iterator[None]:
-    """Translate the refusals raised inside into the API's problems; anything else propagates."""
-    try:
-        yield
-    except tuple(cls for cls, *_ in _PROBLEMS) as exc:
-        status, slug, title = next((s, sl, t) for cls, s, sl, t in _PROBLEMS if isinstance(exc, cls))
-        headers = {"Retry-After": "5"} if status == 503 else None
-        raise Problem(status, slug, title, detail=str(exc), headers=headers) from exc
+PROBLEMS = ErrorMap(
+    Refusal(NotPayable, 404, "The order is not payable", "not-payable"),
+    Refusal(PaymentNotFound, 404, "Payment not found", "not-found"),
+    Refusal(NotYourPayment, 403, "Not your order's payment", "forbidden"),
+    Refusal(PaymentWindowClosed, 409, "Payment closed", "payment-closed"),
+    Refusal(AlreadyPaid, 409, "Already paid", "already-paid"),
+    Refusal(IllegalTransition, 409, "Illegal transition", "illegal-transition"),
+    Refusal(UnknownProviderPayment, 404, "Unknown provider payment", "unknown-provider-payment"),
+    Refusal(ProviderNoticeMismatch, 422, "The provider's notice does not match", "provider-notice-mismatch"),
+    Refusal(ProviderUnavailable, 503, "Payment provider unavailable", "psp-unavailable"),
+    Refusal(ProviderRefused, 502, "Payment provider refused", "psp-refused"),
+)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
+from tradeflow_kit.system import Clock, IdGenerator
 from tradeflow_payment.domain.payable import Payable, ProviderReport
 from tradeflow_payment.domain.refunds import RefundBackoff
 
@@ -105,14 +106,6 @@ class PaymentProvider(Protocol):
     async def cancel_payment(self, psp_reference: str) -> ProviderReport:
         """Close an undecided attempt at the provider so the buyer can no longer pay it; if it was
         decided first (a success wins the race), the report says so."""
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class IdGenerator(Protocol):
-    def new_id(self, prefix: str) -> str: ...
 
 
 @dataclass(frozen=True)
