@@ -9,6 +9,7 @@ from tradeflow_contracts import inventory as inv
 from tradeflow_contracts import orders as ord_
 from tradeflow_contracts import payments as pay
 from tradeflow_kit.sagas.definition import SagaState
+from tradeflow_kit.sagas.instance import FailurePolicy
 from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.cancel_order import cancel_order
 from tradeflow_order.app.reject_order import reject_order
@@ -191,3 +192,22 @@ async def test_a_refund_that_fails_is_recorded_for_staff(world):
     await world.reply(pay.RefundFailed(order_id=order.id, refund_id=refund.refund_id, reason="PSP refused"))
     entry = world.order(order.id).history[-1]
     assert (entry.event, entry.reason) == ("refund_failed", "PSP refused")
+
+
+async def test_a_deadline_that_keeps_failing_parks_the_saga_and_the_others_still_fire(world):
+    broken, healthy = await world.place(), await world.place(buyer="b2")
+    await world.reserve_all(broken)
+    await world.reserve_all(healthy)
+    del world.db.orders[broken.id]  # its order can no longer be loaded: the action fails every time
+    world.later(timedelta(minutes=31))
+    policy = FailurePolicy(max_attempts=2, first_backoff=timedelta(seconds=1))
+    assert await world.fire_deadlines(policy) == 2
+    assert world.saga(healthy.id).step == "closing_payment"
+    assert (world.saga(broken.id).state, world.saga(broken.id).attempts) == (SagaState.RUNNING, 1)
+    world.later(timedelta(seconds=2))
+    await world.fire_deadlines(policy)
+    parked = world.saga(broken.id)
+    assert parked.state is SagaState.NEEDS_ATTENTION and parked.step == "awaiting_payment"
+    assert "failed 2 times" in parked.attention and "OrderNotFound" in parked.attention
+    world.later(timedelta(hours=1))
+    assert await world.fire_deadlines(policy) == 0  # parked: not fired again until staff resume it
