@@ -41,7 +41,8 @@ def test_the_checker_catches_lost_doubled_and_unrefunded_flows():
     """The invariant checker itself, on made-up rows: each breach it exists for is reported."""
     paid = Flow(1, "pay", "b1", "k1", status_code=201, order_id="o1", paid_references=["psp1"])
     report = Report()
-    cancelled = {"id": "o1", "status": "cancelled", "payment_status": "paid", "step": "cancelled"}
+    cancelled = {"id": "o1", "status": "cancelled", "payment_status": "paid",
+                 "step": "cancelled", "saga_state": "compensated"}
     check_flow(report, paid, [cancelled], 1, {"succeeded": {"psp1"}, "paid": ORDER_TOTAL, "refunded": 0}, 0)
     assert report.breaches["expected state"] and report.breaches["money agrees"]
 
@@ -50,17 +51,25 @@ def test_the_checker_catches_lost_doubled_and_unrefunded_flows():
     assert report.breaches["not lost"]
 
     report = Report()
-    shipped = {"id": "o1", "status": "awaiting_shipment", "payment_status": "paid", "step": "handed_over"}
+    shipped = {"id": "o1", "status": "awaiting_shipment", "payment_status": "paid",
+               "step": "handed_over", "saga_state": "completed"}
     check_flow(report, paid, [shipped, shipped | {"id": "o2"}], 2, {"succeeded": set(), "paid": 0, "refunded": 0}, 0)
     assert report.breaches["not doubled"] and report.breaches["money agrees"]  # PSP took money we never saw
 
     report = Report()
     unpaid = Flow(2, "unpaid", "b2", "k2", status_code=201, order_id="o3")
-    stuck = {"id": "o3", "status": "pending_payment", "payment_status": "unpaid", "step": "closing_payment"}
+    stuck = {"id": "o3", "status": "pending_payment", "payment_status": "unpaid",
+             "step": "closing_payment", "saga_state": "running"}
     check_flow(report, unpaid, [stuck], 1, None, 1)
     assert report.breaches["ended"]
 
     report = Report()
-    gone = {"id": "o3", "status": "cancelled", "payment_status": "unpaid", "step": "cancelled"}
+    parked = stuck | {"status": "cancelled", "step": "cancelled", "saga_state": "needs_attention"}
+    check_flow(report, unpaid, [parked], 1, None, 0)
+    assert report.breaches["ended"]  # at the right step, but a person must look at it
+
+    report = Report()
+    gone = {"id": "o3", "status": "cancelled", "payment_status": "unpaid",
+            "step": "cancelled", "saga_state": "compensated"}
     check_flow(report, unpaid, [gone], 1, None, 2)
     assert report.breaches["stock agrees"] and not report.breaches.get("expected state")

@@ -22,7 +22,7 @@ async def test_staff_follow_an_order_saga_from_placement_to_hand_over(platform):
     saga = r.json()
     assert (saga["name"], saga["step"], saga["state"], saga["attention"]) == ("order", "handed_over", "completed", None)
     assert [m["to_step"] for m in saga["history"]] == ["reserving", "awaiting_payment", "handed_over"]
-    assert saga["history"][-1]["cause"] == "payment.payment-succeeded"
+    assert saga["history"][-1]["cause"] == "payment.succeeded"
 
     listed = await platform.http.get("/ops/order/sagas", params={"state": "completed", "limit": 100},
                                      headers=platform.staff)
