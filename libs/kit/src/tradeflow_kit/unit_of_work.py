@@ -67,6 +67,9 @@ class SqlaTransactions(Generic[U]):
         async with self._sessions.begin() as session:
             yield self._unit.for_request(session, self._outbox, self._correlation_id())
 
-    def on(self, session: AsyncSession) -> U:
-        """A unit of work on a transaction the caller opened (e.g. with its Idempotency-Key claim)."""
-        return self._unit.for_request(session, self._outbox, self._correlation_id())
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[U]:
+        """A unit of work for reading only: its transaction is rolled back, never committed (no
+        commit to count; a write in it would be lost)."""
+        async with self._sessions() as session:
+            yield self._unit.for_request(session, self._outbox, self._correlation_id())

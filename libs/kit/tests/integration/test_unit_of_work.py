@@ -38,3 +38,10 @@ async def test_without_a_correlation_id_messages_are_correlated_with_their_key(e
     async with transactions.begin() as tx:
         await tx.publish(MESSAGE, key="order-7")
     assert await outbox_rows(engine) == [("order-7", "order-7")]
+
+
+async def test_a_unit_for_reading_never_commits(engine):
+    transactions = SqlaTransactions(session_factory(engine), Outbox(outbox_table, producer="test"), SqlaUnitOfWork)
+    async with transactions.read() as tx:
+        await tx.publish(MESSAGE, key="k-1")
+    assert await outbox_rows(engine) == []

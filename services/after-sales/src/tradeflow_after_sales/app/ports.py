@@ -17,3 +17,6 @@ class AfterSalesTransaction(Protocol):
 class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[AfterSalesTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
+
+    def read(self) -> AbstractAsyncContextManager[AfterSalesTransaction]:
+        """A transaction for reading only: rolled back, never committed."""

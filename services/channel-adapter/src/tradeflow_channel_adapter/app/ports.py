@@ -17,3 +17,6 @@ class ChannelAdapterTransaction(Protocol):
 class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[ChannelAdapterTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
+
+    def read(self) -> AbstractAsyncContextManager[ChannelAdapterTransaction]:
+        """A transaction for reading only: rolled back, never committed."""

@@ -17,3 +17,6 @@ class FulfillmentTransaction(Protocol):
 class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[FulfillmentTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
+
+    def read(self) -> AbstractAsyncContextManager[FulfillmentTransaction]:
+        """A transaction for reading only: rolled back, never committed."""

@@ -15,6 +15,6 @@ router = APIRouter(prefix="/inventory", tags=["inventory"])
             dependencies=[Depends(require_roles(Role.STAFF, Role.SYSTEM))], responses=problem_docs(401, 403, 422))
 async def get_reservations(order_id: str = Query(min_length=1),
                            api: InventoryApi = Depends(inventory_api)) -> ReservationPage:
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         found = await reservations_of_order(tx, order_id)
     return ReservationPage(items=[ReservationOut.of(r) for r in found])

@@ -40,5 +40,5 @@ async def put_stock(sku: str, warehouse: str, body: OnHandIn, who: Principal = D
 @router.get("/stock/{sku}", summary="A SKU's stock per warehouse and in total",
             dependencies=[Depends(staff_or_system)], responses=problem_docs(401, 403))
 async def get_stock(sku: str, api: InventoryApi = Depends(inventory_api)) -> SkuStockOut:
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         return SkuStockOut.of(await stock_of_sku(tx, sku))

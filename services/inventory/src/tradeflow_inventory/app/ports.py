@@ -70,3 +70,6 @@ class InventoryTransaction(Protocol):
 class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[InventoryTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
+
+    def read(self) -> AbstractAsyncContextManager[InventoryTransaction]:
+        """A transaction for reading only: rolled back, never committed."""

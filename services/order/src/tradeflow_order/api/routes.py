@@ -50,7 +50,7 @@ async def post_order(body: PlaceOrderIn, who: BuyerOrStaff, api: Api,
 @router.get("/{order_id}", summary="The whole order: amounts, statuses, history")
 async def get_one(order_id: str, who: Readers, api: Api) -> dict:
     """The buyer's own order, any order for staff and system, a merchant's part of an order."""
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         order = await get_order(tx, order_id)
     return _view_for(order, who)
 
@@ -64,7 +64,7 @@ async def get_list(who: Readers, api: Api, status: str | None = None, buyer_id: 
     if not who.sees_all:
         merchant_id = None if who.buyer_id else who.merchant_id
         buyer_id = who.buyer_id if who.buyer_id else buyer_id
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         orders = await list_orders(tx, buyer_id=buyer_id, merchant_id=merchant_id,
                                    status=status, limit=limit + 1, before=decode_cursor(cursor))
     page, more = orders[:limit], len(orders) > limit
@@ -104,7 +104,7 @@ async def post_reject(order_id: str, body: ReasonIn, who: Staff, api: Api,
 
 @router.get("/{order_id}/saga", summary="Staff: where the order saga stands")
 async def get_saga(order_id: str, _who: Staff, api: Api) -> dict:
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         return saga_view(await get_order(tx, order_id))
 
 

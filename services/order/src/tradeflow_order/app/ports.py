@@ -56,6 +56,9 @@ class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[OrderTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
 
+    def read(self) -> AbstractAsyncContextManager[OrderTransaction]:
+        """A transaction for reading only: rolled back, never committed."""
+
 
 @dataclass(frozen=True)
 class Collaborators:

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/payments/ops", tags=["payments ops"])
 async def late_captures(limit: int = Query(100, ge=1, le=500), _staff: Principal = Depends(require_roles(Role.STAFF)),
                         api: PaymentApi = Depends(payment_api)) -> LateCaptureList:
     """Latest closings first; totals in minor units (one currency per platform)."""
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         captures = await read_late_captures(tx, limit)
     return LateCaptureList(items=captures,
                            total_amount=sum(c.amount for c in captures),

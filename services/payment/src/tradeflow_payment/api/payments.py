@@ -42,7 +42,7 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
 @router.get("/{payment_id}", response_model=PaymentOut)
 async def get_payment(payment_id: str, who: Principal = Depends(readers),
                       api: PaymentApi = Depends(payment_api)) -> PaymentOut:
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         record = await read_payment(tx, payment_id, reader(who))
     return PaymentOut.of(record)
 
@@ -52,7 +52,7 @@ async def list_payments(order_id: str = Query(min_length=1), limit: int = Query(
                         cursor: str | None = None, who: Principal = Depends(readers),
                         api: PaymentApi = Depends(payment_api)) -> PaymentPage:
     """The order's payment attempts, oldest first, each with its refunds."""
-    async with api.transactions.begin() as tx:
+    async with api.transactions.read() as tx:
         records = await read_order_payments(tx, order_id, reader(who))
     start = _position_after(records, cursor)
     page = records[start:start + limit]

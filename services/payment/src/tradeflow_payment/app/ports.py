@@ -70,6 +70,9 @@ class Transactions(Protocol):
     def begin(self) -> AbstractAsyncContextManager[PaymentTransaction]:
         """A new transaction: committed when the block ends normally, rolled back otherwise."""
 
+    def read(self) -> AbstractAsyncContextManager[PaymentTransaction]:
+        """A transaction for reading only: rolled back, never committed."""
+
 
 @dataclass(frozen=True)
 class ProviderPayment:
