@@ -50,7 +50,8 @@ class ServiceRuntime:
             outbox=self.outbox, dead_letters=DeadLetterPublisher(self.producer),
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
             domain_errors=self.domain_errors, on_dead_letter=on_dead_letter)
-        subscribe(self.broker, processor, topic, concurrency=self.settings.consumer_concurrency)
+        subscribe(self.broker, processor, topic, max_records=self.settings.consumer_batch_max_records,
+                  wait_ms=self.settings.consumer_batch_wait_ms)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
 

@@ -1,5 +1,6 @@
-"""A consumer process for the kill test: counts items; pauses forever inside its transaction
-(after writing its effect, before commit) on the item named by --pause, once."""
+"""A consumer process for the kill test: counts items, `--max-records` per transaction; pauses
+forever inside its transaction (after writing its effect, before commit) on the item named by
+--pause, once."""
 
 import argparse
 import asyncio
@@ -40,7 +41,7 @@ async def main(args: argparse.Namespace) -> None:
         group=args.group, handlers={ItemCounted: handler(args.pause, pathlib.Path(args.flag))},
         sessions=session_factory(engine), inbox=inbox_table, outbox=Outbox(outbox_table, "test"),
         dead_letters=DeadLetterPublisher(producer), contracts=test_contracts)
-    subscribe(broker, processor, args.topic)
+    subscribe(broker, processor, args.topic, max_records=args.max_records)
     await broker.start()
     await asyncio.Event().wait()
 
@@ -50,4 +51,5 @@ if __name__ == "__main__":
     for name in ("--bootstrap", "--db", "--topic", "--group", "--flag"):
         parser.add_argument(name, required=True)
     parser.add_argument("--pause")
+    parser.add_argument("--max-records", type=int, default=1)
     asyncio.run(main(parser.parse_args()))

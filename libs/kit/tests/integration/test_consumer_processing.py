@@ -1,5 +1,6 @@
-"""Consuming on the real broker: redelivery has no second effect, poison messages go to the
-dead-letter topic with their metadata without stopping the partition, and replay works once."""
+"""Consuming on the real broker, one record per transaction and in batches: redelivery has no
+second effect, poison messages go to the dead-letter topic with their metadata without stopping
+the partition, and replay works once."""
 
 import asyncio
 import uuid
@@ -41,9 +42,10 @@ def switches():
     return Switchboard()
 
 
-@pytest.fixture
-async def consuming(infra, engine, producer, switches):
-    """Start a consumer group on a topic with the counting handler; yields (start, group)."""
+@pytest.fixture(params=[1, 50], ids=["one-per-transaction", "batched"])
+async def consuming(infra, engine, producer, switches, request):
+    """Start a consumer group on a topic with the counting handler, taking up to 1 or 50 records
+    per transaction; yields (start, group)."""
     brokers: list[KafkaBroker] = []
     group = f"test-consumer-{uuid.uuid4().hex[:6]}"
 
@@ -53,7 +55,7 @@ async def consuming(infra, engine, producer, switches):
             group=group, handlers={ItemCounted: counting_handler(switches)}, sessions=session_factory(engine),
             inbox=inbox_table, outbox=Outbox(outbox_table, "test"), dead_letters=DeadLetterPublisher(producer),
             retry=RetryPolicy(max_attempts=3, base_delay=0.05), contracts=test_contracts, domain_errors=(RuleRefused,))
-        subscribe(broker, processor, topic)
+        subscribe(broker, processor, topic, max_records=request.param)
         await broker.start()
         brokers.append(broker)
 

@@ -23,9 +23,12 @@ class OffsetCommitter:
         self._last: dict[object, float] = {}
         self._timers: dict[object, asyncio.TimerHandle] = {}
 
-    async def processed(self, consumer, record: ConsumedRecord) -> None:
-        """Record that `record` is done; commit now if the last commit is `interval` old, else soon."""
-        self._pending.setdefault(consumer, {})[TopicPartition(record.topic, record.partition)] = record.offset + 1
+    async def processed(self, consumer, records: list[ConsumedRecord]) -> None:
+        """Record that `records` (in consumption order) are done; commit now if the last commit
+        is `interval` old, else soon."""
+        pending = self._pending.setdefault(consumer, {})
+        for record in records:
+            pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
         loop = asyncio.get_running_loop()
         since = loop.time() - self._last.get(consumer, 0.0)
         if since >= self.interval:

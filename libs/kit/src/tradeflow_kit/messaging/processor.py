@@ -1,12 +1,26 @@
-"""Processing one consumed record: decode, deduplicate, handle, retry, dead-letter.
+"""Processing consumed records: decode, deduplicate, handle, retry, dead-letter.
 
 The handler's database effects, the messages it publishes (outbox) and the inbox record commit
-in one transaction. The caller commits the Kafka offset only after `process` returns, so a
-crash anywhere before that redelivers the record, and the inbox makes the redelivery harmless.
+in one transaction. The caller commits the Kafka offsets only after `process` / `process_batch`
+returns, so a crash anywhere before that redelivers the records, and the inbox makes the
+redelivery harmless.
+
+`process_batch` handles what the consumer had ready in **one** transaction (one commit instead of
+one per record): per record a savepoint holds the inbox claim, the handler and its outbox rows.
+* A record refused for good (a domain rule, bad data, unknown type) rolls back to its savepoint
+  and is dead-lettered alone, after the commit; the others commit.
+* A record that fails for a reason worth retrying ends the transaction early: the records before
+  it commit, it is then processed alone (its own transaction, retries, maybe the dead-letter
+  topic — exactly as `process`), and the rest continues as a new batch. So records keep their
+  order (per key and per partition) and a retry never holds the locks of other records.
+* If the transaction itself fails (the database went away, the commit failed), nothing of it
+  committed: the records are processed one by one, each as `process`.
+The dead-letter hook (`on_dead_letter`) runs after the commit, in its own transaction.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -84,27 +98,81 @@ class MessageProcessor:
         self.on_dead_letter = on_dead_letter
 
     async def process(self, record: ConsumedRecord) -> Outcome:
+        """One record in its own transaction, retried within the policy, else dead-lettered."""
         first_failure = datetime.now(UTC)
         try:
             envelope = _envelope(record)
         except MalformedMessage as exc:
             return await self._dead_letter(record, None, exc, "permanent", 1, first_failure)
+        with self._bound(record, envelope):
+            outcome = await self._attempts(record, envelope, first_failure)
+        metrics.CONSUMED.labels(record.topic, self.group, outcome.value).inc()
+        return outcome
+
+    async def process_batch(self, records: Sequence[ConsumedRecord]) -> list[Outcome]:
+        """The records in order, in as few transactions as their outcomes allow (module doc)."""
+        outcomes: list[Outcome] = []
+        while len(outcomes) < len(records):
+            rest = records[len(outcomes):]
+            try:
+                done, letters = await self._one_transaction(rest)
+            except Exception as exc:  # noqa: BLE001 — nothing committed: each record on its own
+                log.warning("message.batch_failed", records=len(rest), error=f"{type(exc).__name__}: {exc}")
+                outcomes.extend([await self.process(record) for record in rest])
+                break
+            for record, envelope, exc in letters:
+                await self._dead_letter(record, envelope, exc, "permanent", 1, datetime.now(UTC))
+            for record, outcome in zip(rest, done, strict=False):
+                metrics.CONSUMED.labels(record.topic, self.group, outcome.value).inc()
+            outcomes.extend(done)
+            if len(done) < len(rest):  # rest[len(done)] needs retries: alone, before the ones after it
+                outcomes.append(await self.process(rest[len(done)]))
+        return outcomes
+
+    async def _one_transaction(self, records: Sequence[ConsumedRecord]) -> tuple[
+            list[Outcome], list[tuple[ConsumedRecord, Envelope | None, BaseException]]]:
+        """Handle a prefix of `records` in one transaction and commit it: the outcomes of that
+        prefix (shorter than `records` when a record failed in a way worth retrying) and the
+        records refused for good, to dead-letter now that the rest committed."""
+        outcomes: list[Outcome] = []
+        letters: list[tuple[ConsumedRecord, Envelope | None, BaseException]] = []
+        async with self.sessions.begin() as session:
+            for record in records:
+                try:
+                    envelope = _envelope(record)
+                except MalformedMessage as exc:
+                    letters.append((record, None, exc))
+                    outcomes.append(Outcome.DEAD_LETTERED)
+                    continue
+                with self._bound(record, envelope):
+                    try:
+                        async with session.begin_nested():
+                            outcomes.append(await self._handle_in(session, envelope))
+                    except Exception as exc:  # noqa: BLE001 — classified: refused for good, or retried alone
+                        if not is_permanent(exc, self.domain_errors):
+                            break
+                        letters.append((record, envelope, exc))
+                        outcomes.append(Outcome.DEAD_LETTERED)
+        return outcomes, letters
+
+    @contextmanager
+    def _bound(self, record: ConsumedRecord, envelope: Envelope):
+        """The record's ids in every log line, and its trace parent for the messages it causes."""
         with structlog.contextvars.bound_contextvars(
                 message_id=str(envelope.message_id), message_type=envelope.type,
                 correlation_id=envelope.correlation_id, topic=record.topic, consumer_group=self.group):
             token = current_traceparent.set(record.header("traceparent"))
             try:
-                outcome = await self._attempts(record, envelope, first_failure)
+                yield
             finally:
                 current_traceparent.reset(token)
-        metrics.CONSUMED.labels(record.topic, self.group, outcome.value).inc()
-        return outcome
 
     async def _attempts(self, record: ConsumedRecord, envelope: Envelope, first_failure: datetime) -> Outcome:
         attempt = 1
         while True:
             try:
-                return await self._handle_once(envelope)
+                async with self.sessions.begin() as session:
+                    return await self._handle_in(session, envelope)
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
                 if is_permanent(exc, self.domain_errors):
                     return await self._dead_letter(record, envelope, exc, "permanent", attempt, first_failure)
@@ -115,16 +183,16 @@ class MessageProcessor:
                 await asyncio.sleep(self.retry.delay(attempt))
                 attempt += 1
 
-    async def _handle_once(self, envelope: Envelope) -> Outcome:
+    async def _handle_in(self, session: AsyncSession, envelope: Envelope) -> Outcome:
+        """Claim the message in the inbox and run its handler, in the caller's transaction."""
         handler = self.handlers.get((envelope.type, envelope.version))
         if handler is None:
             self.contracts.resolve(envelope.type, envelope.version)  # unknown anywhere → permanent
             return Outcome.IGNORED
         message = self.contracts.parse(envelope)
-        async with self.sessions.begin() as session:
-            if not await claim(session, self.inbox, self.group, envelope.message_id, envelope.type):
-                return Outcome.DUPLICATE
-            await handler(message, MessageContext(session, envelope, self.outbox))
+        if not await claim(session, self.inbox, self.group, envelope.message_id, envelope.type):
+            return Outcome.DUPLICATE
+        await handler(message, MessageContext(session, envelope, self.outbox))
         return Outcome.PROCESSED
 
     async def _dead_letter(self, record: ConsumedRecord, envelope: Envelope | None, exc: BaseException, kind: str,

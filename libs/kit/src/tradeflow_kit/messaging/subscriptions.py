@@ -1,10 +1,17 @@
-"""Wiring a MessageProcessor to a FastStream Kafka subscriber with at-least-once commits.
+"""Wiring a MessageProcessor to a FastStream Kafka batch subscriber with at-least-once commits.
 
-FastStream's default ack policy commits before handling (at-most-once); here a record's offset
-is committed only after the processor returns — processed, duplicate, ignored or safely
-dead-lettered — in small batches (`OffsetCommitter`). If even the dead-letter topic cannot take
-the record, it is not committed: the consumer seeks back (`nack`) and the record is delivered
-again after a pause.
+The subscriber takes what the consumer has ready — up to `max_records`, waiting at most
+`wait_ms` when nothing is (FastStream's batch subscriber over aiokafka's `getmany`, which returns
+at once when records are buffered) — and the processor handles the batch in one database
+transaction (`MessageProcessor.process_batch`). At low load a batch is one record, so nothing
+waits for company; under load batches grow by themselves and commits per record fall.
+
+FastStream's default ack policy commits before handling (at-most-once); here the offsets of a
+batch are committed only after the processor returns — every record processed, duplicate,
+ignored or safely dead-lettered — in small batches (`OffsetCommitter`). If even the dead-letter
+topic cannot take a record, nothing of the batch is committed: the consumer seeks every
+partition of the batch back (`nack`) and the batch is delivered again after a pause (the inbox
+drops what had committed).
 """
 
 import asyncio
@@ -22,28 +29,30 @@ from tradeflow_kit.messaging.records import ConsumedRecord
 log = structlog.get_logger(__name__)
 
 
-async def _keep_bytes(message: StreamMessage) -> bytes:
-    """The processor parses the envelope itself, so a malformed value reaches it (and the DLQ)."""
+async def _keep_bytes(message: StreamMessage) -> list[bytes]:
+    """The processor parses each envelope itself, so a malformed value reaches it (and the DLQ)."""
     return message.body
 
 
-def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, redeliver_after: float = 1.0,
-              concurrency: int = 1) -> None:
-    """`concurrency` consumers of the group share the topic's partitions; each handles its own
-    partitions one record at a time, so per-key order holds and commits never pass a gap."""
+def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, *, max_records: int = 100,
+              wait_ms: int = 10, redeliver_after: float = 1.0) -> None:
+    """One consumer of the group for `topic` (replicas of the service share its partitions); it
+    handles a batch at a time, in order, so per-key order holds and commits never pass a gap."""
     committer = OffsetCommitter()
     subscriber = broker.subscriber(
         topic, group_id=processor.group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-        decoder=_keep_bytes, title=f"{processor.group}:{topic}", max_workers=concurrency)
+        batch=True, max_records=max_records, batch_timeout_ms=wait_ms, decoder=_keep_bytes,
+        title=f"{processor.group}:{topic}")
 
     @subscriber
-    async def consume(body: bytes, message: KafkaMessage) -> None:
-        record = ConsumedRecord.from_kafka(message.raw_message)
+    async def consume(body: list[bytes], message: KafkaMessage) -> None:
+        records = [ConsumedRecord.from_kafka(raw) for raw in message.raw_message]
         try:
-            await processor.process(record)
-        except Exception as exc:  # noqa: BLE001 — not even dead-lettered: keep it, try again
-            log.error("message.redelivering", position=record.position, error=f"{type(exc).__name__}: {exc}")
+            await processor.process_batch(records)
+        except Exception as exc:  # noqa: BLE001 — not even dead-lettered: keep them, try again
+            log.error("message.redelivering", records=len(records), first=records[0].position,
+                      error=f"{type(exc).__name__}: {exc}")
             await message.nack()
             await asyncio.sleep(redeliver_after)
             return
-        await committer.processed(message.consumer, record)
+        await committer.processed(message.consumer, records)
