@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradeflow_kit.errors_middleware import UnhandledErrors
 from tradeflow_kit.metrics import observe_request
@@ -41,7 +43,7 @@ def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), 
     app.state.token_codec = runtime.tokens
     install_problem_handlers(app)
     app.add_middleware(UnhandledErrors)  # inside the request context: its 500s are logged and counted
-    app.middleware("http")(_request_context)
+    app.add_middleware(RequestContext)
     app.include_router(_operational_routes(runtime, version))
     app.include_router(ops_guard_router())
     for router in routers:
@@ -49,17 +51,32 @@ def create_http_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = (), 
     return app
 
 
-async def _request_context(request: Request, call_next):
-    """Bind the correlation id (from the gateway or a client, else new) to every log line."""
-    correlation_id = request.headers.get(CORRELATION_HEADER) or request.headers.get("X-Request-ID") or str(uuid.uuid4())
-    with structlog.contextvars.bound_contextvars(
-        correlation_id=correlation_id, http_method=request.method, http_path=request.url.path
-    ):
-        with observe_request(request) as record:
-            response = await call_next(request)
-            record(response.status_code)
-    response.headers[CORRELATION_HEADER] = correlation_id
-    return response
+class RequestContext:
+    """ASGI middleware: binds the correlation id (from the gateway or a client, else new) to every
+    log line, returns it in `X-Correlation-ID`, and counts and times the request. Plain ASGI, not
+    `BaseHTTPMiddleware`: that one runs each request in a task group with memory streams, which
+    cost more CPU than some routes, and buffers nothing a stream (SSE) needs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        correlation_id = headers.get(CORRELATION_HEADER) or headers.get("X-Request-ID") or str(uuid.uuid4())
+        with structlog.contextvars.bound_contextvars(
+            correlation_id=correlation_id, http_method=scope["method"], http_path=scope["path"]
+        ), observe_request(scope) as record:
+
+            async def send_with_context(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    record(message["status"])
+                    MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
+                await send(message)
+
+            await self.app(scope, receive, send_with_context)
 
 
 def _operational_routes(runtime: ServiceRuntime, version: str) -> APIRouter:

@@ -42,3 +42,16 @@ async def test_a_nul_byte_in_a_path_parameter_is_a_422_problem():
     assert response.json()["errors"] == [{"field": "thing_id",
                                           "message": "must not contain control characters (found U+0000)"}]
     assert (await _get("/things/a")).json() == {"id": "a"}
+
+
+async def test_every_answer_carries_a_correlation_id_and_is_counted_by_route_template():
+    from tradeflow_kit.metrics import HTTP_REQUESTS
+
+    def served() -> float:
+        return HTTP_REQUESTS.labels("GET", "/things/{thing_id}", "200")._value.get()
+
+    before = served()
+    given, generated = await _get("/things/a", **{"X-Request-ID": "req-7"}), await _get("/things/b")
+    assert given.headers["x-correlation-id"] == "req-7"
+    assert len(generated.headers["x-correlation-id"]) == 36  # a new uuid when the caller sent none
+    assert served() == before + 2
