@@ -1,10 +1,11 @@
 """SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines, history;
 its saga step from the kit's `sagas` table)."""
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, func, insert, select, text, update
+from sqlalchemy import JSON, bindparam, exists, func, insert, literal_column, select, text, type_coerce, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sagas, sub_orders
@@ -15,8 +16,12 @@ from tradeflow_order.domain.states import OrderStatus, Reservation
 
 
 class SqlaOrderRepository:
+    """An order is read in one statement (its sub-orders, lines and history aggregated as JSON)
+    and written back with only the rows that changed since it was read."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._as_read: dict[str, _Rows] = {}
 
     async def add(self, order: Order) -> None:
         await self.session.execute(insert(orders).values(
@@ -38,20 +43,27 @@ class SqlaOrderRepository:
         row = (await self.session.execute(_SELECT.where(orders.c.id == order_id))).first()
         if row is None:
             raise OrderNotFound(f"no order {order_id}")
-        return await self._load(row)
+        order = _order(row)
+        self._as_read[order.id] = _Rows.of(order)
+        return order
 
     async def save(self, order: Order) -> None:
-        """Write back what the saga may change; history is append-only."""
-        await self.session.execute(update(orders).where(orders.c.id == order.id).values(_order_row(order)))
-        await self.session.execute(
-            update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
-            .values(status=bindparam("status"), reservation=bindparam("reservation")),
-            [{"sub_id": s.id, "status": s.status, "reservation": s.reservation} for s in order.sub_orders])
-        await self.session.execute(
-            update(order_lines).where(order_lines.c.id == bindparam("line_id"))
-            .values(refunded_amount=bindparam("refunded"), warehouse=bindparam("wh")),
-            [{"line_id": ln.id, "refunded": ln.refunded_amount, "wh": ln.warehouse}
-             for s in order.sub_orders for ln in s.lines])
+        """Write back what the saga changed since the order was read (all of it when it was not
+        read here); history is append-only."""
+        now, before = _Rows.of(order), self._as_read.get(order.id)
+        if before is None or now.order != before.order:
+            await self.session.execute(update(orders).where(orders.c.id == order.id).values(now.order))
+        if subs := [{"sub_id": sid, "status": st, "reservation": r} for sid, (st, r) in now.subs.items()
+                    if before is None or before.subs.get(sid) != (st, r)]:
+            await self.session.execute(
+                update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
+                .values(status=bindparam("status"), reservation=bindparam("reservation")), subs)
+        if lines := [{"line_id": lid, "refunded": rf, "wh": wh} for lid, (rf, wh) in now.lines.items()
+                     if before is None or before.lines.get(lid) != (rf, wh)]:
+            await self.session.execute(
+                update(order_lines).where(order_lines.c.id == bindparam("line_id"))
+                .values(refunded_amount=bindparam("refunded"), warehouse=bindparam("wh")), lines)
+        self._as_read[order.id] = now
         await self._append_history(order)
 
     async def find(self, *, buyer_id: str | None, merchant_id: str | None, status: str | None, limit: int,
@@ -67,7 +79,7 @@ class SqlaOrderRepository:
             query = query.where(orders.c.status == status)
         if before is not None:
             query = query.where((orders.c.created_at, orders.c.id) < before)
-        return [await self._load(row) for row in (await self.session.execute(query)).all()]
+        return [_order(row) for row in (await self.session.execute(query)).all()]
 
     async def lock_buyer(self, buyer_id: str) -> None:
         """Serialize this buyer's placements until the transaction ends (a transaction-level
@@ -93,15 +105,6 @@ class SqlaOrderRepository:
         return (await count(orders.c.receiver_phone == phone),
                 await count(orders.c.receiver_address == _address_key(receiver)))
 
-    async def _load(self, row) -> Order:
-        subs = (await self.session.execute(select(sub_orders).where(sub_orders.c.order_id == row.id)
-                                           .order_by(sub_orders.c.position))).all()
-        lines = (await self.session.execute(select(order_lines).where(order_lines.c.sub_order_id.in_(
-            [s.id for s in subs])).order_by(order_lines.c.position))).all()
-        history = (await self.session.execute(select(order_history).where(order_history.c.order_id == row.id)
-                                              .order_by(order_history.c.id))).all()
-        return _order(row, subs, lines, history)
-
     async def _append_history(self, order: Order) -> None:
         if new := order.pull_new_history():
             await self.session.execute(insert(order_history), [
@@ -109,7 +112,35 @@ class SqlaOrderRepository:
                  "event": h.event, "actor": h.actor, "reason": h.reason} for h in new])
 
 
-_SELECT = select(orders, sagas.c.step).join(sagas, sagas.c.id == orders.c.id)
+def _as_json(table, where, *order_by):
+    """The rows of `table` matching `where` as one JSON array (ordered; [] when none)."""
+    row = func.json_build_object(*(part for c in table.c for part in (literal_column(f"'{c.name}'"), c)))
+    return type_coerce(select(func.coalesce(func.json_agg(aggregate_order_by(row, *order_by)), text("'[]'::json")))
+                       .where(where).scalar_subquery(), JSON)
+
+
+_SELECT = select(
+    orders, sagas.c.step,
+    _as_json(sub_orders, sub_orders.c.order_id == orders.c.id, sub_orders.c.position).label("subs"),
+    _as_json(order_lines, order_lines.c.sub_order_id.in_(select(sub_orders.c.id).where(
+        sub_orders.c.order_id == orders.c.id)), order_lines.c.position).label("lines"),
+    _as_json(order_history, order_history.c.order_id == orders.c.id, order_history.c.id).label("history"),
+).join(sagas, sagas.c.id == orders.c.id)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What `save` may write of an order: its row's changing columns, each sub-order's status and
+    reservation, each line's refunded amount and warehouse."""
+
+    order: dict
+    subs: dict[str, tuple]
+    lines: dict[str, tuple]
+
+    @classmethod
+    def of(cls, order: Order) -> "_Rows":
+        return cls(_order_row(order), {s.id: (s.status, s.reservation) for s in order.sub_orders},
+                   {ln.id: (ln.refunded_amount, ln.warehouse) for s in order.sub_orders for ln in s.lines})
 
 
 def _address_key(receiver: Receiver) -> str:
@@ -124,18 +155,20 @@ def _order_row(order: Order) -> dict:
             "paid_amount": order.paid_amount}
 
 
-def _order(row, subs, lines, history) -> Order:
+def _order(row) -> Order:
+    """The aggregate from `_SELECT`'s row (sub-orders, lines and history arrive as JSON)."""
     by_sub: dict[str, list[Line]] = {}
-    for ln in lines:
-        by_sub.setdefault(ln.sub_order_id, []).append(Line(
-            ln.id, ln.sku, ln.merchant_id, ln.quantity, ln.unit_price_amount, ln.kind, ln.fragile,
-            ln.shipping_amount, dict(ln.discounts), ln.refunded_amount, ln.warehouse))
+    for ln in row.lines:
+        by_sub.setdefault(ln["sub_order_id"], []).append(Line(
+            ln["id"], ln["sku"], ln["merchant_id"], ln["quantity"], ln["unit_price_amount"], ln["kind"],
+            ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"], ln["warehouse"]))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,
-        sub_orders=[SubOrder(s.id, s.merchant_id, by_sub.get(s.id, []), OrderStatus(s.status),
-                             Reservation(s.reservation)) for s in subs],
+        sub_orders=[SubOrder(s["id"], s["merchant_id"], by_sub.get(s["id"], []), OrderStatus(s["status"]),
+                             Reservation(s["reservation"])) for s in row.subs],
         status=row.status, payment_status=row.payment_status, step=row.step,
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount,
-        history=[HistoryEntry(h.at, h.from_status, h.to_status, h.event, h.actor, h.reason) for h in history])
+        history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
+                              h["actor"], h["reason"]) for h in row.history])
