@@ -146,8 +146,12 @@ class MessageProcessor:
                     continue
                 with self._bound(record, envelope):
                     try:
+                        route = self._route(envelope)
+                        if route is None:  # not for this consumer: no savepoint, no inbox row
+                            outcomes.append(Outcome.IGNORED)
+                            continue
                         async with session.begin_nested():
-                            outcomes.append(await self._handle_in(session, envelope))
+                            outcomes.append(await self._claim_and_handle(session, envelope, *route))
                     except Exception as exc:  # noqa: BLE001 — classified: refused for good, or retried alone
                         if not is_permanent(exc, self.domain_errors):
                             break
@@ -185,11 +189,22 @@ class MessageProcessor:
 
     async def _handle_in(self, session: AsyncSession, envelope: Envelope) -> Outcome:
         """Claim the message in the inbox and run its handler, in the caller's transaction."""
+        route = self._route(envelope)
+        if route is None:
+            return Outcome.IGNORED
+        return await self._claim_and_handle(session, envelope, *route)
+
+    def _route(self, envelope: Envelope) -> tuple[Handler, Contract] | None:
+        """This consumer's handler and the parsed message; None for a known type it does not
+        handle; raises (permanent) for a type unknown anywhere or a payload that does not parse."""
         handler = self.handlers.get((envelope.type, envelope.version))
         if handler is None:
-            self.contracts.resolve(envelope.type, envelope.version)  # unknown anywhere → permanent
-            return Outcome.IGNORED
-        message = self.contracts.parse(envelope)
+            self.contracts.resolve(envelope.type, envelope.version)
+            return None
+        return handler, self.contracts.parse(envelope)
+
+    async def _claim_and_handle(self, session: AsyncSession, envelope: Envelope, handler: Handler,
+                                message: Contract) -> Outcome:
         if not await claim(session, self.inbox, self.group, envelope.message_id, envelope.type):
             return Outcome.DUPLICATE
         await handler(message, MessageContext(session, envelope, self.outbox))
