@@ -1,12 +1,15 @@
 """What a benchmark window cost: CPU seconds per part of the local stack and PostgreSQL commits.
 
 CPU is read from /proc for every process in each part's process group (the leader's pid from the
-supervisor's state, `.local/run/stack.json`), including children it has reaped (PostgreSQL's backends). Commits
-are `pg_stat_database.xact_commit` summed over the `tradeflow_*` databases; PostgreSQL publishes
-them up to a second late, at both ends of the window alike.
+supervisor's state, `.local/run/stack.json`), including children it has reaped (PostgreSQL's backends).
+Replicas of a service are parts `order`, `order-2`, …: they are shown one by one and summed per service.
+Commits are `pg_stat_database.xact_commit` per `tradeflow_*` database (read-only transactions count
+there too but write nothing); the durable ones are WAL flushes, `pg_stat_wal.wal_sync` (PostgreSQL
+14+, cluster-wide). PostgreSQL publishes both up to a second late, at both ends of the window alike.
 """
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +23,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 @dataclass(frozen=True)
 class Snapshot:
     cpu_seconds: dict[str, float]
-    commits: int
+    commits_by_database: dict[str, int]
+    wal_syncs: int
+
+    @property
+    def commits(self) -> int:
+        return sum(self.commits_by_database.values())
 
 
 def _part_leaders(run_dir: Path) -> dict[int, str]:
@@ -43,17 +51,28 @@ def cpu_by_part(run_dir: Path) -> dict[str, float]:
     return spent
 
 
-async def commits(postgres_url: str) -> int:
+def service_of(part: str) -> str:
+    """`order-2` is a replica of `order`."""
+    return re.sub(r"-\d+$", "", part)
+
+
+async def _database_counters(postgres_url: str) -> tuple[dict[str, int], int]:
     connection = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://") + "/postgres")
     try:
-        return await connection.fetchval(
-            "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database WHERE datname LIKE 'tradeflow\\_%'")
+        rows = await connection.fetch(
+            "SELECT datname, xact_commit FROM pg_stat_database WHERE datname LIKE 'tradeflow\\_%'")
+        try:
+            wal_syncs = await connection.fetchval("SELECT wal_sync FROM pg_stat_wal")
+        except asyncpg.PostgresError:  # before PostgreSQL 14
+            wal_syncs = 0
+        return {row["datname"]: row["xact_commit"] for row in rows}, int(wal_syncs or 0)
     finally:
         await connection.close()
 
 
 async def snapshot(run_dir: Path, postgres_url: str) -> Snapshot:
-    return Snapshot(cpu_by_part(run_dir), await commits(postgres_url))
+    by_database, wal_syncs = await _database_counters(postgres_url)
+    return Snapshot(cpu_by_part(run_dir), by_database, wal_syncs)
 
 
 def report(before: Snapshot, after: Snapshot, orders: int) -> str:
@@ -63,6 +82,18 @@ def report(before: Snapshot, after: Snapshot, orders: int) -> str:
     per_part = {part: (after.cpu_seconds.get(part, 0.0) - spent) * 1000 / orders
                 for part, spent in before.cpu_seconds.items()}
     busiest = sorted(per_part.items(), key=lambda item: -item[1])
-    parts = "  ".join(f"{part} {ms:.0f}" for part, ms in busiest if ms >= 0.5)
-    return (f"  costs per order: CPU {sum(per_part.values()):.0f} ms ({parts}); "
-            f"PostgreSQL commits {(after.commits - before.commits) / orders:.1f}")
+    parts = "  ".join(f"{part} {ms:.1f}" for part, ms in busiest if ms >= 0.05)
+    per_service: dict[str, float] = {}
+    for part, ms in per_part.items():
+        per_service[service_of(part)] = per_service.get(service_of(part), 0.0) + ms
+    services = "  ".join(f"{name} {ms:.1f}" for name, ms in sorted(per_service.items(), key=lambda i: -i[1])
+                         if ms >= 0.05)
+    databases = "  ".join(
+        f"{name.removeprefix('tradeflow_')} {(count - before.commits_by_database.get(name, 0)) / orders:.1f}"
+        for name, count in sorted(after.commits_by_database.items()))
+    return "\n".join([
+        f"  CPU ms per order: {sum(per_part.values()):.1f} by part ({parts})",
+        f"  CPU ms per order by service: {services}",
+        f"  PostgreSQL commits per order: {(after.commits - before.commits) / orders:.1f} ({databases}); "
+        f"WAL flushes per order {(after.wal_syncs - before.wal_syncs) / orders:.1f}",
+    ])
