@@ -51,17 +51,28 @@ async def _load(platform: Platform, sku: str, rate: float, seconds: float, first
     return await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def bench(rate: float, seconds: float, warmup: float, gateway: str, psp: str, postgres: str) -> None:
+async def bench(rates: list[float], seconds: float, warmup: float, gateway: str, psp: str, postgres: str) -> None:
+    """One phase per rate (warm-up, then the measured window), one printed block each."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
     async with httpx.AsyncClient(base_url=gateway, timeout=60, limits=limits) as client, \
             httpx.AsyncClient(base_url=psp, timeout=60, limits=limits) as psp_client:
         platform = Platform(client, psp_client)
         sku = unique("BENCH")
         await platform.stock(sku, unique("WH"), 10_000_000)
-        await _load(platform, sku, rate, warmup, first=0)  # warm caches, JIT and consumer groups
-        before, started = await costs.snapshot(RUN_DIR, postgres), time.perf_counter()
-        results = await _load(platform, sku, rate, seconds, first=int(rate * warmup))
-        elapsed, after = time.perf_counter() - started, await costs.snapshot(RUN_DIR, postgres)
+        first = 0
+        for rate in rates:
+            first = await _phase(platform, sku, rate, seconds, warmup, postgres, first)
+
+
+async def _phase(platform: Platform, sku: str, rate: float, seconds: float, warmup: float,
+                 postgres: str, first: int) -> int:
+    """Warm up, measure and print one rate; the index of the next order."""
+    await _load(platform, sku, rate, warmup, first=first)  # warm caches, JIT and consumer groups
+    first += int(rate * warmup)
+    before, started = await costs.snapshot(RUN_DIR, postgres), time.perf_counter()
+    results = await _load(platform, sku, rate, seconds, first=first)
+    first += int(rate * seconds)
+    elapsed, after = time.perf_counter() - started, await costs.snapshot(RUN_DIR, postgres)
     done = [r for r in results if isinstance(r, tuple)]
     errors = [r for r in results if not isinstance(r, tuple)]
     print(f"place-and-pay: offered {rate:g} orders/s for {seconds:g}s (after {warmup:g}s warm-up) → "
@@ -73,6 +84,7 @@ async def bench(rate: float, seconds: float, warmup: float, gateway: str, psp: s
     _percentiles("server: placed → paid (order history, includes the client paying)", [s for _, s in done])
     for error in errors[:3]:
         print(f"  error: {type(error).__name__}: {error}")
+    return first
 
 
 def _percentiles(label: str, values: list[float]) -> None:
@@ -84,11 +96,13 @@ def _percentiles(label: str, values: list[float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=float, default=10.0, help="orders offered per second")
+    parser.add_argument("--rates", "--rate", default="10",
+                        help="orders offered per second, one phase per comma-separated rate, e.g. 10,60,120")
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring")
     args = parser.parse_args()
-    asyncio.run(bench(args.rate, args.seconds, args.warmup, os.environ["TRADEFLOW_GATEWAY_URL"],
+    rates = [float(rate) for rate in args.rates.split(",") if rate.strip()]
+    asyncio.run(bench(rates, args.seconds, args.warmup, os.environ["TRADEFLOW_GATEWAY_URL"],
                       os.environ.get("TRADEFLOW_PSP_SIMULATOR_URL", "http://127.0.0.1:8190"),
                       os.environ["TRADEFLOW_POSTGRES_URL"]))
 
