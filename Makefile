@@ -39,6 +39,7 @@ lint: $(VENV)/.installed
 	@for d in $(SERVICE_DIRS); do (cd $$d && ../../$(BIN)/lint-imports --no-cache) || exit 1; done
 
 ## bench: throughput benchmarks on the local stack (numbers, not pass/fail)
+BENCH_ARGS ?= --rates 10,60,120 --seconds 15 --warmup 5
 bench: setup
 	@$(BIN)/tradeflow-stack exec --infra-only -- $(BIN)/python libs/kit/bench/outbox_relay.py
 	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py $(BENCH_ARGS)
