@@ -10,7 +10,7 @@ there too but write nothing); the durable ones are WAL flushes, `pg_stat_wal.wal
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -25,6 +25,7 @@ class Snapshot:
     cpu_seconds: dict[str, float]
     commits_by_database: dict[str, int]
     wal_syncs: int
+    messages_by_family: dict[str, int] = field(default_factory=dict)
 
     @property
     def commits(self) -> int:
@@ -70,9 +71,36 @@ async def _database_counters(postgres_url: str) -> tuple[dict[str, int], int]:
         await connection.close()
 
 
+def topic_family(topic: str) -> str:
+    """`order.events` and `order.events.dlq` are both the `order` family."""
+    return topic.split(".", 1)[0]
+
+
+async def kafka_messages(bootstrap: str | None) -> dict[str, int]:
+    """The sum of end offsets per topic family (every message ever produced there)."""
+    if not bootstrap:
+        return {}
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()  # topics() leaves partitions uncached
+        topics = [t for t in cluster.topics() if not t.startswith("__")]
+        partitions = [TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t) or ()]
+        ends = await consumer.end_offsets(partitions) if partitions else {}
+        families: dict[str, int] = {}
+        for partition, end in ends.items():
+            families[topic_family(partition.topic)] = families.get(topic_family(partition.topic), 0) + end
+        return families
+    finally:
+        await consumer.stop()
+
+
 async def snapshot(run_dir: Path, postgres_url: str) -> Snapshot:
     by_database, wal_syncs = await _database_counters(postgres_url)
-    return Snapshot(cpu_by_part(run_dir), by_database, wal_syncs)
+    messages = await kafka_messages(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+    return Snapshot(cpu_by_part(run_dir), by_database, wal_syncs, messages)
 
 
 def report(before: Snapshot, after: Snapshot, orders: int) -> str:
@@ -96,4 +124,10 @@ def report(before: Snapshot, after: Snapshot, orders: int) -> str:
         f"  CPU ms per order by service: {services}",
         f"  PostgreSQL commits per order: {(after.commits - before.commits) / orders:.1f} ({databases}); "
         f"WAL flushes per order {(after.wal_syncs - before.wal_syncs) / orders:.1f}",
+        f"  Kafka messages per order: "
+        f"{sum(after.messages_by_family.values()) - sum(before.messages_by_family.values()):.0f} total / {orders} = "
+        f"{(sum(after.messages_by_family.values()) - sum(before.messages_by_family.values())) / orders:.1f} ("
+        + "  ".join(f"{name} {(count - before.messages_by_family.get(name, 0)) / orders:.1f}"
+                    for name, count in sorted(after.messages_by_family.items())
+                    if count != before.messages_by_family.get(name, 0)) + ")",
     ])
