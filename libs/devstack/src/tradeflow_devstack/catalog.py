@@ -2,12 +2,21 @@
 
 Their ports are the defaults below plus `TRADEFLOW_PORT_OFFSET` (0 unless set), so a second
 stack (another checkout) can run beside the first: e.g. an offset of 1000 puts order on 9101.
+
+Replicas: `<SERVICE>_REPLICAS` (e.g. `ORDER_REPLICAS=2`, `AFTER_SALES_REPLICAS=3`; default 1,
+at most 9) runs a service as that many processes. Replica 1 is the part named after the service
+on its port; replica i ≥ 2 is the part `<service>-<i>` on port + 10·(i−1) (order-2 on 8111,
+order-3 on 8121 — at most 9 keeps them below the simulators' 8190). Every replica of a service
+has the same settings otherwise: the same database and the same Kafka consumer group.
 """
 
 import os
 from dataclasses import dataclass
 
+from tradeflow_devstack.waiting import StackError
 from tradeflow_kit.settings import env_prefix
+
+MAX_REPLICAS, REPLICA_PORT_STEP = 9, 10
 
 
 def port_offset() -> int:
@@ -36,6 +45,39 @@ class ServiceSpec:
     def upstream_var(self) -> str:
         return self.env_prefix + "UPSTREAM"
 
+    @property
+    def replicas_var(self) -> str:
+        return self.env_prefix + "REPLICAS"
+
+    @property
+    def replica_count(self) -> int:
+        """`<SERVICE>_REPLICAS` (1 unless set); a value that is not 1…9 is refused, never guessed."""
+        raw = os.environ.get(self.replicas_var, "").strip() or "1"
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_REPLICAS:
+            raise StackError(f"{self.replicas_var}={raw!r}: give a number of processes from 1 to {MAX_REPLICAS}")
+        return int(raw)
+
+    @property
+    def replicas(self) -> "tuple[Replica, ...]":
+        return tuple(Replica(self, i) for i in range(1, self.replica_count + 1))
+
+
+@dataclass(frozen=True)
+class Replica:
+    """One process of a service: replica 1 is `order` on the service's port, replica i is
+    `order-<i>` on the port + 10·(i−1)."""
+
+    service: ServiceSpec
+    index: int
+
+    @property
+    def name(self) -> str:
+        return self.service.name if self.index == 1 else f"{self.service.name}-{self.index}"
+
+    @property
+    def port(self) -> int:
+        return self.service.port + REPLICA_PORT_STEP * (self.index - 1)
+
 
 SERVICES = (
     ServiceSpec("order", 8101),
@@ -59,6 +101,12 @@ class SimulatorSpec:
     @property
     def port(self) -> int:
         return self.base_port + port_offset()
+
+
+def replicas() -> tuple[Replica, ...]:
+    """Every service process of the stack, replica 1 of each service first (catalog order)."""
+    every = [r for s in SERVICES for r in s.replicas]
+    return tuple(sorted(every, key=lambda r: r.index))
 
 
 SIMULATORS = (

@@ -4,7 +4,7 @@ import os
 import shutil
 from string import Template
 
-from tradeflow_devstack.catalog import SERVICES
+from tradeflow_devstack.catalog import SERVICES, ServiceSpec
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
 from tradeflow_devstack.supervisor import Part
@@ -20,9 +20,17 @@ def nginx_binary() -> str:
     return found
 
 
+def upstream_servers(spec: ServiceSpec, host: str = "127.0.0.1") -> str:
+    """The value of `${<SERVICE>_UPSTREAM}` in `server ${…};`: one address per replica, joined
+    by `; server ` so that each replica is a `server` of the service's upstream block."""
+    return "; server ".join(f"{host}:{r.port}" for r in spec.replicas)
+
+
 def render(layout: Layout, upstream_host: str = "127.0.0.1") -> None:
-    """Write `.local/run/default.conf` (the routes) and `.local/run/nginx.conf` (the main file)."""
-    values = {s.upstream_var: f"{upstream_host}:{s.port}" for s in SERVICES}
+    """Write `.local/run/default.conf` (the routes) and `.local/run/nginx.conf` (the main file).
+    A service with replicas has every replica in its upstream (round robin; see the template
+    for what nginx retries on another replica)."""
+    values = {s.upstream_var: upstream_servers(s, upstream_host) for s in SERVICES}
     values |= {"GATEWAY_PORT": f"127.0.0.1:{layout.gateway_port}", "RUN_DIR": str(layout.run),
                "LOG_DIR": str(layout.logs),
                "USER_DIRECTIVE": "user root root;" if os.geteuid() == 0 else ""}

@@ -1,5 +1,6 @@
-"""The six services and the simulators as supervised parts: migrate each database (once, at
-stack start — never on a part restart), start each, and know when it is up (`/ready`)."""
+"""The six services and the simulators as supervised parts: migrate each database (once per
+service, at stack start — never on a part restart, never per replica), start each replica, and
+know when it is up (`/ready` on its own port)."""
 
 import asyncio
 import os
@@ -10,7 +11,7 @@ import httpx
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from tradeflow_devstack.catalog import SERVICES, SIMULATORS, ServiceSpec, SimulatorSpec
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS, Replica, ServiceSpec, SimulatorSpec, replicas
 from tradeflow_devstack.layout import Layout
 from tradeflow_devstack.procs import ManagedProcess
 from tradeflow_devstack.supervisor import Part
@@ -54,9 +55,11 @@ async def migrate_all(layout: Layout, env: dict[str, str]) -> None:
     await asyncio.gather(*(migrate(layout, s, env) for s in SERVICES))
 
 
-def service_process(layout: Layout, spec: ServiceSpec, env: dict[str, str], echo: bool, index: int) -> ManagedProcess:
-    own = env | {f"{spec.env_prefix}HTTP_PORT": str(spec.port), f"{spec.env_prefix}HTTP_HOST": "127.0.0.1"}
-    return ManagedProcess(spec.name, [sys.executable, "-m", f"{spec.package}.main"], layout,
+def service_process(layout: Layout, replica: Replica, env: dict[str, str], echo: bool, index: int) -> ManagedProcess:
+    """One replica: the service's settings, with the replica's own HTTP port."""
+    spec = replica.service
+    own = env | {f"{spec.env_prefix}HTTP_PORT": str(replica.port), f"{spec.env_prefix}HTTP_HOST": "127.0.0.1"}
+    return ManagedProcess(replica.name, [sys.executable, "-m", f"{spec.package}.main"], layout,
                           env=own, echo=echo, color=3 + index)
 
 
@@ -66,12 +69,14 @@ async def is_ready(url: str) -> bool:
 
 
 def service_parts(layout: Layout, env: dict[str, str], echo: bool) -> list[Part]:
-    """One part per service; up = `GET /ready` answers 200 (database and Kafka reachable)."""
+    """One part per replica of each service (`order`, `order-2`, …); up = `GET /ready` on the
+    replica's port answers 200 (database and Kafka reachable)."""
     timeout = float(os.environ.get("TRADEFLOW_READY_TIMEOUT", 90))
-    return [Part(service_process(layout, s, env, echo, i),
-                 check=lambda s=s: is_ready(f"http://127.0.0.1:{s.port}/ready"),
+    colors = {s.name: i for i, s in enumerate(SERVICES)}
+    return [Part(service_process(layout, r, env, echo, colors[r.service.name]),
+                 check=lambda r=r: is_ready(f"http://127.0.0.1:{r.port}/ready"),
                  start_timeout=timeout, tier=SERVICE_TIER)
-            for i, s in enumerate(SERVICES)]
+            for r in replicas()]
 
 
 def simulator_part(layout: Layout, sim: SimulatorSpec, env: dict[str, str], echo: bool, index: int) -> Part:

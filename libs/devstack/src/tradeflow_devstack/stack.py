@@ -3,8 +3,10 @@
 Start order, with everything that can overlap started side by side:
 1. PostgreSQL, Kafka and the gateway (nginx needs no service up: it answers 503 for them);
 2. databases + migrations, topics, and the simulators;
-3. the six services at once, each up when its `/ready` answers 200.
-Migrations and topics run once per stack start, never on a part's restart. When
+3. the six services at once — every replica of each (`<SERVICE>_REPLICAS`, catalog.py) — each
+   up when its `/ready` answers 200.
+Migrations and topics run once per stack start (once per service, whatever its replicas), never
+on a part's restart. When
 `TRADEFLOW_POSTGRES_URL`, every `<SERVICE>_DATABASE_URL`, or `KAFKA_BOOTSTRAP_SERVERS` is set,
 that part is used as given and nothing local is started (or supervised) for it.
 """
@@ -13,7 +15,7 @@ import asyncio
 import os
 
 from tradeflow_contracts.topics import all_topics
-from tradeflow_devstack.catalog import SERVICES, SIMULATORS
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS, replicas
 from tradeflow_devstack.control import ControlServer, write_state
 from tradeflow_devstack.gateway import LocalGateway
 from tradeflow_devstack.kafka import LocalKafka
@@ -59,6 +61,7 @@ class Stack:
 
     async def up(self, with_services: bool = True) -> dict[str, str]:
         """Start everything; returns the environment that clients of the stack (tests) need."""
+        replicas()  # a bad `<SERVICE>_REPLICAS` is refused before anything starts
         self.layout.prepare()
         claim_stack(self.layout.run)
         self._claimed = True
@@ -127,8 +130,8 @@ class Stack:
         services_env = {"PAYMENT_PUBLIC_CALLBACK_URL":
                         f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks"} | env
         await _all(*(self.supervisor.launch(p) for p in service_parts(self.layout, services_env, self.echo)))
-        for s in SERVICES:
-            self.endpoints[s.name] = f"http://127.0.0.1:{s.port}  (docs: /docs, asyncapi: /asyncapi)"
+        for r in replicas():
+            self.endpoints[r.name] = f"http://127.0.0.1:{r.port}  (docs: /docs, asyncapi: /asyncapi)"
 
     async def down(self) -> None:
         """Stop everything this stack started (nothing, if it never claimed the checkout)."""

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tradeflow_devstack.catalog import SERVICES, SIMULATORS
+from tradeflow_devstack.catalog import SERVICES, SIMULATORS, replicas
 from tradeflow_devstack.gateway import nginx_binary, render
 from tradeflow_devstack.layout import Layout
+from tradeflow_devstack.services import service_parts
 from tradeflow_devstack.waiting import StackError
 
 REPO = Path(__file__).resolve().parents[4]
@@ -40,3 +41,64 @@ def test_the_rendered_gateway_config_passes_nginx_t(monkeypatch, tmp_path):
     done = subprocess.run([nginx, "-t", "-p", str(layout.run), "-c", str(layout.run / "nginx.conf")],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_replicas_are_named_and_placed_ten_ports_apart(monkeypatch):
+    monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "4000")
+    monkeypatch.setenv("ORDER_REPLICAS", "3")
+    monkeypatch.setenv("AFTER_SALES_REPLICAS", "2")
+    monkeypatch.delenv("INVENTORY_REPLICAS", raising=False)
+    order, after_sales = SERVICES[0], SERVICES[4]
+    assert [(r.name, r.port) for r in order.replicas] == [("order", 12101), ("order-2", 12111), ("order-3", 12121)]
+    assert [(r.name, r.port) for r in after_sales.replicas] == [("after-sales", 12105), ("after-sales-2", 12115)]
+    every = replicas()
+    assert [r.name for r in every[:len(SERVICES)]] == [s.name for s in SERVICES], "replica 1 of each first"
+    assert len(every) == len(SERVICES) + 3
+    ports = [r.port for r in every] + [s.port for s in SIMULATORS]
+    assert len(set(ports)) == len(ports), "no two processes share a port"
+
+
+@pytest.mark.parametrize("value", ["0", "10", "two", "-1", "1.5"])
+def test_a_replica_count_outside_one_to_nine_is_refused(monkeypatch, value):
+    monkeypatch.setenv("INVENTORY_REPLICAS", value)
+    with pytest.raises(StackError, match="INVENTORY_REPLICAS"):
+        replicas()
+
+
+def test_the_gateway_upstream_lists_every_replica_and_passes_nginx_t(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "1000")
+    monkeypatch.setenv("ORDER_REPLICAS", "2")
+    monkeypatch.setenv("INVENTORY_REPLICAS", "3")
+    (tmp_path / "deploy").symlink_to(REPO / "deploy")
+    layout = Layout(tmp_path)
+    layout.prepare()
+    render(layout)
+    routes = (layout.run / "default.conf").read_text()
+    upstreams = {line.split()[1]: line for line in routes.splitlines() if line.startswith("upstream ")}
+    assert "server 127.0.0.1:9101; server 127.0.0.1:9111;" in upstreams["order"]
+    assert "server 127.0.0.1:9103; server 127.0.0.1:9113; server 127.0.0.1:9123;" in upstreams["inventory"]
+    assert upstreams["payment"].count("server ") == 1
+    directives = [ln.strip() for ln in routes.splitlines() if not ln.lstrip().startswith("#")]
+    assert "proxy_next_upstream error timeout;" in directives
+    assert not [ln for ln in directives if "non_idempotent" in ln], "a POST is never sent to a second replica"
+    try:
+        nginx = nginx_binary()
+    except StackError:
+        pytest.skip("nginx is not installed")
+    done = subprocess.run([nginx, "-t", "-p", str(layout.run), "-c", str(layout.run / "nginx.conf")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_each_replica_is_a_part_of_its_own_with_its_own_port_and_the_services_settings(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRADEFLOW_PORT_OFFSET", raising=False)
+    monkeypatch.setenv("ORDER_REPLICAS", "2")
+    for other in ("PAYMENT", "INVENTORY", "FULFILLMENT", "AFTER_SALES", "CHANNEL_ADAPTER"):
+        monkeypatch.delenv(f"{other}_REPLICAS", raising=False)
+    env = {"ORDER_DATABASE_URL": "postgresql+asyncpg://db/tradeflow_order", "KAFKA_BOOTSTRAP_SERVERS": "k:1"}
+    parts = {p.name: p for p in service_parts(Layout(tmp_path), env, echo=False)}
+    assert list(parts) == [s.name for s in SERVICES] + ["order-2"]
+    first, second = parts["order"].process, parts["order-2"].process
+    assert (first.env["ORDER_HTTP_PORT"], second.env["ORDER_HTTP_PORT"]) == ("8101", "8111")
+    assert first.argv == second.argv and first.env["ORDER_DATABASE_URL"] == second.env["ORDER_DATABASE_URL"]
+    assert second.pid_path.name == "order-2.pid" and second.log_path.name == "order-2.log"
