@@ -9,7 +9,7 @@ export TRADEFLOW_HOME := $(CURDIR)
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/,%,$(wildcard services/*/))
 
-.PHONY: setup system run test lint stop status restart bench fuzz chaos token clean
+.PHONY: setup system run test test-replicas lint stop status restart bench fuzz chaos token clean
 
 ## setup: install what is missing (Debian packages, .venv, Kafka jars); a no-op when warm
 setup: system $(VENV)/.installed .local/kafka/libs/.installed
@@ -28,10 +28,18 @@ run: setup
 	@$(BIN)/tradeflow-stack run
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
-# A short payment deadline lets the e2e tests see unpaid orders time out.
+# A short payment deadline lets the e2e tests see unpaid orders time out. Order and inventory run
+# as two replicas each (README "Replicas"), so every e2e test runs against replicas;
+# ORDER_REPLICAS=1 INVENTORY_REPLICAS=1 make test runs one of each (test_replicas.py then skips).
+TEST_REPLICAS := ORDER_REPLICAS=$${ORDER_REPLICAS:-2} INVENTORY_REPLICAS=$${INVENTORY_REPLICAS:-2}
 test: setup lint
-	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
+	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} $(TEST_REPLICAS) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
+
+## test-replicas: only the replica tests (two order and two inventory processes), ~1.5 min
+test-replicas: setup
+	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} $(TEST_REPLICAS) \
+		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest tests-e2e/test_replicas.py $(PYTEST_ARGS)
 
 ## lint: ruff, and each service's import-linter layer contract
 lint: $(VENV)/.installed
@@ -62,7 +70,7 @@ stop:
 status:
 	@$(BIN)/tradeflow-stack status
 
-## restart: restart one part of the running stack, e.g. make restart PART=payment
+## restart: restart one part of the running stack, e.g. make restart PART=payment (or PART=order-2)
 restart:
 	@$(BIN)/tradeflow-stack restart $(PART)
 

@@ -4,6 +4,7 @@
 import asyncio
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,21 @@ from tradeflow_testing.polling import poll_until
 
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
 PARTS = ("postgres", "kafka", "psp-simulator", *SERVICES, "gateway")
+REPLICA = re.compile(rf"(?P<service>{'|'.join(map(re.escape, SERVICES))})-(?P<index>[2-9])")
+
+
+def service_of(part: str) -> str | None:
+    """The service a part runs: `order` for `order` and for its replicas `order-2`, `order-3`…;
+    None for postgres, kafka, the simulators and the gateway."""
+    if part in SERVICES:
+        return part
+    found = REPLICA.fullmatch(part)
+    return found["service"] if found else None
+
+
+def service_parts(parts: dict[str, dict]) -> list[str]:
+    """The parts of `parts` that run a service, replicas included (`order`, …, `order-2`)."""
+    return [name for name in parts if service_of(name)]
 
 
 def run_dir() -> Path:

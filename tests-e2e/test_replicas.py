@@ -33,7 +33,7 @@ from chaos.kills import in_turn
 from chaos.scenario import run_chaos
 from platform_client import auth, order_body, unique
 from prometheus_client.parser import text_string_to_metric_families
-from stack_parts import kill9, status, wait_restarted
+from stack_parts import kill9, status, tradeflow_stack, wait_restarted
 
 from tradeflow_contracts.payments import ClosePayment
 from tradeflow_devstack.catalog import SERVICES
@@ -186,6 +186,17 @@ async def test_each_replica_is_a_supervised_part_of_its_own_and_ready_on_its_own
             assert len(pids) == len(replicas), f"{service}: every replica is a process of its own"
 
 
+async def test_the_restart_command_restarts_one_replica_only():
+    replica = REPLICAS["inventory"][1]
+    before = await status()
+    code, out = await tradeflow_stack("restart", replica.name)
+    assert code == 0, out
+    after = await status()
+    assert after[replica.name]["state"] == "running" and after[replica.name]["pid"] != before[replica.name]["pid"]
+    assert after[replica.name]["restarts"] == before[replica.name]["restarts"] + 1
+    assert all(after[n]["pid"] == p["pid"] for n, p in before.items() if n != replica.name), "only that replica"
+
+
 async def test_both_replicas_work_the_relay_leads_once_and_no_effect_doubles(platform):
     plans = ["pay"] * 8 + ["cancel"] * 4 + (["unpaid"] * 4 if PAYMENT_TIMEOUT <= 30 else [])
     a, b, warehouse = unique("SKU-REP-A"), unique("SKU-REP-B"), unique("WH-REP")
@@ -251,26 +262,28 @@ async def test_both_replicas_work_the_relay_leads_once_and_no_effect_doubles(pla
 
 
 async def test_while_a_replica_is_down_the_gateway_sends_requests_to_the_other(platform):
-    """The killed replica refuses connections: nginx passes each request to the other replica
-    (`proxy_next_upstream error`) — no client sees the outage, not even a POST."""
+    """A killed replica refuses connections: nginx passes each request to the other replica
+    (`proxy_next_upstream error`) — no client sees the outage, not even a POST. (Killed: the
+    second order replica and the FIRST inventory replica, the one a single-server upstream had.)"""
     a, b, warehouse = unique("SKU-REP-A"), unique("SKU-REP-B"), unique("WH-REP")
     await platform.stock(a, warehouse, 100)
     await platform.stock(b, warehouse, 100)
     buyer = unique("buyer-rep-down")
     existing = await place(platform, buyer, a, b)
-    for replica in (REPLICAS["order"][1], REPLICAS["inventory"][0]):
-        before = (await status())[replica.name]
-        old_pid = kill9(replica.name)
-        await poll_until(status, lambda ps, n=replica.name: ps[n]["state"] != "running", 10,
-                         f"the supervisor seeing {replica.name} gone")
-        answers = []
-        for _ in range(10):
-            answers.append((await platform.http.get(f"/orders/{existing}", headers=auth(buyer, "buyer"))).status_code)
-            answers.append((await platform.http.get(f"/inventory/stock/{a}", headers=platform.staff)).status_code)
-        answers.append((await platform.place(unique("buyer-rep-down"), order_body([line(a, "m1", 1, PRICE_A)])))
-                       .status_code)
-        assert Counter(answers) == Counter({200: 20, 201: 1}), f"while {replica.name} was down: {Counter(answers)}"
-        await wait_restarted(replica.name, old_pid, before["restarts"])
+    victims = (REPLICAS["order"][1].name, REPLICAS["inventory"][0].name)
+    before = await status()
+    old_pids = {name: kill9(name) for name in victims}
+    await poll_until(status, lambda ps: all(ps[n]["state"] != "running" for n in victims), 10,
+                     f"the supervisor seeing {', '.join(victims)} gone")
+    answers = []
+    for _ in range(10):
+        answers.append((await platform.http.get(f"/orders/{existing}", headers=auth(buyer, "buyer"))).status_code)
+        answers.append((await platform.http.get(f"/inventory/stock/{a}", headers=platform.staff)).status_code)
+    for _ in range(3):
+        placed = await platform.place(unique("buyer-rep-down"), order_body([line(a, "m1", 1, PRICE_A)]))
+        answers.append(placed.status_code)
+    assert Counter(answers) == Counter({200: 20, 201: 3}), f"while {victims} were down: {Counter(answers)}"
+    await asyncio.gather(*(wait_restarted(n, old_pids[n], before[n]["restarts"]) for n in victims))
 
 
 async def test_killing_a_replica_of_each_under_load_loses_nothing(gateway_url):

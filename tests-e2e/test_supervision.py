@@ -5,8 +5,19 @@ a failed request once their `/ready` is back; `tradeflow-stack restart <part>` r
 import httpx
 import pytest
 from platform_client import auth, order_body, unique
-from stack_parts import SERVICES, kill9, pid_of, status, tradeflow_stack, wait_all_running, wait_restarted
+from stack_parts import (
+    SERVICES,
+    kill9,
+    pid_of,
+    service_of,
+    service_parts,
+    status,
+    tradeflow_stack,
+    wait_all_running,
+    wait_restarted,
+)
 
+from tradeflow_devstack.catalog import replicas
 from tradeflow_testing.polling import poll_until
 
 STAFF = auth("staff-supervision", "staff")
@@ -38,8 +49,10 @@ async def test_status_names_every_part_with_its_current_pid():
     assert code == 0, out
     parts = await status()
     assert {"psp-simulator", "gateway", *SERVICES} <= set(parts)
+    assert {r.name for r in replicas()} <= set(parts), "every replica (`<SERVICE>_REPLICAS`) is a part"
     for name, part in parts.items():
         assert part["state"] == "running" and part["pid"] == pid_of(name)
+    assert {service_of(name) for name in parts} - {None} == set(SERVICES)
 
 
 @pytest.mark.parametrize("part", ["order", "psp-simulator", "gateway"])
@@ -83,7 +96,8 @@ async def _rides_out(part: str, dependency: str, gateway_url: str, platform) -> 
             await poll_until(lambda s=service: ready(client, s), lambda r: r.status_code == 200, 60,
                              f"{service} ready again")
     after = await wait_all_running()
-    assert all(after[s]["pid"] == parts[s]["pid"] for s in SERVICES), "no service exited"
+    services = service_parts(parts)
+    assert all(after[s]["pid"] == parts[s]["pid"] for s in services), f"no service exited (of {services})"
     await order_and_pay(platform)
 
 

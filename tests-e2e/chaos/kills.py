@@ -6,6 +6,8 @@ supervisor restarts a dead part with backoff, and `tradeflow-stack status --json
 with `name`, `pid`, `state` (running | starting | restarting | stopped) and `restarts`.
 
 Schedules: `in_turn` (each part once, in order — the test) and `at_random` (`make chaos`).
+Replicas (`ORDER_REPLICAS=2` …) are parts too (`order-2`): `with_replicas` adds the ones the
+stack lists, so `make chaos` kills them as well.
 """
 
 import asyncio
@@ -21,12 +23,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stack_parts import service_of
+
 from tradeflow_testing.polling import poll_within
 
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
 PARTS = (*SERVICES, "psp-simulator", "kafka", "postgres")
 HOME = Path(os.environ.get("TRADEFLOW_HOME") or Path(__file__).resolve().parents[2])
 STACK = str(Path(sys.executable).parent / "tradeflow-stack")
+
+
+def with_replicas(parts: tuple[str, ...], listed: dict[str, dict] | None) -> tuple[str, ...]:
+    """`parts`, each service followed by its replicas that the stack lists (`order`, `order-2`, …)."""
+    replicas = [name for name in (listed or {}) if name not in parts and service_of(name)]
+    return tuple(p for part in parts for p in (part, *(r for r in replicas if service_of(r) == part)))
 
 
 def in_turn(parts: tuple[str, ...] = PARTS) -> Iterator[str]:

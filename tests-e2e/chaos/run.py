@@ -1,9 +1,9 @@
 """`make chaos`: the long chaos run — steady order load through the gateway while parts chosen at
-random (each service, the PSP simulator, Kafka, PostgreSQL, the gateway) are killed -9, one at a
-time, each after `--pause` seconds of calm once the previous one is back. Prints the figures:
-flows offered and accepted per plan, final states, kills per part and recovery times, and the
-verdict of every invariant (chaos/invariants.py). Exit code 1 when an invariant is broken or a
-part did not come back.
+random (each service and each of its replicas, the PSP simulator, Kafka, PostgreSQL, the gateway)
+are killed -9, one at a time, each after `--pause` seconds of calm once the previous one is back.
+Prints the figures: flows offered and accepted per plan, final states, kills per part and
+recovery times, and the verdict of every invariant (chaos/invariants.py). Exit code 1 when an
+invariant is broken or a part did not come back.
 
     make chaos CHAOS_ARGS="--minutes 10 --rate 4 --pause 10 --seed 3"
 """
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from chaos.kills import PARTS, at_random, status
+from chaos.kills import PARTS, at_random, status, with_replicas
 from chaos.scenario import run_chaos
 
 
@@ -27,10 +27,11 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=180.0, help="seconds the invariants may take to hold")
     parser.add_argument("--no-gateway", action="store_true", help="never kill the gateway")
     args = parser.parse_args()
-    if status() is None:
+    listed = status()
+    if listed is None:
         print("chaos: this stack has no supervision (`tradeflow-stack status --json`); nothing would restart")
         return 1
-    parts = PARTS if args.no_gateway else (*PARTS, "gateway")
+    parts = with_replicas(PARTS if args.no_gateway else (*PARTS, "gateway"), listed)  # order-2, … too
     outcome = asyncio.run(run_chaos(at_random(parts, args.seed), rate=args.rate, pause=args.pause,
                                     max_seconds=args.minutes * 60, settle_timeout=args.settle))
     print(outcome.summary())

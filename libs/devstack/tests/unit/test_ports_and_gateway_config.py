@@ -15,6 +15,13 @@ from tradeflow_devstack.waiting import StackError
 REPO = Path(__file__).resolve().parents[4]
 
 
+@pytest.fixture(autouse=True)
+def one_replica_unless_set_here(monkeypatch):
+    """`make test` runs with ORDER_REPLICAS=2 …: each test here sets the replicas it means."""
+    for spec in SERVICES:
+        monkeypatch.delenv(spec.replicas_var, raising=False)
+
+
 def test_the_offset_is_added_to_every_service_and_simulator_port(monkeypatch):
     monkeypatch.delenv("TRADEFLOW_PORT_OFFSET", raising=False)
     defaults = [s.port for s in (*SERVICES, *SIMULATORS)]
@@ -47,7 +54,6 @@ def test_replicas_are_named_and_placed_ten_ports_apart(monkeypatch):
     monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "4000")
     monkeypatch.setenv("ORDER_REPLICAS", "3")
     monkeypatch.setenv("AFTER_SALES_REPLICAS", "2")
-    monkeypatch.delenv("INVENTORY_REPLICAS", raising=False)
     order, after_sales = SERVICES[0], SERVICES[4]
     assert [(r.name, r.port) for r in order.replicas] == [("order", 12101), ("order-2", 12111), ("order-3", 12121)]
     assert [(r.name, r.port) for r in after_sales.replicas] == [("after-sales", 12105), ("after-sales-2", 12115)]
@@ -93,8 +99,6 @@ def test_the_gateway_upstream_lists_every_replica_and_passes_nginx_t(monkeypatch
 def test_each_replica_is_a_part_of_its_own_with_its_own_port_and_the_services_settings(monkeypatch, tmp_path):
     monkeypatch.delenv("TRADEFLOW_PORT_OFFSET", raising=False)
     monkeypatch.setenv("ORDER_REPLICAS", "2")
-    for other in ("PAYMENT", "INVENTORY", "FULFILLMENT", "AFTER_SALES", "CHANNEL_ADAPTER"):
-        monkeypatch.delenv(f"{other}_REPLICAS", raising=False)
     env = {"ORDER_DATABASE_URL": "postgresql+asyncpg://db/tradeflow_order", "KAFKA_BOOTSTRAP_SERVERS": "k:1"}
     parts = {p.name: p for p in service_parts(Layout(tmp_path), env, echo=False)}
     assert list(parts) == [s.name for s in SERVICES] + ["order-2"]
