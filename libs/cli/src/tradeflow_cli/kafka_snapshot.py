@@ -4,6 +4,7 @@ Partitions are assigned by hand and no consumer group is used, so reading leaves
 on the cluster and never moves anyone's committed offsets.
 """
 
+import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from tradeflow_cli.errors import OpsError
 
@@ -63,11 +65,25 @@ async def committed_offsets(bootstrap: str, wanted: Iterable[tuple[str, TopicPar
     try:
         committed = {}
         for group, partitions in sorted(by_group.items()):
-            offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            offsets = await _group_offsets(admin, group, partitions)
             committed |= {(group, tp): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
         return committed
     finally:
         await admin.close()
+
+
+async def _group_offsets(admin: AIOKafkaAdminClient, group: str, partitions: list[TopicPartition],
+                         timeout_s: float = READ_TIMEOUT_S) -> dict:
+    """The group's offsets, waiting out what a broker says is passing (a coordinator not yet
+    elected or still loading, as on a broker that has just started), within the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return await admin.list_consumer_group_offsets(group, partitions=partitions)
+        except KafkaError as exc:
+            if not exc.retriable or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
 
 
 async def read_snapshot(bootstrap: str, partitions: list[TopicPartition],

@@ -172,11 +172,17 @@ class MessageProcessor:
                 current_traceparent.reset(token)
 
     async def _attempts(self, record: ConsumedRecord, envelope: Envelope, first_failure: datetime) -> Outcome:
+        try:  # before any database work: an unknown type or a bad payload never opens a transaction
+            route = self._route(envelope)
+        except Exception as exc:  # noqa: BLE001 — refused for good
+            return await self._dead_letter(record, envelope, exc, "permanent", 1, first_failure)
+        if route is None:
+            return Outcome.IGNORED
         attempt = 1
         while True:
             try:
                 async with self.sessions.begin() as session:
-                    return await self._handle_in(session, envelope)
+                    return await self._claim_and_handle(session, envelope, *route)
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
                 if is_permanent(exc, self.domain_errors):
                     return await self._dead_letter(record, envelope, exc, "permanent", attempt, first_failure)
@@ -186,13 +192,6 @@ class MessageProcessor:
                 log.warning("message.retrying", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(self.retry.delay(attempt))
                 attempt += 1
-
-    async def _handle_in(self, session: AsyncSession, envelope: Envelope) -> Outcome:
-        """Claim the message in the inbox and run its handler, in the caller's transaction."""
-        route = self._route(envelope)
-        if route is None:
-            return Outcome.IGNORED
-        return await self._claim_and_handle(session, envelope, *route)
 
     def _route(self, envelope: Envelope) -> tuple[Handler, Contract] | None:
         """This consumer's handler and the parsed message; None for a known type it does not
