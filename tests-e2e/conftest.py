@@ -2,7 +2,7 @@ import os
 
 import httpx
 import pytest
-from platform_client import Platform
+from platform_client import Platform, unique
 
 
 @pytest.fixture
@@ -11,3 +11,12 @@ async def platform(gateway_url):
     async with httpx.AsyncClient(base_url=gateway_url, timeout=15) as client, \
             httpx.AsyncClient(base_url=psp_url, timeout=15) as psp:
         yield Platform(client, psp)
+
+
+@pytest.fixture
+async def skus(platform):
+    """Two fresh SKUs with 10 units each in one warehouse."""
+    a, b, warehouse = unique("SKU-A"), unique("SKU-B"), unique("WH")
+    await platform.stock(a, warehouse, 10)
+    await platform.stock(b, warehouse, 10)
+    return a, b

@@ -1,6 +1,8 @@
 """A client of the running platform for e2e tests: tokens, JSON calls through the gateway, polling."""
 
+import asyncio
 import os
+import time
 import uuid
 from collections.abc import Callable
 
@@ -64,12 +66,18 @@ class Platform:
         return await eventually(lambda: self.saga(order_id), lambda s: s["step"] == step, timeout, f"step {step}")
 
     async def start_payment(self, buyer: str, order_id: str) -> dict:
-        async def attempt() -> dict:
+        """POST /payments, as right after placing as the caller likes: the service holds the
+        request until the order is payable; only past its wait (409 not-payable-yet) is it asked
+        again, after the Retry-After it gave, for at most 30 s. The new attempt."""
+        key, deadline = unique("pay"), time.monotonic() + 30
+        while True:
             r = await self.http.post("/payments", json={"order_id": order_id},
-                                     headers=auth(buyer, "buyer") | {"Idempotency-Key": unique("pay")})
-            return {"status_code": r.status_code, "body": r.json()}
-        result = await eventually(attempt, lambda r: r["status_code"] == 201, 30, "a payable order")
-        return result["body"]
+                                     headers=auth(buyer, "buyer") | {"Idempotency-Key": key})
+            if not_payable_yet(r) and time.monotonic() < deadline:
+                await asyncio.sleep(float(r.headers["Retry-After"]))  # what the service asked for
+                continue
+            assert r.status_code == 201, f"POST /payments for {order_id}: {r.status_code} {r.text}"
+            return r.json()
 
     async def psp_decides(self, psp_reference: str, outcome: str) -> None:
         r = await self.psp.post(f"/sim/payments/{psp_reference}", json={"outcome": outcome})
@@ -80,6 +88,16 @@ class Platform:
         assert r.status_code == 200, r.text
         body = r.json()
         return body["items"] if isinstance(body, dict) else body
+
+
+def not_payable_yet(r: httpx.Response) -> bool:
+    """The payment service's answer for an order that did not ask for payment within its wait."""
+    return r.status_code == 409 and r.json().get("type", "").endswith("/not-payable-yet")
+
+
+def line(sku: str, merchant: str, quantity: int, price: int) -> dict:
+    """One order line as POST /orders takes it."""
+    return {"sku": sku, "merchant_id": merchant, "quantity": quantity, "unit_price_amount": price}
 
 
 def order_body(lines: list[dict], shipping: int = 0, discounts: list[dict] | None = None) -> dict:

@@ -1,21 +1,7 @@
 """Place and pay orders end to end: order, inventory and payment coordinating only through Kafka,
 driven through the gateway as a client would, with the PSP simulator deciding outcomes."""
 
-import pytest
-from platform_client import auth, eventually, order_body, unique
-
-
-def line(sku: str, merchant: str, quantity: int, price: int) -> dict:
-    return {"sku": sku, "merchant_id": merchant, "quantity": quantity, "unit_price_amount": price}
-
-
-@pytest.fixture
-async def skus(platform):
-    """Two fresh SKUs with 10 units each in one warehouse."""
-    a, b, warehouse = unique("SKU-A"), unique("SKU-B"), unique("WH")
-    await platform.stock(a, warehouse, 10)
-    await platform.stock(b, warehouse, 10)
-    return a, b
+from platform_client import auth, eventually, line, order_body, unique
 
 
 async def _paid(platform, buyer, order_id):
@@ -91,7 +77,8 @@ async def test_an_unpaid_order_times_out_releases_stock_and_closes_the_payment(p
 async def _payment_state(platform, order_id) -> str:
     r = await platform.http.post("/payments", json={"order_id": order_id},
                                  headers=auth("buyer-e2e-4", "buyer") | {"Idempotency-Key": unique("k")})
-    return "closed" if r.status_code == 409 else str(r.status_code)
+    closed = r.status_code == 409 and r.json()["type"].endswith("/payment-closed")
+    return "closed" if closed else f"{r.status_code} {r.json().get('type')}"
 
 
 async def test_cancel_before_payment_releases_stock(platform, skus):

@@ -5,13 +5,9 @@ without notifying (`notify: false`, a lost webhook); the money is checked at the
 import os
 
 import pytest
-from platform_client import auth, eventually, order_body, unique
+from platform_client import auth, eventually, line, order_body, unique
 
 PSP_KEY = {"Authorization": f"Bearer {os.environ.get('TRADEFLOW_PSP_API_KEY', 'psp-dev-key')}"}
-
-
-def line(sku: str, merchant: str, quantity: int, price: int) -> dict:
-    return {"sku": sku, "merchant_id": merchant, "quantity": quantity, "unit_price_amount": price}
 
 
 @pytest.fixture

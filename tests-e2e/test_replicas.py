@@ -31,7 +31,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from chaos.invariants import SERVICE_DATABASES, database_url
 from chaos.kills import in_turn
 from chaos.scenario import run_chaos
-from platform_client import auth, order_body, unique
+from platform_client import auth, line, order_body, unique
 from prometheus_client.parser import text_string_to_metric_families
 from stack_parts import kill9, status, tradeflow_stack, wait_restarted
 
@@ -137,10 +137,6 @@ async def copies_in_kafka(topics: set[str], since: datetime) -> Counter:
 
 
 # --- flows -------------------------------------------------------------------------------------
-
-def line(sku: str, merchant: str, quantity: int, price: int) -> dict:
-    return {"sku": sku, "merchant_id": merchant, "quantity": quantity, "unit_price_amount": price}
-
 
 async def place(platform, buyer: str, a: str, b: str) -> str:
     placed = await platform.place(buyer, order_body([line(a, "m1", 1, PRICE_A), line(b, "m2", 2, PRICE_B)],

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
-from platform_client import auth, order_body, unique
+from platform_client import auth, not_payable_yet, order_body, unique
 
 from tradeflow_testing.polling import poll_within
 
@@ -142,10 +142,12 @@ class Load:
             key = unique("chaos-pay")
             r = await retrying(flow, lambda: self.http.post(
                 "/payments", json={"order_id": flow.order_id}, headers=self._buyer(flow, key)))
+            if r is not None and not_payable_yet(r):  # the order still reserving past the wait: ask again
+                return False
             if r is None or r.status_code == 409:
                 flow.notes.append("payment closed" if r is not None else "payment never started")
                 return True
-            if r.status_code != 201:  # not payable yet (order still reserving): ask again shortly
+            if r.status_code != 201:
                 return False
             reference = r.json()["psp_reference"]
             decided = await retrying(flow, lambda: self.psp.post(f"/sim/payments/{reference}",

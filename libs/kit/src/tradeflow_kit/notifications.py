@@ -91,6 +91,10 @@ class Listener:
                 if not watchers:
                     del self._watches[slot]
 
+    def watchers(self, channel: str, key: str) -> int:
+        """How many waiters watch `(channel, key)` now (for tests and metrics)."""
+        return len(self._watches.get((channel, key), ()))
+
     def _deliver(self, _connection, _pid: int, channel: str, key: str) -> None:
         for watch in self._watches.get((channel, key), ()):
             watch.wake()

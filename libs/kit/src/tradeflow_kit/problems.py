@@ -106,7 +106,8 @@ class ErrorMap:
 
     Installed once on the app (`install`), so routes only call their use case: whatever refusal
     it raises leaves as its problem, and the request's transaction is rolled back. A 503 (an
-    outside system unavailable) carries `Retry-After`."""
+    outside system unavailable) carries `Retry-After` (5 s), as does any refusal whose error has
+    a `retry_after` (seconds)."""
 
     def __init__(self, *rows: Refusal) -> None:
         self.rows = rows
@@ -114,7 +115,8 @@ class ErrorMap:
     def problem(self, exc: Exception) -> Problem:
         row = next(r for r in self.rows if isinstance(exc, r.error))
         slug = row.slug or getattr(exc, "slug", None) or "rule-violated"
-        headers = {"Retry-After": "5"} if row.status == 503 else None
+        retry_after = getattr(exc, "retry_after", None) or (5 if row.status == 503 else None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
         return Problem(row.status, slug, row.title, detail=str(exc),
                        errors=row.errors(exc) if row.errors else None, headers=headers)
 

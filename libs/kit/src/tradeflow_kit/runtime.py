@@ -18,6 +18,7 @@ from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import DeadLetterHook, Handler, MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.relay import OutboxRelay
 from tradeflow_kit.messaging.subscriptions import subscribe
+from tradeflow_kit.notifications import Listener
 from tradeflow_kit.settings import ServiceSettings
 
 
@@ -54,10 +55,27 @@ class ServiceRuntime:
                   wait_ms=self.settings.consumer_batch_wait_ms)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list)  # started with the process (tests start them alone)
 
     def run_in_background(self, job: Callable[[asyncio.Event], Awaitable[None]]) -> None:
         """Run `job(stop)` for the life of the process (schedulers); it must return once stop is set."""
         self._background.append(job)
+
+    def listen(self, *channels: str) -> Listener:
+        """A listener on the service's database for `channels` (notifications.py), connected for
+        the life of the process: the one LISTEN connection requests wait on."""
+        listener = Listener(self.settings.database_url, channels)
+        self.listeners.append(listener)
+
+        async def job(stop: asyncio.Event) -> None:
+            listener.start()
+            try:
+                await stop.wait()
+            finally:
+                await listener.stop()
+
+        self.run_in_background(job)
+        return listener
 
     async def start(self) -> None:
         self.kafka.start()

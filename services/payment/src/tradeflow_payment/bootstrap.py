@@ -13,6 +13,7 @@ from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
+from tradeflow_payment.adapters.payable_notices import CHANNEL, PgPayableNotices
 from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
 from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.problems import PROBLEMS
@@ -22,6 +23,7 @@ from tradeflow_payment.app.handlers import command_handlers
 from tradeflow_payment.app.ports import Clock, Collaborators, PaymentProvider, Transactions
 from tradeflow_payment.app.reconcile import ReconcilePolicy, run_reconciliation
 from tradeflow_payment.app.retry_refunds import RefundRetryPolicy, run_refund_retries
+from tradeflow_payment.app.start_payment import PayableWait
 from tradeflow_payment.domain.errors import PaymentDomainError
 from tradeflow_payment.domain.refunds import RefundBackoff
 from tradeflow_payment.settings import Settings
@@ -81,7 +83,9 @@ def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Col
         transactions=SqlaTransactions(runtime.sessions, runtime.outbox, SqlaPaymentTransaction),
         collaborators=collaborators, idempotency=IdempotencyStore(idempotency_keys),
         webhook_secret=settings.psp_webhook_secret.get_secret_value(),
-        callback_tolerance=timedelta(seconds=settings.callback_tolerance_seconds))
+        callback_tolerance=timedelta(seconds=settings.callback_tolerance_seconds),
+        payable_notices=PgPayableNotices(runtime.listen(CHANNEL)),
+        payable_wait=PayableWait(settings.wait_for_payable_seconds, settings.not_payable_retry_after_seconds))
 
 
 def _closing(provider: HttpPaymentProvider) -> APIRouter:

@@ -19,6 +19,9 @@ class Settings(settings_class("payment")):
     public_callback_url: str = "http://127.0.0.1:8080/payments/psp/callbacks"  # PAYMENT_PUBLIC_CALLBACK_URL
     psp_timeout_seconds: float = Field(10.0, gt=0)  # PAYMENT_PSP_TIMEOUT_SECONDS
     callback_tolerance_seconds: int = Field(300, gt=0)  # PAYMENT_CALLBACK_TOLERANCE_SECONDS
+    # POST /payments for an order whose payment is not requested yet waits this long, then 409:
+    wait_for_payable_seconds: float = Field(5.0, ge=0)  # PAYMENT_WAIT_FOR_PAYABLE_SECONDS
+    not_payable_retry_after_seconds: int = Field(2, ge=1)  # PAYMENT_NOT_PAYABLE_RETRY_AFTER_SECONDS
     # Reconciliation with the PSP (asks about attempts no webhook settled; see app/reconcile.py):
     reconcile_enabled: bool = True  # PAYMENT_RECONCILE_ENABLED
     reconcile_interval_seconds: float = Field(30.0, gt=0)  # PAYMENT_RECONCILE_INTERVAL_SECONDS

@@ -1,5 +1,6 @@
 """Test doubles for the outside (provider, clock, ids) and ways to drive the service."""
 
+import asyncio
 import itertools
 import json
 import uuid
@@ -99,12 +100,18 @@ class FakeProvider:
 
 @asynccontextmanager
 async def payment_service(database_url: str, **build) -> AsyncIterator[FastAPI]:
-    """The service as bootstrap builds it, on a test database; its lifespan (Kafka) is not run."""
+    """The service as bootstrap builds it, on a test database; its lifespan (Kafka) is not run,
+    only its database listener (POST /payments waits on it)."""
     settings = build.pop("settings", None) or Settings(database_url=database_url)
     app = build_app(settings, **build)
+    for listener in app.state.runtime.listeners:
+        listener.start()
+        await asyncio.wait_for(listener.listening.wait(), 10)
     try:
         yield app
     finally:
+        for listener in app.state.runtime.listeners:
+            await listener.stop()
         provider = app.state.api.collaborators.provider
         if "provider" not in build and hasattr(provider, "aclose"):
             await provider.aclose()

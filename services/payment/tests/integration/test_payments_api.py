@@ -1,10 +1,16 @@
 """The payments HTTP API on a real database, with a fake provider and a fixed clock."""
 
+import asyncio
 from datetime import timedelta
 
-from tradeflow_contracts.payments import ClosePayment, RequestPayment
+import httpx
 
-from .support import NOW, auth, callback, deliver, provider_event, signed
+from tradeflow_contracts.payments import ClosePayment, RequestPayment
+from tradeflow_payment.adapters.payable_notices import CHANNEL
+from tradeflow_payment.settings import Settings
+from tradeflow_testing.polling import eventually
+
+from .support import NOW, auth, callback, deliver, payment_service, provider_event, signed
 
 
 async def _payable(service, order_id: str, amount: int = 1000) -> None:
@@ -44,8 +50,7 @@ async def test_a_failed_attempt_may_be_followed_by_a_new_one(service, http, orde
     assert failed["status"] == "failed" and failed["failure_reason"]
 
 
-async def test_refuses_orders_that_are_not_payable_not_yours_closed_or_paid(service, http, clock, order_id):
-    assert (await _pay(http, order_id)).json()["type"].endswith("/not-payable")
+async def test_refuses_orders_that_are_not_yours_closed_or_paid(service, http, clock, order_id):
     await _payable(service, order_id)
     assert (await _pay(http, order_id, who="buyer-2")).status_code == 403
     clock.advance(minutes=31)
@@ -54,6 +59,41 @@ async def test_refuses_orders_that_are_not_payable_not_yours_closed_or_paid(serv
     await _payable(service, f"{order_id}-free", amount=0)
     paid = await _pay(http, f"{order_id}-free")
     assert paid.status_code == 409 and paid.json()["type"].endswith("/already-paid")
+
+
+async def test_a_payment_asked_for_before_the_order_is_payable_waits_and_starts_when_it_is(
+        database_url, provider, clock, order_id):
+    """Woken by the payable's commit (LISTEN/NOTIFY), well before its 60 s wait would end."""
+    settings = Settings(database_url=database_url, wait_for_payable_seconds=60)
+    async with payment_service(database_url, settings=settings, provider=provider, clock=clock) as service, \
+            _client(service) as http:
+        paying = asyncio.create_task(_pay(http, order_id, **{"Idempotency-Key": "k-early"}))
+        [listener] = service.state.runtime.listeners
+        async def waiting() -> bool:
+            return listener.watchers(CHANNEL, order_id) == 1
+
+        await eventually(waiting, 10, "the request waiting for the payable")  # its first try found nothing
+        assert not paying.done()
+        await _payable(service, order_id)
+        response = await asyncio.wait_for(paying, 10)
+        assert response.status_code == 201 and response.json()["order_id"] == order_id
+        again = await _pay(http, order_id, **{"Idempotency-Key": "k-early"})
+        assert (again.status_code, again.json()["id"]) == (201, response.json()["id"]) and len(provider.opened) == 1
+
+
+async def test_past_the_wait_an_order_not_payable_is_a_409_with_retry_after_never_a_404(
+        database_url, provider, clock, order_id):
+    settings = Settings(database_url=database_url, wait_for_payable_seconds=0.3, not_payable_retry_after_seconds=3)
+    async with payment_service(database_url, settings=settings, provider=provider, clock=clock) as service, \
+            _client(service) as http:
+        response = await _pay(http, order_id)
+        assert (response.status_code, response.headers["Retry-After"]) == (409, "3")
+        assert response.json()["type"].endswith("/not-payable-yet") and order_id in response.json()["detail"]
+        assert provider.opened == []
+
+
+def _client(service) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=service), base_url="http://payment")
 
 
 async def test_refuses_a_closed_payment_before_its_deadline(service, http, order_id):

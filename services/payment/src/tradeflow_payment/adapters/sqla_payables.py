@@ -6,6 +6,7 @@ from sqlalchemy import Row, and_, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tradeflow_payment.adapters.payable_notices import tell_payable
 from tradeflow_payment.adapters.tables import payables, payments, refunds
 from tradeflow_payment.app.ports import ReconcileCriteria
 from tradeflow_payment.domain.payable import Payable
@@ -99,6 +100,7 @@ class SqlaPayableRepository:
             deadline=payable.deadline, created_at=payable.created_at, closed_at=payable.closed_at,
             close_reason=payable.close_reason))
         await self._save_children(payable)
+        await tell_payable(self.session, payable.order_id)
 
     async def save(self, payable: Payable) -> None:
         await self.session.execute(payables.update().where(payables.c.order_id == payable.order_id)

@@ -12,7 +12,7 @@ from tradeflow_kit.problems import Problem
 from tradeflow_payment.api.schemas import PaymentOut, PaymentPage, StartPayment
 from tradeflow_payment.api.wiring import PaymentApi, payment_api, reader
 from tradeflow_payment.app.read_payments import PaymentRecord, read_order_payments, read_payment
-from tradeflow_payment.app.start_payment import start_payment
+from tradeflow_payment.app.start_payment import start_payment, when_payable
 
 SCOPE = "POST /payments"
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -26,16 +26,22 @@ async def create_payment(body: StartPayment, who: Principal = Depends(require_ro
                          idempotency_key: str | None = Header(None, alias="Idempotency-Key")) -> JSONResponse:
     """Pay the order at the provider: a new attempt (201) or the one already pending (200).
 
-    Only the order's buyer; 404 not-payable before the order asked for payment, 409
+    Only the order's buyer. Right after placing the order this waits (PAYMENT_WAIT_FOR_PAYABLE_SECONDS,
+    5 s) for the order to ask for its payment, then 409 not-payable-yet with Retry-After; 409
     payment-closed after close or deadline, 409 already-paid. A failed attempt may be retried.
     """
-    async with api.transactions.begin() as tx:
-        async def start() -> StoredResponse:
-            started = await start_payment(tx, body.order_id, who.sub, api.collaborators)
-            return StoredResponse(201 if started.created else 200,
-                                  PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json"))
+    async def attempt() -> StoredResponse:
+        async with api.transactions.begin() as tx:
+            async def start() -> StoredResponse:
+                started = await start_payment(tx, body.order_id, who.sub, api.collaborators)
+                return StoredResponse(201 if started.created else 200,
+                                      PaymentOut.of(PaymentRecord(started.payment, ())).model_dump(mode="json"))
 
-        answer, _ = await api.idempotency.once(tx.session, SCOPE, who.sub, idempotency_key, body.model_dump(), start)
+            answer, _ = await api.idempotency.once(tx.session, SCOPE, who.sub, idempotency_key, body.model_dump(),
+                                                   start)
+        return answer
+
+    answer = await when_payable(api.payable_notices, body.order_id, api.payable_wait, attempt)
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 

@@ -1,9 +1,9 @@
 """The payment's one error map: domain and use-case refusals as problem+json (stable `type` slugs,
 API.md), installed on the app by bootstrap. Most specific first; an unreachable provider is a 503
-with Retry-After."""
+with Retry-After, as is `not-payable-yet` (409)."""
 
 from tradeflow_kit.problems import ErrorMap, Refusal
-from tradeflow_payment.app.errors import NotPayable, NotYourPayment, PaymentNotFound
+from tradeflow_payment.app.errors import NotPayableYet, NotYourPayment, PaymentNotFound
 from tradeflow_payment.app.ports import ProviderRefused, ProviderUnavailable
 from tradeflow_payment.domain.errors import (
     AlreadyPaid,
@@ -14,7 +14,7 @@ from tradeflow_payment.domain.errors import (
 )
 
 PROBLEMS = ErrorMap(
-    Refusal(NotPayable, 404, "The order is not payable", "not-payable"),
+    Refusal(NotPayableYet, 409, "The order is not payable yet", "not-payable-yet"),
     Refusal(PaymentNotFound, 404, "Payment not found", "not-found"),
     Refusal(NotYourPayment, 403, "Not your order's payment", "forbidden"),
     Refusal(PaymentWindowClosed, 409, "Payment closed", "payment-closed"),

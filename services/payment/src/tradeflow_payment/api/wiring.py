@@ -8,8 +8,9 @@ from fastapi import Request
 from tradeflow_kit.auth import Principal
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.unit_of_work import SqlaTransactions, SqlaUnitOfWork
-from tradeflow_payment.app.ports import Collaborators
+from tradeflow_payment.app.ports import Collaborators, PayableNotices
 from tradeflow_payment.app.read_payments import Reader
+from tradeflow_payment.app.start_payment import PayableWait
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class PaymentApi:
     idempotency: IdempotencyStore
     webhook_secret: str
     callback_tolerance: timedelta
+    payable_notices: PayableNotices  # POST /payments waits on them for a just-placed order
+    payable_wait: PayableWait
 
 
 async def payment_api(request: Request) -> PaymentApi:

@@ -20,7 +20,8 @@ class PayableRepository(Protocol):
     async def order_of_psp_reference(self, psp_reference: str) -> str | None: ...
 
     async def add(self, payable: Payable) -> None:
-        """Store a new payable; fails if the order has one already."""
+        """Store a new payable; fails if the order has one already. Its `PayableNotices` watchers
+        (in every process) are woken when the transaction commits."""
 
     async def save(self, payable: Payable) -> None:
         """Store the payable's changes (its status, new or changed payments, new refunds)."""
@@ -64,6 +65,17 @@ class PaymentTransaction(Protocol):
 
     async def publish(self, message: Contract, *, key: str) -> None:
         """Publish when (and only if) the transaction commits (transactional outbox)."""
+
+
+class Notice(Protocol):
+    async def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a change since the last wait: True when woken. A wake
+        is a hint to look again, never the data."""
+
+
+class PayableNotices(Protocol):
+    def watch(self, order_id: str) -> AbstractAsyncContextManager[Notice]:
+        """Woken when a payable for `order_id` is added and committed, by any replica."""
 
 
 class Transactions(Protocol):
