@@ -11,6 +11,7 @@ import httpx
 from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
 from tradeflow_testing.polling import poll_until
+from tradeflow_testing.sse import stream_events
 
 
 def token(sub: str, *roles: str) -> str:
@@ -78,6 +79,21 @@ class Platform:
                 continue
             assert r.status_code == 201, f"POST /payments for {order_id}: {r.status_code} {r.text}"
             return r.json()
+
+    async def follow_order(self, buyer: str, order_id: str, until: Callable[[dict], bool], timeout: float = 30,
+                           last_event_id: str | None = None) -> list[dict]:
+        """GET /orders/{id}/events as `buyer`: the events received until one satisfies `until`
+        (or the server ends the stream), within `timeout` seconds."""
+        headers = auth(buyer, "buyer") | ({"Last-Event-ID": last_event_id} if last_event_id else {})
+        events: list[dict] = []
+        async with asyncio.timeout(timeout), self.http.stream(
+                "GET", f"/orders/{order_id}/events", headers=headers, timeout=httpx.Timeout(timeout)) as r:
+            assert r.status_code == 200, (r.status_code, await r.aread())
+            async for event in stream_events(r):
+                events.append(event)
+                if until(event):
+                    break
+        return events
 
     async def psp_decides(self, psp_reference: str, outcome: str) -> None:
         r = await self.psp.post(f"/sim/payments/{psp_reference}", json={"outcome": outcome})

@@ -12,6 +12,7 @@ from tradeflow_kit.sagas.http import saga_router
 from tradeflow_kit.sagas.scheduler import run_deadline_scheduler
 from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
+from tradeflow_order.adapters.order_changes import CHANNEL, PgOrderChanges
 from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_order.api.problems import PROBLEMS
@@ -46,7 +47,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
         transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
-    app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys))
+    app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),
+                             order_changes=PgOrderChanges(runtime.listen(CHANNEL)))
     PROBLEMS.install(app)
     return app
 

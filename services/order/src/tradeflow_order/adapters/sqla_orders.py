@@ -8,6 +8,7 @@ from sqlalchemy import JSON, bindparam, exists, func, insert, literal_column, se
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tradeflow_order.adapters.order_changes import tell_changed
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sagas, sub_orders
 from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder
@@ -106,10 +107,14 @@ class SqlaOrderRepository:
                 await count(orders.c.receiver_address == _address_key(receiver)))
 
     async def _append_history(self, order: Order) -> None:
+        """Every change of an order adds to its history: its followers (GET /orders/{id}/events)
+        are told when the transaction commits."""
         if new := order.pull_new_history():
             await self.session.execute(insert(order_history), [
                 {"order_id": order.id, "at": h.at, "from_status": h.from_status, "to_status": h.to_status,
-                 "event": h.event, "actor": h.actor, "reason": h.reason} for h in new])
+                 "event": h.event, "actor": h.actor, "reason": h.reason, "payment_status": h.payment_status}
+                for h in new])
+            await tell_changed(self.session, order.id)
 
 
 def _as_json(table, where, *order_by):
@@ -171,4 +176,4 @@ def _order(row) -> Order:
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount,
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
-                              h["actor"], h["reason"]) for h in row.history])
+                              h["actor"], h["reason"], h["payment_status"]) for h in row.history])

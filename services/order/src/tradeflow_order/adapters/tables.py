@@ -85,4 +85,5 @@ order_history = Table(
     Column("event", Text, nullable=False),
     Column("actor", Text, nullable=False),
     Column("reason", Text),
+    Column("payment_status", Text),
 )

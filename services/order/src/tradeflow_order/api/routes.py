@@ -7,11 +7,12 @@ own orders; a merchant (its `merchant_id` claim) the orders holding its sub-orde
 `Idempotent-Replayed: true`, another body a 409.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.cursors import decode_cursor, encode_cursor
@@ -23,6 +24,7 @@ from tradeflow_order.api.views import merchant_order_view, order_view, saga_view
 from tradeflow_order.api.wiring import Api, OrderApi
 from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.cancel_order import cancel_order
+from tradeflow_order.app.follow_order import follow_order
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.app.read_orders import get_order, list_orders
@@ -53,6 +55,39 @@ async def get_one(order_id: str, who: Readers, api: Api) -> dict:
     async with api.transactions.read() as tx:
         order = await get_order(tx, order_id)
     return _view_for(order, who)
+
+
+async def _followed_order(order_id: str, who: Readers, api: Api) -> Order:
+    """The order to follow, read once before the stream starts: 404 and 403 as plain problems."""
+    async with api.transactions.read() as tx:
+        order = await get_order(tx, order_id)
+    _view_for(order, who)
+    return order
+
+
+def _resume_after(last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> int | None:
+    """The history position a reconnecting follower saw last (the `id` of its last event)."""
+    if last_event_id is None or last_event_id == "":
+        return None
+    if not last_event_id.isascii() or not last_event_id.isdigit():
+        raise Problem(400, "invalid-last-event-id", "Invalid Last-Event-ID",
+                      detail="Last-Event-ID is the id of an event of this stream (a history position)",
+                      errors=[{"field": "Last-Event-ID", "message": "expected a non-negative integer"}])
+    return int(last_event_id)
+
+
+@router.get("/{order_id}/events", response_class=EventSourceResponse,
+            summary="Follow the order: a `status` event per change (Server-Sent Events), from its current state")
+async def get_events(order: Annotated[Order, Depends(_followed_order)], api: Api,
+                     after: Annotated[int | None, Depends(_resume_after)]) -> AsyncIterator[ServerSentEvent]:
+    """`text/event-stream`: `event: status`, `id:` the change's history position (send it back as
+    Last-Event-ID to resume), `data: {"status", "payment_status", "event", "at"}`; a `: ping`
+    comment every 15 s; the stream ends once the order is settled (completed, closed, or
+    cancelled with nothing left to refund)."""
+    async for change in follow_order(api.transactions, api.order_changes, order.id, after):
+        yield ServerSentEvent(event="status", id=str(change.position), data={
+            "status": change.status, "payment_status": change.payment_status, "event": change.event,
+            "at": change.at.isoformat()})
 
 
 @router.get("", summary="Orders, newest first (a buyer's own, a merchant's, or all for staff)")

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.unit_of_work import SqlaTransactions, SqlaUnitOfWork
-from tradeflow_order.app.ports import Collaborators
+from tradeflow_order.app.ports import Collaborators, OrderChanges
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class OrderApi:
     transactions: SqlaTransactions[SqlaUnitOfWork]  # OrderTransactions; `tx.session` holds Idempotency-Keys
     collaborators: Collaborators
     idempotency: IdempotencyStore
+    order_changes: OrderChanges  # what GET /orders/{id}/events waits on
 
 
 async def order_api(request: Request) -> OrderApi:

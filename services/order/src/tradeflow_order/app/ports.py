@@ -23,7 +23,8 @@ class OrderRepository(Protocol):
         lock the order's saga first, so one order's changes run one at a time."""
 
     async def save(self, order: Order) -> None:
-        """Store what the saga may change, and append the new history entries."""
+        """Store what the saga may change, and append the new history entries (which wakes the
+        order's `OrderChanges` watchers, in every process, when the transaction commits)."""
 
     async def find(self, *, buyer_id: str | None, merchant_id: str | None, status: str | None, limit: int,
                    before: tuple[datetime, str] | None) -> list[Order]:
@@ -58,6 +59,17 @@ class Transactions(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[OrderTransaction]:
         """A transaction for reading only: rolled back, never committed."""
+
+
+class Notice(Protocol):
+    async def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a change since the last wait: True when woken. A wake
+        is a hint to look again, never the data."""
+
+
+class OrderChanges(Protocol):
+    def watch(self, order_id: str) -> AbstractAsyncContextManager[Notice]:
+        """Woken when a change of the order (a new history entry) commits, in any replica."""
 
 
 @dataclass(frozen=True)

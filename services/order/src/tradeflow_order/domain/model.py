@@ -75,12 +75,16 @@ class SubOrder:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One change of the order: its status before and after, and its payment status after (None
+    in entries recorded before that was kept)."""
+
     at: datetime
     from_status: str | None
     to_status: str
     event: str
     actor: str
     reason: str | None = None
+    payment_status: str | None = None
 
 
 @dataclass(frozen=True)

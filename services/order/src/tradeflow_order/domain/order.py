@@ -89,6 +89,13 @@ class Order:
         return sum(s.paid_amount for s in self.sub_orders)
 
     @property
+    def settled(self) -> bool:
+        """Nothing more happens to the order by itself: completed or closed, or cancelled with no
+        money left to refund (cancelled after payment, it settles once refunded)."""
+        return self._status in (S.COMPLETED, S.CLOSED) or (
+            self._status is S.CANCELLED and self._payment_status in (PaymentStatus.UNPAID, PaymentStatus.REFUNDED))
+
+    @property
     def all_reserved(self) -> bool:
         return all(s.reservation is Reservation.RESERVED for s in self.sub_orders)
 
@@ -149,8 +156,9 @@ class Order:
             return
         if self._step not in (OrderStep.AWAITING_PAYMENT, OrderStep.CLOSING_PAYMENT):
             raise IllegalTransition(f"cannot pay order {self.id}: the order is {self._step}, not awaiting_payment")
+        self._payment_status = PaymentStatus.PAID  # before the transition: its history entry says paid
         self._transition("pay", "payment", now)
-        self._step, self._payment_status, self._payment_deadline = OrderStep.HANDED_OVER, PaymentStatus.PAID, None
+        self._step, self._payment_deadline = OrderStep.HANDED_OVER, None
         for sub in self.sub_orders:
             sub.status = self._status
         self._events.append(ev.OrderWasPaid())
@@ -225,4 +233,4 @@ class Order:
 
     def _record(self, now: datetime, before: OrderStatus | None, event: str, actor: str,
                 reason: str | None = None) -> None:
-        self._history.append(HistoryEntry(now, before, self._status, event, actor, reason))
+        self._history.append(HistoryEntry(now, before, self._status, event, actor, reason, self._payment_status))
