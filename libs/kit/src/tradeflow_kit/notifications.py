@@ -37,10 +37,11 @@ async def notify(db: AsyncSession | AsyncConnection, channel: str, key: str) -> 
 
 
 class Watch:
-    """One waiter's view of `(channel, key)`: set by each notification until the waiter looks."""
+    """One waiter's view of `(channel, key)`: set by each notification until the waiter looks.
+    A waiter that already waits on an event of its own (the outbox relay) may have it set instead."""
 
-    def __init__(self) -> None:
-        self._changed = asyncio.Event()
+    def __init__(self, changed: asyncio.Event | None = None) -> None:
+        self._changed = changed or asyncio.Event()
 
     def wake(self) -> None:
         self._changed.set()
@@ -58,15 +59,24 @@ class Watch:
 class Listener:
     """LISTENs on `channels` over one connection to `database_url`, kept open (reconnecting with
     capped backoff) from `start()` until `stop()`. Watching works before it connects: waiters
-    then simply see timeouts and re-read."""
+    then simply see timeouts and re-read. Channels are added before `start()`."""
 
-    def __init__(self, database_url: str, channels: tuple[str, ...], max_backoff: float = 5.0) -> None:
+    def __init__(self, database_url: str, channels: tuple[str, ...] = (), max_backoff: float = 5.0) -> None:
         self._dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
-        self._channels, self._max_backoff = channels, max_backoff
+        self._channels, self._max_backoff = list(dict.fromkeys(channels)), max_backoff
         self._watches: dict[tuple[str, str], set[Watch]] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.listening = asyncio.Event()
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(self._channels)
+
+    def add_channels(self, *channels: str) -> None:
+        if self._task is not None:
+            raise RuntimeError("channels are added before the listener starts")
+        self._channels.extend(c for c in channels if c not in self._channels)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="pg-listener")
@@ -77,10 +87,12 @@ class Listener:
             await asyncio.gather(self._task, return_exceptions=True)
 
     @asynccontextmanager
-    async def watch(self, channel: str, key: str) -> AsyncIterator[Watch]:
+    async def watch(self, channel: str, key: str, wake: asyncio.Event | None = None) -> AsyncIterator[Watch]:
+        """Watch `(channel, key)` for the block; `wake`: an event of the caller's to set on each
+        notification (else the Watch's own)."""
         if channel not in self._channels:
             raise ValueError(f"not listening on {channel!r} (channels: {', '.join(self._channels)})")
-        watch, slot = Watch(), (channel, key)
+        watch, slot = Watch(wake), (channel, key)
         self._watches.setdefault(slot, set()).add(watch)
         try:
             yield watch

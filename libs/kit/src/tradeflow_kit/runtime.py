@@ -14,7 +14,7 @@ from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.db import create_engine, ping_database, session_factory
 from tradeflow_kit.kafka import BrokerConnection, create_broker, create_producer
 from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
-from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.outbox import OUTBOX_CHANNEL, Outbox
 from tradeflow_kit.messaging.processor import DeadLetterHook, Handler, MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.relay import OutboxRelay
 from tradeflow_kit.messaging.subscriptions import subscribe
@@ -34,6 +34,7 @@ class ServiceRuntime:
     outbox: Outbox
     inbox: Table
     relay: OutboxRelay
+    listener: Listener  # LISTEN/NOTIFY: the relay's wake from other replicas, waiting requests (tests start it alone)
     domain_errors: tuple[type[BaseException], ...] = ()  # permanent in every handler: dead-lettered at once
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -55,30 +56,27 @@ class ServiceRuntime:
                   wait_ms=self.settings.consumer_batch_wait_ms)
 
     _background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
-    listeners: list[Listener] = field(default_factory=list)  # started with the process (tests start them alone)
 
     def run_in_background(self, job: Callable[[asyncio.Event], Awaitable[None]]) -> None:
         """Run `job(stop)` for the life of the process (schedulers); it must return once stop is set."""
         self._background.append(job)
 
     def listen(self, *channels: str) -> Listener:
-        """A listener on the service's database for `channels` (notifications.py), connected for
-        the life of the process: the one LISTEN connection requests wait on."""
-        listener = Listener(self.settings.database_url, channels)
-        self.listeners.append(listener)
+        """The process's one listener on the service's database (notifications.py), now also on
+        `channels`; connected for the life of the process (with the outbox relay's channel)."""
+        self.listener.add_channels(*channels)
+        return self.listener
 
-        async def job(stop: asyncio.Event) -> None:
-            listener.start()
-            try:
-                await stop.wait()
-            finally:
-                await listener.stop()
-
-        self.run_in_background(job)
-        return listener
+    async def _listening(self, stop: asyncio.Event) -> None:
+        self.listener.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.listener.stop()
 
     async def start(self) -> None:
         self.kafka.start()
+        self._tasks.append(asyncio.create_task(self._listening(self._stop), name="pg-listener"))
         self._tasks.append(asyncio.create_task(self._relay_when_connected(), name="outbox-relay"))
         self._tasks.extend(asyncio.create_task(job(self._stop)) for job in self._background)
 
@@ -118,12 +116,16 @@ def build_runtime(settings: ServiceSettings, outbox_table: Table, inbox_table: T
     client_id = f"tradeflow-{settings.service_name}"
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
     producer = create_producer(settings.kafka_bootstrap_servers, client_id=client_id)
-    committed = asyncio.Event()
+    committed, leading = asyncio.Event(), asyncio.Event()
+    listener = Listener(settings.database_url, (OUTBOX_CHANNEL,))
     return ServiceRuntime(
         settings=settings, engine=engine, sessions=session_factory(engine), broker=broker, producer=producer,
         kafka=BrokerConnection(broker, producer),
         tokens=TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer),
-        outbox=Outbox(outbox_table, producer=settings.service_name, committed=committed), inbox=inbox_table,
-        relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name, committed=committed),
+        outbox=Outbox(outbox_table, producer=settings.service_name, committed=committed, relay_leading=leading),
+        inbox=inbox_table,
+        relay=OutboxRelay(engine, outbox_table, producer, name=settings.service_name, committed=committed,
+                          leading=leading, listener=listener),
+        listener=listener,
         domain_errors=domain_errors,
     )

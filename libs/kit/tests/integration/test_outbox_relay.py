@@ -6,8 +6,10 @@ from collections import defaultdict
 
 from sqlalchemy import func, select, text, update
 
-from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.db import session_factory
+from tradeflow_kit.messaging.outbox import OUTBOX_CHANNEL, Outbox
 from tradeflow_kit.messaging.relay import OutboxRelay, RelaySettings
+from tradeflow_kit.notifications import Listener
 from tradeflow_testing.polling import eventually
 
 from .conftest import read_all
@@ -119,3 +121,28 @@ async def _zero(value) -> bool:
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_replica_whose_relay_stands_by_wakes_the_leader_when_it_commits(
+        engine, producer, fresh_database_url, topic_with_dlq):
+    """The leader would sleep a minute between polls: only the standby replica's NOTIFY, sent in
+    its transaction, makes it publish at once."""
+    listener = Listener(fresh_database_url, (OUTBOX_CHANNEL,))
+    leader = OutboxRelay(engine, outbox_table, producer, name="svc", settings=RelaySettings(idle_wait=60),
+                         listener=listener)
+    listener.start()
+    stop, task = await _run_relay(leader)
+    try:
+        await eventually(lambda: _true(leader.leading.is_set() and listener.listening.is_set()
+                                       and listener.watchers(OUTBOX_CHANNEL, "svc") == 1), what="leader listening")
+        standby = Outbox(outbox_table, producer="svc", relay_leading=asyncio.Event())  # another replica's
+        sessions = session_factory(engine)
+        async with sessions.begin() as session:
+            for i in range(3):
+                await standby.append(session, ItemCounted(item=f"i{i}"), key="k", correlation_id="c",
+                                     topic=topic_with_dlq)
+        await eventually(lambda: _zero(_pending(engine)), timeout=10, what="the leader woken to publish")
+    finally:
+        stop.set()
+        await task
+        await listener.stop()

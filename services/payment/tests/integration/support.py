@@ -104,14 +104,13 @@ async def payment_service(database_url: str, **build) -> AsyncIterator[FastAPI]:
     only its database listener (POST /payments waits on it)."""
     settings = build.pop("settings", None) or Settings(database_url=database_url)
     app = build_app(settings, **build)
-    for listener in app.state.runtime.listeners:
-        listener.start()
-        await asyncio.wait_for(listener.listening.wait(), 10)
+    listener = app.state.runtime.listener
+    listener.start()
+    await asyncio.wait_for(listener.listening.wait(), 10)
     try:
         yield app
     finally:
-        for listener in app.state.runtime.listeners:
-            await listener.stop()
+        await listener.stop()
         provider = app.state.api.collaborators.provider
         if "provider" not in build and hasattr(provider, "aclose"):
             await provider.aclose()

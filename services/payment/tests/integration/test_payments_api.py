@@ -68,7 +68,7 @@ async def test_a_payment_asked_for_before_the_order_is_payable_waits_and_starts_
     async with payment_service(database_url, settings=settings, provider=provider, clock=clock) as service, \
             _client(service) as http:
         paying = asyncio.create_task(_pay(http, order_id, **{"Idempotency-Key": "k-early"}))
-        [listener] = service.state.runtime.listeners
+        listener = service.state.runtime.listener
         async def waiting() -> bool:
             return listener.watchers(CHANNEL, order_id) == 1
 

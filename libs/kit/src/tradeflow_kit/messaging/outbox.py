@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from tradeflow_contracts.envelope import Envelope, new_envelope
 from tradeflow_contracts.registry import Contract, payload_of
 from tradeflow_kit.messaging.trace import child_traceparent, current_traceparent
+from tradeflow_kit.notifications import notify
+
+OUTBOX_CHANNEL = "tradeflow_outbox"  # NOTIFY'd with the service name by a replica whose relay does not lead
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,9 @@ class Outbox:
     producer: str
     committed: asyncio.Event | None = field(default=None, compare=False)
     """Set when a transaction that appended messages commits: the relay's cue to publish now."""
+    relay_leading: asyncio.Event | None = field(default=None, compare=False)
+    """This process's relay leads. When it does not (another replica's does), a transaction that
+    appends also NOTIFYs OUTBOX_CHANNEL, once, so the leading relay wakes when it commits."""
 
     def envelope(self, message: Contract, *, correlation_id: str, causation_id: str | None = None) -> Envelope:
         return new_envelope(message.TYPE, message.VERSION, payload_of(message), producer=self.producer,
@@ -34,16 +40,22 @@ class Outbox:
         """Add a message to the caller's open transaction; it is published only if that commits."""
         envelope = self.envelope(message, correlation_id=correlation_id, causation_id=causation_id)
         await db.execute(insert(self.table), [self.row(envelope, key=key, topic=topic or message.TOPIC)])
-        if self.committed is not None and isinstance(db, AsyncSession):
-            db.sync_session.info.setdefault(_AFTER_COMMIT, set()).add(self.committed.set)
+        if isinstance(db, AsyncSession):
+            info = db.sync_session.info
+            if self.committed is not None:
+                info.setdefault(_AFTER_COMMIT, set()).add(self.committed.set)
+            if self.relay_leading is not None and not self.relay_leading.is_set() and _NOTIFIED not in info:
+                info[_NOTIFIED] = True
+                await notify(db, OUTBOX_CHANNEL, self.producer)
         return envelope
 
 
-_AFTER_COMMIT = "tradeflow.after_commit"
+_AFTER_COMMIT, _NOTIFIED = "tradeflow.after_commit", "tradeflow.outbox_notified"
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    session.info.pop(_NOTIFIED, None)
     for hook in session.info.pop(_AFTER_COMMIT, ()):
         hook()
 
@@ -51,3 +63,4 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop(_NOTIFIED, None)

@@ -5,7 +5,9 @@ connection); the others stand by. If the leader dies its connection closes, the 
 released and a standby takes over — including the batch the dead leader had read but not
 marked published, which is then published again (consumers drop the duplicate by message id).
 Rows are read in id order and a batch is fully acknowledged before the next is sent, so
-messages with one key keep their order.
+messages with one key keep their order. The leader publishes as soon as a transaction that
+appended commits: in its own process an event says so; a replica whose relay stands by NOTIFYs
+`tradeflow_outbox` in that transaction, which the leader's listener turns into the same wake.
 """
 
 import asyncio
@@ -18,6 +20,8 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tradeflow_kit.messaging import metrics
+from tradeflow_kit.messaging.outbox import OUTBOX_CHANNEL
+from tradeflow_kit.notifications import Listener
 
 log = structlog.get_logger(__name__)
 RELAY_LOCK_KEY = 0x7F0B_0C5E  # one advisory lock per database: "the outbox relay"
@@ -34,11 +38,13 @@ class RelaySettings:
 
 class OutboxRelay:
     def __init__(self, engine: AsyncEngine, table: Table, producer: AIOKafkaProducer, name: str,
-                 settings: RelaySettings | None = None, committed: asyncio.Event | None = None) -> None:
+                 settings: RelaySettings | None = None, committed: asyncio.Event | None = None,
+                 leading: asyncio.Event | None = None, listener: Listener | None = None) -> None:
         self.engine, self.table, self.producer, self.name = engine, table, producer, name
         self.settings = settings or RelaySettings()
-        self.leading = asyncio.Event()
+        self.leading = leading or asyncio.Event()
         self.committed = committed or asyncio.Event()
+        self.listener = listener  # on OUTBOX_CHANNEL: other replicas' commits wake the leader too
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; every failure is logged and retried with backoff."""
@@ -73,6 +79,12 @@ class OutboxRelay:
         return False
 
     async def _pump(self, conn: AsyncConnection, stop: asyncio.Event) -> None:
+        if self.listener is None:
+            return await self._pump_rows(conn, stop)
+        async with self.listener.watch(OUTBOX_CHANNEL, self.name, wake=self.committed):
+            return await self._pump_rows(conn, stop)
+
+    async def _pump_rows(self, conn: AsyncConnection, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         next_housekeeping = loop.time()
         while not stop.is_set():
