@@ -128,7 +128,7 @@ _SELECT = select(
     orders, sagas.c.step,
     _as_json(sub_orders, sub_orders.c.order_id == orders.c.id, sub_orders.c.position).label("subs"),
     _as_json(order_lines, order_lines.c.sub_order_id.in_(select(sub_orders.c.id).where(
-        sub_orders.c.order_id == orders.c.id)), order_lines.c.position).label("lines"),
+        sub_orders.c.order_id == orders.c.id).correlate(orders)), order_lines.c.position).label("lines"),
     _as_json(order_history, order_history.c.order_id == orders.c.id, order_history.c.id).label("history"),
 ).join(sagas, sagas.c.id == orders.c.id)
 

@@ -1,0 +1,18 @@
+"""The order repository on the real database: an order is read with its own rows only."""
+
+from tradeflow_order.adapters.sqla_orders import _SELECT
+from tradeflow_order.adapters.tables import orders as orders_table
+
+
+async def test_reading_an_order_fetches_only_its_own_sub_orders_lines_and_history(orders):
+    """The one-statement read aggregates each child table in a subquery correlated with the order:
+    an uncorrelated one reads every order's lines on every read (the result stayed right, the
+    cost grew with the table)."""
+    placed = [await orders.placed(f"buyer-{i}", ("SKU-A", "m-1", 1, 100), ("SKU-B", "m-2", 2, 50))
+              for i in range(3)]
+    async with orders.app.state.runtime.sessions() as session:
+        row = (await session.execute(_SELECT.where(orders_table.c.id == placed[1]["id"]))).one()
+    ours = {s["id"] for s in placed[1]["sub_orders"]}
+    assert {s["id"] for s in row.subs} == ours
+    assert len(row.lines) == 2 and {ln["sub_order_id"] for ln in row.lines} == ours
+    assert {h["order_id"] for h in row.history} == {placed[1]["id"]}
