@@ -96,13 +96,14 @@ class OutboxRelay:
                 await _wait_any(stop, self.committed, self.settings.idle_wait)
 
     async def publish_batch(self, conn: AsyncConnection) -> int:
-        """Publish the oldest unpublished rows; returns how many were published."""
+        """Publish the oldest unpublished rows; returns how many were published. One transaction
+        per batch (read, publish, mark, commit); a poll that finds nothing commits nothing."""
         t = self.table
         rows = (await conn.execute(
             select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
             .where(t.c.published_at.is_(None)).order_by(t.c.id).limit(self.settings.batch_size))).all()
-        await conn.commit()
         if not rows:
+            await conn.rollback()
             return 0
         sends = [await self.producer.send(r.topic, value=r.value, key=r.key.encode(),
                                           headers=[(k, v.encode()) for k, v in r.headers]) for r in rows]
