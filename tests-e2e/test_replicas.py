@@ -26,8 +26,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaConsumer
 from chaos.invariants import SERVICE_DATABASES, database_url
 from chaos.kills import in_turn
 from chaos.scenario import run_chaos
@@ -38,6 +37,7 @@ from stack_parts import kill9, status, tradeflow_stack, wait_restarted
 from tradeflow_contracts.payments import ClosePayment
 from tradeflow_devstack.catalog import SERVICES
 from tradeflow_testing.polling import poll_until
+from tradeflow_testing.topics import partitions_of
 
 REPLICATED = ("order", "inventory")
 SPECS = {s.name: s for s in SERVICES}
@@ -99,13 +99,7 @@ async def copies_in_kafka(topics: set[str], since: datetime) -> Counter:
     """How many records carry each `message_id` header on `topics`, from `since` (less a margin
     for the clocks) to the end of every partition."""
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(sorted(topics)) if topics else []
-    finally:
-        await admin.close()
-    partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
+    partitions = await partitions_of(bootstrap, sorted(topics))
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:

@@ -26,10 +26,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from chaos.flows import SHIPPING, UNIT_PRICE, Flow
+from tradeflow_testing.topics import partitions_of
 
 ORDER_TOTAL = 2 * UNIT_PRICE + SHIPPING
 SERVICE_DATABASES = ("order", "payment", "inventory", "fulfillment", "after_sales", "channel_adapter")
@@ -193,10 +194,9 @@ async def dead_letters_since(since_ms: int, bootstrap: str) -> dict[str, int]:
     await admin.start()
     try:
         topics = [t for t in await admin.list_topics() if t.endswith(".dlq")]
-        described = await admin.describe_topics(topics) if topics else []
     finally:
         await admin.close()
-    partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
+    partitions = await partitions_of(bootstrap, topics)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:

@@ -21,7 +21,7 @@ woken, for the same reason. Keys are short (PostgreSQL caps payloads at 8,000 by
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import asyncpg
 import structlog
@@ -143,6 +143,18 @@ class Listener:
                     await connection.close(timeout=2)
             if not self._stop.is_set():
                 await _wait(self._stop, delay)
+
+
+class ChannelWatch:
+    """One channel of a listener, watched by key: what a service's port "wake me when this
+    order's X commits" needs (`watch(key)`), the writer side being `notify(db, channel, key)`."""
+
+    def __init__(self, listener: Listener, channel: str) -> None:
+        listener.add_channels(channel)
+        self._listener, self._channel = listener, channel
+
+    def watch(self, key: str) -> AbstractAsyncContextManager[Watch]:
+        return self._listener.watch(self._channel, key)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -61,12 +61,6 @@ class ServiceRuntime:
         """Run `job(stop)` for the life of the process (schedulers); it must return once stop is set."""
         self._background.append(job)
 
-    def listen(self, *channels: str) -> Listener:
-        """The process's one listener on the service's database (notifications.py), now also on
-        `channels`; connected for the life of the process (with the outbox relay's channel)."""
-        self.listener.add_channels(*channels)
-        return self.listener
-
     async def _listening(self, stop: asyncio.Event) -> None:
         self.listener.start()
         try:

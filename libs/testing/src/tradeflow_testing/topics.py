@@ -2,8 +2,23 @@
 
 import time
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
+
+
+async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of `topics` (those that exist)."""
+    if not topics:
+        return []
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(sorted(topics))
+    finally:
+        await admin.close()
+    return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
+            for p in d["partitions"]]
 
 
 async def read_topic(bootstrap: str, topic: str, expected: int, timeout: float = 30) -> list[ConsumerRecord]:

@@ -6,13 +6,14 @@ from fastapi import FastAPI
 
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.notifications import ChannelWatch
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_kit.sagas.dead_letters import park_on_dead_letter
 from tradeflow_kit.sagas.http import saga_router
 from tradeflow_kit.sagas.scheduler import run_deadline_scheduler
 from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
-from tradeflow_order.adapters.order_changes import CHANNEL, PgOrderChanges
+from tradeflow_order.adapters.order_changes import CHANNEL
 from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_order.api.problems import PROBLEMS
@@ -48,7 +49,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),
-                             order_changes=PgOrderChanges(runtime.listen(CHANNEL)))
+                             order_changes=ChannelWatch(runtime.listener, CHANNEL))
     PROBLEMS.install(app)
     return app
 

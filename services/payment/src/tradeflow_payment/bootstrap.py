@@ -9,11 +9,12 @@ from fastapi import APIRouter, FastAPI
 from tradeflow_contracts.payments import COMMANDS
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.notifications import ChannelWatch
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_kit.system import SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
-from tradeflow_payment.adapters.payable_notices import CHANNEL, PgPayableNotices
+from tradeflow_payment.adapters.payable_notices import CHANNEL
 from tradeflow_payment.adapters.sqla_transaction import SqlaPaymentTransaction
 from tradeflow_payment.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_payment.api.problems import PROBLEMS
@@ -84,7 +85,7 @@ def _payment_api(settings: Settings, runtime: ServiceRuntime, collaborators: Col
         collaborators=collaborators, idempotency=IdempotencyStore(idempotency_keys),
         webhook_secret=settings.psp_webhook_secret.get_secret_value(),
         callback_tolerance=timedelta(seconds=settings.callback_tolerance_seconds),
-        payable_notices=PgPayableNotices(runtime.listen(CHANNEL)),
+        payable_notices=ChannelWatch(runtime.listener, CHANNEL),
         payable_wait=PayableWait(settings.wait_for_payable_seconds, settings.not_payable_retry_after_seconds))
 
 

@@ -1,12 +1,11 @@
-"""OrderChanges over PostgreSQL LISTEN/NOTIFY (tradeflow_kit.notifications): a transaction that
-adds to an order's history notifies `order_changed` with the order id; each process's one
-listener wakes the event streams following that order."""
-
-from contextlib import AbstractAsyncContextManager
+"""The `order_changed` channel (PostgreSQL LISTEN/NOTIFY, tradeflow_kit.notifications): a
+transaction that adds to an order's history notifies it with the order id; the process's one
+listener, watched through the kit's ChannelWatch (the OrderChanges port), wakes the event streams
+following that order."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tradeflow_kit.notifications import Listener, Watch, notify
+from tradeflow_kit.notifications import notify
 
 CHANNEL = "order_changed"
 
@@ -14,11 +13,3 @@ CHANNEL = "order_changed"
 async def tell_changed(session: AsyncSession, order_id: str) -> None:
     """In the transaction that changes the order: its followers wake when it commits."""
     await notify(session, CHANNEL, order_id)
-
-
-class PgOrderChanges:
-    def __init__(self, listener: Listener) -> None:
-        self._listener = listener
-
-    def watch(self, order_id: str) -> AbstractAsyncContextManager[Watch]:
-        return self._listener.watch(CHANNEL, order_id)
