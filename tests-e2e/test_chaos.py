@@ -12,7 +12,7 @@ import os
 
 import pytest
 from chaos.flows import Flow
-from chaos.invariants import ORDER_TOTAL, Report, check_flow
+from chaos.invariants import ORDER_TOTAL, Report, check_flow, check_stream
 from chaos.kills import in_turn, status
 from chaos.scenario import run_chaos
 
@@ -73,3 +73,30 @@ def test_the_checker_catches_lost_doubled_and_unrefunded_flows():
             "step": "cancelled", "saga_state": "compensated"}
     check_flow(report, unpaid, [gone], 1, None, 2)
     assert report.breaches["stock agrees"] and not report.breaches.get("expected state")
+
+
+def test_the_checker_catches_a_stream_that_skipped_repeated_or_misreported_a_change():
+    history = [{"event": e, "to_status": s} for e, s in [
+        ("placed", "pending_payment"), ("stock_reserved", "pending_payment"),
+        ("payment_requested", "pending_payment"), ("pay", "awaiting_shipment")]]
+
+    def followed(*events: tuple[int, str, str]) -> Flow:
+        return Flow(3, "pay", "b3", "k3", status_code=201, order_id="o4", streams=2, followed=True, events=[
+            {"id": i, "event": e, "status": s, "payment_status": "paid" if e == "pay" else "unpaid"}
+            for i, e, s in events])
+
+    report = Report()
+    check_stream(report, followed((2, "stock_reserved", "pending_payment"), (3, "payment_requested",
+                                                                              "pending_payment"),
+                                  (4, "pay", "awaiting_shipment")), history)
+    assert not report.breaches.get("streams agree")  # joined late, then every change once
+    for wrong in [followed((2, "stock_reserved", "pending_payment"), (4, "pay", "awaiting_shipment")),
+                  followed((3, "payment_requested", "pending_payment"), (3, "payment_requested", "pending_payment"),
+                           (4, "pay", "awaiting_shipment")),
+                  followed((3, "pay", "awaiting_shipment"), (4, "pay", "awaiting_shipment"))]:
+        report = Report()
+        check_stream(report, wrong, history)
+        assert report.breaches["streams agree"]
+    report = Report()
+    check_stream(report, Flow(4, "pay", "b4", "k4", status_code=201, order_id="o5", followed=False), history)
+    assert report.breaches["streams agree"]

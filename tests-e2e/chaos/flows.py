@@ -11,6 +11,10 @@ placing one order with an `Idempotency-Key` and then following its plan:
 * `cancel` — cancel before paying;
 * `pay_cancel` — pay, wait until the order is paid, then cancel (a full refund is due).
 
+The `pay`, `lost_webhook` and `pay_cancel` buyers follow their order meanwhile as a checkout page
+does (`GET /orders/{id}/events`): a stream cut by a kill is opened again with the `Last-Event-ID`
+of the last event seen, and every event is kept, for the checker to compare with the history.
+
 Clients retry what is transient — a connection error, a timeout, any 5xx, 429 — with the SAME
 `Idempotency-Key`, for up to `RETRY_FOR` seconds, as a real client would; a 4xx other than
 that is the answer. What the client saw (201s, which PSP references it made succeed) is
@@ -28,6 +32,7 @@ import httpx
 from platform_client import auth, not_payable_yet, order_body, unique
 
 from tradeflow_testing.polling import poll_within
+from tradeflow_testing.sse import stream_events
 
 PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
 PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
@@ -47,6 +52,9 @@ class Flow:
     paid_references: list[str] = field(default_factory=list)  # the PSP accepted "succeed" for these
     failed_references: list[str] = field(default_factory=list)
     cancelled: bool = False  # our cancel was answered 200
+    events: list[dict] = field(default_factory=list)  # the order's stream as seen: {"id", "status", "event", …}
+    streams: int = 0  # event streams opened (1 + reconnects)
+    followed: bool | None = None  # None: not followed; True: the stream reached paid or cancelled
     retries: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -109,6 +117,9 @@ class Load:
             await self._place(flow)
             if not flow.accepted:
                 return
+            following = None
+            if flow.plan in ("pay", "lost_webhook", "pay_cancel"):
+                following = asyncio.create_task(self._follow_order(flow))
             if flow.plan in ("pay", "pay_cancel"):
                 await self._pay(flow, "succeed")
             elif flow.plan == "lost_webhook":
@@ -117,7 +128,9 @@ class Load:
                 await self._pay(flow, "fail")
             elif flow.plan == "cancel":
                 await self._cancel(flow)
-            if flow.plan == "pay_cancel" and flow.money_taken and await self._until_paid(flow):
+            if following is not None:
+                await following
+            if flow.plan == "pay_cancel" and flow.money_taken and _paid(flow):
                 await self._cancel(flow)
         except Exception as exc:  # a flow's own bug must not hide the others' results
             flow.notes.append(f"client error {type(exc).__name__}: {exc}")
@@ -160,17 +173,29 @@ class Load:
 
         await poll_within(attempt, bool, RETRY_FOR, pause=0.3, max_pause=0.3)
 
-    async def _until_paid(self, flow: Flow) -> bool:
-        """Poll the order until it is paid (True) or cancelled (False)."""
-        async def order() -> dict | None:
-            r = await retrying(flow, lambda: self.http.get(f"/orders/{flow.order_id}",
-                                                           headers=auth(flow.buyer, "buyer")))
-            return r.json() if r is not None and r.status_code == 200 else None
-
-        settled, seen = await poll_within(
-            order, lambda o: o is not None and (o["payment_status"] == "paid" or o["status"] == "cancelled"),
-            RETRY_FOR, pause=0.5, max_pause=0.5)
-        return settled and seen["payment_status"] == "paid"
+    async def _follow_order(self, flow: Flow) -> None:
+        """Follow the order's event stream until it is paid or cancelled, opening it again after
+        the last event seen whenever it breaks, for up to RETRY_FOR seconds."""
+        deadline = time.monotonic() + RETRY_FOR
+        while time.monotonic() < deadline and not _settled(flow):
+            last = {"Last-Event-ID": str(flow.events[-1]["id"])} if flow.events else {}
+            flow.streams += 1
+            try:
+                async with asyncio.timeout(deadline - time.monotonic()), self.http.stream(
+                        "GET", f"/orders/{flow.order_id}/events", headers=auth(flow.buyer, "buyer") | last,
+                        timeout=httpx.Timeout(10, read=30)) as r:
+                    if r.status_code != 200:
+                        flow.notes.append(f"events {r.status_code}")
+                    else:
+                        async for event in stream_events(r):
+                            flow.events.append({"id": int(event["id"])} | event["data"])
+                            if _settled(flow):
+                                break
+            except (httpx.TransportError, TimeoutError) as exc:
+                flow.notes.append(f"events {type(exc).__name__}")
+            if not _settled(flow):
+                await asyncio.sleep(0.3)  # the part that broke the stream is coming back
+        flow.followed = _settled(flow)
 
     async def _cancel(self, flow: Flow) -> None:
         key = unique("chaos-cancel")
@@ -180,3 +205,13 @@ class Load:
         flow.cancelled = r is not None and r.status_code == 200
         if r is not None and r.status_code != 200:
             flow.notes.append(f"cancel {r.status_code}")
+
+
+def _settled(flow: Flow) -> bool:
+    """The followed order is paid or cancelled (as far as its stream said)."""
+    return bool(flow.events) and (flow.events[-1]["payment_status"] == "paid"
+                                  or flow.events[-1]["status"] == "cancelled")
+
+
+def _paid(flow: Flow) -> bool:
+    return bool(flow.events) and flow.events[-1]["payment_status"] == "paid"

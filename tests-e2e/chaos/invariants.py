@@ -75,11 +75,15 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str) -> Report:
     orders, idempotency = await _orders([f.buyer for f in accepted])
     money = await _money([f.order_id for f in accepted])
     active = await _active_reservations([f.order_id for f in accepted])
-    for invariant in ("not lost", "not doubled", "ended", "expected state", "money agrees", "stock agrees"):
+    histories = await _histories([f.order_id for f in accepted if f.followed is not None])
+    for invariant in ("not lost", "not doubled", "ended", "expected state", "money agrees", "stock agrees",
+                      "streams agree"):
         report.holds(invariant)
     for flow in accepted:
         check_flow(report, flow, orders.get(flow.buyer, []), idempotency.get(flow.buyer, 0),
                     money.get(flow.order_id), active.get(flow.order_id, 0))
+        if flow.followed is not None:
+            check_stream(report, flow, histories.get(flow.order_id, []))
     await _check_stock(report)
     await _check_outboxes(report)
     await _check_dead_letters(report, since_ms, bootstrap)
@@ -121,6 +125,32 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
                                       f"net {net} (paid {money['paid']} − refunded {money['refunded']}), due {due}")
     if not shipped and active:
         report.breach("stock agrees", f"{name}: cancelled but {active} active reservation(s)")
+
+
+def check_stream(report: Report, flow: Flow, history: list) -> None:
+    """What the buyer's event stream showed, across its reconnects, is the order's history: from
+    its first event on, every change once, in order, none missing, each as recorded."""
+    name = f"flow {flow.index} ({flow.plan}, {flow.order_id}, {flow.streams} stream(s))"
+    if not flow.followed:
+        report.breach("streams agree", f"{name}: never saw it paid or cancelled ({flow.notes[-3:]})")
+        return
+    ids = [e["id"] for e in flow.events]
+    if ids != list(range(ids[0], ids[0] + len(ids))):
+        report.breach("streams agree", f"{name}: positions {ids} skip or repeat")
+        return
+    seen = [(e["event"], e["status"]) for e in flow.events]
+    recorded = [(h["event"], h["to_status"]) for h in history[ids[0] - 1:ids[-1]]]
+    if seen != recorded:
+        report.breach("streams agree", f"{name}: saw {seen}, history has {recorded}")
+
+
+async def _histories(order_ids: list[str]) -> dict[str, list]:
+    rows = await _fetch("order", "SELECT order_id, event, to_status FROM order_history "
+                                 "WHERE order_id = ANY($1::text[]) ORDER BY id", order_ids)
+    histories: dict[str, list] = {}
+    for row in rows:
+        histories.setdefault(row["order_id"], []).append(dict(row))
+    return histories
 
 
 async def _fetch(service: str, sql: str, *args) -> list:

@@ -35,6 +35,9 @@ class Outcome:
             f"({', '.join(f'{p} {plans[p]}' for p in PLANS)}); {len(unanswered)} never answered within the "
             f"clients' retries, refused {dict(refused) or 0}; client retries {sum(f.retries for f in self.flows)}",
             f"  {self.kills.summary()}",
+            f"  event streams: {sum(f.followed is not None for f in self.flows)} orders followed, "
+            f"{sum(max(0, f.streams - 1) for f in self.flows)} streams opened again after a break, "
+            f"{sum(len(f.events) for f in self.flows)} events seen",
             f"  settled in {self.settle_seconds:.0f}s; {self.report.summary()}",
         ])
 
