@@ -26,6 +26,7 @@ class Snapshot:
     commits_by_database: dict[str, int]
     wal_syncs: int
     messages_by_family: dict[str, int] = field(default_factory=dict)
+    statements: dict[tuple[str, str], int] = field(default_factory=dict)  # (database, query) → calls
 
     @property
     def commits(self) -> int:
@@ -57,7 +58,7 @@ def service_of(part: str) -> str:
     return re.sub(r"-\d+$", "", part)
 
 
-async def _database_counters(postgres_url: str) -> tuple[dict[str, int], int]:
+async def _database_counters(postgres_url: str) -> tuple[dict[str, int], int, dict[tuple[str, str], int]]:
     connection = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://") + "/postgres")
     try:
         rows = await connection.fetch(
@@ -66,9 +67,23 @@ async def _database_counters(postgres_url: str) -> tuple[dict[str, int], int]:
             wal_syncs = await connection.fetchval("SELECT wal_sync FROM pg_stat_wal")
         except asyncpg.PostgresError:  # before PostgreSQL 14
             wal_syncs = 0
-        return {row["datname"]: row["xact_commit"] for row in rows}, int(wal_syncs or 0)
+        return ({row["datname"]: row["xact_commit"] for row in rows}, int(wal_syncs or 0),
+                await _statements(connection))
     finally:
         await connection.close()
+
+
+async def _statements(connection: asyncpg.Connection) -> dict[tuple[str, str], int]:
+    """Calls per statement per tradeflow_* database, where pg_stat_statements is loaded (the local
+    stack loads it); empty elsewhere."""
+    try:
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        rows = await connection.fetch(
+            "SELECT d.datname, s.query, sum(s.calls)::bigint AS calls FROM pg_stat_statements s "
+            "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname LIKE 'tradeflow\\_%' GROUP BY 1, 2")
+    except asyncpg.PostgresError:
+        return {}
+    return {(row["datname"], row["query"]): row["calls"] for row in rows}
 
 
 def topic_family(topic: str) -> str:
@@ -98,9 +113,26 @@ async def kafka_messages(bootstrap: str | None) -> dict[str, int]:
 
 
 async def snapshot(run_dir: Path, postgres_url: str) -> Snapshot:
-    by_database, wal_syncs = await _database_counters(postgres_url)
+    by_database, wal_syncs, statements = await _database_counters(postgres_url)
     messages = await kafka_messages(os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
-    return Snapshot(cpu_by_part(run_dir), by_database, wal_syncs, messages)
+    return Snapshot(cpu_by_part(run_dir), by_database, wal_syncs, messages, statements)
+
+
+def statements_report(before: Snapshot, after: Snapshot, orders: int, top: int = 6) -> str:
+    """SQL statements per order per database, and the most frequent ones (pg_stat_statements)."""
+    if not orders or not after.statements:
+        return ""
+    spent = {k: calls - before.statements.get(k, 0) for k, calls in after.statements.items()}
+    by_database: dict[str, int] = {}
+    for (database, _), calls in spent.items():
+        by_database[database] = by_database.get(database, 0) + calls
+    lines = ["  SQL statements per order: " + f"{sum(by_database.values()) / orders:.1f} (" + "  ".join(
+        f"{name.removeprefix('tradeflow_')} {calls / orders:.1f}" for name, calls in sorted(by_database.items())
+        if calls) + ")"]
+    for (database, query), calls in sorted(spent.items(), key=lambda i: -i[1])[:top]:
+        text = " ".join(query.split())[:110]
+        lines.append(f"    {calls / orders:4.1f}  {database.removeprefix('tradeflow_')}: {text}")
+    return "\n".join(lines)
 
 
 def report(before: Snapshot, after: Snapshot, orders: int) -> str:

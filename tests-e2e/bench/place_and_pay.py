@@ -101,6 +101,8 @@ async def _phase(platform: Platform, sku: str, rate: float, seconds: float, warm
           f"in {elapsed:.1f}s = {len(done) / elapsed:.1f} orders/s; errors {len(errors)}   "
           "(targets: ≥ 100 orders/s; p99 ≤ 1 s at 60/s)")
     print(costs.report(before, after, len(done)))
+    if statements := costs.statements_report(before, after, len(done), top=12):
+        print(statements)
     if done:
         calls = sum(sent.values())
         print(f"  HTTP requests per order: {calls / len(results):.2f} ("

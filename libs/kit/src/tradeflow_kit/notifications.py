@@ -25,15 +25,21 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import asyncpg
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 log = structlog.get_logger(__name__)
 
 
+def notice(channel: str, key: str) -> Select:
+    """`SELECT pg_notify(channel, key)`, to run in a transaction (alone, or with a statement that
+    it rides on, e.g. as `notice(...).where(exists(select(<a CTE that writes>)))`)."""
+    return select(func.pg_notify(channel, key))
+
+
 async def notify(db: AsyncSession | AsyncConnection, channel: str, key: str) -> None:
     """Tell `channel`'s listeners that `key` changed, when the open transaction commits."""
-    await db.execute(select(func.pg_notify(channel, key)))
+    await db.execute(notice(channel, key))
 
 
 class Watch:

@@ -3,13 +3,14 @@ transaction that adds to an order's history notifies it with the order id; the p
 listener, watched through the kit's ChannelWatch (the OrderChanges port), wakes the event streams
 following that order."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select
 
-from tradeflow_kit.notifications import notify
+from tradeflow_kit.notifications import notice
 
 CHANNEL = "order_changed"
 
 
-async def tell_changed(session: AsyncSession, order_id: str) -> None:
-    """In the transaction that changes the order: its followers wake when it commits."""
-    await notify(session, CHANNEL, order_id)
+def changed_notice(order_id: str) -> Select:
+    """The statement that tells the order's followers it changed (they wake when the transaction
+    commits); the history insert runs it in the same round trip."""
+    return notice(CHANNEL, order_id)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, bindparam, exists, func, insert, literal_column, se
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tradeflow_order.adapters.order_changes import tell_changed
+from tradeflow_order.adapters.order_changes import changed_notice
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sagas, sub_orders
 from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder
@@ -109,12 +109,12 @@ class SqlaOrderRepository:
     async def _append_history(self, order: Order) -> None:
         """Every change of an order adds to its history: its followers (GET /orders/{id}/events)
         are told when the transaction commits."""
-        if new := order.pull_new_history():
-            await self.session.execute(insert(order_history), [
+        if new := order.pull_new_history():  # one statement: the rows, and the notification with them
+            added = insert(order_history).values([
                 {"order_id": order.id, "at": h.at, "from_status": h.from_status, "to_status": h.to_status,
                  "event": h.event, "actor": h.actor, "reason": h.reason, "payment_status": h.payment_status}
-                for h in new])
-            await tell_changed(self.session, order.id)
+                for h in new]).returning(order_history.c.id).cte("added")
+            await self.session.execute(changed_notice(order.id).where(exists(select(added.c.id))))
 
 
 def _as_json(table, where, *order_by):
