@@ -75,10 +75,6 @@ class Listener:
         self._task: asyncio.Task | None = None
         self.listening = asyncio.Event()
 
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return tuple(self._channels)
-
     def add_channels(self, *channels: str) -> None:
         if self._task is not None:
             raise RuntimeError("channels are added before the listener starts")
