@@ -28,17 +28,19 @@ run: setup
 	@$(BIN)/tradeflow-stack run
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
-# A short payment deadline lets the e2e tests see unpaid orders time out. Order and inventory run
+# Short payment and review deadlines let the e2e tests see unpaid and unreviewed orders time out. Order and inventory run
 # as two replicas each (README "Replicas"), so every e2e test runs against replicas;
 # ORDER_REPLICAS=1 INVENTORY_REPLICAS=1 make test runs one of each (test_replicas.py then skips).
 TEST_REPLICAS := ORDER_REPLICAS=$${ORDER_REPLICAS:-2} INVENTORY_REPLICAS=$${INVENTORY_REPLICAS:-2}
+SHORT_DEADLINES := ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
+	ORDER_REVIEW_TIMEOUT_SECONDS=$${ORDER_REVIEW_TIMEOUT_SECONDS:-20}
 test: setup lint
-	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} $(TEST_REPLICAS) \
+	@$(SHORT_DEADLINES) $(TEST_REPLICAS) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-replicas: only the replica tests (two order and two inventory processes), ~1.5 min
 test-replicas: setup
-	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} $(TEST_REPLICAS) \
+	@$(SHORT_DEADLINES) $(TEST_REPLICAS) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest tests-e2e/test_replicas.py $(PYTEST_ARGS)
 
 ## lint: ruff, and each service's import-linter layer contract
@@ -59,7 +61,7 @@ fuzz: setup
 ## chaos: the long chaos run — order load while random parts are killed -9; prints flows, kills, invariants
 # e.g. make chaos CHAOS_ARGS="--minutes 10 --rate 4"
 chaos: setup
-	@ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
+	@$(SHORT_DEADLINES) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/chaos/run.py $(CHAOS_ARGS)
 
 ## stop: stop the running stack of this checkout, or what a killed one left behind

@@ -129,6 +129,18 @@ async def test_a_held_order_rejected_by_staff_is_cancelled_and_released(platform
     await _eventually_released(platform, a)
 
 
+async def test_a_held_order_nobody_reviews_times_out_and_releases_its_stock(platform, skus):
+    """make test sets ORDER_REVIEW_TIMEOUT_SECONDS to 20 (24 h by default)."""
+    a, _ = skus
+    order_id = (await platform.place("buyer-e2e-12", order_body([line(a, "m1", 2, 3_000_000)]))).json()["id"]
+    await platform.wait_step(order_id, "held")
+    assert (await platform.stock_of(a))["reserved"] >= 2
+    order = await platform.wait_order(order_id, lambda o: o["status"] == "cancelled", "review timed out", timeout=90)
+    assert (order["cancel_reason"], order["hold"]) == ("review deadline passed", None)
+    assert [h["event"] for h in order["history"]][-1] == "cancel"
+    await _eventually_released(platform, a)
+
+
 async def test_retrying_place_order_with_the_same_key_returns_the_same_order(platform, skus):
     a, _ = skus
     body, key = order_body([line(a, "m1", 1, 100)]), unique("idem")

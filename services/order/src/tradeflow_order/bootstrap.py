@@ -19,13 +19,12 @@ from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_order.api.problems import PROBLEMS
 from tradeflow_order.api.routes import router
 from tradeflow_order.api.wiring import OrderApi
-from tradeflow_order.app.close_unpaid_order import close_unpaid_order
+from tradeflow_order.app.close_unpaid_order import deadline_actions
 from tradeflow_order.app.handlers import reply_handlers
 from tradeflow_order.app.order_saga import order_saga
 from tradeflow_order.app.ports import Clock, Collaborators
 from tradeflow_order.domain.errors import OrderError
 from tradeflow_order.domain.risk import RiskPolicy
-from tradeflow_order.domain.states import OrderStep
 from tradeflow_order.settings import Settings
 
 
@@ -34,7 +33,8 @@ def collaborators(settings: Settings, clock: Clock | None = None) -> Collaborato
                       settings.risk_max_orders_per_address_per_hour,
                       frozenset(x.strip() for x in settings.risk_blacklist.split(",") if x.strip()))
     return Collaborators(clock=clock or SystemClock(), ids=UuidIdGenerator(),
-                         saga=order_saga(timedelta(seconds=settings.payment_timeout_seconds)), risk=risk,
+                         saga=order_saga(timedelta(seconds=settings.payment_timeout_seconds),
+                                         timedelta(seconds=settings.review_timeout_seconds)), risk=risk,
                          max_unpaid_units_per_sku=settings.max_unpaid_units_per_sku)
 
 
@@ -44,9 +44,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     c = collaborators(settings, clock)
     _consume_replies(runtime, c)
     transactions = _transactions(runtime)
-    deadline_actions = {OrderStep.AWAITING_PAYMENT: lambda tx, saga, now: close_unpaid_order(tx, saga, now, c)}
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
-        transactions, c.saga, deadline_actions, c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
+        transactions, c.saga, deadline_actions(c), c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),
                              order_changes=ChannelWatch(runtime.listener, CHANNEL))

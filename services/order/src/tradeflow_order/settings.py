@@ -5,6 +5,7 @@ class Settings(settings_class("order")):
     """Order service settings (env prefix ORDER_), beyond the shared ones."""
 
     payment_timeout_seconds: float = 1800.0
+    review_timeout_seconds: float = 86400.0  # a risk-held order nobody reviewed is cancelled after this
     deadline_poll_seconds: float = 1.0
     risk_max_amount: int = 5_000_000
     risk_max_orders_per_phone_per_hour: int = 20

@@ -18,7 +18,7 @@ from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import outbox as outbox_table
 from tradeflow_order.adapters.tables import saga_moves
-from tradeflow_order.app.close_unpaid_order import close_unpaid_order
+from tradeflow_order.app.close_unpaid_order import deadline_actions
 from tradeflow_order.app.handlers import USE_CASES
 from tradeflow_order.app.order_saga import order_saga
 from tradeflow_order.app.place_order import place_order
@@ -120,12 +120,30 @@ async def test_the_deadline_fires_once_from_what_the_database_kept(world):
     await reserve_all(world, order)
     clock.at += timedelta(minutes=31)
     restarted = collaborators(clock)  # a new process: nothing in memory but the database
-    actions = {"awaiting_payment": lambda tx, saga, now: close_unpaid_order(tx, saga, now, restarted)}
+    actions = deadline_actions(restarted)
     assert await fire_due_deadlines(transactions, restarted.saga, actions, clock.now) == 1
     assert await fire_due_deadlines(transactions, restarted.saga, actions, clock.now) == 0
     loaded, saga, _ = await load(world, order.id)
     assert (loaded.status, saga.step, saga.deadline_at) == ("pending_payment", "closing_payment", None)
     assert (await messages(sessions))[-1].type == "payment.close-payment"
+
+
+async def test_a_held_order_nobody_reviewed_is_cancelled_from_what_the_database_kept(world):
+    transactions, c, sessions, clock = world
+    cart = Cart("buyer-2", "app", "CNY", RECEIVER, [CartLine("SKU-A", "m1", 1, 2_000_000)], 0, [])  # above the cap
+    async with transactions.begin() as tx:
+        order = await place_order(tx, c, cart, "buyer:buyer-2")
+    await reserve_all(world, order)
+    _, saga, _ = await load(world, order.id)
+    assert (saga.step, saga.deadline_at) == ("held", clock.at + timedelta(hours=24))
+    clock.at += timedelta(hours=24)
+    restarted = collaborators(clock)
+    assert await fire_due_deadlines(transactions, restarted.saga, deadline_actions(restarted), clock.now) == 1
+    loaded, saga, history = await load(world, order.id)
+    assert (loaded.status, loaded.cancel_reason, saga.step, saga.state) == (
+        "cancelled", "review deadline passed", "cancelled", "compensated")
+    assert [m.cause for m in history][-1] == "review deadline"
+    assert [m.type for m in await messages(sessions)][-2:] == ["inventory.release-stock", "order.cancelled"]
 
 
 async def test_a_refused_step_leaves_nothing_behind(world):

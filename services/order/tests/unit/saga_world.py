@@ -8,12 +8,11 @@ from tradeflow_contracts import payments as pay
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.sagas.instance import FailurePolicy
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
-from tradeflow_order.app.close_unpaid_order import close_unpaid_order
+from tradeflow_order.app.close_unpaid_order import deadline_actions
 from tradeflow_order.app.handlers import USE_CASES
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.domain.model import Receiver
 from tradeflow_order.domain.placement import Cart, CartLine
-from tradeflow_order.domain.states import OrderStep
 
 from .fakes import FakeDatabase, FakeTransactions, FixedClock, collaborators
 
@@ -41,8 +40,8 @@ class SagaWorld:
             await self.reply(reserved(order.id, sub.id))
 
     async def fire_deadlines(self, policy: FailurePolicy = FailurePolicy()) -> int:
-        actions = {OrderStep.AWAITING_PAYMENT: lambda tx, saga, now: close_unpaid_order(tx, saga, now, self.c)}
-        return await fire_due_deadlines(self.transactions, self.c.saga, actions, self.clock.now, policy)
+        return await fire_due_deadlines(self.transactions, self.c.saga, deadline_actions(self.c), self.clock.now,
+                                        policy)
 
     def later(self, delta: timedelta) -> None:
         self.clock.at += delta

@@ -88,6 +88,35 @@ async def test_a_held_order_rejected_in_review_is_cancelled_and_released():
     assert world.steps(order.id)[-1] == "cancelled"
 
 
+async def test_a_held_order_nobody_reviews_is_cancelled_and_released_at_the_review_deadline():
+    world = SagaWorld(max_amount=100)
+    order = await world.place()
+    await world.reserve_all(order)
+    held_at = world.clock.at
+    assert world.saga(order.id).deadline_at == held_at + timedelta(hours=24)
+    world.later(timedelta(hours=23, minutes=59))
+    assert await world.fire_deadlines() == 0
+    world.later(timedelta(minutes=1))
+    assert await world.fire_deadlines() == 1
+    assert world.order(order.id).status == "cancelled" and world.steps(order.id)[-1] == "cancelled"
+    assert world.order(order.id).cancel_reason == "review deadline passed"
+    assert len(world.db.sent(inv.ReleaseStock)) == 2 and world.db.sent(pay.ClosePayment) == []
+    assert await world.fire_deadlines() == 0  # fired once
+
+
+async def test_approving_in_time_replaces_the_review_deadline_with_the_payment_deadline():
+    world = SagaWorld(max_amount=100)
+    order = await world.place()
+    await world.reserve_all(order)
+    world.later(timedelta(hours=23))
+    async with world.transactions.begin() as tx:
+        await approve_order(tx, world.c, order.id, "staff:s1", None)
+    assert world.saga(order.id).deadline_at == world.clock.at + timedelta(minutes=30)
+    world.later(timedelta(hours=2))  # past the old review deadline: the payment deadline is what fires
+    assert await world.fire_deadlines() == 1
+    assert world.saga(order.id).step == "closing_payment"
+
+
 async def test_the_deadline_closes_the_payment_and_the_close_cancels(world):
     order = await world.place()
     await world.reserve_all(order)

@@ -2,8 +2,9 @@
 
     reserving → [held] → awaiting_payment → [closing_payment] → handed_over, or cancelled.
 
-Compensations: out of stock → cancel, release the rest; deadline passed → close the payment,
-release, cancel; cancel after payment → refund, release; paid after cancel → refund.
+Compensations: out of stock → cancel, release the rest; review not done in time → cancel,
+release; payment deadline passed → close the payment, release, cancel; cancel after payment →
+refund, release; paid after cancel → refund.
 """
 
 from datetime import timedelta
@@ -15,14 +16,16 @@ from tradeflow_order.domain.states import OrderStep as S
 NAME = "order"
 
 
-def order_saga(payment_timeout: timedelta) -> SagaDefinition:
+def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta(hours=24)) -> SagaDefinition:
     return SagaDefinition(NAME, (
         Step(S.RESERVING, sends=(inventory.ReserveStock,),
              awaits=(inventory.StockReserved, inventory.StockReservationRejected),
              next=(S.HELD, S.AWAITING_PAYMENT, S.CANCELLED), compensation=(inventory.ReleaseStock,),
              doc="each sub-order with physical lines reserves its stock; a rejection cancels the order"),
-        Step(S.HELD, next=(S.AWAITING_PAYMENT, S.CANCELLED),
-             doc="a risk rule fired: staff approve (→ payment) or reject (→ cancelled)"),
+        Step(S.HELD, next=(S.AWAITING_PAYMENT, S.CANCELLED), compensation=(inventory.ReleaseStock,),
+             deadline=review_timeout,
+             doc="a risk rule fired: staff approve (→ payment) or reject (→ cancelled) before the review deadline, "
+                 "else it is cancelled and its stock released"),
         Step(S.AWAITING_PAYMENT, sends=(payments.RequestPayment,),
              awaits=(payments.PaymentSucceeded, payments.PaymentFailed),
              next=(S.CLOSING_PAYMENT, S.HANDED_OVER, S.CANCELLED), compensation=(payments.ClosePayment,),

@@ -20,6 +20,7 @@ from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus, Reservation
 
 DEADLINE_PASSED = "payment deadline passed"
+REVIEW_EXPIRED = "review deadline passed"
 
 S = OrderStatus
 TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
@@ -183,6 +184,12 @@ class Order:
     def reject(self, actor: str, reason: str, now: datetime) -> None:
         self._require_step(OrderStep.HELD, "reject")
         self.cancel(f"rejected in review: {reason}", actor, now)
+
+    def review_deadline_passed(self, now: datetime) -> None:
+        """Nobody approved or rejected the held order in time: it is cancelled and its stock
+        released, like an order nobody paid."""
+        self._require_step(OrderStep.HELD, "time out the review of")
+        self.cancel(REVIEW_EXPIRED, "saga", now)
 
     def payment_deadline_passed(self, now: datetime) -> None:
         """Ask the payment service to close the payment (it asks the provider first); the order
