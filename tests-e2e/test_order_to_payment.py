@@ -101,6 +101,9 @@ async def test_cancel_after_payment_refunds_in_full(platform, skus):
     assert r.status_code == 200, r.text
     order = await platform.wait_order(order_id, lambda o: o["payment_status"] == "refunded", "refunded")
     assert (order["status"], order["refunded_amount"]) == ("cancelled", 4000)
+    lines = [ln for sub in order["sub_orders"] for ln in sub["lines"]]
+    assert [ln["refunded_amount"] for ln in lines] == [ln["paid_amount"] for ln in lines]  # each line, exactly
+    assert sum(sub["refunded_amount"] for sub in order["sub_orders"]) == 4000
     await _eventually_released(platform, a)
 
 

@@ -152,6 +152,8 @@ async def test_cancel_after_payment_refunds_in_full_and_releases(world):
     await world.reply(refunded(order.id, refund.refund_id, refund.amount, order.paid_amount))
     assert world.order(order.id).payment_status == "refunded"
     assert world.order(order.id).refunded_amount == order.paid_amount
+    lines = [ln for sub in world.order(order.id).sub_orders for ln in sub.lines]
+    assert [ln.refunded_amount for ln in lines] == [ln.paid_amount for ln in lines]  # every line, exactly
 
 
 async def test_cancel_while_awaiting_payment_closes_the_payment(world):

@@ -91,3 +91,17 @@ def test_a_two_merchant_cart_splits_into_two_sub_orders_with_exact_amounts():
     assert order.paid_amount == 12198
     assert m2.lines[0].discounts == {"promotion": 300, "coupon": 200}  # 500 × 4700 // 11698
     assert m1.paid_amount + m2.paid_amount == 12198
+
+
+@settings(max_examples=200, deadline=None)
+@given(carts(), st.data())
+def test_refunds_are_attributed_to_lines_exactly_and_never_beyond_what_a_line_paid(cart, data):
+    order = place(cart, _ids(), "buyer:b1", NOW)
+    lines = [ln for sub in order.sub_orders for ln in sub.lines]
+    partial = sorted(data.draw(st.lists(st.integers(0, order.paid_amount), min_size=1, max_size=3)))
+    for total in [*partial, order.paid_amount]:  # refunds add up over time; the last one refunds everything
+        order.refunded(total, NOW)
+        assert sum(ln.refunded_amount for ln in lines) == total
+        assert all(0 <= ln.refunded_amount <= ln.paid_amount for ln in lines)
+    assert [ln.refunded_amount for ln in lines] == [ln.paid_amount for ln in lines]
+    assert order.payment_status == "refunded"

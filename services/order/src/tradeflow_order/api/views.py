@@ -71,6 +71,7 @@ def _sub_order(sub: SubOrder) -> dict:
     return {"id": sub.id, "merchant_id": sub.merchant_id, "status": sub.status, "reservation": sub.reservation,
             "goods_amount": sub.goods_amount, "shipping_amount": sub.shipping_amount,
             "discount_amount": sub.discount_amount, "paid_amount": sub.paid_amount,
+            "refunded_amount": sum(ln.refunded_amount for ln in sub.lines),
             "lines": [_line(ln) for ln in sub.lines]}
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder
+from tradeflow_order.domain.money import apportion
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus, Reservation
 
 DEADLINE_PASSED = "payment deadline passed"
@@ -211,7 +212,15 @@ class Order:
         self._record(now, self._status, "refund_failed", "payment", reason)
 
     def refunded(self, refunded_total: int, now: datetime) -> None:
+        """The payment's refunds now total `refunded_total`. A refund of the order (a cancellation,
+        a payment that came too late) is attributed to its lines in proportion to what each paid,
+        the last line taking the remainder and none beyond what it paid, so a full refund gives
+        every line back exactly its paid amount; lines and sub-orders sum to the order."""
         self._refunded_amount = refunded_total
+        lines = [line for sub in self.sub_orders for line in sub.lines]
+        paid = [line.paid_amount for line in lines]
+        for line, share in zip(lines, apportion(min(refunded_total, sum(paid)), paid, caps=paid), strict=True):
+            line.refunded_amount = share
         self._payment_status = (PaymentStatus.REFUNDED if refunded_total >= self.paid_amount
                                 else PaymentStatus.PARTIALLY_REFUNDED)
         self._record(now, self._status, "refunded", "payment", f"{refunded_total} refunded")
