@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import time
 import uuid
 from collections.abc import Callable
 
@@ -69,16 +68,16 @@ class Platform:
     async def start_payment(self, buyer: str, order_id: str) -> dict:
         """POST /payments, as right after placing as the caller likes: the service holds the
         request until the order is payable; only past its wait (409 not-payable-yet) is it asked
-        again, after the Retry-After it gave, for at most 30 s. The new attempt."""
-        key, deadline = unique("pay"), time.monotonic() + 30
-        while True:
-            r = await self.http.post("/payments", json={"order_id": order_id},
-                                     headers=auth(buyer, "buyer") | {"Idempotency-Key": key})
-            if not_payable_yet(r) and time.monotonic() < deadline:
-                await asyncio.sleep(float(r.headers["Retry-After"]))  # what the service asked for
-                continue
-            assert r.status_code == 201, f"POST /payments for {order_id}: {r.status_code} {r.text}"
-            return r.json()
+        again (polled, same key), for at most 30 s. The new attempt."""
+        key = unique("pay")
+
+        async def attempt() -> httpx.Response:
+            return await self.http.post("/payments", json={"order_id": order_id},
+                                        headers=auth(buyer, "buyer") | {"Idempotency-Key": key})
+
+        r = await eventually(attempt, lambda r: not not_payable_yet(r), 30, f"order {order_id} payable")
+        assert r.status_code == 201, f"POST /payments for {order_id}: {r.status_code} {r.text}"
+        return r.json()
 
     async def follow_order(self, buyer: str, order_id: str, until: Callable[[dict], bool], timeout: float = 30,
                            last_event_id: str | None = None) -> list[dict]:

@@ -175,27 +175,31 @@ class Load:
 
     async def _follow_order(self, flow: Flow) -> None:
         """Follow the order's event stream until it is paid or cancelled, opening it again after
-        the last event seen whenever it breaks, for up to RETRY_FOR seconds."""
-        deadline = time.monotonic() + RETRY_FOR
-        while time.monotonic() < deadline and not _settled(flow):
+        the last event seen whenever it breaks (polled, for up to RETRY_FOR seconds)."""
+        async def follow() -> bool:
             last = {"Last-Event-ID": str(flow.events[-1]["id"])} if flow.events else {}
             flow.streams += 1
             try:
-                async with asyncio.timeout(deadline - time.monotonic()), self.http.stream(
-                        "GET", f"/orders/{flow.order_id}/events", headers=auth(flow.buyer, "buyer") | last,
-                        timeout=httpx.Timeout(10, read=30)) as r:
+                async with self.http.stream("GET", f"/orders/{flow.order_id}/events",
+                                            headers=auth(flow.buyer, "buyer") | last,
+                                            timeout=httpx.Timeout(10, read=30)) as r:
                     if r.status_code != 200:
                         flow.notes.append(f"events {r.status_code}")
-                    else:
-                        async for event in stream_events(r):
-                            flow.events.append({"id": int(event["id"])} | event["data"])
-                            if _settled(flow):
-                                break
-            except (httpx.TransportError, TimeoutError) as exc:
+                        return False
+                    async for event in stream_events(r):
+                        flow.events.append({"id": int(event["id"])} | event["data"])
+                        if _settled(flow):
+                            return True
+            except httpx.TransportError as exc:
                 flow.notes.append(f"events {type(exc).__name__}")
-            if not _settled(flow):
-                await asyncio.sleep(0.3)  # the part that broke the stream is coming back
-        flow.followed = _settled(flow)
+            return _settled(flow)
+
+        try:
+            async with asyncio.timeout(RETRY_FOR):  # a stream itself may stay open: bound it too
+                followed, _ = await poll_within(follow, bool, RETRY_FOR, pause=0.3, max_pause=0.3)
+        except TimeoutError:
+            followed = False
+        flow.followed = followed
 
     async def _cancel(self, flow: Flow) -> None:
         key = unique("chaos-cancel")

@@ -148,8 +148,8 @@ class Listener:
 
 
 class ChannelWatch:
-    """One channel of a listener, watched by key: what a service's port "wake me when this
-    order's X commits" needs (`watch(key)`), the writer side being `notify(db, channel, key)`."""
+    """One channel of a listener, watched by key: the `tradeflow_kit.notices.Notices` port a use
+    case waits on, the writer side being `notify(db, channel, key)`."""
 
     def __init__(self, listener: Listener, channel: str) -> None:
         listener.add_channels(channel)

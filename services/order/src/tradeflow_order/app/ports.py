@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
+from tradeflow_kit.notices import Notices
 from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore
 from tradeflow_kit.system import Clock, IdGenerator
@@ -61,15 +62,7 @@ class Transactions(Protocol):
         """A transaction for reading only: rolled back, never committed."""
 
 
-class Notice(Protocol):
-    async def wait(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for a change since the last wait: True when woken. A wake
-        is a hint to look again, never the data."""
-
-
-class OrderChanges(Protocol):
-    def watch(self, order_id: str) -> AbstractAsyncContextManager[Notice]:
-        """Woken when a change of the order (a new history entry) commits, in any replica."""
+OrderChanges = Notices  # a change of an order (a new history entry) committed, in any replica: watch(order_id)
 
 
 @dataclass(frozen=True)

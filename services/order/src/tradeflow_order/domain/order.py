@@ -219,7 +219,7 @@ class Order:
         self._refunded_amount = refunded_total
         lines = [line for sub in self.sub_orders for line in sub.lines]
         paid = [line.paid_amount for line in lines]
-        for line, share in zip(lines, apportion(min(refunded_total, sum(paid)), paid, caps=paid), strict=True):
+        for line, share in zip(lines, apportion(min(refunded_total, self.paid_amount), paid, caps=paid), strict=True):
             line.refunded_amount = share
         self._payment_status = (PaymentStatus.REFUNDED if refunded_total >= self.paid_amount
                                 else PaymentStatus.PARTIALLY_REFUNDED)

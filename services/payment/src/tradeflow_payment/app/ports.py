@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
+from tradeflow_kit.notices import Notices
 from tradeflow_kit.system import Clock, IdGenerator
 from tradeflow_payment.domain.payable import Payable, ProviderReport
 from tradeflow_payment.domain.refunds import RefundBackoff
@@ -67,15 +68,7 @@ class PaymentTransaction(Protocol):
         """Publish when (and only if) the transaction commits (transactional outbox)."""
 
 
-class Notice(Protocol):
-    async def wait(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for a change since the last wait: True when woken. A wake
-        is a hint to look again, never the data."""
-
-
-class PayableNotices(Protocol):
-    def watch(self, order_id: str) -> AbstractAsyncContextManager[Notice]:
-        """Woken when a payable for `order_id` is added and committed, by any replica."""
+PayableNotices = Notices  # a payable for the order was added and committed, by any replica: watch(order_id)
 
 
 class Transactions(Protocol):
