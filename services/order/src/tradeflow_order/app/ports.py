@@ -10,6 +10,7 @@ from tradeflow_kit.notices import Notices
 from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore
 from tradeflow_kit.system import Clock, IdGenerator
+from tradeflow_order.domain.catalog import CatalogSku, Coupon, CouponUses, FreightTemplate, PointsEntry
 from tradeflow_order.domain.model import Receiver
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.risk import RiskPolicy
@@ -41,6 +42,54 @@ class OrderRepository(Protocol):
         """Orders placed since `since` for this phone, and for this address."""
 
 
+class CatalogRepository(Protocol):
+    """The price book (SKUs, freight templates, coupons) and the buyers' points ledgers."""
+
+    async def skus(self, codes: set[str]) -> dict[str, CatalogSku]:
+        """The current version of each SKU that exists (absent codes are simply missing)."""
+
+    async def put_sku(self, sku: CatalogSku) -> CatalogSku:
+        """Store a new version of the SKU (version 1 if new, else the last + 1, kept in its
+        history) and return it as stored."""
+
+    async def find_skus(self, *, merchant_id: str | None, limit: int, after: str | None) -> list[CatalogSku]:
+        """SKUs ordered by code, after the `after` code, narrowed to a merchant's."""
+
+    async def sku_versions(self, sku: str) -> list[CatalogSku]:
+        """Every version of the SKU, oldest first."""
+
+    async def freight_templates(self, merchant_ids: set[str]) -> dict[str, FreightTemplate]: ...
+
+    async def put_freight_template(self, template: FreightTemplate) -> FreightTemplate:
+        """Store a new version of the merchant's template and return it as stored."""
+
+    async def coupons(self, codes: set[str], *, lock: bool = False) -> dict[str, Coupon]:
+        """The coupons that exist; with `lock`, each row is locked (FOR UPDATE, in code order)
+        until the transaction ends, so concurrent placements count its uses one at a time."""
+
+    async def put_coupon(self, coupon: Coupon) -> Coupon: ...
+
+    async def coupon_uses(self, code: str, buyer_id: str) -> CouponUses:
+        """How many orders hold the coupon now (held, not returned): in all, and of this buyer."""
+
+    async def hold_coupons(self, order_id: str, buyer_id: str, codes: list[str], at: datetime) -> None:
+        """Record that the order holds these coupons (one use each)."""
+
+    async def return_coupons(self, order_id: str, at: datetime) -> list[str]:
+        """Give back the coupons the order still holds; the codes given back (none the second time)."""
+
+    async def points_balance(self, buyer_id: str) -> int: ...
+
+    async def points_entries(self, buyer_id: str, *, limit: int = 100) -> list[PointsEntry]:
+        """Newest first."""
+
+    async def add_points(self, entry: PointsEntry) -> None: ...
+
+    async def return_points(self, order_id: str, at: datetime) -> int:
+        """Give back the points the order spent (a `returned` entry), once: the amount returned
+        (0 when it spent none or they were already returned)."""
+
+
 class OrderTransaction(Protocol):
     """One database transaction (the unit of work): the repositories in it, and the messages it
     publishes when — and only if — it commits (transactional outbox)."""
@@ -50,6 +99,9 @@ class OrderTransaction(Protocol):
 
     @property
     def sagas(self) -> SagaStore: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
 
     async def publish(self, message: Contract, *, key: str) -> None: ...
 
