@@ -12,8 +12,9 @@ from sqlalchemy import (
                         MetaData,
                         Table,
                         Text,
+                        text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from tradeflow_kit.idempotency import idempotency_table
 from tradeflow_kit.messaging.schema import messaging_tables
@@ -86,4 +87,96 @@ order_history = Table(
     Column("actor", Text, nullable=False),
     Column("reason", Text),
     Column("payment_status", Text),
+)
+
+
+# The price book (domain/catalog.py): each row is the current version of its entry; a SKU's
+# earlier versions stay in catalog_sku_versions.
+def _sku_columns() -> list[Column]:
+    return [
+        Column("merchant_id", Text, nullable=False),
+        Column("title", Text, nullable=False),
+        Column("unit_price_amount", BigInteger, nullable=False),
+        Column("currency", Text, nullable=False),
+        Column("kind", Text, nullable=False),
+        Column("weight_grams", Integer, nullable=False),
+        Column("volume_cm3", Integer, nullable=False),
+        Column("fragile", Boolean, nullable=False),
+        Column("oversize", Boolean, nullable=False),
+        Column("category", Text),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("updated_by", Text),
+    ]
+
+
+catalog_skus = Table(
+    "catalog_skus", metadata,
+    Column("sku", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    *_sku_columns(),
+    Index("catalog_skus_merchant", "merchant_id", "sku"),
+)
+
+catalog_sku_versions = Table(
+    "catalog_sku_versions", metadata,
+    Column("sku", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    *_sku_columns(),
+)
+
+freight_templates = Table(
+    "freight_templates", metadata,
+    Column("merchant_id", Text, primary_key=True),
+    Column("base_amount", BigInteger, nullable=False),
+    Column("per_kg_amount", BigInteger, nullable=False),
+    Column("free_above_amount", BigInteger),
+    Column("regions", JSONB, nullable=False),  # {region: {"base_amount", "per_kg_amount"}}
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+coupons = Table(
+    "coupons", metadata,
+    Column("code", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("amount", BigInteger),
+    Column("percent", Integer),
+    Column("min_spend_amount", BigInteger),
+    Column("merchant_id", Text),
+    Column("skus", ARRAY(Text)),  # NULL: any SKU (of the merchant, if any)
+    Column("valid_from", DateTime(timezone=True)),
+    Column("valid_until", DateTime(timezone=True)),
+    Column("per_buyer_limit", Integer),
+    Column("total_quantity", Integer),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per (order, coupon) held; `returned_at` set when the order gives it back. A coupon's
+# uses are its rows not returned, counted through the partial index.
+coupon_holds = Table(
+    "coupon_holds", metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("code", Text, ForeignKey("coupons.code"), primary_key=True),
+    Column("buyer_id", Text, nullable=False),
+    Column("held_at", DateTime(timezone=True), nullable=False),
+    Column("returned_at", DateTime(timezone=True)),
+    Index("coupon_holds_held", "code", "buyer_id", postgresql_where=text("returned_at IS NULL")),
+)
+
+# A buyer's points ledger: the balance is the sum of its signed entries. An order has at most
+# one `returned` entry (the partial unique index), so giving its points back twice cannot pay twice.
+points_entries = Table(
+    "points_entries", metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("buyer_id", Text, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("order_id", Text),
+    Column("reason", Text),
+    Column("actor", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("points_entries_buyer", "buyer_id", "id"),
+    Index("points_entries_returned_once", "order_id", unique=True, postgresql_where=text("kind = 'returned'")),
 )
