@@ -1,4 +1,8 @@
-"""Inventory contracts: the order saga asks to reserve and release stock; inventory answers."""
+"""Inventory contracts: the order saga asks to reserve and release stock; inventory answers.
+
+Pre-sale (DOMAIN §3): a pre-sale sub-order reserves against incoming stock (units expected from a
+supplier); its allocations say `incoming` until the goods are received, and PreSaleStockArrived
+tells when every line of it is backed by on-hand stock."""
 
 from datetime import datetime
 
@@ -21,6 +25,8 @@ class Allocation(BaseModel):
     sku: str
     warehouse: str
     quantity: int = Field(gt=0)
+    incoming: bool = False
+    """True while (some of) the units are reserved against incoming stock, not yet on hand."""
 
 
 class Shortage(BaseModel):
@@ -39,6 +45,8 @@ class ReserveStock(Contract):
     region: str
     allow_split: bool = False
     lines: list[LineToReserve] = Field(min_length=1)
+    pre_sale: bool = False
+    """Reserve against incoming stock (never on-hand); the units wait for the goods to arrive."""
 
 
 @contract
@@ -75,3 +83,14 @@ class StockReleased(Contract):
     order_id: str
     sub_order_id: str
     released_quantity: int
+
+
+@contract
+class PreSaleStockArrived(Contract):
+    """Every line of a pre-sale sub-order is now backed by on-hand stock (its goods were received)."""
+
+    TYPE, VERSION, TOPIC = "inventory.pre-sale-stock-arrived", 1, EVENTS
+    order_id: str
+    sub_order_id: str
+    allocations: list[Allocation]
+    arrived_at: datetime
