@@ -1,10 +1,11 @@
 """The OrderTransaction on one SQLAlchemy session: the kit's unit of work (outbox publishing,
-`for_message`, `for_request`) plus the orders and the kit's saga store."""
+`for_message`, `for_request`) plus the orders, the kit's saga store and the price book."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_kit.sagas.sqla_store import SqlaSagaStore
 from tradeflow_kit.unit_of_work import Publish, SqlaUnitOfWork
+from tradeflow_order.adapters.sqla_catalog import SqlaCatalogRepository
 from tradeflow_order.adapters.sqla_orders import SqlaOrderRepository
 from tradeflow_order.adapters.tables import saga_moves, sagas
 
@@ -14,3 +15,4 @@ class SqlaOrderTransaction(SqlaUnitOfWork):
         super().__init__(session, publish)
         self.orders = SqlaOrderRepository(session)
         self.sagas = SqlaSagaStore(session, sagas, saga_moves)
+        self.catalog = SqlaCatalogRepository(session)
