@@ -30,12 +30,12 @@ lines_st = st.lists(st.builds(CartLine, sku=st.sampled_from(SKUS), merchant_id=s
 def carts(draw):
     lines = draw(lines_st)
     goods = sum(ln.quantity * ln.unit_price_amount for ln in lines)
-    discounts, budget = [], goods
+    discounts, taken = [], 0
     for kind in draw(st.lists(st.sampled_from(["coupon", "promotion", "points", "member"]), max_size=4)):
         skus = draw(st.one_of(st.none(), st.frozensets(st.sampled_from([ln.sku for ln in lines]), min_size=1)))
         scope = sum(ln.quantity * ln.unit_price_amount for ln in lines if skus is None or ln.sku in skus)
-        amount = draw(st.integers(0, max(0, min(budget, scope) // 2)))
-        budget -= amount
+        amount = draw(st.integers(0, max(0, min(goods, scope) - taken) // 2))  # within what its goods still cost
+        taken += amount
         discounts.append(Discount(kind, amount, skus))
     return Cart("b1", "app", "CNY", RECEIVER, lines, draw(st.integers(0, 50_000)), discounts)
 
@@ -81,6 +81,21 @@ def test_the_last_line_takes_the_remainder():
     assert apportion(1000, [3000, 1000]) == [750, 250]
 
 
+def test_a_line_at_its_cap_takes_the_cap_and_the_rest_is_apportioned_again_over_the_others():
+    # by weight the first would take 600 of 1 000 but can take 100: the other 900 go 300 : 600... by weights 1 : 2
+    assert apportion(1000, [6, 1, 2], caps=[100, 1000, 1000]) == [100, 300, 600]
+    assert apportion(10, [1, 1], caps=[0, 10]) == [0, 10]
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=20), st.data())
+def test_capped_shares_add_up_and_never_pass_a_cap(lines, data):
+    weights, caps = [w for w, _ in lines], [c for _, c in lines]
+    amount = data.draw(st.integers(0, sum(caps)))
+    shares = apportion(amount, weights, caps=caps)
+    assert sum(shares) == amount
+    assert all(0 <= share <= cap for share, cap in zip(shares, caps, strict=True))
+
+
 def test_a_two_merchant_cart_splits_into_two_sub_orders_with_exact_amounts():
     cart = Cart("b1", "app", "CNY", RECEIVER,
                 [CartLine("A", "m1", 2, 1999), CartLine("B", "m2", 1, 5000), CartLine("C", "m1", 3, 1000)],
@@ -89,7 +104,7 @@ def test_a_two_merchant_cart_splits_into_two_sub_orders_with_exact_amounts():
     m1, m2 = order.sub_orders
     assert (order.goods_amount, order.shipping_amount, order.discount_amount) == (11998, 1000, 800)
     assert order.paid_amount == 12198
-    assert m2.lines[0].discounts == {"promotion": 300, "coupon": 200}  # 500 × 4700 // 11698
+    assert m2.lines[0].discounts == {"coupon": 208, "promotion": 300}  # 500 × 5000 // 11998: by goods amount
     assert m1.paid_amount + m2.paid_amount == 12198
 
 
