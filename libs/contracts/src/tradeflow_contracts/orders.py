@@ -1,6 +1,6 @@
 """Order contracts: what the order service tells the rest of the platform."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tradeflow_contracts.registry import Contract, contract
 from tradeflow_contracts.topics import events_topic
@@ -16,6 +16,11 @@ class Receiver(BaseModel):
     address: str
 
 
+class WarehouseQuantity(BaseModel):
+    code: str
+    quantity: int
+
+
 class PaidLine(BaseModel):
     line_id: str
     sku: str
@@ -23,7 +28,8 @@ class PaidLine(BaseModel):
     kind: str  # physical | virtual
     fragile: bool = False
     paid_amount: int
-    warehouse: str | None = None
+    warehouse: str | None = None  # the one warehouse holding the line (None when split: see warehouses)
+    warehouses: list[WarehouseQuantity] = Field(default_factory=list)
 
 
 class PaidSubOrder(BaseModel):

@@ -27,10 +27,12 @@ class Problem(Exception):
         detail: str | None = None,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict | None = None,
     ) -> None:
         super().__init__(detail or title)
         self.status, self.slug, self.title = status, slug, title
         self.detail, self.errors, self.headers = detail, errors, headers
+        self.extensions = extensions or {}  # RFC 9457 extension members (e.g. a new quote)
 
 
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
@@ -44,6 +46,7 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
         body["instance"] = request.url.path
     if problem.errors is not None:
         body["errors"] = problem.errors
+    body |= {k: v for k, v in problem.extensions.items() if k not in body}
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers)
 
 
@@ -99,6 +102,7 @@ class Refusal:
     title: str
     slug: str | None = None  # None: the error class's `slug` attribute
     errors: Callable[[Exception], list[dict[str, str]]] | None = None  # field-level detail, if any
+    extensions: Callable[[Exception], dict] | None = None  # more members of the problem, if any
 
 
 class ErrorMap:
@@ -118,7 +122,8 @@ class ErrorMap:
         retry_after = getattr(exc, "retry_after", None) or (5 if row.status == 503 else None)
         headers = {"Retry-After": str(retry_after)} if retry_after else None
         return Problem(row.status, slug, row.title, detail=str(exc),
-                       errors=row.errors(exc) if row.errors else None, headers=headers)
+                       errors=row.errors(exc) if row.errors else None, headers=headers,
+                       extensions=row.extensions(exc) if row.extensions else None)
 
     def install(self, app: FastAPI) -> None:
         async def on_refusal(request: Request, exc: Exception) -> JSONResponse:

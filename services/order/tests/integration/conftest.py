@@ -2,7 +2,7 @@
 bootstrap builds it, driven over HTTP (its lifespan, which connects to Kafka, is not run: the
 routes only need the database; what they publish stays in the outbox)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -23,14 +23,27 @@ class OrderClient:
     app: FastAPI
     receiver: dict
     _keys: int = 0
+    _catalog: dict[str, dict] = field(default_factory=dict)  # SKUs to put in the catalog before placing
 
     def body(self, *lines: tuple, **fields) -> dict:
-        """An order body; lines as (sku, merchant_id, quantity, unit price[, kind]), physical by default."""
-        return {"currency": "CNY", "receiver": self.receiver, "shipping_amount": 0,
-                "lines": [{"sku": ln[0], "merchant_id": ln[1], "quantity": ln[2], "unit_price_amount": ln[3],
-                           "kind": ln[4] if len(ln) > 4 else "physical"} for ln in lines]} | fields
+        """A buyer's order body; lines as (sku, merchant_id, quantity, unit price[, kind]), physical by
+        default: `place` first puts each SKU in the catalog (as staff) at that price, for that merchant,
+        and the line shows the price the page showed."""
+        for ln in lines:
+            self._catalog[ln[0]] = {"merchant_id": ln[1], "title": ln[0], "unit_price_amount": ln[3], "currency": "CNY",
+                                    "kind": ln[4] if len(ln) > 4 else "physical"}
+        return {"currency": "CNY", "receiver": self.receiver,
+                "lines": [{"sku": ln[0], "quantity": ln[2], "unit_price_amount": ln[3]} for ln in lines]} | fields
+
+    async def put_sku(self, sku: str, **entry) -> dict:
+        response = await self.http.put(f"/catalog/skus/{sku}", json=entry, headers=bearer("staff-1", "staff"))
+        assert response.status_code in (200, 201), response.text
+        return response.json()
 
     async def place(self, body: dict, headers: dict[str, str], key: str | None = None) -> httpx.Response:
+        while self._catalog:
+            sku, entry = self._catalog.popitem()
+            await self.put_sku(sku, **entry)
         self._keys += 1
         key = key or f"k-{self._keys}"
         return await self.http.post("/orders", json=body, headers=headers | {"Idempotency-Key": key})

@@ -20,7 +20,7 @@ STAFF = {"Authorization": f"Bearer {TOKENS.mint('staff-1', ['staff'])}"}
 ORDER = {"currency": "CNY",
          "receiver": {"name": "Han Meimei", "phone": "13900000000", "region": "east", "city": "Hangzhou",
                       "address": "2 West Lake Rd"},
-         "lines": [{"sku": "SKU-A", "merchant_id": "m1", "quantity": 2, "unit_price_amount": 1999}]}
+         "lines": [{"sku": "SKU-A", "quantity": 2, "unit_price_amount": 1999}]}
 
 
 @pytest.fixture
@@ -100,6 +100,8 @@ async def test_a_nul_byte_in_a_reason_is_a_422(client):
 
 
 async def test_a_valid_order_is_still_placed(client):
+    sku = {"merchant_id": "m1", "title": "A", "unit_price_amount": 1999, "currency": "CNY", "kind": "physical"}
+    assert (await client.put("/catalog/skus/SKU-A", json=sku, headers=STAFF)).status_code in (200, 201)
     response = await place(client, ORDER)
     assert response.status_code == 201, response.text
     assert response.json()["goods_amount"] == 3998

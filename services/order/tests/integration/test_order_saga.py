@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tradeflow_contracts.envelope import Envelope
 from tradeflow_contracts.inventory import StockReservationRejected, StockReserved
-from tradeflow_contracts.payments import PaymentSucceeded
+from tradeflow_contracts.payments import PaymentRefunded, PaymentSucceeded
 from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
@@ -24,7 +24,8 @@ from tradeflow_order.app.order_saga import order_saga
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.app.ports import Collaborators
 from tradeflow_order.domain.errors import IllegalTransition
-from tradeflow_order.domain.model import Receiver
+from tradeflow_order.domain.catalog import Coupon, CouponKind, CouponUses, PointsEntry, PointsEntryKind
+from tradeflow_order.domain.model import AppliedCoupon, PricedBy, Receiver, Terms, WarehouseShare
 from tradeflow_order.domain.placement import Cart, CartLine
 from tradeflow_order.domain.pricing import Discount
 from tradeflow_order.domain.risk import RiskPolicy
@@ -107,11 +108,26 @@ async def test_the_last_reservation_asks_for_payment_and_arms_the_deadline(world
     loaded, saga, history = await load(world, order.id)
     deadline = world[3].at + timedelta(minutes=30)
     assert (loaded.step, loaded.payment_deadline, saga.deadline_at) == ("awaiting_payment", deadline, deadline)
-    assert {ln.warehouse for s in loaded.sub_orders for ln in s.lines} == {"WH-E"}
+    assert all(ln.warehouses == (WarehouseShare("WH-E", ln.quantity),) for s in loaded.sub_orders for ln in s.lines)
     assert [(m.from_step, m.to_step, m.cause) for m in history][-1] == (
         "reserving", "awaiting_payment", "inventory.stock-reserved")
     request = (await messages(world[2]))[-1]
     assert request.type == "payment.request-payment" and request.payload["amount"] == 9498
+
+
+async def test_a_sub_order_split_over_two_warehouses_keeps_each_lines_warehouses(world):
+    order = await place(world)
+    first, second = order.sub_orders
+    line = first.lines[0]  # 2 units: one from each warehouse
+    await reply(world, StockReserved(order_id=order.id, sub_order_id=first.id, reserved_at=datetime.now(UTC),
+                                     allocations=[{"line_id": line.id, "sku": line.sku, "warehouse": w, "quantity": 1}
+                                                  for w in ("WH-E", "WH-W")]))
+    await reply(world, reserved(order, second))
+    loaded, _, _ = await load(world, order.id)
+    assert loaded.sub_orders[0].lines[0].warehouses == (WarehouseShare("WH-E", 1), WarehouseShare("WH-W", 1))
+    assert loaded.sub_orders[1].lines[0].warehouses == (WarehouseShare("WH-E", 1),)
+    asked = [m for m in await messages(world[2]) if m.type == "inventory.reserve-stock"]
+    assert all(m.payload["allow_split"] and not m.payload["pre_sale"] for m in asked)
 
 
 async def test_the_deadline_fires_once_from_what_the_database_kept(world):
@@ -169,3 +185,37 @@ async def test_out_of_stock_compensates_and_ends_the_saga(world):
     async with world[2]() as s:
         assert (await s.execute(select(saga_moves.c.to_step).where(saga_moves.c.saga_id == order.id)
                                 .order_by(saga_moves.c.id))).scalars().all() == ["reserving", "cancelled"]
+
+
+async def test_a_full_refund_of_a_paid_order_closes_it_and_gives_back_its_coupon_and_points(world):
+    transactions, c, _, _ = world
+    now = datetime.now(UTC)
+    async with transactions.begin() as tx:
+        await tx.catalog.put_coupon(Coupon("WELCOME", CouponKind.FIXED, "CNY", amount=500))
+        await tx.catalog.add_points(PointsEntry("buyer-1", 1000, PointsEntryKind.EARNED, now, reason="welcome"))
+    terms = Terms(priced_by=PricedBy.STAFF, coupons=(AppliedCoupon("WELCOME", 500),), points_amount=300)
+    cart = Cart("buyer-1", "app", "CNY", RECEIVER, [CartLine("SKU-A", "m1", 2, 1999), CartLine("SKU-B", "m2", 1, 5000)],
+                1000, [Discount("coupon", 500), Discount("points", 300)], terms)
+    async with transactions.begin() as tx:
+        order = await place_order(tx, c, cart, "staff:s1")
+    async with transactions.begin() as tx:
+        assert (await tx.catalog.points_balance("buyer-1"), await tx.catalog.coupon_uses("WELCOME", "buyer-1")) == (
+            700, CouponUses(1, 1))
+    await reserve_all(world, order)
+    await reply(world, PaymentSucceeded(order_id=order.id, payment_id="p1", amount=order.paid_amount, currency="CNY",
+                                        psp_reference=None, paid_at=now))
+    await reply(world, PaymentRefunded(order_id=order.id, refund_id="r1", amount=1000, refunded_total=1000,
+                                       paid_amount=order.paid_amount))
+    partly, _, _ = await load(world, order.id)
+    assert (partly.status, partly.payment_status) == ("awaiting_shipment", "partially_refunded")
+    await reply(world, PaymentRefunded(order_id=order.id, refund_id="r2", amount=order.paid_amount - 1000,
+                                       refunded_total=order.paid_amount, paid_amount=order.paid_amount))
+    closed, _, _ = await load(world, order.id)
+    lines = [ln for s in closed.sub_orders for ln in s.lines]
+    assert (closed.status, closed.payment_status, {s.status for s in closed.sub_orders}) == (
+        "closed", "refunded", {"closed"})
+    assert [ln.refunded_amount for ln in lines] == [ln.paid_amount for ln in lines]
+    assert sum(ln.refunded_amount for ln in lines) == closed.refunded_amount == order.paid_amount
+    async with transactions.begin() as tx:
+        assert (await tx.catalog.points_balance("buyer-1"), await tx.catalog.coupon_uses("WELCOME", "buyer-1")) == (
+            1000, CouponUses(0, 0))

@@ -5,13 +5,26 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, bindparam, exists, func, insert, literal_column, select, text, type_coerce, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_order.adapters.order_changes import changed_notice
 from tradeflow_order.adapters.tables import order_history, order_lines, orders, sagas, sub_orders
 from tradeflow_order.domain.errors import OrderNotFound
-from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder
+from tradeflow_order.domain.model import (
+    AppliedCoupon,
+    DeliveryMethod,
+    HistoryEntry,
+    Hold,
+    Invoice,
+    Line,
+    OrderType,
+    PricedBy,
+    Receiver,
+    SubOrder,
+    Terms,
+    WarehouseShare,
+)
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.states import OrderStatus, Reservation
 
@@ -28,13 +41,13 @@ class SqlaOrderRepository:
         await self.session.execute(insert(orders).values(
             **_order_row(order), id=order.id, buyer_id=order.buyer_id, channel=order.channel, currency=order.currency,
             receiver=asdict(order.receiver), receiver_phone=order.receiver.phone,
-            receiver_address=_address_key(order.receiver), created_at=order.created_at))
+            receiver_address=_address_key(order.receiver), created_at=order.created_at, **_terms_row(order.terms)))
         await self.session.execute(insert(sub_orders), [
             {"id": s.id, "order_id": order.id, "position": i, "merchant_id": s.merchant_id, "status": s.status,
              "reservation": s.reservation} for i, s in enumerate(order.sub_orders)])
         await self.session.execute(insert(order_lines), [
-            {"refunded_amount": ln.refunded_amount, "warehouse": ln.warehouse, "id": ln.id, "sub_order_id": s.id,
-             "position": i, "sku": ln.sku,
+            {"refunded_amount": ln.refunded_amount, "warehouses": _warehouses_json(ln.warehouses), "id": ln.id,
+             "sub_order_id": s.id, "position": i, "sku": ln.sku, "title": ln.title, "sku_version": ln.sku_version,
              "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
              "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
             for s in order.sub_orders for i, ln in enumerate(s.lines)])
@@ -59,11 +72,11 @@ class SqlaOrderRepository:
             await self.session.execute(
                 update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
                 .values(status=bindparam("status"), reservation=bindparam("reservation")), subs)
-        if lines := [{"line_id": lid, "refunded": rf, "wh": wh} for lid, (rf, wh) in now.lines.items()
+        if lines := [{"line_id": lid, "refunded": rf, "wh": _warehouses_json(wh)} for lid, (rf, wh) in now.lines.items()
                      if before is None or before.lines.get(lid) != (rf, wh)]:
             await self.session.execute(
                 update(order_lines).where(order_lines.c.id == bindparam("line_id"))
-                .values(refunded_amount=bindparam("refunded"), warehouse=bindparam("wh")), lines)
+                .values(refunded_amount=bindparam("refunded"), warehouses=bindparam("wh", type_=JSONB)), lines)
         self._as_read[order.id] = now
         await self._append_history(order)
 
@@ -136,7 +149,7 @@ _SELECT = select(
 @dataclass(frozen=True)
 class _Rows:
     """What `save` may write of an order: its row's changing columns, each sub-order's status and
-    reservation, each line's refunded amount and warehouse."""
+    reservation, each line's refunded amount and warehouses."""
 
     order: dict
     subs: dict[str, tuple]
@@ -145,7 +158,7 @@ class _Rows:
     @classmethod
     def of(cls, order: Order) -> "_Rows":
         return cls(_order_row(order), {s.id: (s.status, s.reservation) for s in order.sub_orders},
-                   {ln.id: (ln.refunded_amount, ln.warehouse) for s in order.sub_orders for ln in s.lines})
+                   {ln.id: (ln.refunded_amount, ln.warehouses) for s in order.sub_orders for ln in s.lines})
 
 
 def _address_key(receiver: Receiver) -> str:
@@ -160,13 +173,31 @@ def _order_row(order: Order) -> dict:
             "paid_amount": order.paid_amount}
 
 
+def _terms_row(terms: Terms) -> dict:
+    return {"type": terms.type, "delivery_method": terms.delivery_method, "priced_by": terms.priced_by,
+            "invoice": asdict(terms.invoice) if terms.invoice else None,
+            "benefits": {"coupons": [asdict(c) for c in terms.coupons], "points_amount": terms.points_amount}}
+
+
+def _terms(row) -> Terms:
+    benefits = row.benefits or {}
+    return Terms(OrderType(row.type), DeliveryMethod(row.delivery_method),
+                 Invoice(**row.invoice) if row.invoice else None, PricedBy(row.priced_by),
+                 tuple(AppliedCoupon(**c) for c in benefits.get("coupons", [])), benefits.get("points_amount", 0))
+
+
+def _warehouses_json(warehouses: tuple[WarehouseShare, ...]) -> list[dict]:
+    return [{"code": w.code, "quantity": w.quantity} for w in warehouses]
+
+
 def _order(row) -> Order:
     """The aggregate from `_SELECT`'s row (sub-orders, lines and history arrive as JSON)."""
     by_sub: dict[str, list[Line]] = {}
     for ln in row.lines:
         by_sub.setdefault(ln["sub_order_id"], []).append(Line(
             ln["id"], ln["sku"], ln["merchant_id"], ln["quantity"], ln["unit_price_amount"], ln["kind"],
-            ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"], ln["warehouse"]))
+            ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
+            tuple(WarehouseShare(w["code"], w["quantity"]) for w in ln["warehouses"]), ln["title"], ln["sku_version"]))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,
@@ -174,6 +205,6 @@ def _order(row) -> Order:
                              Reservation(s["reservation"])) for s in row.subs],
         status=row.status, payment_status=row.payment_status, step=row.step,
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
-        payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount,
+        payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount, terms=_terms(row),
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
                               h["actor"], h["reason"], h["payment_status"]) for h in row.history])

@@ -43,6 +43,11 @@ orders = Table(
     Column("refunded_amount", BigInteger, nullable=False),
     Column("paid_amount", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("type", Text, nullable=False, server_default="normal"),
+    Column("delivery_method", Text, nullable=False, server_default="express"),
+    Column("invoice", JSONB),
+    Column("priced_by", Text, nullable=False, server_default="staff"),
+    Column("benefits", JSONB, nullable=False, server_default="{}"),  # coupons [{code, amount}], points_amount
     Index("orders_buyer_created", "buyer_id", "created_at"),
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
@@ -73,7 +78,9 @@ order_lines = Table(
     Column("shipping_amount", BigInteger, nullable=False),
     Column("discounts", JSONB, nullable=False),
     Column("refunded_amount", BigInteger, nullable=False),
-    Column("warehouse", Text),
+    Column("warehouses", JSONB, nullable=False, server_default="[]"),  # [{code, quantity}]
+    Column("title", Text),
+    Column("sku_version", Integer),
 )
 
 order_history = Table(

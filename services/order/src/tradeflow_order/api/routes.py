@@ -18,35 +18,55 @@ from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.idempotency import StoredResponse
 from tradeflow_kit.problems import Problem
-from tradeflow_order.api.carts import cart_from
+from tradeflow_order.api.carts import order_request
 from tradeflow_order.api.schemas import OptionalReasonIn, PlaceOrderIn, ReasonIn
-from tradeflow_order.api.views import merchant_order_view, order_view, saga_view
+from tradeflow_order.api.views import merchant_order_view, order_view, quote_view, saga_view
 from tradeflow_order.api.wiring import Api, OrderApi
 from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.cancel_order import cancel_order
 from tradeflow_order.app.follow_order import follow_order
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.app.ports import OrderTransaction
+from tradeflow_order.app.quote_order import quote
 from tradeflow_order.app.read_orders import get_order, list_orders
 from tradeflow_order.app.reject_order import reject_order
 from tradeflow_order.domain.order import Order
+from tradeflow_order.domain.placement import Cart, place
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
 BuyerOrStaff = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF))]
+Placers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.CHANNEL))]
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 Command = Callable[[OrderTransaction], Awaitable[Order]]
 
 
-@router.post("", status_code=201, summary="Place an order (Idempotency-Key required)")
-async def post_order(body: PlaceOrderIn, who: BuyerOrStaff, api: Api,
+@router.post("", status_code=201, summary="Place an order, priced by the server (Idempotency-Key required)")
+async def post_order(body: PlaceOrderIn, who: Placers, api: Api,
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    cart = cart_from(body, _buyer_for(body, who))
+    """A buyer names SKUs and quantities; the server prices them (catalog, freight templates,
+    coupons, points). `expected_paid_amount` or a line's `unit_price_amount` that differs from
+    the server's price → 409 price-changed with the new `quote`. Staff (on behalf of `buyer_id`)
+    and channels may send explicit prices."""
+    request = order_request(body, _buyer_for(body, who), who)
 
     async def run(tx: OrderTransaction) -> Order:
-        return await place_order(tx, api.collaborators, cart, actor=_actor(who))
+        return await place_order(tx, api.collaborators, request, actor=_actor(who))
     return await _once(api, "POST /orders", who, idempotency_key, body.model_dump(mode="json"), run, created=True)
+
+
+@router.post("/quote", summary="Price a checkout as POST /orders would, placing and holding nothing")
+async def post_quote(body: PlaceOrderIn, who: Placers, api: Api) -> dict:
+    """The order's amounts, sub-orders and lines (no id, status or history); a coupon or points
+    that cannot be used are refused as when placing; `expected_paid_amount` is not checked."""
+    request = order_request(body, _buyer_for(body, who), who)
+    if isinstance(request, Cart):
+        order = place(request, api.collaborators.ids.new_id, _actor(who), api.collaborators.clock.now())
+        return quote_view(order.currency, [ln for s in order.sub_orders for ln in s.lines], order.terms)
+    async with api.transactions.read() as tx:
+        priced = await quote(tx, api.collaborators, request)
+    return quote_view(request.buyer.currency, priced.lines, priced.terms)
 
 
 @router.get("/{order_id}", summary="The whole order: amounts, statuses, history")
@@ -144,11 +164,12 @@ async def get_saga(order_id: str, _who: Staff, api: Api) -> dict:
 
 
 def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
-    if Role.STAFF in who.roles and body.buyer_id:
+    if (Role.STAFF in who.roles or Role.CHANNEL in who.roles) and body.buyer_id:
         return body.buyer_id
     if Role.BUYER not in who.roles:
-        raise Problem(422, "validation-failed", "Request validation failed", detail="staff must name the buyer_id",
-                      errors=[{"field": "buyer_id", "message": "required when staff place an order"}])
+        raise Problem(422, "validation-failed", "Request validation failed",
+                      detail="staff and channels must name the buyer_id",
+                      errors=[{"field": "buyer_id", "message": "required when staff or a channel place an order"}])
     if body.buyer_id not in (None, who.sub):
         raise Problem(403, "forbidden", "Not allowed", detail="a buyer places orders only for themselves")
     return who.sub
@@ -180,5 +201,7 @@ def _view_for(order: Order, who: Principal) -> dict:
 
 
 def _actor(who: Principal) -> str:
-    """Who placed or cancelled, for the history: staff, else the buyer."""
-    return f"staff:{who.sub}" if Role.STAFF in who.roles else f"buyer:{who.sub}"
+    """Who placed or cancelled, for the history: staff, a channel, else the buyer."""
+    if Role.STAFF in who.roles:
+        return f"staff:{who.sub}"
+    return f"channel:{who.sub}" if Role.CHANNEL in who.roles and Role.BUYER not in who.roles else f"buyer:{who.sub}"

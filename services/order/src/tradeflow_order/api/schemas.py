@@ -24,21 +24,24 @@ class ReceiverIn(RequestModel):
 
 
 class LineIn(RequestModel):
+    """A buyer names the SKU and quantity (and may say the unit price the page showed); staff and
+    channels placing with explicit prices also give the merchant, unit price and kind."""
+
     sku: Id
-    merchant_id: Id
     quantity: Annotated[Quantity, Field(le=MAX_LINE_QUANTITY)]
-    unit_price_amount: Amount
-    kind: Literal["physical", "virtual"] = "physical"
-    fragile: Flag = False
+    unit_price_amount: Amount | None = None
+    merchant_id: Id | None = None
+    kind: Literal["physical", "virtual"] | None = None
+    fragile: Flag | None = None
 
     @model_validator(mode="after")
     def _line_total_fits(self) -> "LineIn":
-        check_fits_bigint(self.quantity * self.unit_price_amount, "quantity × unit_price_amount")
+        check_fits_bigint(self.goods_amount, "quantity × unit_price_amount")
         return self
 
     @property
     def goods_amount(self) -> int:
-        return self.quantity * self.unit_price_amount
+        return self.quantity * (self.unit_price_amount or 0)
 
 
 class DiscountIn(RequestModel):
@@ -47,14 +50,33 @@ class DiscountIn(RequestModel):
     skus: list[Id] | None = Field(default=None, min_length=1, max_length=200)
 
 
+class InvoiceIn(RequestModel):
+    title: text(200)
+    tax_id: text(64) | None = None
+
+
 class PlaceOrderIn(RequestModel):
+    """API.md "Orders": the server prices SKUs and quantities from the catalog; `shipping_amount`,
+    `discounts` and lines with `merchant_id` are explicit prices (staff, channels only)."""
+
     channel: text(32) = "app"
     currency: CurrencyCode
+    type: Literal["normal", "pre_sale", "virtual", "channel"] = "normal"
     receiver: ReceiverIn
+    delivery_method: Literal["express", "self_pickup", "merchant_delivery"] = "express"
+    invoice: InvoiceIn | None = None
     lines: list[LineIn] = Field(min_length=1, max_length=200)
-    shipping_amount: Amount = 0
-    discounts: list[DiscountIn] = Field(default_factory=list, max_length=20)
+    coupon_codes: list[Id] = Field(default_factory=list, max_length=10)
+    points_amount: Amount = 0
+    expected_paid_amount: Amount | None = None
+    shipping_amount: Amount | None = None
+    discounts: list[DiscountIn] | None = Field(default=None, max_length=20)
     buyer_id: Id | None = Field(default=None, description="staff placing an order on behalf of a buyer")
+
+    @property
+    def explicit_prices(self) -> bool:
+        return (self.shipping_amount is not None or self.discounts is not None
+                or any(line.merchant_id is not None for line in self.lines))
 
     @field_validator("lines")
     @classmethod
@@ -64,15 +86,15 @@ class PlaceOrderIn(RequestModel):
 
     @field_validator("shipping_amount")
     @classmethod
-    def _order_total_fits(cls, shipping: int, info: ValidationInfo) -> int:
+    def _order_total_fits(cls, shipping: int | None, info: ValidationInfo) -> int | None:
         goods = sum(line.goods_amount for line in info.data.get("lines", []))
-        check_fits_bigint(goods + shipping, "the goods total with shipping")
+        check_fits_bigint(goods + (shipping or 0), "the goods total with shipping")
         return shipping
 
     @field_validator("discounts")
     @classmethod
-    def _discounts_fit(cls, discounts: list[DiscountIn]) -> list[DiscountIn]:
-        check_fits_bigint(sum(d.amount for d in discounts), "the discounts' total")
+    def _discounts_fit(cls, discounts: list[DiscountIn] | None) -> list[DiscountIn] | None:
+        check_fits_bigint(sum(d.amount for d in discounts or []), "the discounts' total")
         return discounts
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from tradeflow_order.domain.model import Line, SubOrder
+from tradeflow_order.domain.model import Line, SubOrder, Terms
 from tradeflow_order.domain.order import Order
 
 
@@ -18,14 +18,13 @@ def merchant_order_view(order: Order, merchant_id: str) -> dict:
     SKU); the receiver reduced to what shipping needs, with the phone masked."""
     subs = [s for s in order.sub_orders if s.merchant_id == merchant_id]
     view = _view(order, subs)
-    view |= {"goods_amount": sum(s.goods_amount for s in subs),
-             "shipping_amount": sum(s.shipping_amount for s in subs),
-             "discount_amount": sum(s.discount_amount for s in subs),
-             "paid_amount": sum(s.paid_amount for s in subs),
+    view |= {**_amounts(subs),
              "refunded_amount": sum(ln.refunded_amount for s in subs for ln in s.lines),
              "receiver": {"name": order.receiver.name, "phone": mask_phone(order.receiver.phone),
                           "region": order.receiver.region, "city": order.receiver.city},
              "hold": None,
+             "coupons": [],  # they may be another merchant's; its lines show what they took
+             "points_amount": sum(ln.discounts.get("points", 0) for s in subs for ln in s.lines),
              "cancel_reason": cancel_cause(order.cancel_reason),
              "history": [h | {"actor": None, "reason": None} for h in view["history"]]}
     return view
@@ -48,6 +47,7 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "id": order.id, "status": order.status, "payment_status": order.payment_status,
         "after_sales_in_progress": False, "currency": order.currency, "channel": order.channel,
         "buyer_id": order.buyer_id, "receiver": asdict(order.receiver), "created_at": order.created_at.isoformat(),
+        **_terms(order.terms),
         "goods_amount": order.goods_amount, "shipping_amount": order.shipping_amount,
         "discount_amount": order.discount_amount, "paid_amount": order.paid_amount,
         "refunded_amount": order.refunded_amount,
@@ -58,6 +58,33 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "history": [{"at": h.at.isoformat(), "from": h.from_status, "to": h.to_status, "event": h.event,
                      "actor": h.actor, "reason": h.reason} for h in order.history],
     }
+
+
+def quote_view(currency: str, lines: list[Line], terms: Terms) -> dict:
+    """What an order of these lines would be: its amounts, sub-orders and lines, without ids."""
+    by_merchant: dict[str, list[Line]] = {}
+    for line in lines:
+        by_merchant.setdefault(line.merchant_id, []).append(line)
+    subs = [SubOrder("", merchant, merchant_lines) for merchant, merchant_lines in by_merchant.items()]
+    return {"currency": currency, **_terms(terms), **_amounts(subs),
+            "sub_orders": [{k: v for k, v in _sub_order(s).items() if k not in ("id", "status", "reservation",
+                                                                                "refunded_amount")}
+                           | {"lines": [_quoted_line(ln) for ln in s.lines]} for s in subs]}
+
+
+def _quoted_line(line: Line) -> dict:
+    return {k: v for k, v in _line(line).items() if k not in ("id", "refunded_amount", "warehouses")}
+
+
+def _amounts(subs: list[SubOrder]) -> dict:
+    return {"goods_amount": sum(s.goods_amount for s in subs), "shipping_amount": sum(s.shipping_amount for s in subs),
+            "discount_amount": sum(s.discount_amount for s in subs), "paid_amount": sum(s.paid_amount for s in subs)}
+
+
+def _terms(terms: Terms) -> dict:
+    return {"type": terms.type, "delivery_method": terms.delivery_method, "priced_by": terms.priced_by,
+            "invoice": asdict(terms.invoice) if terms.invoice else None,
+            "coupons": [asdict(c) for c in terms.coupons], "points_amount": terms.points_amount}
 
 
 def saga_view(order: Order) -> dict:
@@ -76,7 +103,9 @@ def _sub_order(sub: SubOrder) -> dict:
 
 
 def _line(line: Line) -> dict:
-    return {"id": line.id, "sku": line.sku, "quantity": line.quantity, "unit_price_amount": line.unit_price_amount,
+    return {"id": line.id, "sku": line.sku, "title": line.title, "sku_version": line.sku_version,
+            "quantity": line.quantity, "unit_price_amount": line.unit_price_amount,
             "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
             "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
-            "refunded_amount": line.refunded_amount, "warehouse": line.warehouse}
+            "refunded_amount": line.refunded_amount,
+            "warehouses": [{"code": w.code, "quantity": w.quantity} for w in line.warehouses]}

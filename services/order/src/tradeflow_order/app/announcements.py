@@ -4,13 +4,19 @@ from tradeflow_contracts import inventory, orders, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.domain import events as ev
+from tradeflow_order.domain.model import OrderType
 from tradeflow_order.domain.order import Order
 
 
 async def publish_events(tx: OrderTransaction, order: Order) -> None:
     """Publish every event the order recorded since it was loaded, in order, keyed by the order
-    (one partition per order: its messages stay in order)."""
+    (one partition per order: its messages stay in order). Coupons and points the order gives
+    back return to the price book in the same transaction (no message: they live here)."""
     for event in order.pull_events():
+        if isinstance(event, ev.BenefitsReleased):
+            await tx.catalog.return_coupons(order.id, event.at)
+            await tx.catalog.return_points(order.id, event.at)
+            continue
         await tx.publish(announcement(order, event), key=order.id)
 
 
@@ -25,7 +31,8 @@ def announcement(order: Order, event: ev.OrderEvent) -> Contract:
         case ev.StockReservationRequested(sub_order_id=sub_id):
             sub = order.sub_order(sub_id)
             return inventory.ReserveStock(
-                order_id=order.id, sub_order_id=sub.id, region=order.receiver.region,
+                order_id=order.id, sub_order_id=sub.id, region=order.receiver.region, allow_split=True,
+                pre_sale=order.terms.type is OrderType.PRE_SALE,
                 lines=[inventory.LineToReserve(line_id=ln.id, sku=ln.sku, quantity=ln.quantity)
                        for ln in sub.lines if ln.kind == "physical"])
         case ev.StockReleaseRequested(sub_order_id=sub_id, reason=reason):
@@ -52,5 +59,9 @@ def _order_paid(order: Order) -> orders.OrderPaid:
         sub_orders=[orders.PaidSubOrder(
             sub_order_id=s.id, merchant_id=s.merchant_id, paid_amount=s.paid_amount,
             lines=[orders.PaidLine(line_id=ln.id, sku=ln.sku, quantity=ln.quantity, kind=ln.kind, fragile=ln.fragile,
-                                   paid_amount=ln.paid_amount, warehouse=ln.warehouse) for ln in s.lines])
+                                   paid_amount=ln.paid_amount,
+                                   warehouse=ln.warehouses[0].code if len(ln.warehouses) == 1 else None,
+                                   warehouses=[orders.WarehouseQuantity(code=w.code, quantity=w.quantity)
+                                               for w in ln.warehouses])
+                  for ln in s.lines])
             for s in order.sub_orders])

@@ -1,17 +1,21 @@
 """Inventory's answers to ReserveStock, each one step of the order saga.
 
-A reservation that arrives after the order was cancelled is released at once; a repeated one
-changes nothing; a rejection while reserving cancels the order and releases the other
-sub-orders' stock. The last reservation runs the risk check (hold, or ask for payment).
+A sub-order's lines may be split over several warehouses (no single one could fill it); each
+line keeps where its units are. A reservation that arrives after the order was cancelled is
+released at once; a repeated one changes nothing; a rejection while reserving cancels the order
+and releases the other sub-orders' stock. The last reservation runs the risk check (hold, or ask for payment).
 """
 
 from tradeflow_contracts.inventory import StockReservationRejected, StockReserved
 from tradeflow_order.app.advance import advance
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_order.domain.model import WarehouseShare
 
 
 async def record_stock_reserved(tx: OrderTransaction, message: StockReserved, c: Collaborators) -> None:
-    warehouses = {a.line_id: a.warehouse for a in message.allocations}
+    warehouses: dict[str, tuple[WarehouseShare, ...]] = {}
+    for a in message.allocations:
+        warehouses[a.line_id] = (*warehouses.get(a.line_id, ()), WarehouseShare(a.warehouse, a.quantity))
     await advance(tx, c, message.order_id, message.TYPE,
                   lambda order, now: order.stock_reserved(message.sub_order_id, warehouses, now))
 

@@ -38,3 +38,33 @@ class NotYourOrder(OrderError):
     """A buyer tried to change another buyer's order."""
 
     slug = "forbidden"
+
+
+class CouponUnavailable(OrderError):
+    """A coupon exists but cannot be used on this order now (used up, over the buyer's limit,
+    not valid now, under its minimum spend, or for none of these goods)."""
+
+    slug = "coupon-unavailable"
+
+    def __init__(self, code: str, why: str, field: str) -> None:
+        super().__init__(f"coupon {code}: {why}")
+        self.code, self.why, self.field = code, why, field
+
+
+class InsufficientPoints(OrderError):
+    slug = "insufficient-points"
+
+    def __init__(self, asked: int, balance: int) -> None:
+        super().__init__(f"{asked} points asked, {balance} in the balance")
+        self.asked, self.balance = asked, balance
+
+
+class PriceChanged(OrderError):
+    """What the buyer was shown differs from what the server prices now: nothing is placed; the
+    new quote goes back so the checkout can show it."""
+
+    slug = "price-changed"
+
+    def __init__(self, differences: list[tuple[str, str]], quote: object) -> None:
+        super().__init__("the price changed: " + "; ".join(message for _, message in differences))
+        self.differences, self.quote = differences, quote

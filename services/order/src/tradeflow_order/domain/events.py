@@ -49,5 +49,13 @@ class OrderWasCancelled:
     refund_amount: int
 
 
+@dataclass(frozen=True)
+class BenefitsReleased:
+    """The order gives back the coupons and points it holds (cancelled, or fully refunded)."""
+
+    at: datetime
+
+
 OrderEvent = (OrderWasPlaced | StockReservationRequested | StockReleaseRequested | PaymentRequested
-              | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled)
+              | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled
+              | BenefitsReleased)

@@ -6,10 +6,63 @@ are sums of their lines, so all levels reconcile to the cent by construction.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from tradeflow_order.domain.states import OrderStatus, Reservation
 
 DISCOUNT_KINDS = ("coupon", "promotion", "points", "member")
+
+
+class OrderType(StrEnum):
+    NORMAL = "normal"
+    PRE_SALE = "pre_sale"  # physical lines reserve against incoming stock and wait for it
+    VIRTUAL = "virtual"  # virtual goods only
+    CHANNEL = "channel"  # placed for an outside channel (DOMAIN §6)
+
+
+class DeliveryMethod(StrEnum):
+    EXPRESS = "express"
+    SELF_PICKUP = "self_pickup"  # no shipping fee
+    MERCHANT_DELIVERY = "merchant_delivery"
+
+
+class PricedBy(StrEnum):
+    CATALOG = "catalog"  # the server priced it: price book, freight templates, coupons, points
+    STAFF = "staff"  # staff on behalf of a buyer, with explicit prices
+    CHANNEL = "channel"  # the channel's prices
+
+
+@dataclass(frozen=True)
+class Invoice:
+    title: str
+    tax_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AppliedCoupon:
+    code: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the order is besides its lines: its type, delivery, invoice, who priced it and the
+    coupons and points it holds (given back when it is cancelled or fully refunded)."""
+
+    type: OrderType = OrderType.NORMAL
+    delivery_method: DeliveryMethod = DeliveryMethod.EXPRESS
+    invoice: Invoice | None = None
+    priced_by: PricedBy = PricedBy.CATALOG
+    coupons: tuple[AppliedCoupon, ...] = ()
+    points_amount: int = 0
+
+
+@dataclass(frozen=True)
+class WarehouseShare:
+    """Units of a line reserved in one warehouse."""
+
+    code: str
+    quantity: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +86,9 @@ class Line:
     shipping_amount: int = 0
     discounts: dict[str, int] = field(default_factory=dict)
     refunded_amount: int = 0
-    warehouse: str | None = None
+    warehouses: tuple[WarehouseShare, ...] = ()
+    title: str | None = None
+    sku_version: int | None = None  # the price book's version that priced it (None: explicit price)
 
     @property
     def goods_amount(self) -> int:

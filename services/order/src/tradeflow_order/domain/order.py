@@ -16,7 +16,7 @@ from datetime import datetime
 
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.errors import IllegalTransition
-from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder
+from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder, Terms, WarehouseShare
 from tradeflow_order.domain.money import apportion
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus, Reservation
 
@@ -42,9 +42,9 @@ class Order:
                  payment_status: PaymentStatus = PaymentStatus.UNPAID, step: OrderStep = OrderStep.RESERVING,
                  hold: Hold | None = None, cancel_reason: str | None = None,
                  payment_deadline: datetime | None = None, refunded_amount: int = 0,
-                 history: list[HistoryEntry] | None = None) -> None:
+                 history: list[HistoryEntry] | None = None, terms: Terms = Terms()) -> None:
         self.id, self.buyer_id, self.channel, self.currency = id, buyer_id, channel, currency
-        self.receiver, self.created_at, self.sub_orders = receiver, created_at, sub_orders
+        self.receiver, self.created_at, self.sub_orders, self.terms = receiver, created_at, sub_orders, terms
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
         self._hold, self._cancel_reason, self._payment_deadline = hold, cancel_reason, payment_deadline
         self._refunded_amount = refunded_amount
@@ -111,7 +111,9 @@ class Order:
             else:  # virtual goods hold no stock
                 sub.reservation = Reservation.RESERVED
 
-    def stock_reserved(self, sub_order_id: str, warehouses: dict[str, str], now: datetime) -> None:
+    def stock_reserved(self, sub_order_id: str, warehouses: dict[str, tuple[WarehouseShare, ...]],
+                       now: datetime) -> None:
+        """Stock is held for the sub-order: each line's units in one warehouse or, split, in several."""
         sub = self.sub_order(sub_order_id)
         if sub.reservation is Reservation.RESERVED:  # a repeated reply changes nothing
             return
@@ -121,7 +123,7 @@ class Order:
             return
         sub.reservation = Reservation.RESERVED
         for line in sub.lines:
-            line.warehouse = warehouses.get(line.id, line.warehouse)
+            line.warehouses = warehouses.get(line.id, line.warehouses)
         self._record(now, self._status, "stock_reserved", "inventory", sub_order_id)
 
     def stock_rejected(self, sub_order_id: str, reason: str, now: datetime) -> None:
@@ -181,6 +183,7 @@ class Order:
         if refund:
             self._request_refund(refund, reason, now)
         self._events.append(ev.OrderWasCancelled(reason, refund))
+        self._release_benefits(now)
 
     def reject(self, actor: str, reason: str, now: datetime) -> None:
         self._require_step(OrderStep.HELD, "reject")
@@ -224,8 +227,17 @@ class Order:
         self._payment_status = (PaymentStatus.REFUNDED if refunded_total >= self.paid_amount
                                 else PaymentStatus.PARTIALLY_REFUNDED)
         self._record(now, self._status, "refunded", "payment", f"{refunded_total} refunded")
+        if self._payment_status is PaymentStatus.REFUNDED and (self._status, "close") in TRANSITIONS:
+            self._transition("close", "payment", now, "fully refunded")  # a cancelled order stays cancelled
+            for sub in self.sub_orders:
+                sub.status = S.CLOSED
+            self._release_benefits(now)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _release_benefits(self, now: datetime) -> None:
+        if self.terms.coupons or self.terms.points_amount:
+            self._events.append(ev.BenefitsReleased(now))
+
     def sub_order(self, sub_order_id: str) -> SubOrder:
         for sub in self.sub_orders:
             if sub.id == sub_order_id:

@@ -1,13 +1,20 @@
-"""Placing an order: split the cart into one sub-order per merchant and price every line."""
+"""Placing an order: one sub-order per merchant, every line priced to the cent.
+
+Lines are priced either by the server from the price book (`quoting.price_checkout`, a buyer's
+order) or explicitly (`Cart`: staff on behalf of a buyer, channels); both become an order here.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from tradeflow_order.domain.errors import InvalidOrder
-from tradeflow_order.domain.model import Line, Receiver, SubOrder
+from tradeflow_order.domain.model import Line, PricedBy, Receiver, SubOrder, Terms
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.pricing import Discount, price_lines
+
+NewId = Callable[[str], str]
+STAFF_PRICED = Terms(priced_by=PricedBy.STAFF)
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class CartLine:
 
 @dataclass(frozen=True)
 class Cart:
+    """An order with explicit prices: the lines' unit prices, one shipping fee, the discounts."""
+
     buyer_id: str
     channel: str
     currency: str
@@ -29,18 +38,35 @@ class Cart:
     lines: list[CartLine]
     shipping_amount: int
     discounts: list[Discount]
+    terms: Terms = STAFF_PRICED
 
 
-def place(cart: Cart, new_id: Callable[[str], str], actor: str, now: datetime) -> Order:
-    """A new order, pending payment, split per merchant, every level priced to the cent."""
+@dataclass(frozen=True)
+class Buyer:
+    """Whose order it is, where it goes and through which channel."""
+
+    buyer_id: str
+    channel: str
+    currency: str
+    receiver: Receiver
+
+
+def place(cart: Cart, new_id: NewId, actor: str, now: datetime) -> Order:
+    """A new order from explicit prices, pending payment, every level priced to the cent."""
     lines = [_line(new_id("ln"), c, i) for i, c in enumerate(cart.lines)]
     price_lines(lines, cart.shipping_amount, cart.discounts)
+    return assemble(Buyer(cart.buyer_id, cart.channel, cart.currency, cart.receiver), lines, cart.terms,
+                    new_id, actor, now)
+
+
+def assemble(buyer: Buyer, lines: list[Line], terms: Terms, new_id: NewId, actor: str, now: datetime) -> Order:
+    """The order of priced lines: split per merchant, pending payment, its placement recorded."""
     by_merchant: dict[str, list[Line]] = {}
     for line in lines:
         by_merchant.setdefault(line.merchant_id, []).append(line)
     sub_orders = [SubOrder(new_id("so"), merchant, merchant_lines) for merchant, merchant_lines in by_merchant.items()]
-    order = Order(id=new_id("ord"), buyer_id=cart.buyer_id, channel=cart.channel, currency=cart.currency,
-                  receiver=cart.receiver, created_at=now, sub_orders=sub_orders)
+    order = Order(id=new_id("ord"), buyer_id=buyer.buyer_id, channel=buyer.channel, currency=buyer.currency,
+                  receiver=buyer.receiver, created_at=now, sub_orders=sub_orders, terms=terms)
     order.placed(actor, now)
     return order
 
