@@ -2,6 +2,7 @@
 bootstrap builds it, driven over HTTP (its lifespan, which connects to Kafka, is not run: the
 routes only need the database; what they publish stays in the outbox)."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
@@ -24,6 +25,7 @@ class OrderClient:
     receiver: dict
     _keys: int = 0
     _catalog: dict[str, dict] = field(default_factory=dict)  # SKUs to put in the catalog before placing
+    _putting: asyncio.Lock = field(default_factory=asyncio.Lock)  # concurrent placers wait for the puts
 
     def body(self, *lines: tuple, **fields) -> dict:
         """A buyer's order body; lines as (sku, merchant_id, quantity, unit price[, kind]), physical by
@@ -41,9 +43,10 @@ class OrderClient:
         return response.json()
 
     async def place(self, body: dict, headers: dict[str, str], key: str | None = None) -> httpx.Response:
-        while self._catalog:
-            sku, entry = self._catalog.popitem()
-            await self.put_sku(sku, **entry)
+        async with self._putting:
+            while self._catalog:
+                sku, entry = self._catalog.popitem()
+                await self.put_sku(sku, **entry)
         self._keys += 1
         key = key or f"k-{self._keys}"
         return await self.http.post("/orders", json=body, headers=headers | {"Idempotency-Key": key})

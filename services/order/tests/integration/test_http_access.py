@@ -84,9 +84,15 @@ async def test_an_unknown_order_is_a_404_problem(orders):
 
 
 async def test_a_merchant_sees_only_its_part_of_the_order(orders):
+    for merchant in ("m-1", "m-2"):
+        r = await orders.http.put(f"/catalog/freight-templates/{merchant}", headers=CALLERS["staff"],
+                                  json={"base_amount": 500, "per_kg_amount": 0, "free_above_amount": None})
+        assert r.status_code in (200, 201), r.text
+    r = await orders.http.put("/catalog/coupons/C500", headers=CALLERS["staff"],
+                              json={"kind": "fixed", "amount": 500, "currency": "CNY"})
+    assert r.status_code in (200, 201), r.text
     order = await orders.placed("buyer-1", ("SKU-A", "m-1", 2, 1000), ("SKU-A2", "m-1", 1, 300),
-                                ("SKU-B", "m-2", 1, 5000), shipping_amount=1000,
-                                discounts=[{"kind": "coupon", "amount": 500}])
+                                ("SKU-B", "m-2", 1, 5000), coupon_codes=["C500"])
     whole = (await orders.http.get(f"/orders/{order['id']}", headers=CALLERS["buyer (owner)"])).json()
     assert {s["merchant_id"] for s in whole["sub_orders"]} == {"m-1", "m-2"}
     response = await orders.http.get(f"/orders/{order['id']}", headers=CALLERS["merchant (in the order)"])
@@ -96,6 +102,7 @@ async def test_a_merchant_sees_only_its_part_of_the_order(orders):
     assert {k: seen[k] for k in ("goods_amount", "shipping_amount", "discount_amount", "paid_amount")} == {
         k: mine[k] for k in ("goods_amount", "shipping_amount", "discount_amount", "paid_amount")}
     assert seen["goods_amount"] == 2300 and seen["paid_amount"] < whole["paid_amount"]
+    assert seen["shipping_amount"] == 500 and 0 < seen["discount_amount"] < 500 and seen["coupons"] == []
     assert "SKU-B" not in response.text and "m-2" not in response.text
     assert seen["receiver"] == {"name": "Han Meimei", "phone": "139****5678", "region": "east", "city": "Hangzhou"}
     assert orders.receiver["address"] not in response.text and orders.receiver["phone"] not in response.text

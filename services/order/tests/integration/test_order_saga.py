@@ -23,8 +23,8 @@ from tradeflow_order.app.handlers import USE_CASES
 from tradeflow_order.app.order_saga import order_saga
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.app.ports import Collaborators
-from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.catalog import Coupon, CouponKind, CouponUses, PointsEntry, PointsEntryKind
+from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.model import AppliedCoupon, PricedBy, Receiver, Terms, WarehouseShare
 from tradeflow_order.domain.placement import Cart, CartLine
 from tradeflow_order.domain.pricing import Discount

@@ -36,19 +36,18 @@ from tradeflow_order.domain.placement import Cart, place
 router = APIRouter(prefix="/orders", tags=["orders"])
 Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
 BuyerOrStaff = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF))]
-Placers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.CHANNEL))]
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 Command = Callable[[OrderTransaction], Awaitable[Order]]
 
 
 @router.post("", status_code=201, summary="Place an order, priced by the server (Idempotency-Key required)")
-async def post_order(body: PlaceOrderIn, who: Placers, api: Api,
+async def post_order(body: PlaceOrderIn, who: BuyerOrStaff, api: Api,
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """A buyer names SKUs and quantities; the server prices them (catalog, freight templates,
     coupons, points). `expected_paid_amount` or a line's `unit_price_amount` that differs from
     the server's price → 409 price-changed with the new `quote`. Staff (on behalf of `buyer_id`)
-    and channels may send explicit prices."""
+    may send explicit prices (channels' orders come through the channel adapter)."""
     request = order_request(body, _buyer_for(body, who), who)
 
     async def run(tx: OrderTransaction) -> Order:
@@ -57,7 +56,7 @@ async def post_order(body: PlaceOrderIn, who: Placers, api: Api,
 
 
 @router.post("/quote", summary="Price a checkout as POST /orders would, placing and holding nothing")
-async def post_quote(body: PlaceOrderIn, who: Placers, api: Api) -> dict:
+async def post_quote(body: PlaceOrderIn, who: BuyerOrStaff, api: Api) -> dict:
     """The order's amounts, sub-orders and lines (no id, status or history); a coupon or points
     that cannot be used are refused as when placing; `expected_paid_amount` is not checked."""
     request = order_request(body, _buyer_for(body, who), who)
@@ -164,12 +163,11 @@ async def get_saga(order_id: str, _who: Staff, api: Api) -> dict:
 
 
 def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
-    if (Role.STAFF in who.roles or Role.CHANNEL in who.roles) and body.buyer_id:
+    if Role.STAFF in who.roles and body.buyer_id:
         return body.buyer_id
     if Role.BUYER not in who.roles:
-        raise Problem(422, "validation-failed", "Request validation failed",
-                      detail="staff and channels must name the buyer_id",
-                      errors=[{"field": "buyer_id", "message": "required when staff or a channel place an order"}])
+        raise Problem(422, "validation-failed", "Request validation failed", detail="staff must name the buyer_id",
+                      errors=[{"field": "buyer_id", "message": "required when staff place an order"}])
     if body.buyer_id not in (None, who.sub):
         raise Problem(403, "forbidden", "Not allowed", detail="a buyer places orders only for themselves")
     return who.sub
@@ -201,7 +199,5 @@ def _view_for(order: Order, who: Principal) -> dict:
 
 
 def _actor(who: Principal) -> str:
-    """Who placed or cancelled, for the history: staff, a channel, else the buyer."""
-    if Role.STAFF in who.roles:
-        return f"staff:{who.sub}"
-    return f"channel:{who.sub}" if Role.CHANNEL in who.roles and Role.BUYER not in who.roles else f"buyer:{who.sub}"
+    """Who placed or cancelled, for the history: staff, else the buyer."""
+    return f"staff:{who.sub}" if Role.STAFF in who.roles else f"buyer:{who.sub}"

@@ -57,7 +57,7 @@ class InvoiceIn(RequestModel):
 
 class PlaceOrderIn(RequestModel):
     """API.md "Orders": the server prices SKUs and quantities from the catalog; `shipping_amount`,
-    `discounts` and lines with `merchant_id` are explicit prices (staff, channels only)."""
+    `discounts` and lines with `merchant_id` are explicit prices (staff only)."""
 
     channel: text(32) = "app"
     currency: CurrencyCode
