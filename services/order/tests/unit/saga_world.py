@@ -11,8 +11,8 @@ from tradeflow_kit.sagas.scheduler import fire_due_deadlines
 from tradeflow_order.app.close_unpaid_order import deadline_actions
 from tradeflow_order.app.handlers import USE_CASES
 from tradeflow_order.app.place_order import place_order
-from tradeflow_order.domain.model import Receiver
-from tradeflow_order.domain.placement import Cart, CartLine
+from tradeflow_order.domain.model import Receiver, Terms
+from tradeflow_order.domain.placement import STAFF_PRICED, Cart, CartLine
 
 from .fakes import FakeDatabase, FakeTransactions, FixedClock, collaborators
 
@@ -25,9 +25,10 @@ class SagaWorld:
         self.c = collaborators(self.clock, **settings)
         self.transactions = FakeTransactions(self.db)
 
-    async def place(self, *lines: CartLine, buyer: str = "b1"):
+    async def place(self, *lines: CartLine, buyer: str = "b1", terms: Terms = STAFF_PRICED):
         cart = Cart(buyer, "app", "CNY", RECEIVER,
-                    list(lines) or [CartLine("SKU-A", "m1", 2, 1999), CartLine("SKU-B", "m2", 1, 5000)], 1000, [])
+                    list(lines) or [CartLine("SKU-A", "m1", 2, 1999), CartLine("SKU-B", "m2", 1, 5000)], 1000, [],
+                    terms)
         async with self.transactions.begin() as tx:
             return await place_order(tx, self.c, cart, f"buyer:{buyer}")
 

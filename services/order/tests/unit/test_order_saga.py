@@ -14,6 +14,7 @@ from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.cancel_order import cancel_order
 from tradeflow_order.app.reject_order import reject_order
 from tradeflow_order.domain.errors import IllegalTransition
+from tradeflow_order.domain.model import OrderType, PricedBy, Terms, WarehouseShare
 from tradeflow_order.domain.placement import CartLine
 
 from .saga_world import SagaWorld, closed, refunded, rejected, reserved, succeeded
@@ -242,3 +243,27 @@ async def test_a_deadline_that_keeps_failing_parks_the_saga_and_the_others_still
     assert "failed 2 times" in parked.attention and "OrderNotFound" in parked.attention
     world.later(timedelta(hours=1))
     assert await world.fire_deadlines(policy) == 0  # parked: not fired again until staff resume it
+
+
+async def test_a_pre_sale_reserves_incoming_stock_and_records_when_its_goods_arrive(world):
+    order = await world.place(CartLine("SKU-P", "m1", 3, 1000),
+                              terms=Terms(type=OrderType.PRE_SALE, priced_by=PricedBy.STAFF))
+    [ask] = world.db.sent(inv.ReserveStock)
+    assert (ask.pre_sale, ask.allow_split) == (True, True)
+    [sub] = order.sub_orders
+    line = sub.lines[0]
+    allocations = [inv.Allocation(line_id=line.id, sku="SKU-P", warehouse=w, quantity=q, incoming=True)
+                   for w, q in (("WH-1", 2), ("WH-2", 1))]
+    await world.reply(inv.StockReserved(order_id=order.id, sub_order_id=sub.id, allocations=allocations,
+                                        reserved_at="2026-11-22T10:00:00Z"))
+    assert world.order(order.id).sub_orders[0].lines[0].warehouses == (
+        WarehouseShare("WH-1", 2, incoming=True), WarehouseShare("WH-2", 1, incoming=True))
+    await world.reply(succeeded(order.id, order.paid_amount))
+    arrived = inv.PreSaleStockArrived(order_id=order.id, sub_order_id=sub.id, arrived_at="2026-12-01T10:00:00Z",
+                                      allocations=[a.model_copy(update={"incoming": False}) for a in allocations])
+    await world.reply(arrived)
+    await world.reply(arrived)  # a repeat changes nothing
+    stored = world.order(order.id)
+    assert stored.sub_orders[0].lines[0].warehouses == (WarehouseShare("WH-1", 2), WarehouseShare("WH-2", 1))
+    assert [h.event for h in stored.history].count("pre_sale_stock_arrived") == 1
+    assert (stored.status, world.saga(order.id).state) == ("awaiting_shipment", SagaState.COMPLETED)

@@ -187,7 +187,8 @@ def _terms(row) -> Terms:
 
 
 def _warehouses_json(warehouses: tuple[WarehouseShare, ...]) -> list[dict]:
-    return [{"code": w.code, "quantity": w.quantity} for w in warehouses]
+    return [{"code": w.code, "quantity": w.quantity} | ({"incoming": True} if w.incoming else {})
+            for w in warehouses]
 
 
 def _order(row) -> Order:
@@ -197,7 +198,8 @@ def _order(row) -> Order:
         by_sub.setdefault(ln["sub_order_id"], []).append(Line(
             ln["id"], ln["sku"], ln["merchant_id"], ln["quantity"], ln["unit_price_amount"], ln["kind"],
             ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
-            tuple(WarehouseShare(w["code"], w["quantity"]) for w in ln["warehouses"]), ln["title"], ln["sku_version"]))
+            tuple(WarehouseShare(w["code"], w["quantity"], w.get("incoming", False)) for w in ln["warehouses"]),
+            ln["title"], ln["sku_version"]))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,

@@ -108,4 +108,4 @@ def _line(line: Line) -> dict:
             "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
             "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
             "refunded_amount": line.refunded_amount,
-            "warehouses": [{"code": w.code, "quantity": w.quantity} for w in line.warehouses]}
+            "warehouses": [{"code": w.code, "quantity": w.quantity, "incoming": w.incoming} for w in line.warehouses]}

@@ -15,6 +15,7 @@ from tradeflow_order.app.ports import Collaborators, OrderTransaction
 USE_CASES: dict[type[Contract], UseCase] = {
     inventory.StockReserved: stock.record_stock_reserved,
     inventory.StockReservationRejected: stock.record_stock_rejected,
+    inventory.PreSaleStockArrived: stock.record_pre_sale_stock_arrived,
     payments.PaymentSucceeded: pay.record_payment_succeeded,
     payments.PaymentFailed: pay.record_payment_failed,
     payments.PaymentClosed: pay.record_payment_closed,

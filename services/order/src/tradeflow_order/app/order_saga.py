@@ -33,9 +33,11 @@ def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta
         Step(S.CLOSING_PAYMENT, sends=(payments.ClosePayment,),
              awaits=(payments.PaymentClosed, payments.PaymentSucceeded), next=(S.HANDED_OVER, S.CANCELLED),
              doc="deadline passed: the payment service asks the provider, then closes (→ cancel) or reports paid"),
-        Step(S.HANDED_OVER, sends=(orders.OrderPaid,), awaits=(payments.PaymentRefunded, payments.RefundFailed),
+        Step(S.HANDED_OVER, sends=(orders.OrderPaid,),
+             awaits=(payments.PaymentRefunded, payments.RefundFailed, inventory.PreSaleStockArrived),
              next=(S.CANCELLED,), compensation=(payments.RefundPayment,), ends=SagaState.COMPLETED,
-             doc="paid: the sub-orders go to fulfillment; a cancel before shipment refunds"),
+             doc="paid: the sub-orders go to fulfillment (a pre-sale's once its goods arrive); a cancel before "
+                 "shipment refunds"),
         Step(S.CANCELLED, sends=(orders.OrderCancelled,),
              awaits=(payments.PaymentRefunded, payments.RefundFailed), ends=SagaState.COMPENSATED,
              doc="every step taken was compensated; a late reservation is released, a late payment refunded"),

@@ -59,10 +59,12 @@ class Terms:
 
 @dataclass(frozen=True)
 class WarehouseShare:
-    """Units of a line reserved in one warehouse."""
+    """Units of a line reserved in one warehouse; `incoming` while they are a pre-sale's, reserved
+    against goods not received yet."""
 
     code: str
     quantity: int
+    incoming: bool = False
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,16 @@ class Order:
             line.warehouses = warehouses.get(line.id, line.warehouses)
         self._record(now, self._status, "stock_reserved", "inventory", sub_order_id)
 
+    def pre_sale_stock_arrived(self, sub_order_id: str, now: datetime) -> None:
+        """The goods a pre-sale sub-order waited for were received: its units are on hand now."""
+        sub = self.sub_order(sub_order_id)
+        waiting = [line for line in sub.lines if any(w.incoming for w in line.warehouses)]
+        if not waiting or sub.reservation is not Reservation.RESERVED:  # a repeat, or released meanwhile
+            return
+        for line in waiting:
+            line.warehouses = tuple(WarehouseShare(w.code, w.quantity) for w in line.warehouses)
+        self._record(now, self._status, "pre_sale_stock_arrived", "inventory", sub_order_id)
+
     def stock_rejected(self, sub_order_id: str, reason: str, now: datetime) -> None:
         self.sub_order(sub_order_id).reservation = Reservation.REJECTED
         if self._step is OrderStep.RESERVING:
