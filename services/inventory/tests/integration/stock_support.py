@@ -21,12 +21,30 @@ async def seed(sessions, warehouses: dict[str, tuple[str, int]], stock: dict[tup
             await s.execute(text("insert into stock values (:s, :w, :n, 0)"), {"s": sku, "w": warehouse, "n": on_hand})
 
 
+async def expect(sessions, incoming: dict[tuple[str, str], int]) -> None:
+    """Incoming units per (sku, warehouse) of rows `seed` made."""
+    async with sessions.begin() as s:
+        for (sku, warehouse), units in incoming.items():
+            await s.execute(text("update stock set incoming = :n where sku = :s and warehouse = :w"),
+                            {"s": sku, "w": warehouse, "n": units})
+
+
 async def stock_levels(sessions) -> dict[tuple[str, str], tuple[int, int, int]]:
-    """(sku, warehouse) → (on_hand, reserved, sum of active reservations)."""
+    """(sku, warehouse) → (on_hand, reserved, on-hand units of active reservations)."""
+    return {key: levels[:3] for key, levels in (await _levels(sessions)).items()}
+
+
+async def incoming_levels(sessions) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(sku, warehouse) → (incoming, reserved_incoming, waiting units of active reservations)."""
+    return {key: levels[3:] for key, levels in (await _levels(sessions)).items()}
+
+
+async def _levels(sessions) -> dict[tuple[str, str], tuple[int, ...]]:
     query = text("""
-        select s.sku, s.warehouse, s.on_hand, s.reserved,
-               coalesce((select sum(r.quantity) from reservations r where r.sku = s.sku
-                         and r.warehouse = s.warehouse and r.state = 'active'), 0) as held
-        from stock s order by s.sku, s.warehouse""")
+        select s.sku, s.warehouse, s.on_hand, s.reserved, s.incoming, s.reserved_incoming,
+               coalesce(sum(r.quantity - r.incoming), 0) as held, coalesce(sum(r.incoming), 0) as waiting
+        from stock s left join reservations r on r.sku = s.sku and r.warehouse = s.warehouse and r.state = 'active'
+        group by s.sku, s.warehouse order by s.sku, s.warehouse""")
     async with sessions() as s:
-        return {(r.sku, r.warehouse): (r.on_hand, r.reserved, r.held) for r in await s.execute(query)}
+        return {(r.sku, r.warehouse): (r.on_hand, r.reserved, r.held, r.incoming, r.reserved_incoming, r.waiting)
+                for r in await s.execute(query)}

@@ -17,7 +17,7 @@ from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
 from tradeflow_kit.messaging.records import ConsumedRecord
 
-from .stock_support import seed, stock_levels
+from .stock_support import expect, incoming_levels, seed, stock_levels
 
 
 class RecordingDeadLetters:
@@ -64,7 +64,8 @@ async def test_a_reserve_command_reserves_and_publishes_stock_reserved_keyed_by_
     assert await processor.process(command) is Outcome.DUPLICATE
     [(topic, key, type_, payload)] = await published(sessions)
     assert (topic, key, type_) == (EVENTS, "o-1", "inventory.stock-reserved")
-    assert payload["allocations"] == [{"line_id": "l1", "sku": "a", "warehouse": "east-1", "quantity": 2}]
+    assert payload["allocations"] == [{"line_id": "l1", "sku": "a", "warehouse": "east-1", "quantity": 2,
+                                       "incoming": False}]
     assert await stock_levels(sessions) == {("a", "east-1"): (3, 2, 2)}
     async with sessions() as s:
         causation = Envelope.from_bytes((await s.execute(select(outbox.c.value))).scalar_one()).causation_id
@@ -95,3 +96,16 @@ async def test_a_command_no_retry_can_fix_is_dead_lettered_at_once(sessions, pro
     assert await processor.process(record(reserve_command(*twice))) is Outcome.DEAD_LETTERED
     assert dead_letters.kinds == ["permanent"]
     assert await published(sessions) == [] and await stock_levels(sessions) == {("a", "east-1"): (3, 0, 0)}
+
+
+async def test_a_pre_sale_command_reserves_incoming_stock_and_says_so(sessions, processor):
+    await seed(sessions, {"east-1": ("east", 1)}, {("a", "east-1"): 3})
+    await expect(sessions, {("a", "east-1"): 5})
+    command = reserve_command(LineToReserve(line_id="l1", sku="a", quantity=4)).model_copy(update={"pre_sale": True})
+    assert await processor.process(record(command)) is Outcome.PROCESSED
+    [(_, _, type_, payload)] = await published(sessions)
+    assert type_ == "inventory.stock-reserved"
+    assert payload["allocations"] == [{"line_id": "l1", "sku": "a", "warehouse": "east-1", "quantity": 4,
+                                       "incoming": True}]
+    assert await stock_levels(sessions) == {("a", "east-1"): (3, 0, 0)}
+    assert await incoming_levels(sessions) == {("a", "east-1"): (5, 4, 4)}

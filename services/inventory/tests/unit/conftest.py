@@ -1,7 +1,7 @@
 """In-memory stand-ins for the inventory's ports, so use cases run without a database."""
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,6 +15,9 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+    def advance(self, by: timedelta) -> None:
+        self.at += by
 
 
 class FakeWarehouses:
@@ -58,6 +61,13 @@ class FakeReservations:
     async def of_sub_order(self, sub_order: SubOrderRef, *, lock=False):
         return [r for r in self.rows if r.sub_order == sub_order]
 
+    async def of_sub_orders(self, sub_orders):
+        return [r for r in self.rows if r.sub_order in sub_orders]
+
+    async def waiting_in(self, sku, warehouse):
+        return sorted((r for r in self.rows if r.stock_key == (sku, warehouse) and r.waits_for_stock),
+                      key=lambda r: (r.reserved_at, r.key))
+
     async def of_order(self, order_id):
         return [r for r in self.rows if r.sub_order.order_id == order_id]
 
@@ -83,8 +93,20 @@ class FakeTransaction:
         for sku, units in on_hand.items():
             self.stock.rows[(sku, warehouse.code)] = Stock(sku, warehouse.code, units)
 
+    def expect(self, warehouse: Warehouse, **incoming: int) -> None:
+        """Incoming units per SKU in the warehouse (on hand stays as it is, none if no row yet)."""
+        self.warehouses.rows[warehouse.code] = warehouse
+        for sku, units in incoming.items():
+            row = self.stock.rows.setdefault((sku, warehouse.code), Stock(sku, warehouse.code))
+            row.set_incoming(units)
+
     def reserved(self, sku: str, warehouse: str) -> int:
         return self.stock.rows[(sku, warehouse)].reserved
+
+    def levels(self, sku: str, warehouse: str) -> tuple[int, int, int, int]:
+        """(on_hand, reserved, incoming, reserved_incoming) of the row."""
+        row = self.stock.rows[(sku, warehouse)]
+        return row.on_hand, row.reserved, row.incoming, row.reserved_incoming
 
 
 @pytest.fixture

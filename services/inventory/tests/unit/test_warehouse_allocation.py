@@ -1,8 +1,15 @@
 import pytest
 
-from tradeflow_inventory.domain.allocation import Allocation, LineRequest, Shortage, allocate, rank_warehouses
+from tradeflow_inventory.domain.allocation import (
+    Allocation,
+    LineRequest,
+    Shortage,
+    allocate,
+    availability,
+    rank_warehouses,
+)
 from tradeflow_inventory.domain.errors import InvalidReservationRequest
-from tradeflow_inventory.domain.stock import Warehouse
+from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 EAST_1 = Warehouse("east-1", "east", 1)
 EAST_2 = Warehouse("east-2", "east", 2)
@@ -86,3 +93,30 @@ def test_a_split_that_falls_short_allocates_nothing():
 def test_refuses_a_malformed_request(lines):
     with pytest.raises(InvalidReservationRequest):
         allocate(lines, "east", True, [EAST_1], {("a", "east-1"): 5})
+
+
+def test_availability_counts_on_hand_for_orders_and_incoming_for_pre_sales():
+    rows = [Stock("a", "east-1", on_hand=5, reserved=1, incoming=7, reserved_incoming=3), Stock("a", "west-1", 2)]
+    assert availability(rows) == {("a", "east-1"): 4, ("a", "west-1"): 2}
+    assert availability(rows, pre_sale=True) == {("a", "east-1"): 4, ("a", "west-1"): 0}
+
+
+def test_a_pre_sale_prefers_one_warehouse_with_enough_incoming_over_on_hand_elsewhere():
+    rows = [Stock("a", "east-1", on_hand=9, incoming=1), Stock("a", "west-1", incoming=3),
+            Stock("b", "west-1", incoming=1)]
+    plan = allocate([line("a", 2), line("b", 1)], "east", True, [EAST_1, WEST_1], availability(rows, pre_sale=True))
+    assert plan.allocations == (Allocation("l-a", "a", "west-1", 2), Allocation("l-b", "b", "west-1", 1))
+
+
+def test_a_pre_sale_splits_incoming_stock_only_when_allowed():
+    rows = [Stock("a", "east-1", incoming=1), Stock("a", "west-1", incoming=2)]
+    available = availability(rows, pre_sale=True)
+    assert allocate([line("a", 3)], "east", False, [EAST_1, WEST_1], available).shortages == (Shortage("a", 3, 2),)
+    plan = allocate([line("a", 3)], "east", True, [EAST_1, WEST_1], available)
+    assert plan.allocations == (Allocation("l-a", "a", "east-1", 1), Allocation("l-a", "a", "west-1", 2))
+
+
+def test_a_pre_sale_short_of_incoming_stock_is_short_whatever_is_on_hand():
+    rows = [Stock("a", "east-1", on_hand=50, incoming=4, reserved_incoming=3)]
+    plan = allocate([line("a", 2)], "east", True, [EAST_1], availability(rows, pre_sale=True))
+    assert not plan.feasible and plan.shortages == (Shortage("a", 2, 1),)

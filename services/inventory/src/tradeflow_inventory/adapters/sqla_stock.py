@@ -60,7 +60,8 @@ class SqlaStockRepository:
     async def save(self, row: Stock) -> None:
         await self._session.execute(
             update(stock).where(stock.c.sku == row.sku, stock.c.warehouse == row.warehouse)
-            .values(on_hand=row.on_hand, reserved=row.reserved))
+            .values(on_hand=row.on_hand, reserved=row.reserved, incoming=row.incoming,
+                    reserved_incoming=row.reserved_incoming, incoming_eta=row.incoming_eta))
 
     async def _locked(self, query: Select) -> list[Stock]:
         # PostgreSQL locks the rows in the order it returns them: sorted, the same in every transaction.
@@ -69,4 +70,5 @@ class SqlaStockRepository:
 
 
 def _stock(row: Row) -> Stock:
-    return Stock(row.sku, row.warehouse, on_hand=row.on_hand, reserved=row.reserved)
+    return Stock(row.sku, row.warehouse, on_hand=row.on_hand, reserved=row.reserved, incoming=row.incoming,
+                 reserved_incoming=row.reserved_incoming, incoming_eta=row.incoming_eta)

@@ -1,6 +1,9 @@
-"""Staff keep the warehouse list and the on-hand counts; reading stock and reservations."""
+"""Staff keep the warehouse list, the on-hand counts and the incoming stock; reading stock and
+reservations."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
 
 from tradeflow_inventory.app.ports import InventoryTransaction
 from tradeflow_inventory.domain.errors import UnknownWarehouse
@@ -8,19 +11,48 @@ from tradeflow_inventory.domain.reservation import Reservation
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 
+class Keep(Enum):
+    """A figure staff did not send: it stays as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class StockFigures:
+    """What staff set on a stock row: the on-hand count, and — when sent — the units expected from
+    a supplier and when (None clears the ETA)."""
+
+    on_hand: int
+    incoming: int | Keep = KEEP
+    incoming_eta: datetime | Keep | None = KEEP
+
+
 async def define_warehouse(tx: InventoryTransaction, warehouse: Warehouse) -> Warehouse:
     await tx.warehouses.save(warehouse)
     return warehouse
 
 
-async def set_on_hand(tx: InventoryTransaction, sku: str, warehouse: str, on_hand: int) -> Stock:
-    """A stock count replaces on-hand; refused below what is reserved (StockBelowReserved)."""
+async def set_stock(tx: InventoryTransaction, sku: str, warehouse: str, figures: StockFigures) -> Stock:
+    """A stock count replaces on-hand, refused below what is reserved (StockBelowReserved);
+    incoming is refused below what pre-sales reserved of it (IncomingBelowReserved)."""
     if await tx.warehouses.get(warehouse) is None:
         raise UnknownWarehouse(f"there is no warehouse {warehouse!r}; define it first")
     stock = await tx.stock.lock_or_create(sku, warehouse)
-    stock.set_on_hand(on_hand)
+    stock.set_on_hand(figures.on_hand)
+    if figures.incoming is not KEEP:
+        stock.set_incoming(figures.incoming)
+    if figures.incoming_eta is not KEEP:
+        stock.set_incoming_eta(figures.incoming_eta)
     await tx.stock.save(stock)
     return stock
+
+
+async def set_on_hand(tx: InventoryTransaction, sku: str, warehouse: str, on_hand: int) -> Stock:
+    """A stock count of on-hand units only; incoming stays as it is."""
+    return await set_stock(tx, sku, warehouse, StockFigures(on_hand))
 
 
 @dataclass(frozen=True)
@@ -41,6 +73,18 @@ class SkuStock:
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+    @property
+    def incoming(self) -> int:
+        return sum(row.incoming for row in self.rows)
+
+    @property
+    def reserved_incoming(self) -> int:
+        return sum(row.reserved_incoming for row in self.rows)
+
+    @property
+    def available_incoming(self) -> int:
+        return self.incoming - self.reserved_incoming
 
 
 async def stock_of_sku(tx: InventoryTransaction, sku: str) -> SkuStock:

@@ -42,6 +42,13 @@ class ReservationRepository(Protocol):
     async def of_sub_order(self, sub_order: SubOrderRef, *, lock: bool = False) -> list[Reservation]:
         """The sub-order's reservations; with `lock`, row-locked until the transaction ends."""
 
+    async def of_sub_orders(self, sub_orders: Collection[SubOrderRef]) -> list[Reservation]:
+        """Every reservation of these sub-orders, row-locked in key order until the transaction ends."""
+
+    async def waiting_in(self, sku: str, warehouse: str) -> list[Reservation]:
+        """The active reservations of the (sku, warehouse) row that wait for incoming stock; the
+        caller holds that row's stock lock, so they cannot change meanwhile."""
+
     async def of_order(self, order_id: str) -> list[Reservation]: ...
 
     async def add(self, reservations: Collection[Reservation]) -> None: ...

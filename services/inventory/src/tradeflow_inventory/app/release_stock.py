@@ -10,13 +10,19 @@ log = structlog.get_logger(__name__)
 
 
 async def release_stock(tx: InventoryTransaction, command: ReleaseStock, clock: Clock) -> StockReleased:
-    """Every active reservation of the sub-order gives its units back, and StockReleased is
-    published keyed by the order. Nothing to release (never reserved, rejected, or already
+    """Every active reservation of the sub-order gives its units back — on-hand units to `reserved`,
+    units still waiting for incoming stock (pre-sale) to `reserved_incoming` — and StockReleased
+    is published keyed by the order. Nothing to release (never reserved, rejected, or already
     released) is fine and answers with a released quantity of 0."""
     sub_order = SubOrderRef(command.order_id, command.sub_order_id)
-    # Reservation rows first, then stock rows in (sku, warehouse) order, as everywhere else.
-    active = [r for r in await tx.reservations.of_sub_order(sub_order, lock=True) if r.is_active]
-    stock = {(row.sku, row.warehouse): row for row in await tx.stock.lock_rows({r.stock_key for r in active})}
+    # Stock rows first, in (sku, warehouse) order, as every use case locks them (a receipt of goods
+    # holds a row's lock while it updates the reservations waiting there); then the reservations,
+    # read again under those locks. One a concurrent reservation of this sub-order committed in
+    # between, in a row not locked here, is left as if it had come after this release.
+    keys = {r.stock_key for r in await tx.reservations.of_sub_order(sub_order) if r.is_active}
+    stock = {(row.sku, row.warehouse): row for row in await tx.stock.lock_rows(keys)}
+    active = [r for r in await tx.reservations.of_sub_order(sub_order, lock=True)
+              if r.is_active and r.stock_key in stock]
     now = clock.now()
     for reservation in active:
         reservation.release(stock[reservation.stock_key], now)

@@ -1,4 +1,5 @@
-"""Reserve every line of a sub-order, all or nothing, in the warehouses the strategy picks."""
+"""Reserve every line of a sub-order, all or nothing, in the warehouses the strategy picks: from
+on-hand stock, or — a pre-sale sub-order — from incoming stock only, to wait for the goods."""
 
 from collections.abc import Iterable
 
@@ -7,7 +8,7 @@ import structlog
 from tradeflow_contracts import inventory as contract
 from tradeflow_contracts.inventory import ReserveStock, StockReservationRejected, StockReserved
 from tradeflow_inventory.app.ports import Clock, InventoryTransaction
-from tradeflow_inventory.domain.allocation import AllocationPlan, LineRequest, allocate
+from tradeflow_inventory.domain.allocation import AllocationPlan, LineRequest, allocate, availability
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef, reserve
 from tradeflow_inventory.domain.stock import Stock
 
@@ -19,13 +20,14 @@ Outcome = StockReserved | StockReservationRejected
 
 
 async def reserve_stock(tx: InventoryTransaction, command: ReserveStock, clock: Clock) -> Outcome:
-    """The answer (StockReserved or StockReservationRejected) is published keyed by the order.
+    """The answer (StockReserved or StockReservationRejected) is published keyed by the order;
+    a pre-sale's allocations say `incoming`, its shortages count incoming units.
 
     Idempotent per sub-order: a repeat of a reserved sub-order reserves nothing more and
     answers with the original allocations; a sub-order whose reservation is over is refused."""
     outcome = await _reserve(tx, command, clock)
     log.info("inventory.reserve_stock", order_id=command.order_id, sub_order_id=command.sub_order_id,
-             outcome=outcome.TYPE)
+             pre_sale=command.pre_sale, outcome=outcome.TYPE)
     await tx.publish(outcome, key=command.order_id)
     return outcome
 
@@ -38,12 +40,12 @@ async def _reserve(tx: InventoryTransaction, command: ReserveStock, clock: Clock
     if existing := await tx.reservations.of_sub_order(sub_order):
         return _repeat(command, existing)
     warehouses = await tx.warehouses.of_codes({row.warehouse for row in stock})
-    available = {(row.sku, row.warehouse): row.available for row in stock}
+    available = availability(stock, pre_sale=command.pre_sale)
     plan = allocate(lines, command.region, command.allow_split, warehouses, available)
     if not plan.feasible:
         return _rejected(command, plan)
     by_key = {(row.sku, row.warehouse): row for row in stock}
-    reservations = reserve(sub_order, plan.allocations, by_key, clock.now())
+    reservations = reserve(sub_order, plan.allocations, by_key, clock.now(), pre_sale=command.pre_sale)
     await _save_stock(tx, {r.stock_key: by_key[r.stock_key] for r in reservations}.values())
     await tx.reservations.add(reservations)
     return _reserved(command, reservations)
@@ -62,12 +64,18 @@ def _repeat(command: ReserveStock, existing: list[Reservation]) -> Outcome:
 
 
 def _reserved(command: ReserveStock, reservations: list[Reservation]) -> StockReserved:
-    """The same answer, in the same order, whether the reservation is new or repeated."""
-    held = sorted((r.allocation for r in reservations), key=lambda a: (a.line_id, a.warehouse))
-    allocations = [contract.Allocation(line_id=a.line_id, sku=a.sku, warehouse=a.warehouse, quantity=a.quantity)
-                   for a in held]
-    return StockReserved(order_id=command.order_id, sub_order_id=command.sub_order_id, allocations=allocations,
+    """The same answer, in the same order, whether the reservation is new or repeated (a repeat
+    says which units of a pre-sale have arrived since)."""
+    return StockReserved(order_id=command.order_id, sub_order_id=command.sub_order_id,
+                         allocations=allocations_of(reservations),
                          reserved_at=min(r.reserved_at for r in reservations))
+
+
+def allocations_of(reservations: Iterable[Reservation]) -> list[contract.Allocation]:
+    """Reservations as the contract's allocations, by line and warehouse."""
+    return [contract.Allocation(line_id=r.allocation.line_id, sku=r.allocation.sku, warehouse=r.allocation.warehouse,
+                                quantity=r.quantity, incoming=r.waits_for_stock)
+            for r in sorted(reservations, key=lambda r: (r.allocation.line_id, r.allocation.warehouse))]
 
 
 def _rejected(command: ReserveStock, plan: AllocationPlan) -> StockReservationRejected:

@@ -7,6 +7,9 @@
 3. Otherwise the sub-order cannot be reserved; the shortages say, per SKU, how much is missing
    from the best candidate: the single warehouse covering the most units, or all warehouses
    together when splitting was allowed.
+
+A pre-sale sub-order is allocated by the same rules over incoming stock (`availability`), never
+over on-hand stock; any other sub-order never over incoming stock.
 """
 
 from collections import Counter
@@ -14,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tradeflow_inventory.domain.errors import InvalidReservationRequest
-from tradeflow_inventory.domain.stock import Warehouse
+from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 Availability = Mapping[tuple[str, str], int]
 """(sku, warehouse code) → units available to reserve."""
@@ -63,6 +66,12 @@ def allocate(lines: Sequence[LineRequest], region: str, allow_split: bool,
     if allow_split:
         return _split(lines, ranked, demand, available)
     return AllocationPlan(shortages=_shortages(demand, _best_single(ranked, demand, available), available))
+
+
+def availability(rows: Iterable[Stock], *, pre_sale: bool = False) -> dict[tuple[str, str], int]:
+    """What each stock row can still promise: its available on-hand units, or — pre-sale — its
+    available incoming units."""
+    return {(row.sku, row.warehouse): row.available_incoming if pre_sale else row.available for row in rows}
 
 
 def rank_warehouses(warehouses: Iterable[Warehouse], region: str) -> list[Warehouse]:

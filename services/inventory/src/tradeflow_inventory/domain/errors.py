@@ -17,6 +17,12 @@ class StockBelowReserved(InventoryError):
     slug = "stock-below-reserved"
 
 
+class IncomingBelowReserved(InventoryError):
+    """Incoming stock may never drop below what pre-sale orders already reserved of it."""
+
+    slug = "incoming-below-reserved"
+
+
 class InsufficientStock(InventoryError):
     slug = "insufficient-stock"
 

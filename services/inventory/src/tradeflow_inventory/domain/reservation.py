@@ -1,8 +1,12 @@
 """A reservation: units of one sub-order line held in one warehouse until they are released
 (the order is cancelled) or deducted (the goods ship, a later step).
 
-States: active → released | deducted. Only an active reservation counts towards `reserved`,
-so a stock row's `reserved` always equals the sum of its active reservations.
+A pre-sale reservation holds its units against incoming stock: all of them wait (`incoming`) at
+first, and receipts of goods turn them into on-hand units, oldest reservation first.
+
+States: active → released | deducted. Only an active reservation counts, so a stock row's
+`reserved` always equals the sum of its active reservations' on-hand units, and its
+`reserved_incoming` the sum of their waiting units.
 """
 
 from collections.abc import Iterable
@@ -36,9 +40,13 @@ class SubOrderRef:
 
 class Reservation:
     def __init__(self, sub_order: SubOrderRef, allocation: Allocation, reserved_at: datetime,
-                 state: ReservationState = ReservationState.ACTIVE, released_at: datetime | None = None) -> None:
+                 state: ReservationState = ReservationState.ACTIVE, released_at: datetime | None = None, *,
+                 pre_sale: bool = False, incoming: int = 0) -> None:
+        if not 0 <= incoming <= allocation.quantity or (incoming and not pre_sale):
+            raise ValueError(f"{allocation}: {incoming} units waiting for incoming stock (pre-sale: {pre_sale})")
         self.sub_order, self.allocation, self.reserved_at = sub_order, allocation, reserved_at
         self._state, self.released_at = state, released_at
+        self.pre_sale, self._incoming = pre_sale, incoming
 
     @property
     def state(self) -> ReservationState:
@@ -49,6 +57,11 @@ class Reservation:
         return self._state is ReservationState.ACTIVE
 
     @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity: one reservation per sub-order line and warehouse."""
+        return self.sub_order.order_id, self.sub_order.sub_order_id, self.allocation.line_id, self.allocation.warehouse
+
+    @property
     def stock_key(self) -> tuple[str, str]:
         return self.allocation.sku, self.allocation.warehouse
 
@@ -56,13 +69,41 @@ class Reservation:
     def quantity(self) -> int:
         return self.allocation.quantity
 
+    @property
+    def incoming(self) -> int:
+        """Units still waiting for incoming stock to arrive (only ever on a pre-sale reservation)."""
+        return self._incoming
+
+    @property
+    def on_hand(self) -> int:
+        """Units held in on-hand stock."""
+        return self.quantity - self._incoming
+
+    @property
+    def waits_for_stock(self) -> bool:
+        return self.is_active and self._incoming > 0
+
     def release(self, stock: Stock, at: datetime) -> None:
-        """Give the units back to `stock` (the row this reservation holds them in)."""
+        """Give the units back to `stock` (the row this reservation holds them in): on-hand units
+        to `reserved`, waiting ones to `reserved_incoming`."""
         if (stock.sku, stock.warehouse) != self.stock_key:
             raise ValueError(f"{stock!r} does not hold the reservation of {self.stock_key}")
         self._move_to(ReservationState.RELEASED)
-        stock.release(self.quantity)
+        if self.on_hand:
+            stock.release(self.on_hand)
+        if self._incoming:
+            stock.release_incoming(self._incoming)
         self.released_at = at
+
+    def arrive(self, units: int) -> int:
+        """Up to `units` of the waiting units are now on hand (the stock row already moved them,
+        `Stock.receive`); returns how many this reservation took."""
+        if not self.waits_for_stock:
+            raise IllegalTransition(f"reservation of {self.sub_order.sub_order_id}/{self.allocation.line_id} "
+                                    "waits for no incoming stock")
+        taken = min(units, self._incoming)
+        self._incoming -= taken
+        return taken
 
     def _move_to(self, target: ReservationState) -> None:
         if target not in TRANSITIONS[self._state]:
@@ -73,10 +114,22 @@ class Reservation:
 
 
 def reserve(sub_order: SubOrderRef, allocations: Iterable[Allocation], stock: dict[tuple[str, str], Stock],
-            at: datetime) -> list[Reservation]:
-    """Hold every allocation in its stock row; all or nothing, since any shortfall raises."""
+            at: datetime, *, pre_sale: bool = False) -> list[Reservation]:
+    """Hold every allocation in its stock row, in on-hand stock or — pre-sale — in incoming
+    stock only; all or nothing, since any shortfall raises."""
     reservations = []
     for allocation in allocations:
-        stock[(allocation.sku, allocation.warehouse)].reserve(allocation.quantity)
-        reservations.append(Reservation(sub_order, allocation, at))
+        row = stock[(allocation.sku, allocation.warehouse)]
+        if pre_sale:
+            row.reserve_incoming(allocation.quantity)
+        else:
+            row.reserve(allocation.quantity)
+        reservations.append(Reservation(sub_order, allocation, at, pre_sale=pre_sale,
+                                        incoming=allocation.quantity if pre_sale else 0))
     return reservations
+
+
+def backed_by_on_hand(reservations: Iterable[Reservation]) -> bool:
+    """A sub-order's active reservations (at least one) wait for no incoming stock."""
+    active = [r for r in reservations if r.is_active]
+    return bool(active) and not any(r.waits_for_stock for r in active)
