@@ -16,6 +16,8 @@ from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_order.adapters.order_changes import CHANNEL
 from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
 from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
+from tradeflow_order.api.catalog_routes import CATALOG_PROBLEMS
+from tradeflow_order.api.catalog_routes import router as catalog_router
 from tradeflow_order.api.problems import PROBLEMS
 from tradeflow_order.api.routes import router
 from tradeflow_order.api.wiring import OrderApi
@@ -46,10 +48,12 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     transactions = _transactions(runtime)
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
         transactions, c.saga, deadline_actions(c), c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
-    app = create_http_app(runtime, routers=[router, saga_router(transactions, [c.saga], clock=c.clock.now)])
+    app = create_http_app(runtime, routers=[router, catalog_router,
+                                            saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),
                              order_changes=ChannelWatch(runtime.listener, CHANNEL))
     PROBLEMS.install(app)
+    CATALOG_PROBLEMS.install(app)
     return app
 
 
