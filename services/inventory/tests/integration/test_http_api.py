@@ -19,6 +19,8 @@ def bearer(*roles: str) -> dict[str, str]:
 
 
 STAFF, SYSTEM, BUYER = bearer("staff"), bearer("system"), bearer("buyer")
+NOTHING_INCOMING = {"incoming": 0, "reserved_incoming": 0, "available_incoming": 0}
+ROW_WITHOUT_INCOMING = {**NOTHING_INCOMING, "incoming_eta": None}
 
 
 @pytest.fixture
@@ -58,18 +60,18 @@ async def test_staff_define_warehouses_count_stock_and_read_it_per_sku(client):
                                     headers=STAFF)
         assert response.json() == {"code": code, "region": region, "priority": 1}
     assert (await put_stock(client, "a", "east-1", 5)).json() == {
-        "sku": "a", "warehouse": "east-1", "on_hand": 5, "reserved": 0, "available": 5}
+        "sku": "a", "warehouse": "east-1", "on_hand": 5, "reserved": 0, "available": 5, **ROW_WITHOUT_INCOMING}
     await put_stock(client, "a", "west-1", 2)
     await put_stock(client, "a", "west-1", 3)  # a new count replaces the old one
     assert (await client.get("/inventory/stock/a", headers=STAFF)).json() == {
-        "sku": "a", "on_hand": 8, "reserved": 0, "available": 8,
-        "warehouses": [{"warehouse": "east-1", "on_hand": 5, "reserved": 0, "available": 5},
-                       {"warehouse": "west-1", "on_hand": 3, "reserved": 0, "available": 3}]}
+        "sku": "a", "on_hand": 8, "reserved": 0, "available": 8, **NOTHING_INCOMING,
+        "warehouses": [{"warehouse": "east-1", "on_hand": 5, "reserved": 0, "available": 5, **ROW_WITHOUT_INCOMING},
+                       {"warehouse": "west-1", "on_hand": 3, "reserved": 0, "available": 3, **ROW_WITHOUT_INCOMING}]}
 
 
 async def test_an_unknown_sku_has_no_stock(client):
     assert (await client.get("/inventory/stock/nothing", headers=STAFF)).json() == {
-        "sku": "nothing", "warehouses": [], "on_hand": 0, "reserved": 0, "available": 0}
+        "sku": "nothing", "warehouses": [], "on_hand": 0, "reserved": 0, "available": 0, **NOTHING_INCOMING}
 
 
 async def test_counting_stock_in_an_unknown_warehouse_is_a_404(client):

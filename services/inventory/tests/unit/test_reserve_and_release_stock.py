@@ -9,7 +9,7 @@ from tradeflow_contracts.inventory import (
     StockReservationRejected,
     StockReserved,
 )
-from tradeflow_inventory.app.manage_stock import set_on_hand, stock_of_sku
+from tradeflow_inventory.app.manage_stock import StockFigures, set_stock, stock_of_sku
 from tradeflow_inventory.app.release_stock import release_stock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
 from tradeflow_inventory.domain.errors import StockBelowReserved, UnknownWarehouse
@@ -90,12 +90,12 @@ async def test_a_released_sub_order_is_not_reserved_again(tx, clock):
 
 async def test_a_stock_count_needs_a_known_warehouse_and_may_not_go_below_reserved(tx, clock):
     with pytest.raises(UnknownWarehouse):
-        await set_on_hand(tx, "a", "nowhere", 3)
+        await set_stock(tx, "a", "nowhere", StockFigures(on_hand=3))
     tx.put(EAST, a=5)
     await reserve_stock(tx, command(("a", 3)), clock)
     with pytest.raises(StockBelowReserved):
-        await set_on_hand(tx, "a", "east-1", 2)
-    assert (await set_on_hand(tx, "a", "east-1", 3)).available == 0
+        await set_stock(tx, "a", "east-1", StockFigures(on_hand=2))
+    assert (await set_stock(tx, "a", "east-1", StockFigures(on_hand=3))).available == 0
 
 
 async def test_stock_of_a_sku_adds_up_its_warehouses(tx, clock):

@@ -21,10 +21,12 @@ from sqlalchemy import (
     text,
 )
 
+from tradeflow_kit.idempotency import idempotency_table
 from tradeflow_kit.messaging.schema import messaging_tables
 
 metadata = MetaData()
 outbox, inbox = messaging_tables(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 warehouses = Table(
     "warehouses", metadata,

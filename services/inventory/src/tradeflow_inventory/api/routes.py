@@ -1,9 +1,11 @@
-"""All routes of the inventory service's staff API: warehouses, stock counts, reservations."""
+"""All routes of the inventory service's staff API: warehouses, stock counts, receipts of goods,
+reservations."""
 
 from fastapi import APIRouter
 
-from tradeflow_inventory.api import reservations, stock
+from tradeflow_inventory.api import receipts, reservations, stock
 
 router = APIRouter()
 router.include_router(stock.router)
+router.include_router(receipts.router)
 router.include_router(reservations.router)

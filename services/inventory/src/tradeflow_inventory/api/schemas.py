@@ -1,14 +1,27 @@
 """Request and response bodies of the inventory's HTTP API (API.md "Inventory"); requests are
 made of the kit's strict types (counts fit an INTEGER column, no control characters, no unknown fields)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from tradeflow_inventory.app.manage_stock import SkuStock
+from tradeflow_inventory.app.manage_stock import KEEP, SkuStock, StockFigures
+from tradeflow_inventory.app.receive_stock import GoodsReceived
 from tradeflow_inventory.domain.reservation import Reservation
 from tradeflow_inventory.domain.stock import Stock, Warehouse
-from tradeflow_kit.fields import Count, RequestModel, text
+from tradeflow_kit.fields import Count, Quantity, RequestModel, text
+
+
+def _rfc3339_text(value: object) -> object:
+    if not isinstance(value, str):  # not a number of seconds, which pydantic would read as a time
+        raise PydanticCustomError("datetime_type", "must be an RFC 3339 date-time with its offset")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(lambda at: at.astimezone(UTC))]
+"""A time sent as RFC 3339 text with its offset, kept in UTC."""
 
 
 class WarehouseIn(RequestModel):
@@ -26,8 +39,21 @@ class WarehouseOut(BaseModel):
         return cls(code=warehouse.code, region=warehouse.region, priority=warehouse.priority)
 
 
-class OnHandIn(RequestModel):
+class StockIn(RequestModel):
     on_hand: Count = Field(description="Units physically in the warehouse (a stock count)")
+    incoming: Count = Field(None, description="Units expected from a supplier; only pre-sale orders reserve "
+                                              "them. Left as it is when not sent")
+    incoming_eta: Moment | None = Field(None, description="When the incoming units are expected (RFC 3339); "
+                                                          "null clears it, not sent leaves it as it is")
+
+    def figures(self) -> StockFigures:
+        return StockFigures(self.on_hand, KEEP if self.incoming is None else self.incoming,
+                            self.incoming_eta if "incoming_eta" in self.model_fields_set else KEEP)
+
+
+class ReceiptIn(RequestModel):
+    quantity: Quantity = Field(description="Units received; those beyond `incoming` are plain on-hand stock")
+    reference: text(200) = Field(description="The delivery's reference, e.g. the purchase order or delivery note")
 
 
 class WarehouseStockOut(BaseModel):
@@ -35,10 +61,16 @@ class WarehouseStockOut(BaseModel):
     on_hand: int
     reserved: int
     available: int
+    incoming: int
+    reserved_incoming: int = Field(description="Incoming units pre-sale orders reserved")
+    available_incoming: int = Field(description="Incoming units still open to pre-sale orders")
+    incoming_eta: datetime | None
 
     @classmethod
     def of(cls, row: Stock) -> "WarehouseStockOut":
-        return cls(warehouse=row.warehouse, on_hand=row.on_hand, reserved=row.reserved, available=row.available)
+        return cls(warehouse=row.warehouse, on_hand=row.on_hand, reserved=row.reserved, available=row.available,
+                   incoming=row.incoming, reserved_incoming=row.reserved_incoming,
+                   available_incoming=row.available_incoming, incoming_eta=row.incoming_eta)
 
 
 class StockRowOut(WarehouseStockOut):
@@ -55,11 +87,40 @@ class SkuStockOut(BaseModel):
     on_hand: int
     reserved: int
     available: int
+    incoming: int
+    reserved_incoming: int
+    available_incoming: int
 
     @classmethod
     def of(cls, stock: SkuStock) -> "SkuStockOut":
         return cls(sku=stock.sku, warehouses=[WarehouseStockOut.of(row) for row in stock.rows],
-                   on_hand=stock.on_hand, reserved=stock.reserved, available=stock.available)
+                   on_hand=stock.on_hand, reserved=stock.reserved, available=stock.available,
+                   incoming=stock.incoming, reserved_incoming=stock.reserved_incoming,
+                   available_incoming=stock.available_incoming)
+
+
+class SubOrderOut(BaseModel):
+    order_id: str
+    sub_order_id: str
+
+
+class ReceiptOut(BaseModel):
+    sku: str
+    warehouse: str
+    quantity: int
+    reference: str
+    from_incoming: int = Field(description="Units received that were expected (they left `incoming`)")
+    converted: int = Field(description="Units of pre-sale reservations now reserved on hand")
+    arrived: list[SubOrderOut] = Field(description="Pre-sale sub-orders now wholly backed by on-hand stock")
+    stock: StockRowOut
+
+    @classmethod
+    def of(cls, done: GoodsReceived, reference: str) -> "ReceiptOut":
+        return cls(sku=done.stock.sku, warehouse=done.stock.warehouse, quantity=done.receipt.quantity,
+                   reference=reference, from_incoming=done.receipt.received.from_incoming,
+                   converted=done.receipt.received.converted,
+                   arrived=[SubOrderOut(order_id=s.order_id, sub_order_id=s.sub_order_id) for s in done.arrived],
+                   stock=StockRowOut.of(done.stock))
 
 
 class ReservationOut(BaseModel):
@@ -70,6 +131,8 @@ class ReservationOut(BaseModel):
     warehouse: str
     quantity: int
     state: str = Field(description="active, released or deducted")
+    pre_sale: bool = Field(description="Reserved against incoming stock")
+    incoming: int = Field(description="Units still waiting for incoming stock to arrive")
     reserved_at: datetime
     released_at: datetime | None
 
@@ -78,7 +141,7 @@ class ReservationOut(BaseModel):
         a = r.allocation
         return cls(order_id=r.sub_order.order_id, sub_order_id=r.sub_order.sub_order_id, line_id=a.line_id,
                    sku=a.sku, warehouse=a.warehouse, quantity=a.quantity, state=r.state.value,
-                   reserved_at=r.reserved_at, released_at=r.released_at)
+                   pre_sale=r.pre_sale, incoming=r.incoming, reserved_at=r.reserved_at, released_at=r.released_at)
 
 
 class ReservationPage(BaseModel):

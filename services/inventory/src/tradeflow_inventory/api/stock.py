@@ -1,12 +1,12 @@
-"""Staff keep warehouses and stock counts (`PUT /inventory/warehouses/{code}`,
+"""Staff keep warehouses, stock counts and incoming stock (`PUT /inventory/warehouses/{code}`,
 `PUT /inventory/stock/{sku}/{warehouse}`); staff and system read a SKU's stock."""
 
 import structlog
 from fastapi import APIRouter, Depends
 
-from tradeflow_inventory.api.schemas import OnHandIn, SkuStockOut, StockRowOut, WarehouseIn, WarehouseOut
+from tradeflow_inventory.api.schemas import SkuStockOut, StockIn, StockRowOut, WarehouseIn, WarehouseOut
 from tradeflow_inventory.api.wiring import InventoryApi, inventory_api
-from tradeflow_inventory.app.manage_stock import define_warehouse, set_on_hand, stock_of_sku
+from tradeflow_inventory.app.manage_stock import define_warehouse, set_stock, stock_of_sku
 from tradeflow_inventory.domain.stock import Warehouse
 from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.problems import problem_docs
@@ -27,13 +27,16 @@ async def put_warehouse(code: str, body: WarehouseIn, who: Principal = Depends(s
     return WarehouseOut.of(warehouse)
 
 
-@router.put("/stock/{sku}/{warehouse}", summary="Set the on-hand count of a SKU in a warehouse",
+@router.put("/stock/{sku}/{warehouse}", summary="Set the on-hand count (and incoming stock) of a SKU in a warehouse",
             responses=problem_docs(401, 403, 404, 409, 422))
-async def put_stock(sku: str, warehouse: str, body: OnHandIn, who: Principal = Depends(staff_only),
+async def put_stock(sku: str, warehouse: str, body: StockIn, who: Principal = Depends(staff_only),
                     api: InventoryApi = Depends(inventory_api)) -> StockRowOut:
+    """409 stock-below-reserved under what orders reserved on hand, 409 incoming-below-reserved
+    under what pre-sale orders reserved of the incoming units."""
     async with api.transactions.begin() as tx:
-        row = await set_on_hand(tx, sku, warehouse, body.on_hand)
-    log.info("inventory.on_hand_set", sku=sku, warehouse=warehouse, on_hand=row.on_hand, actor=who.sub)
+        row = await set_stock(tx, sku, warehouse, body.figures())
+    log.info("inventory.stock_set", sku=sku, warehouse=warehouse, on_hand=row.on_hand, incoming=row.incoming,
+             actor=who.sub)
     return StockRowOut.of(row)
 
 

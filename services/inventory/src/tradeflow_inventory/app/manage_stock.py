@@ -50,11 +50,6 @@ async def set_stock(tx: InventoryTransaction, sku: str, warehouse: str, figures:
     return stock
 
 
-async def set_on_hand(tx: InventoryTransaction, sku: str, warehouse: str, on_hand: int) -> Stock:
-    """A stock count of on-hand units only; incoming stays as it is."""
-    return await set_stock(tx, sku, warehouse, StockFigures(on_hand))
-
-
 @dataclass(frozen=True)
 class SkuStock:
     """A SKU's stock in every warehouse that holds a row for it, and the totals."""
