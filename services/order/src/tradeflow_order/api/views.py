@@ -11,11 +11,15 @@ def order_view(order: Order) -> dict:
     return _view(order, order.sub_orders)
 
 
+SUB_ORDER_EVENTS = ("stock_reserved", "pre_sale_stock_arrived")  # about one sub-order, named in the reason
+
+
 def merchant_order_view(order: Order, merchant_id: str) -> dict:
     """What a merchant sees (API.md): only its own sub-orders; order-level amounts are the sums
     over those; no risk hold or actors and reasons in the history (they may name other merchants'
-    goods or the buyer); a cancellation's cause without its details ("out of stock", not which
-    SKU); the receiver reduced to what shipping needs, with the phone masked."""
+    goods or the buyer), and no entries about other merchants' sub-orders; a cancellation's cause
+    without its details ("out of stock", not which SKU); the receiver reduced to what shipping
+    needs, with the phone masked."""
     subs = [s for s in order.sub_orders if s.merchant_id == merchant_id]
     view = _view(order, subs)
     view |= {**_amounts(subs),
@@ -26,7 +30,9 @@ def merchant_order_view(order: Order, merchant_id: str) -> dict:
              "coupons": [],  # they may be another merchant's; its lines show what they took
              "points_amount": sum(ln.discounts.get("points", 0) for s in subs for ln in s.lines),
              "cancel_reason": cancel_cause(order.cancel_reason),
-             "history": [h | {"actor": None, "reason": None} for h in view["history"]]}
+             "history": [h | {"actor": None, "reason": None} for h, entry in zip(view["history"], order.history,
+                                                                                 strict=True)
+                         if entry.event not in SUB_ORDER_EVENTS or entry.reason in {s.id for s in subs}]}
     return view
 
 
