@@ -4,6 +4,8 @@ import httpx
 import pytest
 from platform_client import Platform, unique
 
+PRICE_A, PRICE_B = 1000, 500  # the `skus` fixture's catalog prices (CNY minor units)
+
 
 @pytest.fixture
 async def platform(gateway_url):
@@ -15,8 +17,12 @@ async def platform(gateway_url):
 
 @pytest.fixture
 async def skus(platform):
-    """Two fresh SKUs with 10 units each in one warehouse."""
+    """Two fresh SKUs with 10 units each in one warehouse, in the catalog: A of merchant m1 at
+    PRICE_A, B of merchant m2 at PRICE_B (weightless; m1 and m2 have no freight template, so
+    their orders ship free)."""
     a, b, warehouse = unique("SKU-A"), unique("SKU-B"), unique("WH")
+    await platform.catalog(a, "m1", PRICE_A)
+    await platform.catalog(b, "m2", PRICE_B)
     await platform.stock(a, warehouse, 10)
     await platform.stock(b, warehouse, 10)
     return a, b

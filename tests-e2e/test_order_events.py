@@ -14,7 +14,7 @@ def paid(event: dict) -> bool:
 
 async def test_a_buyer_follows_the_order_from_placing_to_paid(platform, skus):
     a, b = skus
-    placed = await platform.place("buyer-sse-1", order_body([line(a, "m1", 1, 1200), line(b, "m2", 1, 800)]))
+    placed = await platform.place("buyer-sse-1", order_body([line(a), line(b)]))
     order_id = placed.json()["id"]
     following = asyncio.create_task(platform.follow_order("buyer-sse-1", order_id, paid))
     payment = await platform.start_payment("buyer-sse-1", order_id)
@@ -35,7 +35,7 @@ async def test_a_buyer_follows_the_order_from_placing_to_paid(platform, skus):
 
 async def test_the_stream_of_a_cancelled_order_ends_by_itself(platform, skus):
     a, _ = skus
-    order_id = (await platform.place("buyer-sse-2", order_body([line(a, "m1", 1, 500)]))).json()["id"]
+    order_id = (await platform.place("buyer-sse-2", order_body([line(a)]))).json()["id"]
     following = asyncio.create_task(platform.follow_order("buyer-sse-2", order_id, lambda e: False))
     await platform.wait_step(order_id, "awaiting_payment")
     r = await platform.http.post(f"/orders/{order_id}/cancel", json={"reason": "changed my mind"},
@@ -48,7 +48,7 @@ async def test_the_stream_of_a_cancelled_order_ends_by_itself(platform, skus):
 
 async def test_only_the_buyer_staff_and_its_merchants_may_follow(platform, skus, gateway_url):
     a, _ = skus
-    order_id = (await platform.place("buyer-sse-3", order_body([line(a, "m1", 1, 500)]))).json()["id"]
+    order_id = (await platform.place("buyer-sse-3", order_body([line(a)]))).json()["id"]
     r = await platform.http.get(f"/orders/{order_id}/events", headers=auth("buyer-sse-other", "buyer"))
     assert (r.status_code, r.headers["content-type"]) == (403, "application/problem+json")
     async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as http, http.stream(

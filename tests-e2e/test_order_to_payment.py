@@ -10,16 +10,21 @@ async def _paid(platform, buyer, order_id):
     return await platform.wait_order(order_id, lambda o: o["status"] == "awaiting_shipment", "paid")
 
 
-async def test_two_merchant_order_with_coupon_and_shipping_reaches_awaiting_shipment(platform, skus):
-    a, b = skus
-    body = order_body([line(a, "m1", 2, 1999), line(b, "m2", 1, 5000)], shipping=1000,
-                      discounts=[{"kind": "coupon", "amount": 500}])
+async def test_two_merchant_order_with_coupon_and_shipping_reaches_awaiting_shipment(platform):
+    m1, m2, coupon = unique("m-pay-1"), unique("m-pay-2"), unique("CPN-500")
+    a, b = await platform.product(m1, 1999), await platform.product(m2, 5000)
+    await platform.freight(m1, 600)  # m1 charges 600 a parcel, m2 400: 1000 of shipping in all
+    await platform.freight(m2, 400)
+    await platform.coupon(coupon, amount=500)  # order-wide
+    body = order_body([line(a, 2), line(b, 1)], coupon_codes=[coupon])
     placed = await platform.place("buyer-e2e-1", body)
     assert placed.status_code == 201, placed.text
     order = placed.json()
     assert (order["goods_amount"], order["shipping_amount"], order["discount_amount"], order["paid_amount"]) == (
         8998, 1000, 500, 9498)
-    assert [s["merchant_id"] for s in order["sub_orders"]] == ["m1", "m2"]
+    assert [s["merchant_id"] for s in order["sub_orders"]] == [m1, m2]
+    assert [s["shipping_amount"] for s in order["sub_orders"]] == [600, 400]
+    assert order["priced_by"] == "catalog" and order["coupons"] == [{"code": coupon, "amount": 500}]
     for level in [order, *order["sub_orders"]]:
         assert level["paid_amount"] == level["goods_amount"] + level["shipping_amount"] - level["discount_amount"]
     assert sum(ln["paid_amount"] for s in order["sub_orders"] for ln in s["lines"]) == 9498
@@ -36,9 +41,8 @@ async def test_two_merchant_order_with_coupon_and_shipping_reaches_awaiting_ship
 
 async def test_out_of_stock_cancels_with_the_reason_and_leaves_nothing_reserved(platform, skus):
     a, _ = skus
-    scarce, warehouse = unique("SKU-SCARCE"), unique("WH")
-    await platform.stock(scarce, warehouse, 1)
-    placed = await platform.place("buyer-e2e-2", order_body([line(a, "m1", 1, 1000), line(scarce, "m2", 3, 1000)]))
+    scarce = await platform.product("m2", 1000, on_hand=1, prefix="SKU-SCARCE")
+    placed = await platform.place("buyer-e2e-2", order_body([line(a, 1), line(scarce, 3)]))
     order = await platform.wait_order(placed.json()["id"], lambda o: o["status"] == "cancelled", "cancelled")
     assert scarce in order["cancel_reason"] and "out of stock" in order["cancel_reason"]
     await _eventually_released(platform, a)
@@ -51,7 +55,7 @@ async def _eventually_released(platform, sku):
 
 async def test_a_failed_payment_can_be_retried_until_it_succeeds(platform, skus):
     a, _ = skus
-    placed = await platform.place("buyer-e2e-3", order_body([line(a, "m1", 1, 2500)]))
+    placed = await platform.place("buyer-e2e-3", order_body([line(a, 1)]))
     order_id = placed.json()["id"]
     await platform.wait_step(order_id, "awaiting_payment")
     first = await platform.start_payment("buyer-e2e-3", order_id)
@@ -65,7 +69,7 @@ async def test_a_failed_payment_can_be_retried_until_it_succeeds(platform, skus)
 
 async def test_an_unpaid_order_times_out_releases_stock_and_closes_the_payment(platform, skus):
     a, _ = skus
-    placed = await platform.place("buyer-e2e-4", order_body([line(a, "m1", 4, 100)]))
+    placed = await platform.place("buyer-e2e-4", order_body([line(a, 4)]))
     order_id = placed.json()["id"]
     order = await platform.wait_order(order_id, lambda o: o["status"] == "cancelled", "timed out", timeout=60)
     assert order["cancel_reason"] == "payment deadline passed"
@@ -83,7 +87,7 @@ async def _payment_state(platform, order_id) -> str:
 
 async def test_cancel_before_payment_releases_stock(platform, skus):
     a, _ = skus
-    order_id = (await platform.place("buyer-e2e-5", order_body([line(a, "m1", 2, 100)]))).json()["id"]
+    order_id = (await platform.place("buyer-e2e-5", order_body([line(a, 2)]))).json()["id"]
     await platform.wait_step(order_id, "awaiting_payment")
     r = await platform.http.post(f"/orders/{order_id}/cancel", json={"reason": "changed my mind"},
                                  headers=auth("buyer-e2e-5", "buyer"))
@@ -91,9 +95,11 @@ async def test_cancel_before_payment_releases_stock(platform, skus):
     await _eventually_released(platform, a)
 
 
-async def test_cancel_after_payment_refunds_in_full(platform, skus):
-    a, _ = skus
-    order_id = (await platform.place("buyer-e2e-6", order_body([line(a, "m1", 1, 3300)], shipping=700))).json()["id"]
+async def test_cancel_after_payment_refunds_in_full(platform):
+    merchant = unique("m-refund")
+    a = await platform.product(merchant, 3300)
+    await platform.freight(merchant, 700)  # the refund gives the shipping back too: 3300 + 700
+    order_id = (await platform.place("buyer-e2e-6", order_body([line(a, 1)]))).json()["id"]
     await platform.wait_step(order_id, "awaiting_payment")
     await _paid(platform, "buyer-e2e-6", order_id)
     r = await platform.http.post(f"/orders/{order_id}/cancel", json={"reason": "ordered twice"},
@@ -107,9 +113,9 @@ async def test_cancel_after_payment_refunds_in_full(platform, skus):
     await _eventually_released(platform, a)
 
 
-async def test_a_held_order_waits_for_staff_then_approve_continues(platform, skus):
-    a, _ = skus
-    order_id = (await platform.place("buyer-e2e-7", order_body([line(a, "m1", 1, 6_000_000)]))).json()["id"]
+async def test_a_held_order_waits_for_staff_then_approve_continues(platform):
+    a = await platform.product("m1", 6_000_000, prefix="SKU-DEAR")  # above the review threshold
+    order_id = (await platform.place("buyer-e2e-7", order_body([line(a, 1)]))).json()["id"]
     saga = await platform.wait_step(order_id, "held")
     assert "review threshold" in saga["hold"]
     assert (await platform.stock_of(a))["reserved"] >= 1  # the innocent held order keeps its stock
@@ -120,9 +126,9 @@ async def test_a_held_order_waits_for_staff_then_approve_continues(platform, sku
     assert [h["actor"] for h in r.json()["history"] if h["event"] == "approved"] == ["staff:staff-e2e"]
 
 
-async def test_a_held_order_rejected_by_staff_is_cancelled_and_released(platform, skus):
-    a, _ = skus
-    order_id = (await platform.place("buyer-e2e-8", order_body([line(a, "m1", 1, 6_000_000)]))).json()["id"]
+async def test_a_held_order_rejected_by_staff_is_cancelled_and_released(platform):
+    a = await platform.product("m1", 6_000_000, prefix="SKU-DEAR")
+    order_id = (await platform.place("buyer-e2e-8", order_body([line(a, 1)]))).json()["id"]
     await platform.wait_step(order_id, "held")
     buyer_try = await platform.http.post(f"/orders/{order_id}/reject", json={"reason": "x"},
                                          headers=auth("buyer-e2e-8", "buyer"))
@@ -132,10 +138,10 @@ async def test_a_held_order_rejected_by_staff_is_cancelled_and_released(platform
     await _eventually_released(platform, a)
 
 
-async def test_a_held_order_nobody_reviews_times_out_and_releases_its_stock(platform, skus):
+async def test_a_held_order_nobody_reviews_times_out_and_releases_its_stock(platform):
     """make test sets ORDER_REVIEW_TIMEOUT_SECONDS to 20 (24 h by default)."""
-    a, _ = skus
-    order_id = (await platform.place("buyer-e2e-12", order_body([line(a, "m1", 2, 3_000_000)]))).json()["id"]
+    a = await platform.product("m1", 3_000_000, prefix="SKU-DEAR")  # two of them: above the threshold
+    order_id = (await platform.place("buyer-e2e-12", order_body([line(a, 2)]))).json()["id"]
     await platform.wait_step(order_id, "held")
     assert (await platform.stock_of(a))["reserved"] >= 2
     order = await platform.wait_order(order_id, lambda o: o["status"] == "cancelled", "review timed out", timeout=90)
@@ -146,18 +152,20 @@ async def test_a_held_order_nobody_reviews_times_out_and_releases_its_stock(plat
 
 async def test_retrying_place_order_with_the_same_key_returns_the_same_order(platform, skus):
     a, _ = skus
-    body, key = order_body([line(a, "m1", 1, 100)]), unique("idem")
+    body, key = order_body([line(a, 1)]), unique("idem")
     first = await platform.place("buyer-e2e-9", body, key=key)
     again = await platform.place("buyer-e2e-9", body, key=key)
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
-    other = await platform.place("buyer-e2e-9", body | {"shipping_amount": 1}, key=key)
+    other = await platform.place("buyer-e2e-9", body | {"lines": [line(a, 2)]}, key=key)
     assert other.status_code == 409 and other.json()["type"].endswith("/idempotency-key-reused")
 
 
 async def test_bad_orders_get_field_level_errors_and_no_token_is_401(platform):
-    r = await platform.place("buyer-e2e-10", order_body([line("X", "m1", 0, -5)]))
+    r = await platform.place("buyer-e2e-10", order_body([line("X", 0, -5)], points_amount=-1, type="gift"))
     assert r.status_code == 422
     fields = {e["field"] for e in r.json()["errors"]}
-    assert {"lines.0.quantity", "lines.0.unit_price_amount"} <= fields
+    assert {"lines.0.quantity", "lines.0.unit_price_amount", "points_amount", "type"} <= fields
+    unknown = await platform.place("buyer-e2e-10", order_body([line(unique("SKU-NONE"), 1)]))
+    assert unknown.status_code == 422 and [e["field"] for e in unknown.json()["errors"]] == ["lines.0.sku"]
     assert (await platform.http.post("/orders", json={})).status_code == 401

@@ -17,22 +17,24 @@ async def _place_and_pay_at_once(platform, buyer: str, body: dict) -> tuple[dict
     return order, paid.json()
 
 
-async def test_one_payment_request_right_after_placing_starts_the_payment(platform, skus):
-    a, b = skus
+async def test_one_payment_request_right_after_placing_starts_the_payment(platform):
+    m1 = unique("m-now")
+    a, b = await platform.product(m1, 1500), await platform.product(unique("m-now"), 700)
+    await platform.freight(m1, 300)  # only a's merchant charges shipping
     order, payment = await _place_and_pay_at_once(
-        platform, "buyer-now-1", order_body([line(a, "m1", 1, 1500), line(b, "m2", 2, 700)], shipping=300))
+        platform, "buyer-now-1", order_body([line(a, 1), line(b, 2)]))
     assert (payment["order_id"], payment["amount"], payment["status"]) == (order["id"], order["paid_amount"], "pending")
     await platform.psp_decides(payment["psp_reference"], "succeed")
     paid = await platform.wait_order(order["id"], lambda o: o["status"] == "awaiting_shipment", "paid")
     assert paid["payment_status"] == "paid" and paid["paid_amount"] == 3200
 
 
-async def test_many_buyers_paying_at_once_each_start_with_one_request(platform, skus):
-    a, _ = skus
-    results = await asyncio.gather(*(
-        _place_and_pay_at_once(platform, f"buyer-now-{i}", order_body([line(a, "m1", 1, 100 + i)]))
-        for i in range(2, 8)))
-    assert sorted(p["amount"] for _, p in results) == [102, 103, 104, 105, 106, 107]
+async def test_many_buyers_paying_at_once_each_start_with_one_request(platform):
+    a = await platform.product("m1", 100, on_hand=100)
+    results = await asyncio.gather(*(  # each buyer a different quantity: each payment its own order's amount
+        _place_and_pay_at_once(platform, f"buyer-now-{i}", order_body([line(a, i)])) for i in range(2, 8)))
+    assert sorted(p["amount"] for _, p in results) == [200, 300, 400, 500, 600, 700]
+    assert all(p["amount"] == order["paid_amount"] for order, p in results)
     assert len({p["psp_reference"] for _, p in results}) == 6
 
 

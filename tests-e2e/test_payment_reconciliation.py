@@ -11,10 +11,10 @@ PSP_KEY = {"Authorization": f"Bearer {os.environ.get('TRADEFLOW_PSP_API_KEY', 'p
 
 
 @pytest.fixture
-async def sku(platform):
-    sku, warehouse = unique("SKU-R"), unique("WH")
-    await platform.stock(sku, warehouse, 10)
-    return sku
+async def merchant(platform):
+    merchant = unique("m-rec")
+    await platform.freight(merchant, 500)
+    return merchant
 
 
 async def _paid_silently(platform, buyer: str, order_id: str) -> dict:
@@ -33,9 +33,9 @@ async def _at_psp(platform, psp_reference: str) -> dict:
     return r.json()
 
 
-async def test_a_payment_whose_webhook_was_lost_pays_the_order_at_the_deadline(platform, sku):
-    buyer = "buyer-e2e-rec-1"
-    placed = await platform.place(buyer, order_body([line(sku, "m1", 2, 1500)], shipping=500))
+async def test_a_payment_whose_webhook_was_lost_pays_the_order_at_the_deadline(platform, merchant):
+    buyer, sku = "buyer-e2e-rec-1", await platform.product(merchant, 1500, prefix="SKU-R")
+    placed = await platform.place(buyer, order_body([line(sku, 2)]))  # 2 × 1500 + 500 shipping
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["id"]
     payment = await _paid_silently(platform, buyer, order_id)
@@ -51,9 +51,9 @@ async def test_a_payment_whose_webhook_was_lost_pays_the_order_at_the_deadline(p
     assert (at_psp["status"], at_psp["amount"], at_psp["refunded_amount"]) == ("succeeded", 3500, 0)
 
 
-async def test_a_silent_payment_of_a_cancelled_order_is_found_and_refunded_in_full(platform, sku):
-    buyer = "buyer-e2e-rec-2"
-    order_id = (await platform.place(buyer, order_body([line(sku, "m1", 1, 4200)]))).json()["id"]
+async def test_a_silent_payment_of_a_cancelled_order_is_found_and_refunded_in_full(platform):
+    buyer, sku = "buyer-e2e-rec-2", await platform.product("m1", 4200, prefix="SKU-R")  # m1 ships free
+    order_id = (await platform.place(buyer, order_body([line(sku, 1)]))).json()["id"]
     payment = await _paid_silently(platform, buyer, order_id)
     r = await platform.http.post(f"/orders/{order_id}/cancel", json={"reason": "changed my mind"},
                                  headers=auth(buyer, "buyer") | {"Idempotency-Key": unique("cancel")})

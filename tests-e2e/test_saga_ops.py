@@ -1,15 +1,10 @@
 """Ops see every saga the same way, through the gateway: `/ops/order/sagas…` (staff only)."""
 
-from platform_client import auth, order_body, unique
-
-
-def line(sku: str, quantity: int = 1) -> dict:
-    return {"sku": sku, "merchant_id": "m1", "quantity": quantity, "unit_price_amount": 1200}
+from platform_client import auth, line, order_body, unique
 
 
 async def test_staff_follow_an_order_saga_from_placement_to_hand_over(platform):
-    sku, warehouse, buyer = unique("SKU-S"), unique("WH"), unique("buyer")
-    await platform.stock(sku, warehouse, 5)
+    sku, buyer = await platform.product("m1", 1200, on_hand=5, prefix="SKU-S"), unique("buyer")
     placed = await platform.place(buyer, order_body([line(sku)]))
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["id"]
