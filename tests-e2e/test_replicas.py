@@ -49,7 +49,7 @@ pytestmark = pytest.mark.skipif(
 
 PAYMENT_TIMEOUT = float(os.environ.get("ORDER_PAYMENT_TIMEOUT_SECONDS", "1800"))
 PRICE_A, PRICE_B, SHIPPING = 1200, 800, 300
-TOTAL = PRICE_A + 2 * PRICE_B + SHIPPING
+TOTAL = PRICE_A + 2 * PRICE_B + SHIPPING  # A's merchant charges SHIPPING; B's has no freight template
 
 
 # --- observables ---------------------------------------------------------------------------------
@@ -132,9 +132,17 @@ async def copies_in_kafka(topics: set[str], since: datetime) -> Counter:
 
 # --- flows -------------------------------------------------------------------------------------
 
+async def products(platform, on_hand: int) -> tuple[str, str]:
+    """SKU A (PRICE_A, its merchant's parcel SHIPPING) and B (PRICE_B, shipped free) of two fresh
+    merchants, `on_hand` units of each in one warehouse."""
+    merchant_a, warehouse = unique("m-rep-a"), unique("WH-REP")
+    await platform.freight(merchant_a, SHIPPING)
+    return (await platform.product(merchant_a, PRICE_A, on_hand, "SKU-REP-A", warehouse),
+            await platform.product(unique("m-rep-b"), PRICE_B, on_hand, "SKU-REP-B", warehouse))
+
+
 async def place(platform, buyer: str, a: str, b: str) -> str:
-    placed = await platform.place(buyer, order_body([line(a, "m1", 1, PRICE_A), line(b, "m2", 2, PRICE_B)],
-                                                    shipping=SHIPPING))
+    placed = await platform.place(buyer, order_body([line(a, 1), line(b, 2)]))
     assert placed.status_code == 201, placed.text
     return placed.json()["id"]
 
@@ -189,9 +197,7 @@ async def test_the_restart_command_restarts_one_replica_only():
 
 async def test_both_replicas_work_the_relay_leads_once_and_no_effect_doubles(platform):
     plans = ["pay"] * 8 + ["cancel"] * 4 + (["unpaid"] * 4 if PAYMENT_TIMEOUT <= 30 else [])
-    a, b, warehouse = unique("SKU-REP-A"), unique("SKU-REP-B"), unique("WH-REP")
-    await platform.stock(a, warehouse, 1000)
-    await platform.stock(b, warehouse, 1000)
+    a, b = await products(platform, 1000)
     since = datetime.now(UTC)
     before = await all_counters()
 
@@ -255,9 +261,7 @@ async def test_while_a_replica_is_down_the_gateway_sends_requests_to_the_other(p
     """A killed replica refuses connections: nginx passes each request to the other replica
     (`proxy_next_upstream error`) — no client sees the outage, not even a POST. (Killed: the
     second order replica and the FIRST inventory replica, the one a single-server upstream had.)"""
-    a, b, warehouse = unique("SKU-REP-A"), unique("SKU-REP-B"), unique("WH-REP")
-    await platform.stock(a, warehouse, 100)
-    await platform.stock(b, warehouse, 100)
+    a, b = await products(platform, 100)
     buyer = unique("buyer-rep-down")
     existing = await place(platform, buyer, a, b)
     victims = (REPLICAS["order"][1].name, REPLICAS["inventory"][0].name)
@@ -270,7 +274,7 @@ async def test_while_a_replica_is_down_the_gateway_sends_requests_to_the_other(p
         answers.append((await platform.http.get(f"/orders/{existing}", headers=auth(buyer, "buyer"))).status_code)
         answers.append((await platform.http.get(f"/inventory/stock/{a}", headers=platform.staff)).status_code)
     for _ in range(3):
-        placed = await platform.place(unique("buyer-rep-down"), order_body([line(a, "m1", 1, PRICE_A)]))
+        placed = await platform.place(unique("buyer-rep-down"), order_body([line(a, 1, PRICE_A)]))
         answers.append(placed.status_code)
     assert Counter(answers) == Counter({200: 20, 201: 3}), f"while {victims} were down: {Counter(answers)}"
     await asyncio.gather(*(wait_restarted(n, old_pids[n], before[n]["restarts"]) for n in victims))

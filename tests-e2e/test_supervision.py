@@ -4,7 +4,7 @@ a failed request once their `/ready` is back; `tradeflow-stack restart <part>` r
 
 import httpx
 import pytest
-from platform_client import auth, order_body, unique
+from platform_client import auth, line, order_body, unique
 from stack_parts import (
     SERVICES,
     kill9,
@@ -23,18 +23,14 @@ from tradeflow_testing.polling import poll_until
 STAFF = auth("staff-supervision", "staff")
 
 
-def line(sku: str, quantity: int = 1, price: int = 1500) -> dict:
-    return {"sku": sku, "merchant_id": "m-sup", "quantity": quantity, "unit_price_amount": price}
-
-
 async def ready(client: httpx.AsyncClient, service: str) -> httpx.Response:
     return await client.get(f"/ops/{service}/ready", headers=STAFF)
 
 
 async def order_and_pay(platform) -> dict:
     """A whole flow on the first try of each request: order → reserved → paid (through Kafka)."""
-    sku, warehouse, buyer = unique("SKU-SUP"), unique("WH-SUP"), unique("buyer-sup")
-    await platform.stock(sku, warehouse, 5)
+    sku = await platform.product("m-sup", 1500, on_hand=5, prefix="SKU-SUP", warehouse=unique("WH-SUP"))
+    buyer = unique("buyer-sup")
     placed = await platform.place(buyer, order_body([line(sku)]))
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["id"]

@@ -1,7 +1,9 @@
 """The chaos load: order flows driven through the gateway as real clients would, while parts die.
 
 A flow is one buyer (a fresh id, so every order found for that buyer belongs to this flow)
-placing one order with an `Idempotency-Key` and then following its plan:
+placing one order with an `Idempotency-Key` — one unit of each of two SKUs of two merchants, priced
+by the server from the catalog (`setup_catalog`: UNIT_PRICE each, the first merchant's parcel
+SHIPPING, the second's free) — and then following its plan:
 
 * `pay` — start a payment and have the PSP simulator succeed it;
 * `lost_webhook` — the same, but the PSP never sends its webhook (`notify: false`): only asking
@@ -29,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
-from platform_client import auth, not_payable_yet, order_body, unique
+from platform_client import Platform, auth, line, not_payable_yet, order_body, unique
 
 from tradeflow_testing.polling import poll_within
 from tradeflow_testing.sse import stream_events
@@ -38,6 +40,15 @@ PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
 PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
 RETRY_FOR = 90.0
 UNIT_PRICE, SHIPPING = 1999, 500
+
+
+async def setup_catalog(platform: Platform, on_hand: int) -> tuple[str, str]:
+    """Two fresh SKUs at UNIT_PRICE of two fresh merchants (the first charging SHIPPING a parcel,
+    the second no freight template: free), `on_hand` units of each in one warehouse."""
+    first, second, warehouse = unique("m-chaos-1"), unique("m-chaos-2"), unique("WH")
+    await platform.freight(first, SHIPPING)
+    return (await platform.product(first, UNIT_PRICE, on_hand, "SKU-CHAOS-1", warehouse),
+            await platform.product(second, UNIT_PRICE, on_hand, "SKU-CHAOS-2", warehouse))
 
 
 @dataclass
@@ -93,8 +104,8 @@ async def retrying(flow: Flow, call: Callable[[], Awaitable[httpx.Response]], re
 class Load:
     """Open-loop flows at `rate` per second; each runs its plan to its end."""
 
-    def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, sku: str, seed: int = 7) -> None:
-        self.http, self.psp, self.sku = http, psp, sku
+    def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, skus: tuple[str, str], seed: int = 7) -> None:
+        self.http, self.psp, self.skus = http, psp, skus
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
 
@@ -139,9 +150,8 @@ class Load:
         return auth(flow.buyer, "buyer") | {"Idempotency-Key": key or flow.key}
 
     async def _place(self, flow: Flow) -> None:
-        body = order_body([{"sku": self.sku, "merchant_id": "m1", "quantity": 1, "unit_price_amount": UNIT_PRICE},
-                           {"sku": self.sku, "merchant_id": "m2", "quantity": 1, "unit_price_amount": UNIT_PRICE}],
-                          shipping=SHIPPING)
+        body = order_body([line(sku, 1, UNIT_PRICE) for sku in self.skus],
+                          expected_paid_amount=2 * UNIT_PRICE + SHIPPING)  # as the checkout page showed
         flow.placed_at = time.time()
         r = await retrying(flow, lambda: self.http.post("/orders", json=body, headers=self._buyer(flow)))
         flow.status_code = r.status_code if r is not None else None

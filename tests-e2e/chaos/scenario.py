@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
-from platform_client import Platform, unique
+from platform_client import Platform
 
-from chaos.flows import PLANS, Flow, Load
+from chaos.flows import PLANS, Flow, Load, setup_catalog
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
 from tradeflow_testing.polling import poll_within
@@ -53,9 +53,8 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
             httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp:
-        sku = unique("SKU-CHAOS")
-        await Platform(http, psp).stock(sku, unique("WH"), 1_000_000)
-        load, kills, stop = Load(http, psp, sku), Kills(), asyncio.Event()
+        skus = await setup_catalog(Platform(http, psp), 1_000_000)
+        load, kills, stop = Load(http, psp, skus), Kills(), asyncio.Event()
         started = time.monotonic()
         flows_task = asyncio.create_task(load.run(rate, max_seconds, stop))
         chaos_task = asyncio.create_task(unleash(schedule, kills, stop, pause))
