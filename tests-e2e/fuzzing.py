@@ -28,7 +28,8 @@ from schemathesis import GenerationMode
 from schemathesis.core import NotSet
 
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
-API_PREFIXES = ("/orders", "/payments", "/inventory", "/fulfillment", "/entitlements", "/after-sales", "/channels")
+API_PREFIXES = ("/orders", "/catalog", "/payments", "/inventory", "/fulfillment", "/entitlements", "/after-sales",
+                "/channels")
 PRINCIPALS = {"staff": ("fuzz-staff", "staff"), "buyer": ("fuzz-buyer", "buyer")}
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
