@@ -28,6 +28,10 @@ class PaidLine(BaseModel):
     kind: str  # physical | virtual
     fragile: bool = False
     paid_amount: int
+    title: str | None = None
+    weight_grams: int = 0  # per unit
+    volume_cm3: int = 0  # per unit
+    oversize: bool = False
     warehouse: str | None = None  # the one warehouse holding the line (None when split: see warehouses)
     warehouses: list[WarehouseQuantity] = Field(default_factory=list)
 

@@ -33,6 +33,10 @@ async def test_a_buyers_order_is_priced_by_the_server_and_a_quote_is_what_it_wil
     assert placed.status_code == 201, placed.text
     order = placed.json()
     assert order["priced_by"] == "catalog"
+    async with orders.app.state.api.transactions.read() as tx:  # the measures fulfillment splits by are kept
+        stored = await tx.orders.get(order["id"])
+    assert [(ln.sku, ln.weight_grams) for s in stored.sub_orders for ln in s.lines] == [
+        ("TEA", 500), ("POT", 1800), ("BOOK", 400)]
     for field in ("goods_amount", "shipping_amount", "discount_amount", "paid_amount"):
         assert order[field] == quote.json()[field]
     for sub, quoted in zip(order["sub_orders"], quote.json()["sub_orders"], strict=True):

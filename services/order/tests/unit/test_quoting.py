@@ -45,6 +45,7 @@ def test_lines_take_the_catalog_price_kind_title_and_version():
     assert (tea.merchant_id, tea.unit_price_amount, tea.title, tea.sku_version, tea.kind) == ("m1", 3000, "Tea", 3,
                                                                                                "physical")
     assert (course.merchant_id, course.kind, course.shipping_amount) == ("m2", "virtual", 0)
+    assert (tea.weight_grams, tea.volume_cm3, tea.oversize) == (500, 0, False)  # per unit, for fulfillment
 
 
 def test_shipping_is_each_merchants_template_by_weight_over_its_physical_lines():

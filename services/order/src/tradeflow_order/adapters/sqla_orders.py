@@ -48,6 +48,7 @@ class SqlaOrderRepository:
         await self.session.execute(insert(order_lines), [
             {"refunded_amount": ln.refunded_amount, "warehouses": _warehouses_json(ln.warehouses), "id": ln.id,
              "sub_order_id": s.id, "position": i, "sku": ln.sku, "title": ln.title, "sku_version": ln.sku_version,
+             "weight_grams": ln.weight_grams, "volume_cm3": ln.volume_cm3, "oversize": ln.oversize,
              "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
              "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
             for s in order.sub_orders for i, ln in enumerate(s.lines)])
@@ -199,7 +200,7 @@ def _order(row) -> Order:
             ln["id"], ln["sku"], ln["merchant_id"], ln["quantity"], ln["unit_price_amount"], ln["kind"],
             ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
             tuple(WarehouseShare(w["code"], w["quantity"], w.get("incoming", False)) for w in ln["warehouses"]),
-            ln["title"], ln["sku_version"]))
+            ln["title"], ln["sku_version"], ln["weight_grams"], ln["volume_cm3"], ln["oversize"]))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,

@@ -81,6 +81,9 @@ order_lines = Table(
     Column("warehouses", JSONB, nullable=False, server_default="[]"),  # [{code, quantity}]
     Column("title", Text),
     Column("sku_version", Integer),
+    Column("weight_grams", Integer, nullable=False, server_default="0"),
+    Column("volume_cm3", Integer, nullable=False, server_default="0"),
+    Column("oversize", Boolean, nullable=False, server_default="false"),
 )
 
 order_history = Table(

@@ -59,7 +59,8 @@ def _order_paid(order: Order) -> orders.OrderPaid:
         sub_orders=[orders.PaidSubOrder(
             sub_order_id=s.id, merchant_id=s.merchant_id, paid_amount=s.paid_amount,
             lines=[orders.PaidLine(line_id=ln.id, sku=ln.sku, quantity=ln.quantity, kind=ln.kind, fragile=ln.fragile,
-                                   paid_amount=ln.paid_amount,
+                                   paid_amount=ln.paid_amount, title=ln.title, weight_grams=ln.weight_grams,
+                                   volume_cm3=ln.volume_cm3, oversize=ln.oversize,
                                    warehouse=ln.warehouses[0].code if len(ln.warehouses) == 1 else None,
                                    warehouses=[orders.WarehouseQuantity(code=w.code, quantity=w.quantity)
                                                for w in ln.warehouses])

@@ -91,6 +91,9 @@ class Line:
     warehouses: tuple[WarehouseShare, ...] = ()
     title: str | None = None
     sku_version: int | None = None  # the price book's version that priced it (None: explicit price)
+    weight_grams: int = 0  # per unit, from the price book (fulfillment splits parcels by them)
+    volume_cm3: int = 0
+    oversize: bool = False
 
     @property
     def goods_amount(self) -> int:

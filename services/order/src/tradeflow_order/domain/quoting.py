@@ -120,7 +120,8 @@ def _line(line_id: str, c: CheckoutLine, index: int, book: PriceBook, currency: 
     if sku.currency != currency:
         raise InvalidOrder(f"{c.sku} is priced in {sku.currency}, the order in {currency}", f"lines.{index}.sku")
     return Line(line_id, sku.sku, sku.merchant_id, c.quantity, sku.unit_price_amount, sku.kind, sku.fragile,
-                title=sku.title, sku_version=sku.version)
+                title=sku.title, sku_version=sku.version, weight_grams=sku.weight_grams, volume_cm3=sku.volume_cm3,
+                oversize=sku.oversize)
 
 
 def _check_type(order_type: OrderType, lines: Sequence[Line]) -> None:
