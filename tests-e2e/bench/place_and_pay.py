@@ -1,9 +1,10 @@
 """Benchmark: orders per second from `POST /orders` to "awaiting shipment", with latency percentiles.
 
 A steady open-loop load: every 1/rate seconds a new buyer places a two-line order through the
-gateway, follows it (GET /orders/{id}/events), pays right away (one POST /payments, held by the
-payment service until the order is payable), has the PSP simulator decide, and is done when the
-stream says the order is paid. Latency is from POST /orders to that event, so it includes the
+gateway (two SKUs of two merchants, priced by the server from the catalog), follows it
+(GET /orders/{id}/events), pays right away (one POST /payments, held by the payment service until
+the order is payable), has the PSP simulator decide, and is done when the stream says the order
+is paid. Latency is from POST /orders to that event, so it includes the
 client's own steps (as a real checkout would); nothing polls. Run by `make bench` on the local
 stack; prints numbers, asserts nothing about speed: orders/s, latency, HTTP requests per order,
 what each order cost (CPU ms per part of the stack, PostgreSQL commits, Kafka messages;
@@ -25,17 +26,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import ceiling, costs
-from platform_client import Platform, order_body, unique
+from platform_client import Platform, line, order_body, unique
 
 RUN_DIR = Path(os.environ.get("TRADEFLOW_HOME", ".")) / ".local" / "run"
 
 
-async def one_order(platform: Platform, sku: str, index: int) -> tuple[float, float]:
+async def one_order(platform: Platform, skus: tuple[str, str], index: int) -> tuple[float, float]:
     buyer = f"bench-buyer-{index}"
     started = time.perf_counter()
-    placed = await platform.place(buyer, order_body([
-        {"sku": sku, "merchant_id": "m1", "quantity": 1, "unit_price_amount": 1999},
-        {"sku": sku, "merchant_id": "m2", "quantity": 1, "unit_price_amount": 999}], shipping=500))
+    placed = await platform.place(buyer, order_body([line(sku) for sku in skus]))
     placed.raise_for_status()
     order_id = placed.json()["id"]
     following = asyncio.create_task(platform.follow_order(
@@ -51,13 +50,13 @@ async def one_order(platform: Platform, sku: str, index: int) -> tuple[float, fl
     return seen, (datetime.fromisoformat(last["at"]) - placed_at).total_seconds()
 
 
-async def _load(platform: Platform, sku: str, rate: float, seconds: float, first: int) -> list:
+async def _load(platform: Platform, skus: tuple[str, str], rate: float, seconds: float, first: int) -> list:
     """Offer `rate` orders per second for `seconds`, open loop; the results once all are done."""
     started, tasks = time.perf_counter(), []
     for i in range(int(rate * seconds)):
         until_due = max(0.0, started + i / rate - time.perf_counter())  # open-loop pacing of the load
         await asyncio.sleep(until_due)
-        tasks.append(asyncio.create_task(one_order(platform, sku, first + i)))
+        tasks.append(asyncio.create_task(one_order(platform, skus, first + i)))
     return await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -71,11 +70,19 @@ async def bench(rates: list[float], seconds: float, warmup: float, gateway: str,
     async with httpx.AsyncClient(base_url=gateway, timeout=60, limits=limits, event_hooks=hooks) as client, \
             httpx.AsyncClient(base_url=psp, timeout=60, limits=limits, event_hooks=hooks) as psp_client:
         platform = Platform(client, psp_client)
-        sku = unique("BENCH")
-        await platform.stock(sku, unique("WH"), 10_000_000)
+        skus = await _catalog(platform)
         first = 0
         for rate in rates:
-            first = await _phase(platform, sku, rate, seconds, warmup, postgres, first, requests, limit)
+            first = await _phase(platform, skus, rate, seconds, warmup, postgres, first, requests, limit)
+
+
+async def _catalog(platform: Platform) -> tuple[str, str]:
+    """Two SKUs of two fresh merchants (1999 with a 500 parcel fee, 999 shipped free), stocked
+    without limit in one warehouse."""
+    first, second, warehouse = unique("m-bench-1"), unique("m-bench-2"), unique("WH")
+    await platform.freight(first, 500)
+    return (await platform.product(first, 1999, 10_000_000, "BENCH-1", warehouse),
+            await platform.product(second, 999, 10_000_000, "BENCH-2", warehouse))
 
 
 async def _count(requests: Counter, request: httpx.Request) -> None:
@@ -83,14 +90,14 @@ async def _count(requests: Counter, request: httpx.Request) -> None:
     requests[f"{request.method} {route}"] += 1
 
 
-async def _phase(platform: Platform, sku: str, rate: float, seconds: float, warmup: float,
+async def _phase(platform: Platform, skus: tuple[str, str], rate: float, seconds: float, warmup: float,
                  postgres: str, first: int, requests: Counter, limit: ceiling.Ceiling) -> int:
     """Warm up, measure and print one rate; the index of the next order."""
-    await _load(platform, sku, rate, warmup, first=first)  # warm caches, JIT and consumer groups
+    await _load(platform, skus, rate, warmup, first=first)  # warm caches, JIT and consumer groups
     first += int(rate * warmup)
     before, started = await costs.snapshot(RUN_DIR, postgres), time.perf_counter()
     requests.clear()
-    results = await _load(platform, sku, rate, seconds, first=first)
+    results = await _load(platform, skus, rate, seconds, first=first)
     first += int(rate * seconds)
     elapsed, after = time.perf_counter() - started, await costs.snapshot(RUN_DIR, postgres)
     sent = dict(requests)
