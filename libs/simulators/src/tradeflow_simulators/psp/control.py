@@ -5,10 +5,11 @@ import html
 from typing import Literal
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from tradeflow_simulators.psp.state import PspState, psp_state
+from tradeflow_simulators.psp.webhooks import announce_outcome
 
 
 class Decision(BaseModel):
@@ -25,14 +26,13 @@ async def decide_payment(psp_reference: str, decision: Decision, state: PspState
     with `notify: false` no webhook is ever sent (a lost webhook: only a status query tells).
     409 if it was decided or cancelled before."""
     payment = state.ledger.decide(psp_reference, succeed=decision.outcome == "succeed")
-    event_id = state.dispatcher.dispatch(payment).event_id if decision.notify else None
+    event_id = announce_outcome(state.dispatcher, payment).event_id if decision.notify else None
     return {"psp_reference": psp_reference, "status": payment.status.value, "event_id": event_id}
 
 
 @router.get("/sim/webhooks")
 async def list_webhooks(psp_reference: str | None = None, state: PspState = Depends(psp_state)) -> dict:
-    deliveries = [d for d in state.dispatcher.deliveries if psp_reference in (None, d.psp_reference)]
-    return {"items": [d.describe() for d in deliveries]}
+    return {"items": [d.describe("psp_reference") for d in state.dispatcher.store.listing(psp_reference)]}
 
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Pay {ref}</title></head>
@@ -55,8 +55,3 @@ async def pay_page(psp_reference: str, state: PspState = Depends(psp_state)) -> 
     return HTMLResponse(_PAGE.format(ref=html.escape(payment.psp_reference),
                                      merchant=html.escape(payment.merchant_reference), amount=payment.amount,
                                      currency=html.escape(payment.currency), status=payment.status.value))
-
-
-@router.get("/health", include_in_schema=False)
-async def health() -> JSONResponse:
-    return JSONResponse({"status": "ok", "service": "psp-simulator"})

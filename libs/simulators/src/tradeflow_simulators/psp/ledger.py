@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from tradeflow_simulators.edge import ProviderError
 from tradeflow_simulators.psp.store import connect, from_ts, to_ts
 
 
@@ -25,14 +26,8 @@ class PspStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class LedgerError(Exception):
+class LedgerError(ProviderError):
     """A request the provider refuses; `code` is its stable error code, `status` the HTTP status."""
-
-    code, status = "invalid_request", 400
-
-    def __init__(self, message: str, **extra) -> None:
-        super().__init__(message)
-        self.extra = extra
 
 
 class UnknownPayment(LedgerError):

@@ -2,26 +2,19 @@
 
 import base64
 import binascii
-import hmac
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field, HttpUrl
 
+from tradeflow_simulators.edge import check_bearer_key
 from tradeflow_simulators.psp.ledger import LedgerError, PspPayment
 from tradeflow_simulators.psp.state import PspState, psp_state
 
 
-class ApiKeyRejected(LedgerError):
-    code, status = "unauthorized", 401
-
-
 def authenticated(request: Request) -> PspState:
     state = psp_state(request)
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    expected = state.settings.api_key.get_secret_value()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip().encode(), expected.encode()):
-        raise ApiKeyRejected("send Authorization: Bearer <your PSP API key>")
+    check_bearer_key(request, state.settings.api_key.get_secret_value(), "PSP")
     return state
 
 

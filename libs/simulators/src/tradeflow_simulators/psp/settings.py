@@ -1,10 +1,12 @@
-"""The simulator's settings, from the environment; the defaults match the local stack's."""
+"""The simulator's settings, from the environment (`PSP_SIM_*`); the defaults match the local stack's."""
 
 import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from tradeflow_simulators.settings import SimulatorSettings
 
 
 def default_data_file() -> str:
@@ -12,24 +14,16 @@ def default_data_file() -> str:
     return str(Path(os.environ.get("TRADEFLOW_HOME", ".")) / ".local" / "psp-sim" / "psp.sqlite3")
 
 
-class PspSimSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+class PspSimSettings(SimulatorSettings):
+    model_config = SettingsConfigDict(env_prefix="PSP_SIM_")
 
-    host: str = Field("127.0.0.1", validation_alias="PSP_SIM_HOST")
-    port: int = Field(8190, validation_alias="PSP_SIM_PORT")
-    public_url: str = Field("", validation_alias="PSP_SIM_PUBLIC_URL",
-                            description="Base of the buyer-facing pay_url; http://<host>:<port> when empty")
+    port: int = 8190  # PSP_SIM_PORT
+    public_url: str = Field("", description="Base of the buyer-facing pay_url; http://<host>:<port> when empty")
     api_key: SecretStr = Field(SecretStr("psp-dev-key"), validation_alias="TRADEFLOW_PSP_API_KEY")
     webhook_secret: SecretStr = Field(SecretStr("psp-dev-webhook-secret"),
                                       validation_alias="TRADEFLOW_PSP_WEBHOOK_SECRET")
-    data_file: str = Field(default_factory=default_data_file, validation_alias="PSP_SIM_DATA_FILE",
+    data_file: str = Field(default_factory=default_data_file,
                            description="The SQLite book (payments, refunds, webhooks); ':memory:' keeps nothing")
-    webhook_attempts: int = Field(0, ge=0, validation_alias="PSP_SIM_WEBHOOK_ATTEMPTS",
-                                  description="At most this many attempts per webhook; 0: bounded by time only")
-    webhook_backoff_seconds: float = Field(1.0, ge=0, validation_alias="PSP_SIM_WEBHOOK_BACKOFF_SECONDS")
-    webhook_max_backoff_seconds: float = Field(300.0, ge=0, validation_alias="PSP_SIM_WEBHOOK_MAX_BACKOFF_SECONDS")
-    webhook_retry_hours: float = Field(6.0, gt=0, validation_alias="PSP_SIM_WEBHOOK_RETRY_HOURS")
-    webhook_timeout_seconds: float = Field(5.0, gt=0, validation_alias="PSP_SIM_WEBHOOK_TIMEOUT_SECONDS")
 
     @property
     def base_url(self) -> str:

@@ -1,20 +1,16 @@
-"""How the provider signs its webhooks: hex HMAC-SHA256 over `<unix timestamp>.<raw body>`.
-
-The timestamp travels in `X-PSP-Timestamp` and the signature in `X-PSP-Signature`; a receiver
-recomputes it over the exact bytes it received and refuses old timestamps (replays).
+"""How the PSP signs its webhooks: the simulators' shared scheme (`tradeflow_simulators.signing`,
+hex HMAC-SHA256 over `<unix timestamp>.<raw body>`) under `X-PSP-Timestamp` and `X-PSP-Signature`.
 """
 
-import hashlib
-import hmac
+from tradeflow_simulators.signing import SignatureScheme, sign
 
-TIMESTAMP_HEADER = "X-PSP-Timestamp"
-SIGNATURE_HEADER = "X-PSP-Signature"
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    return hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+PSP_SIGNATURE = SignatureScheme("PSP")
+TIMESTAMP_HEADER = PSP_SIGNATURE.timestamp_header
+SIGNATURE_HEADER = PSP_SIGNATURE.signature_header
 
 
 def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
-    return {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(secret, timestamp, body)}
+    return PSP_SIGNATURE.headers(secret, timestamp, body)
+
+
+__all__ = ["PSP_SIGNATURE", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "sign", "signed_headers"]

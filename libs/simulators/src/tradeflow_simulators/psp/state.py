@@ -6,7 +6,7 @@ from fastapi import Request
 
 from tradeflow_simulators.psp.ledger import Ledger
 from tradeflow_simulators.psp.settings import PspSimSettings
-from tradeflow_simulators.psp.webhooks import WebhookDispatcher
+from tradeflow_simulators.webhooks import WebhookDispatcher
 
 
 @dataclass

@@ -1,0 +1,28 @@
+"""What every simulator's settings share: where it listens and how it retries its webhooks.
+
+Each simulator reads them under its own prefix (`PSP_SIM_`, `WMS_SIM_`, `TMS_SIM_`: e.g.
+`WMS_SIM_PORT`, `WMS_SIM_WEBHOOK_BACKOFF_SECONDS`); its keys and secrets are `TRADEFLOW_*`
+variables shared with the service that talks to it.
+"""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tradeflow_simulators.webhooks import RetryPolicy
+
+
+class SimulatorSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    webhook_attempts: int = Field(0, ge=0, description="At most this many attempts per webhook; 0: bounded by time")
+    webhook_backoff_seconds: float = Field(1.0, ge=0, description="Pause before the 2nd attempt, doubling")
+    webhook_max_backoff_seconds: float = Field(300.0, ge=0)
+    webhook_retry_hours: float = Field(6.0, gt=0, description="How long a webhook is retried before gave_up")
+    webhook_timeout_seconds: float = Field(5.0, gt=0)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(self.webhook_backoff_seconds, self.webhook_max_backoff_seconds,
+                           self.webhook_retry_hours * 3600, self.webhook_attempts)
