@@ -57,6 +57,13 @@ async def test_a_new_sku_is_created_as_version_1_and_only_a_change_adds_a_versio
         (1, 1999, "staff:staff-1"), (2, 2499, "merchant:m1-user")]
 
 
+async def test_a_code_in_any_script_is_created_with_a_percent_encoded_location(orders):
+    created = await orders.http.put("/catalog/skus/龙井-250g", json=sku_body(), headers=STAFF)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == "/catalog/skus/%E9%BE%99%E4%BA%95-250g"
+    assert (await orders.http.get(created.headers["location"], headers=BUYER)).json()["sku"] == "龙井-250g"
+
+
 async def test_who_may_put_a_sku_of_merchant_m1(orders):
     await put(orders, "/catalog/skus/SKU-A", sku_body(), STAFF, 201)
     seen = await matrix(lambda headers: orders.http.put("/catalog/skus/SKU-A", json=sku_body(), headers=headers))

@@ -10,6 +10,7 @@ else 200; `POST /catalog/points/{buyer_id}` takes an Idempotency-Key.
 import base64
 import binascii
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
@@ -144,7 +145,9 @@ def _user(who: Principal) -> catalog.CatalogUser:
 
 
 def _put(view: dict, created: bool, location: str) -> JSONResponse:
-    return JSONResponse(view, 201 if created else 200, headers={"Location": location} if created else None)
+    """201 with the new entry's Location (percent-encoded: a code may be any Unicode text, a
+    header only Latin-1), or 200 when it existed."""
+    return JSONResponse(view, 201 if created else 200, headers={"Location": quote(location)} if created else None)
 
 
 def _cursor(sku: str) -> str:
