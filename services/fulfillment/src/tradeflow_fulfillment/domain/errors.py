@@ -5,3 +5,34 @@
 
 class FulfillmentError(Exception):
     """A fulfillment rule was broken; the message says which and why."""
+
+    slug = "fulfillment-rule-violated"
+
+
+class IllegalTransition(FulfillmentError):
+    """A shipment was asked to move on an event its current status does not allow."""
+
+    slug = "illegal-transition"
+
+
+class ShipmentNotFound(FulfillmentError):
+    slug = "shipment-not-found"
+
+
+class CannotMerge(FulfillmentError):
+    """Two shipments that may not travel as one parcel were asked to merge."""
+
+    slug = "cannot-merge"
+
+
+class InvalidPaidOrder(FulfillmentError):
+    """A paid order cannot be planned as it is (a physical line with no warehouse, units that do
+    not add up): it can never succeed, so it is dead-lettered with this reason."""
+
+    slug = "invalid-paid-order"
+
+
+class InvalidCarrierRules(FulfillmentError):
+    """The carrier configuration string cannot be read; the message names the entry and why."""
+
+    slug = "invalid-carrier-rules"

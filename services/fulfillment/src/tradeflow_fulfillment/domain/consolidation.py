@@ -1,0 +1,132 @@
+"""The shipment's contents: planning it, what it holds, and orders joining or leaving it before
+dispatch (the merge window, DOMAIN §4 合单). Half of the Shipment aggregate (`shipment.py`),
+kept apart from its moves.
+
+Rules:
+* A new shipment that is neither oversize nor over a limit waits `ready` until `dispatch_after`
+  (planned_at + the merge window); the others are due at once. High value → `pending_review`.
+* Another order's freshly planned shipment joins a waiting one only if: it is still `ready` and
+  its window open; same buyer, same receiver (normalized) and same warehouse; both fragile or
+  both not; neither oversize nor over a limit; and the two together keep the parcel limits.
+  Flags combine; if the whole becomes high value it goes back to review (`hold`).
+* Before dispatch an order's lines can leave again (`split_out`): as a new shipment, or — the
+  order being all it held — by cancelling this one.
+"""
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tradeflow_fulfillment.domain.errors import CannotMerge, FulfillmentError, IllegalTransition
+from tradeflow_fulfillment.domain.events import LinesPlanned, OrderSplitOut
+from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, ParcelRules, Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
+
+if TYPE_CHECKING:
+    from tradeflow_fulfillment.domain.shipment import Shipment
+
+S, E = ShipmentStatus, ShipmentEvent
+SOURCE = "fulfillment"
+
+
+class Consolidation:
+    @classmethod
+    def plan(cls, id: str, *, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
+             lines: list[ShipmentLine], at: datetime, window: timedelta, rules: ParcelRules) -> "Shipment":
+        flags = rules.flags_for(lines)
+        status = S.PENDING_REVIEW if Flag.HIGH_VALUE in flags else S.READY
+        waits = window if _mergeable(flags) else timedelta(0)
+        order_ids = list(dict.fromkeys(ln.order_id for ln in lines))
+        shipment = cls(id=id, buyer_id=buyer_id, receiver=receiver, warehouse=warehouse, carrier=carrier,
+                       lines=lines, flags=flags, status=status, planned_at=at, dispatch_after=at + waits,
+                       history=[HistoryEntry(at, status, E.PLAN, SOURCE, detail=", ".join(order_ids))])
+        shipment._saved_history = 0
+        shipment._events.extend(LinesPlanned(order_id) for order_id in order_ids)
+        return shipment
+
+    # -- what it holds --------------------------------------------------------------------------
+    @property
+    def order_id(self) -> str:
+        """The first order it holds (the one it was planned for, unless that one left)."""
+        return self._lines[0].order_id
+
+    @property
+    def order_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ln.order_id for ln in self._lines))
+
+    @property
+    def sub_order_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ln.sub_order_id for ln in self._lines))
+
+    @property
+    def weight_grams(self) -> int:
+        return sum(ln.total_weight_grams for ln in self._lines)
+
+    @property
+    def volume_cm3(self) -> int:
+        return sum(ln.total_volume_cm3 for ln in self._lines)
+
+    @property
+    def value_amount(self) -> int:
+        """What the buyer paid for its goods (the lines' shares), in minor units."""
+        return sum(ln.paid_amount for ln in self._lines)
+
+    @property
+    def mergeable(self) -> bool:
+        return _mergeable(self._flags)
+
+    def is_due(self, now: datetime) -> bool:
+        """Ready, and its merge window has passed: time to dispatch it."""
+        return self._status is S.READY and now >= self.dispatch_after
+
+    # -- merging --------------------------------------------------------------------------------
+    def merge_refusal(self, other: "Shipment", now: datetime, rules: ParcelRules) -> str | None:
+        """Why `other` may not join this shipment now; None when it may."""
+        if self._status is not S.READY or now >= self.dispatch_after:
+            return f"shipment {self.id} is not waiting in its merge window ({self._status})"
+        if (self.buyer_id, self.receiver.key, self.warehouse) != (other.buyer_id, other.receiver.key, other.warehouse):
+            return "another buyer, receiver or warehouse"
+        if not (self.mergeable and other.mergeable):
+            return "oversize goods and units over a parcel limit ship alone"
+        if (Flag.FRAGILE in self._flags) != (Flag.FRAGILE in other.flags):
+            return "fragile goods ship apart from the others"
+        if not rules.fits(self.weight_grams + other.weight_grams, self.volume_cm3 + other.volume_cm3):
+            return "together they would exceed the parcel's weight or volume limit"
+        return None
+
+    def merge(self, other: "Shipment", at: datetime, rules: ParcelRules) -> None:
+        """Take in the lines of `other`, a shipment just planned for another order (never stored)."""
+        if why := self.merge_refusal(other, at, rules):
+            raise CannotMerge(f"shipment {other.id} cannot join {self.id}: {why}")
+        self._lines.extend(other.lines)
+        self._flags = rules.flags_for(self._lines)
+        for order_id in other.order_ids:
+            self._record(at, E.MERGE, SOURCE, detail=order_id)
+            self._events.append(LinesPlanned(order_id))
+        if Flag.HIGH_VALUE in self._flags:
+            self.hold("high value once merged", at, SOURCE)
+
+    def split_out(self, order_id: str, new_id: str, at: datetime, rules: ParcelRules) -> "Shipment | None":
+        """Before dispatch, the order's lines leave: the new shipment holding them, or None when
+        the order was all this one held (then this one is cancelled)."""
+        if self._status not in (S.PENDING_REVIEW, S.READY):
+            raise IllegalTransition(f"shipment {self.id} is {self._status}: its lines can no longer leave it "
+                                    "(after dispatch only an interception stops them)")
+        leaving = [ln for ln in self._lines if ln.order_id == order_id]
+        if not leaving:
+            raise FulfillmentError(f"shipment {self.id} holds nothing of order {order_id}")
+        if len(leaving) == len(self._lines):
+            self.cancel(f"order {order_id} left it", at, SOURCE)
+            self._events.append(OrderSplitOut(order_id, None))
+            return None
+        split = type(self).plan(new_id, buyer_id=self.buyer_id, receiver=self.receiver, warehouse=self.warehouse,
+                                carrier=self._carrier, lines=leaving, at=at, window=timedelta(0), rules=rules)
+        split.dispatch_after = self.dispatch_after
+        self._lines = [ln for ln in self._lines if ln.order_id != order_id]
+        self._flags = rules.flags_for(self._lines)
+        self._record(at, E.SPLIT_OUT, SOURCE, detail=f"{order_id} → {new_id}")
+        self._events.append(OrderSplitOut(order_id, new_id))
+        return split
+
+
+def _mergeable(flags: frozenset[Flag]) -> bool:
+    return Flag.OVERSIZE not in flags and Flag.OVER_LIMIT not in flags

@@ -1,0 +1,45 @@
+"""Domain events the fulfillment aggregates record; the app layer turns them into outbox messages
+(`app/announcements.py`, the one explicit map)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
+
+
+@dataclass(frozen=True)
+class LinesPlanned:
+    """The order's lines go in this shipment: a new one, or one it was merged into."""
+
+    order_id: str
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    from_status: ShipmentStatus
+    to_status: ShipmentStatus
+    event: ShipmentEvent
+    at: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class OrderSplitOut:
+    """The order's lines left this shipment (for `into`, or with nothing left of it)."""
+
+    order_id: str
+    into: str | None
+
+
+@dataclass(frozen=True)
+class EntitlementWasGranted:
+    pass
+
+
+@dataclass(frozen=True)
+class EntitlementWasRevoked:
+    pass
+
+
+ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut
+EntitlementDomainEvent = EntitlementWasGranted | EntitlementWasRevoked
