@@ -1,11 +1,13 @@
 """What every simulated provider's HTTP edge shares: its error shape `{"error": {"code",
-"message", …}}`, the Bearer API key of its provider API, and `/health`."""
+"message", …}}`, the Bearer API key of its provider API, strict request bodies (the receiver of
+a parcel has the same shape at the warehouse and the carrier), and `/health`."""
 
 import hmac
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ProviderError(Exception):
@@ -28,6 +30,20 @@ def check_bearer_key(request: Request, expected: str, provider: str) -> None:
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip().encode(), expected.encode()):
         raise ApiKeyRejected(f"send Authorization: Bearer <your {provider} API key>")
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are refused (422 naming them), text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Receiver(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    phone: str = Field(min_length=1, max_length=50)
+    region: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=1, max_length=100)
+    address: str = Field(min_length=1, max_length=500)
 
 
 def error_response(status: int, code: str, message: str, **extra) -> JSONResponse:

@@ -5,7 +5,7 @@ Each simulator reads them under its own prefix (`PSP_SIM_`, `WMS_SIM_`, `TMS_SIM
 variables shared with the service that talks to it.
 """
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tradeflow_simulators.webhooks import RetryPolicy
@@ -26,3 +26,14 @@ class SimulatorSettings(BaseSettings):
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(self.webhook_backoff_seconds, self.webhook_max_backoff_seconds,
                            self.webhook_retry_hours * 3600, self.webhook_attempts)
+
+
+class ReportingSimulatorSettings(SimulatorSettings):
+    """A simulator that reports to one configured callback URL (the warehouse, the carrier), keeps
+    its book in memory, and has an auto-advance mode."""
+
+    api_key: SecretStr = SecretStr("")  # each simulator: its own TRADEFLOW_*_API_KEY and dev default
+    webhook_secret: SecretStr = SecretStr("")  # likewise TRADEFLOW_*_WEBHOOK_SECRET
+    callback_url: str = Field("", description="Where every webhook goes (our service, through the gateway)")
+    auto: bool = Field(False, description="Start in auto-advance mode")
+    step_seconds: float = Field(0.2, gt=0, description="Auto mode: the pause between two steps")

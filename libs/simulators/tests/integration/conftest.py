@@ -1,0 +1,58 @@
+"""A callback endpoint standing for our fulfillment service, on a real port, and the warehouse
+simulator on a real port sending its webhooks to it."""
+
+import json
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+
+from tradeflow_simulators import wms
+from tradeflow_simulators.serving import serving
+
+API_KEY = "test-api-key"
+WMS_SECRET = "test-wms-webhook-secret"
+FAST_RETRIES = {"webhook_backoff_seconds": 0.01, "webhook_max_backoff_seconds": 0.05}
+
+
+class Receiver:
+    """Fails its first `failures` calls (503), then records each webhook: (raw body, headers)."""
+
+    def __init__(self) -> None:
+        self.failures, self.calls, self.received = 0, 0, []
+        self.url = ""
+        self.app = FastAPI()
+        self.app.post("/callbacks")(self.callback)
+
+    async def callback(self, request: Request) -> Response:
+        self.calls += 1
+        if self.calls <= self.failures:
+            return Response(status_code=503)
+        self.received.append((await request.body(), dict(request.headers)))
+        return Response(status_code=200)
+
+    def events(self, **where) -> list[dict]:
+        """The events received (those whose fields equal `where`), in arrival order."""
+        events = [json.loads(body) for body, _ in self.received]
+        return [e for e in events if all(e.get(k) == v for k, v in where.items())]
+
+
+@pytest.fixture
+async def receiver():
+    receiver = Receiver()
+    async with serving(receiver.app) as url:
+        receiver.url = f"{url}/callbacks"
+        yield receiver
+
+
+def client(url: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {API_KEY}"})
+
+
+@pytest.fixture
+async def wms_sim(receiver):
+    settings = wms.WmsSimSettings(api_key=API_KEY, webhook_secret=WMS_SECRET, callback_url=receiver.url,
+                                  **FAST_RETRIES)
+    async with serving(wms.create_app(settings)) as url, client(url) as http:
+        yield http
+
