@@ -1,5 +1,5 @@
-"""A callback endpoint standing for our fulfillment service, on a real port, and the warehouse
-simulator on a real port sending its webhooks to it."""
+"""A callback endpoint standing for our fulfillment service, on a real port, and the warehouse and
+carrier simulators on real ports sending their webhooks to it."""
 
 import json
 
@@ -7,11 +7,11 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 
-from tradeflow_simulators import wms
+from tradeflow_simulators import tms, wms
 from tradeflow_simulators.serving import serving
 
 API_KEY = "test-api-key"
-WMS_SECRET = "test-wms-webhook-secret"
+WMS_SECRET, TMS_SECRET = "test-wms-webhook-secret", "test-tms-webhook-secret"
 FAST_RETRIES = {"webhook_backoff_seconds": 0.01, "webhook_max_backoff_seconds": 0.05}
 
 
@@ -56,3 +56,10 @@ async def wms_sim(receiver):
     async with serving(wms.create_app(settings)) as url, client(url) as http:
         yield http
 
+
+@pytest.fixture
+async def tms_sim(receiver):
+    settings = tms.TmsSimSettings(api_key=API_KEY, webhook_secret=TMS_SECRET, callback_url=receiver.url,
+                                  **FAST_RETRIES)
+    async with serving(tms.create_app(settings)) as url, client(url) as http:
+        yield http
