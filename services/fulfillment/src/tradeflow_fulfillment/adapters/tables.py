@@ -1,8 +1,124 @@
-"""The fulfillment service's tables (SQLAlchemy Core metadata, the source of its migrations)."""
+"""The fulfillment service's tables (SQLAlchemy Core metadata, the source of its migrations).
 
-from sqlalchemy import MetaData
+A shipment's lines are its units of order lines (a merged shipment holds several orders' lines;
+a line split over parcels appears in several shipments); its events are its append-only history.
+`planned_orders` makes planning once per order hold whatever message asks for it.
+"""
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from tradeflow_fulfillment.domain.entitlement import EntitlementStatus
+from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 from tradeflow_kit.messaging.schema import messaging_tables
 
 metadata = MetaData()
 outbox, inbox = messaging_tables(metadata)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+planned_orders = Table(
+    "planned_orders", metadata,
+    Column("order_id", Text, nullable=False),
+    Column("planned_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("order_id", name="planned_orders_pkey"),
+)
+
+shipments = Table(
+    "shipments", metadata,
+    Column("id", Text, nullable=False),
+    Column("buyer_id", Text, nullable=False),
+    Column("receiver", JSONB, nullable=False),
+    Column("warehouse", Text, nullable=False),
+    Column("carrier", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("progress", Text),
+    Column("dispatch_number", Text),
+    Column("dispatch_numbers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("waybill", Text),
+    Column("flags", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("planned_at", DateTime(timezone=True), nullable=False),
+    Column("dispatch_after", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("id", name="shipments_pkey"),
+    CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),
+)
+Index("shipments_waiting", shipments.c.buyer_id, shipments.c.dispatch_after, postgresql_where=text("status = 'ready'"))
+Index("shipments_planned", shipments.c.planned_at, shipments.c.id)
+Index("shipments_status_warehouse", shipments.c.status, shipments.c.warehouse, shipments.c.planned_at)
+Index("shipments_dispatch_number", shipments.c.dispatch_number)
+
+shipment_lines = Table(
+    "shipment_lines", metadata,
+    Column("shipment_id", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("line_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("sub_order_id", Text, nullable=False),
+    Column("merchant_id", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("paid_amount", BigInteger, nullable=False),
+    Column("weight_grams", Integer, nullable=False),
+    Column("volume_cm3", Integer, nullable=False),
+    Column("fragile", Boolean, nullable=False),
+    Column("oversize", Boolean, nullable=False),
+    PrimaryKeyConstraint("shipment_id", "line_id", name="shipment_lines_pkey"),
+    ForeignKeyConstraint(["shipment_id"], ["shipments.id"], name="shipment_lines_shipment_fkey", ondelete="CASCADE"),
+    CheckConstraint("quantity > 0", name="shipment_lines_quantity_positive"),
+)
+Index("shipment_lines_order", shipment_lines.c.order_id)
+Index("shipment_lines_merchant", shipment_lines.c.merchant_id)
+
+shipment_events = Table(
+    "shipment_events", metadata,
+    Column("id", BigInteger, Identity(always=False), nullable=False),
+    Column("shipment_id", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("event", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("applied", Boolean, nullable=False),
+    Column("detail", Text),
+    PrimaryKeyConstraint("id", name="shipment_events_pkey"),
+    ForeignKeyConstraint(["shipment_id"], ["shipments.id"], name="shipment_events_shipment_fkey", ondelete="CASCADE"),
+)
+Index("shipment_events_shipment", shipment_events.c.shipment_id, shipment_events.c.id)
+
+entitlements = Table(
+    "entitlements", metadata,
+    Column("id", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("sub_order_id", Text, nullable=False),
+    Column("line_id", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoke_reason", Text),
+    PrimaryKeyConstraint("id", name="entitlements_pkey"),
+    UniqueConstraint("order_id", "line_id", name="entitlements_one_per_line"),
+    CheckConstraint(_one_of("status", EntitlementStatus), name="entitlements_status_known"),
+    CheckConstraint("quantity > 0", name="entitlements_quantity_positive"),
+)
+Index("entitlements_account", entitlements.c.account, entitlements.c.granted_at, entitlements.c.id)

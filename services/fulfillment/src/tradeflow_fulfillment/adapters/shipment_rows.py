@@ -1,0 +1,42 @@
+"""A shipment ↔ its rows (shipments, shipment_lines, shipment_events)."""
+
+from dataclasses import asdict
+
+from sqlalchemy import Row
+
+from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
+
+
+def shipment_values(s: Shipment) -> dict:
+    """The columns of the shipments row that can change."""
+    return {"carrier": s.carrier, "status": s.status.value, "progress": s.progress.value if s.progress else None,
+            "dispatch_number": s.dispatch_number, "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill,
+            "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after}
+
+
+def new_shipment_values(s: Shipment) -> dict:
+    return {"id": s.id, "buyer_id": s.buyer_id, "receiver": asdict(s.receiver), "warehouse": s.warehouse,
+            "planned_at": s.planned_at, **shipment_values(s)}
+
+
+def line_values(s: Shipment) -> list[dict]:
+    return [{"shipment_id": s.id, "position": i, **asdict(ln)} for i, ln in enumerate(s.lines)]
+
+
+def event_values(shipment_id: str, entries: list[HistoryEntry]) -> list[dict]:
+    return [{"shipment_id": shipment_id, "at": h.at, "status": h.status.value, "event": h.event.value,
+             "source": h.source, "applied": h.applied, "detail": h.detail} for h in entries]
+
+
+def shipment_of(row: Row, lines: list[Row], events: list[Row]) -> Shipment:
+    return Shipment(
+        id=row.id, buyer_id=row.buyer_id, receiver=Receiver(**row.receiver), warehouse=row.warehouse,
+        carrier=row.carrier, status=ShipmentStatus(row.status), planned_at=row.planned_at,
+        dispatch_after=row.dispatch_after, progress=ShipmentStatus(row.progress) if row.progress else None,
+        dispatch_numbers=row.dispatch_numbers, waybill=row.waybill, flags=frozenset(Flag(f) for f in row.flags),
+        lines=[ShipmentLine(ln.line_id, ln.order_id, ln.sub_order_id, ln.merchant_id, ln.sku, ln.quantity,
+                            ln.paid_amount, ln.weight_grams, ln.volume_cm3, ln.fragile, ln.oversize) for ln in lines],
+        history=[HistoryEntry(e.at, ShipmentStatus(e.status), ShipmentEvent(e.event), e.source, e.applied, e.detail)
+                 for e in events])

@@ -1,0 +1,91 @@
+"""SqlaShipmentRepository: shipments in PostgreSQL (a row, its lines, its append-only events).
+
+A shipment is read with its lines and events in two more statements for the whole page, and
+written back whole (its row, its lines replaced — merges and split-outs change them — and the
+events recorded since it was read)."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, exists, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_fulfillment.adapters.shipment_rows import (
+    event_values,
+    line_values,
+    new_shipment_values,
+    shipment_of,
+    shipment_values,
+)
+from tradeflow_fulfillment.adapters.tables import shipment_events, shipment_lines, shipments
+from tradeflow_fulfillment.domain.errors import ShipmentNotFound
+from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.transitions import ShipmentStatus
+
+_NEWEST_FIRST = (shipments.c.planned_at.desc(), shipments.c.id.desc())
+
+
+class SqlaShipmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, shipment: Shipment) -> None:
+        await self.session.execute(insert(shipments).values(new_shipment_values(shipment)))
+        await self.session.execute(insert(shipment_lines), line_values(shipment))
+        await self._append_history(shipment)
+
+    async def save(self, shipment: Shipment) -> None:
+        await self.session.execute(update(shipments).where(shipments.c.id == shipment.id)
+                                   .values(shipment_values(shipment)))
+        await self.session.execute(delete(shipment_lines).where(shipment_lines.c.shipment_id == shipment.id))
+        await self.session.execute(insert(shipment_lines), line_values(shipment))
+        await self._append_history(shipment)
+
+    async def get(self, shipment_id: str) -> Shipment:
+        found = await self._load(select(shipments).where(shipments.c.id == shipment_id))
+        if not found:
+            raise ShipmentNotFound(f"no shipment {shipment_id}")
+        return found[0]
+
+    async def lock_buyer(self, buyer_id: str) -> None:
+        """A transaction-level advisory lock: one planning of this buyer's orders at a time."""
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                   {"key": f"fulfillment-buyer:{buyer_id}"})
+
+    async def waiting(self, buyer_id: str, now: datetime) -> list[Shipment]:
+        return await self._load(
+            select(shipments).where(shipments.c.buyer_id == buyer_id, shipments.c.status == ShipmentStatus.READY.value,
+                                    shipments.c.dispatch_after > now)
+            .order_by(shipments.c.planned_at, shipments.c.id).with_for_update())
+
+    async def find(self, *, order_id: str | None = None, status: str | None = None, warehouse: str | None = None,
+                   buyer_id: str | None = None, merchant_id: str | None = None, limit: int = 20,
+                   before: tuple[datetime, str] | None = None) -> list[Shipment]:
+        query = select(shipments).order_by(*_NEWEST_FIRST).limit(limit)
+        for column, value in ((shipments.c.status, status), (shipments.c.warehouse, warehouse),
+                              (shipments.c.buyer_id, buyer_id)):
+            if value is not None:
+                query = query.where(column == value)
+        for column, value in ((shipment_lines.c.order_id, order_id), (shipment_lines.c.merchant_id, merchant_id)):
+            if value is not None:
+                query = query.where(exists().where(shipment_lines.c.shipment_id == shipments.c.id, column == value))
+        if before is not None:
+            query = query.where((shipments.c.planned_at, shipments.c.id) < before)
+        return await self._load(query)
+
+    async def _load(self, query) -> list[Shipment]:
+        rows = (await self.session.execute(query)).all()
+        ids = [row.id for row in rows]
+        if not ids:
+            return []
+        lines, events = {i: [] for i in ids}, {i: [] for i in ids}
+        for ln in await self.session.execute(select(shipment_lines).where(shipment_lines.c.shipment_id.in_(ids))
+                                             .order_by(shipment_lines.c.shipment_id, shipment_lines.c.position)):
+            lines[ln.shipment_id].append(ln)
+        for e in await self.session.execute(select(shipment_events).where(shipment_events.c.shipment_id.in_(ids))
+                                            .order_by(shipment_events.c.id)):
+            events[e.shipment_id].append(e)
+        return [shipment_of(row, lines[row.id], events[row.id]) for row in rows]
+
+    async def _append_history(self, shipment: Shipment) -> None:
+        if new := shipment.pull_new_history():
+            await self.session.execute(insert(shipment_events), event_values(shipment.id, new))

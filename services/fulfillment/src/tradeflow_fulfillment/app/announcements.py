@@ -1,0 +1,60 @@
+"""Fulfillment's domain events → platform messages (the contracts): the one explicit map.
+
+Every message is keyed by the order it is about; a change of a merged shipment is announced
+once per order it holds."""
+
+from tradeflow_contracts import fulfillment as contract
+from tradeflow_contracts.registry import Contract
+from tradeflow_fulfillment.app.ports import FulfillmentTransaction
+from tradeflow_fulfillment.domain import events as ev
+from tradeflow_fulfillment.domain.entitlement import Entitlement
+from tradeflow_fulfillment.domain.shipment import Shipment
+
+
+async def announce_shipment(tx: FulfillmentTransaction, shipment: Shipment) -> None:
+    for event in shipment.pull_events():
+        for message in shipment_messages(shipment, event):
+            await tx.publish(message, key=message.order_id)
+
+
+async def announce_entitlement(tx: FulfillmentTransaction, entitlement: Entitlement) -> None:
+    for event in entitlement.pull_events():
+        await tx.publish(entitlement_message(entitlement, event), key=entitlement.order_id)
+
+
+def shipment_messages(shipment: Shipment, event: ev.ShipmentDomainEvent) -> list[Contract]:
+    match event:
+        case ev.LinesPlanned(order_id=order_id):
+            return [_planned(shipment, order_id)]
+        case ev.StatusChanged():
+            return [_status_changed(shipment, order_id, event) for order_id in shipment.order_ids]
+    raise TypeError(f"no message for {event!r} (yet)")
+
+
+def entitlement_message(e: Entitlement, event: ev.EntitlementDomainEvent) -> Contract:
+    match event:
+        case ev.EntitlementWasGranted():
+            return contract.EntitlementGranted(entitlement_id=e.id, account=e.account, sku=e.sku, quantity=e.quantity,
+                                               order_id=e.order_id, sub_order_id=e.sub_order_id, line_id=e.line_id,
+                                               granted_at=e.granted_at)
+        case ev.EntitlementWasRevoked():
+            return contract.EntitlementRevoked(entitlement_id=e.id, account=e.account, sku=e.sku, order_id=e.order_id,
+                                               line_id=e.line_id, reason=e.revoke_reason, revoked_at=e.revoked_at)
+    raise TypeError(f"no message for {event!r}")
+
+
+def _planned(s: Shipment, order_id: str) -> contract.ShipmentPlanned:
+    lines = [ln for ln in s.lines if ln.order_id == order_id]
+    return contract.ShipmentPlanned(
+        shipment_id=s.id, order_id=order_id, order_ids=list(s.order_ids), sub_order_ids=list(s.sub_order_ids),
+        warehouse=s.warehouse, carrier=s.carrier, status=s.status, merged=len(s.order_ids) > 1,
+        lines=[contract.ShipmentLine(line_id=ln.line_id, order_id=ln.order_id, sub_order_id=ln.sub_order_id,
+                                     sku=ln.sku, quantity=ln.quantity) for ln in lines],
+        planned_at=s.planned_at, dispatch_after=s.dispatch_after)
+
+
+def _status_changed(s: Shipment, order_id: str, event: ev.StatusChanged) -> contract.ShipmentStatusChanged:
+    return contract.ShipmentStatusChanged(
+        shipment_id=s.id, order_id=order_id, order_ids=list(s.order_ids), sub_order_ids=list(s.sub_order_ids),
+        from_status=event.from_status, to_status=event.to_status, event=event.event, source=event.source,
+        at=event.at, warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)

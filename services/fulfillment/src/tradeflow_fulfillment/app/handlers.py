@@ -1,0 +1,22 @@
+"""The messages fulfillment consumes, as a plain table: each calls one use case in the message's
+own transaction. A domain error (an order that can never be planned) is permanent: the kit
+dead-letters it at once with its reason; anything else is retried."""
+
+from collections.abc import Callable
+
+from tradeflow_contracts import orders
+from tradeflow_contracts.registry import Contract
+from tradeflow_fulfillment.app.plan_fulfillment import plan_fulfillment
+from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
+from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
+from tradeflow_kit.messaging.processor import Handler, MessageContext
+
+USE_CASES: dict[type[Contract], UseCase] = {
+    orders.OrderPaid: plan_fulfillment,
+}
+
+
+def message_handlers(transaction_for: Callable[[MessageContext], FulfillmentTransaction],
+                     c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
+    """Handlers by topic, for `runtime.consume` (order.paid on the order events topic)."""
+    return by_topic(use_case_handlers(USE_CASES, transaction_for, c))

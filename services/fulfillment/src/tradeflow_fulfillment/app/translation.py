@@ -1,0 +1,23 @@
+"""`order.paid` (the order service's contract) → the domain's PaidOrder."""
+
+from tradeflow_contracts.orders import OrderPaid, PaidLine
+from tradeflow_fulfillment.domain import paid as domain
+from tradeflow_fulfillment.domain.model import Receiver
+
+
+def paid_order_of(message: OrderPaid) -> domain.PaidOrder:
+    r = message.receiver
+    return domain.PaidOrder(
+        message.order_id, message.buyer_id, Receiver(r.name, r.phone, r.region, r.city, r.address),
+        tuple(domain.PaidSubOrder(s.sub_order_id, s.merchant_id, tuple(_line(ln) for ln in s.lines))
+              for s in message.sub_orders))
+
+
+def _line(line: PaidLine) -> domain.PaidLine:
+    """Where its units are: `warehouses`, or — a sender that names one only — `warehouse`."""
+    warehouses = tuple((w.code, w.quantity) for w in line.warehouses)
+    if not warehouses and line.warehouse:
+        warehouses = ((line.warehouse, line.quantity),)
+    return domain.PaidLine(line.line_id, line.sku, line.quantity, line.kind, line.paid_amount, warehouses,
+                           fragile=line.fragile, oversize=line.oversize, weight_grams=line.weight_grams,
+                           volume_cm3=line.volume_cm3, title=line.title)
