@@ -91,12 +91,21 @@ SERVICES = (
 
 @dataclass(frozen=True)
 class SimulatorSpec:
-    """A stand-in for an outside system (PSP, WMS, carrier…), speaking real HTTP."""
+    """A stand-in for an outside system (PSP, WMS, carrier…), speaking real HTTP.
+
+    Its own settings are `<env_prefix>HOST`, `<env_prefix>PORT`, …; its URL is exported as
+    `url_var` (to the services and to `exec`'s command) and handed to the service that calls it
+    as `service_var`. One that reports to a configured URL gets `<env_prefix>CALLBACK_URL` =
+    the gateway + `callback_path`; `peers` point its settings at other simulators' URLs."""
 
     name: str
     module: str
     base_port: int
     url_var: str
+    env_prefix: str
+    service_var: str
+    callback_path: str = ""
+    peers: tuple[tuple[str, str], ...] = ()  # (its setting, the url_var of the simulator it names)
 
     @property
     def port(self) -> int:
@@ -110,5 +119,11 @@ def replicas() -> tuple[Replica, ...]:
 
 
 SIMULATORS = (
-    SimulatorSpec("psp-simulator", "tradeflow_simulators.psp", 8190, "TRADEFLOW_PSP_SIMULATOR_URL"),
+    SimulatorSpec("psp-simulator", "tradeflow_simulators.psp", 8190, "TRADEFLOW_PSP_SIMULATOR_URL", "PSP_SIM_",
+                  "PAYMENT_PSP_BASE_URL"),
+    SimulatorSpec("wms-simulator", "tradeflow_simulators.wms", 8191, "TRADEFLOW_WMS_SIMULATOR_URL", "WMS_SIM_",
+                  "FULFILLMENT_WMS_URL", "/fulfillment/wms/callbacks",
+                  peers=(("WMS_SIM_CARRIER_URL", "TRADEFLOW_TMS_SIMULATOR_URL"),)),  # it hands parcels over
+    SimulatorSpec("tms-simulator", "tradeflow_simulators.tms", 8192, "TRADEFLOW_TMS_SIMULATOR_URL", "TMS_SIM_",
+                  "FULFILLMENT_TMS_URL", "/fulfillment/tms/callbacks"),
 )

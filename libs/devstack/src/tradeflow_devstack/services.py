@@ -80,13 +80,19 @@ def service_parts(layout: Layout, env: dict[str, str], echo: bool) -> list[Part]
 
 
 def simulator_part(layout: Layout, sim: SimulatorSpec, env: dict[str, str], echo: bool, index: int) -> Part:
-    """An outside-system simulator; up = it accepts connections. Sets its URL in `env`."""
-    own = env | {"PSP_SIM_HOST": "127.0.0.1", "PSP_SIM_PORT": str(sim.port)}
-    env[sim.url_var] = f"http://127.0.0.1:{sim.port}"
+    """An outside-system simulator; up = it accepts connections. Its callback URL (through the
+    gateway) and its peers' URLs are defaults: the environment may set its own."""
+    defaults = {setting: env[url_var] for setting, url_var in sim.peers}
+    if sim.callback_path:
+        defaults[f"{sim.env_prefix}CALLBACK_URL"] = f"http://127.0.0.1:{layout.gateway_port}{sim.callback_path}"
+    own = defaults | env | {f"{sim.env_prefix}HOST": "127.0.0.1", f"{sim.env_prefix}PORT": str(sim.port)}
     process = ManagedProcess(sim.name, [sys.executable, "-m", sim.module], layout, env=own, echo=echo,
                              color=9 + index)
     return Part(process, check=lambda: port_open("127.0.0.1", sim.port), start_timeout=30, tier=SIMULATOR_TIER)
 
 
 def simulator_parts(layout: Layout, env: dict[str, str], echo: bool) -> list[Part]:
+    """Every simulator; sets each one's URL (`url_var`) in `env` first, so they can name each other."""
+    for sim in SIMULATORS:
+        env[sim.url_var] = f"http://127.0.0.1:{sim.port}"
     return [simulator_part(layout, sim, env, echo, i) for i, sim in enumerate(SIMULATORS)]

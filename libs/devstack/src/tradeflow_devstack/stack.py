@@ -125,7 +125,8 @@ class Stack:
             self.endpoints[sim.name] = env[sim.url_var]
 
     async def _services(self, env: dict[str, str]) -> None:
-        env.setdefault("PAYMENT_PSP_BASE_URL", env["TRADEFLOW_PSP_SIMULATOR_URL"])
+        for sim in SIMULATORS:  # PAYMENT_PSP_BASE_URL, FULFILLMENT_WMS_URL, FULFILLMENT_TMS_URL
+            env.setdefault(sim.service_var, env[sim.url_var])
         # The services' own setting, not exported to `exec`'s command (tests read the default).
         services_env = {"PAYMENT_PUBLIC_CALLBACK_URL":
                         f"http://127.0.0.1:{self.layout.gateway_port}/payments/psp/callbacks"} | env

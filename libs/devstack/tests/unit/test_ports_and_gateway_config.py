@@ -9,7 +9,7 @@ import pytest
 from tradeflow_devstack.catalog import SERVICES, SIMULATORS, replicas
 from tradeflow_devstack.gateway import nginx_binary, render
 from tradeflow_devstack.layout import Layout
-from tradeflow_devstack.services import service_parts
+from tradeflow_devstack.services import service_parts, simulator_parts
 from tradeflow_devstack.waiting import StackError
 
 REPO = Path(__file__).resolve().parents[4]
@@ -25,7 +25,7 @@ def one_replica_unless_set_here(monkeypatch):
 def test_the_offset_is_added_to_every_service_and_simulator_port(monkeypatch):
     monkeypatch.delenv("TRADEFLOW_PORT_OFFSET", raising=False)
     defaults = [s.port for s in (*SERVICES, *SIMULATORS)]
-    assert defaults == [8101, 8102, 8103, 8104, 8105, 8106, 8190]
+    assert defaults == [8101, 8102, 8103, 8104, 8105, 8106, 8190, 8191, 8192]
     monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "1000")
     assert [s.port for s in (*SERVICES, *SIMULATORS)] == [p + 1000 for p in defaults]
 
@@ -106,3 +106,28 @@ def test_each_replica_is_a_part_of_its_own_with_its_own_port_and_the_services_se
     assert (first.env["ORDER_HTTP_PORT"], second.env["ORDER_HTTP_PORT"]) == ("8101", "8111")
     assert first.argv == second.argv and first.env["ORDER_DATABASE_URL"] == second.env["ORDER_DATABASE_URL"]
     assert second.pid_path.name == "order-2.pid" and second.log_path.name == "order-2.log"
+
+
+def test_each_simulator_is_a_part_on_its_own_port_reporting_through_the_gateway(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "3000")
+    monkeypatch.setenv("TRADEFLOW_GATEWAY_PORT", "11080")
+    env = {"TRADEFLOW_HOME": str(tmp_path)}
+    parts = {p.name: p.process for p in simulator_parts(Layout(tmp_path), env, echo=False)}
+    assert list(parts) == ["psp-simulator", "wms-simulator", "tms-simulator"]
+    assert {k: env[k] for k in ("TRADEFLOW_PSP_SIMULATOR_URL", "TRADEFLOW_WMS_SIMULATOR_URL",
+                                "TRADEFLOW_TMS_SIMULATOR_URL")} == {
+        "TRADEFLOW_PSP_SIMULATOR_URL": "http://127.0.0.1:11190", "TRADEFLOW_WMS_SIMULATOR_URL": "http://127.0.0.1:11191",
+        "TRADEFLOW_TMS_SIMULATOR_URL": "http://127.0.0.1:11192"}
+    wms, tms = parts["wms-simulator"].env, parts["tms-simulator"].env
+    assert parts["wms-simulator"].argv[-2:] == ["-m", "tradeflow_simulators.wms"]
+    assert (wms["WMS_SIM_HOST"], wms["WMS_SIM_PORT"], tms["TMS_SIM_PORT"]) == ("127.0.0.1", "11191", "11192")
+    assert wms["WMS_SIM_CALLBACK_URL"] == "http://127.0.0.1:11080/fulfillment/wms/callbacks"
+    assert tms["TMS_SIM_CALLBACK_URL"] == "http://127.0.0.1:11080/fulfillment/tms/callbacks"
+    assert wms["WMS_SIM_CARRIER_URL"] == "http://127.0.0.1:11192", "the warehouse hands parcels to the carrier"
+    assert parts["psp-simulator"].env["PSP_SIM_PORT"] == "11190"
+
+
+def test_a_simulator_callback_url_set_in_the_environment_is_kept(tmp_path):
+    env = {"WMS_SIM_CALLBACK_URL": "http://elsewhere/callbacks"}
+    parts = {p.name: p.process for p in simulator_parts(Layout(tmp_path), env, echo=False)}
+    assert parts["wms-simulator"].env["WMS_SIM_CALLBACK_URL"] == "http://elsewhere/callbacks"
