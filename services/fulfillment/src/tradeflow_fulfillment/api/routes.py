@@ -1,3 +1,65 @@
-from fastapi import APIRouter
+"""The shipments API (API.md "Fulfillment"): thin routes that authorize, read, and shape.
+
+Who sees what: staff and system every shipment; a buyer (`sub` with the buyer role) the
+shipments of their own orders; a merchant (its `merchant_id` claim) the shipments holding its
+sub-orders' lines, and of those only its own lines. Anyone else's shipment is a 403.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from tradeflow_fulfillment.api.views import shipment_view
+from tradeflow_fulfillment.api.wiring import Api
+from tradeflow_fulfillment.app.read_fulfillment import get_shipment, list_shipments
+from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.transitions import ShipmentStatus
+from tradeflow_kit.auth import Principal, Role, require_roles
+from tradeflow_kit.cursors import decode_cursor, encode_cursor
+from tradeflow_kit.problems import Problem, problem_docs
 
 router = APIRouter(prefix="/fulfillment", tags=["fulfillment"])
+Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.MERCHANT, Role.STAFF, Role.SYSTEM))]
+
+
+@router.get("/shipments", summary="Shipments, newest first (a buyer's, a merchant's, or any for staff and system)",
+            responses=problem_docs(400, 401, 403, 422))
+async def get_shipments(who: Readers, api: Api, order_id: str | None = None, status: ShipmentStatus | None = None,
+                        warehouse: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                        cursor: str | None = None) -> dict:
+    """`{items, next_cursor}`; filters by order, status and warehouse combine."""
+    buyer_id, merchant_id = _scope(who)
+    async with api.transactions.read() as tx:
+        found = await list_shipments(tx, order_id=order_id, status=status, warehouse=warehouse, buyer_id=buyer_id,
+                                     merchant_id=merchant_id, limit=limit + 1, before=decode_cursor(cursor))
+    page, more = found[:limit], len(found) > limit
+    return {"items": [shipment_view(s, merchant_id) for s in page],
+            "next_cursor": encode_cursor(page[-1].planned_at, page[-1].id) if more else None}
+
+
+@router.get("/shipments/{shipment_id}", summary="One shipment: warehouse, carrier, dispatch, lines and history",
+            responses=problem_docs(401, 403, 404))
+async def get_one_shipment(shipment_id: str, who: Readers, api: Api) -> dict:
+    async with api.transactions.read() as tx:
+        shipment = await get_shipment(tx, shipment_id)
+    return _view_for(shipment, who)
+
+
+def _scope(who: Principal) -> tuple[str | None, str | None]:
+    """(buyer_id, merchant_id) the caller's lists are narrowed to; (None, None) for staff and system."""
+    if who.sees_all:
+        return None, None
+    if who.buyer_id is not None:
+        return who.buyer_id, None
+    if who.merchant_id is not None:
+        return None, who.merchant_id
+    raise Problem(403, "forbidden", "Not allowed", detail="shipments are read by their buyer, merchant or staff")
+
+
+def _view_for(shipment: Shipment, who: Principal) -> dict:
+    """The shipment as this caller may see it, or 403 when it holds nothing of theirs."""
+    if who.sees_all or (who.buyer_id is not None and who.buyer_id == shipment.buyer_id):
+        return shipment_view(shipment)
+    if who.merchant_id is not None and any(ln.merchant_id == who.merchant_id for ln in shipment.lines):
+        return shipment_view(shipment, who.merchant_id)
+    raise Problem(403, "forbidden", "Not allowed", detail="this shipment belongs to someone else")

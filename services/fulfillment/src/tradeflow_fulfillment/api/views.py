@@ -1,0 +1,30 @@
+"""Shipments and entitlements as API.md shapes them."""
+
+from tradeflow_fulfillment.domain.entitlement import Entitlement
+from tradeflow_fulfillment.domain.shipment import Shipment
+
+
+def shipment_view(s: Shipment, merchant_id: str | None = None) -> dict:
+    """The whole shipment; for a merchant only its own lines (a shipment may hold other
+    merchants' goods of the same buyer), and the history without details (they name orders)."""
+    lines = [ln for ln in s.lines if merchant_id is None or ln.merchant_id == merchant_id]
+    return {
+        "id": s.id, "order_id": lines[0].order_id if lines else s.order_id,
+        "order_ids": list(dict.fromkeys(ln.order_id for ln in lines)),
+        "sub_order_ids": list(dict.fromkeys(ln.sub_order_id for ln in lines)),
+        "warehouse": s.warehouse, "carrier": s.carrier, "dispatch_number": s.dispatch_number,
+        "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill, "status": s.status,
+        "flags": sorted(s.flags), "weight_grams": s.weight_grams, "volume_cm3": s.volume_cm3,
+        "planned_at": s.planned_at.isoformat(), "dispatch_after": s.dispatch_after.isoformat(),
+        "lines": [{"line_id": ln.line_id, "order_id": ln.order_id, "sub_order_id": ln.sub_order_id, "sku": ln.sku,
+                   "quantity": ln.quantity} for ln in lines],
+        "events": [{"at": h.at.isoformat(), "status": h.status, "event": h.event, "source": h.source,
+                    "applied": h.applied} | ({} if merchant_id else {"detail": h.detail}) for h in s.history],
+    }
+
+
+def entitlement_view(e: Entitlement) -> dict:
+    return {"id": e.id, "account": e.account, "sku": e.sku, "quantity": e.quantity, "order_id": e.order_id,
+            "sub_order_id": e.sub_order_id, "line_id": e.line_id, "status": e.status,
+            "granted_at": e.granted_at.isoformat(), "revoked_at": e.revoked_at.isoformat() if e.revoked_at else None,
+            "revoke_reason": e.revoke_reason}
