@@ -1,5 +1,8 @@
-"""Simulators of the outside world (a payment service provider, …) for local runs, demos and tests.
+"""Simulators of the outside world — a payment service provider (`psp`), a warehouse management
+system (`wms`), the carriers' transport management system (`tms`) — for local runs, demos and tests.
 
 They stand for systems Tradeflow does not own, so they share no code with the services: they
-speak plain HTTP with their own formats, keys and signatures, as the real ones would.
+speak plain HTTP with their own formats, keys and signatures, as the real ones would. What they
+share among themselves (signing, webhook delivery, error shape, auto mode) lives at this
+package's top.
 """
