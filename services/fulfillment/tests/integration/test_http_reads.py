@@ -67,6 +67,17 @@ async def test_pages_follow_the_cursor_newest_first(client, planned):
         400, "invalid-cursor")
 
 
+async def test_pages_of_one_walk_through_shipments_planned_at_the_same_instant(client, planned):
+    seen, cursor = [], ""
+    for _ in range(5):
+        page = (await client.get(f"/fulfillment/shipments?limit=1{cursor}", headers=STAFF)).json()
+        seen += [s["id"] for s in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == [s["id"] for s in await items(client)] and len(set(seen)) == 3
+
+
 async def test_a_merchant_sees_only_its_own_lines_of_a_shared_shipment(client, planned):
     [shared] = await items(client, headers=bearer("m2-user", "merchant", merchant_id="m-2"))
     assert ([ln["line_id"] for ln in shared["lines"]], shared["sub_order_ids"]) == (["b"], ["o-1-m-2"])
@@ -89,3 +100,17 @@ async def test_the_buyer_reads_their_entitlements_with_what_when_and_from_which_
     assert response.json()["next_cursor"] is None
     other = await client.get("/entitlements?account=buyer-1", headers=bearer("buyer-2", "buyer"))
     assert outcome(other) == (403, "forbidden")
+
+
+async def test_entitlements_granted_at_once_page_one_by_one(client, transactions, collaborators):
+    async with transactions.begin() as tx:
+        await plan_fulfillment(tx, order_paid("o-3", ("m-1", [course("v1"), course("v2"), course("v3")])),
+                               collaborators)
+    seen, cursor = [], ""
+    for _ in range(5):
+        page = (await client.get(f"/entitlements?account=buyer-1&limit=1{cursor}", headers=STAFF)).json()
+        seen += [e["line_id"] for e in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert sorted(seen) == ["v1", "v2", "v3"]

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ class SqlaEntitlementRepository:
         if account is not None:
             query = query.where(entitlements.c.account == account)
         if before is not None:
-            query = query.where((entitlements.c.granted_at, entitlements.c.id) < before)
+            query = query.where(tuple_(entitlements.c.granted_at, entitlements.c.id) < tuple_(*map(literal, before)))
         return [_entitlement(row) for row in await self.session.execute(query)]
 
 

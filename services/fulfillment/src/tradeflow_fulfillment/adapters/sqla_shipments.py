@@ -6,7 +6,7 @@ events recorded since it was read)."""
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, insert, select, text, update
+from sqlalchemy import delete, exists, insert, literal, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.shipment_rows import (
@@ -69,7 +69,7 @@ class SqlaShipmentRepository:
             if value is not None:
                 query = query.where(exists().where(shipment_lines.c.shipment_id == shipments.c.id, column == value))
         if before is not None:
-            query = query.where((shipments.c.planned_at, shipments.c.id) < before)
+            query = query.where(tuple_(shipments.c.planned_at, shipments.c.id) < tuple_(*map(literal, before)))
         return await self._load(query)
 
     async def _load(self, query) -> list[Shipment]:
