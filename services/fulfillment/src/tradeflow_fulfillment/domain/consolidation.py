@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.errors import CannotMerge, FulfillmentError, IllegalTransition
 from tradeflow_fulfillment.domain.events import LinesPlanned, OrderSplitOut
-from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, ParcelRules, Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.model import Flag, ParcelRules, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -37,9 +37,8 @@ class Consolidation:
         waits = window if _mergeable(flags) else timedelta(0)
         order_ids = list(dict.fromkeys(ln.order_id for ln in lines))
         shipment = cls(id=id, buyer_id=buyer_id, receiver=receiver, warehouse=warehouse, carrier=carrier,
-                       lines=lines, flags=flags, status=status, planned_at=at, dispatch_after=at + waits,
-                       history=[HistoryEntry(at, status, E.PLAN, SOURCE, detail=", ".join(order_ids))])
-        shipment._saved_history = 0
+                       lines=lines, flags=flags, status=status, planned_at=at, dispatch_after=at + waits)
+        shipment._record(at, E.PLAN, SOURCE, detail=", ".join(order_ids))
         shipment._events.extend(LinesPlanned(order_id) for order_id in order_ids)
         return shipment
 
