@@ -1,11 +1,39 @@
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
 from tradeflow_kit.settings import settings_class
+
+DEV_WMS_API_KEY, DEV_WMS_WEBHOOK_SECRET = "wms-dev-key", "wms-dev-webhook-secret"
+DEV_TMS_API_KEY, DEV_TMS_WEBHOOK_SECRET = "tms-dev-key", "tms-dev-webhook-secret"
 
 
 class Settings(settings_class("fulfillment")):
     """Fulfillment service settings (env prefix FULFILLMENT_), beyond the shared ones."""
+
+    model_config = SettingsConfigDict(populate_by_name=True)
 
     merge_window_seconds: float = 600.0  # paid orders of one buyer, receiver and warehouse merge within this
     parcel_max_weight_grams: int = 20_000  # the carrier's limit per parcel
     parcel_max_volume_cm3: int = 100_000
     high_value_amount: int = 2_000_000  # a shipment worth more (minor units) is reviewed before dispatch
     carrier_rules: str = "*:*=YTO"  # <warehouse>:<region>=<carrier>[,…];… with * for any (domain/carriers.py)
+    # The warehouse (WMS) and the carriers (TMS); locally their simulators (README: "Warehouse and
+    # carrier simulators"). They call back through the gateway: /fulfillment/wms|tms/callbacks.
+    wms_url: str = "http://127.0.0.1:8191"  # FULFILLMENT_WMS_URL
+    wms_api_key: SecretStr = Field(SecretStr(DEV_WMS_API_KEY), validation_alias="TRADEFLOW_WMS_API_KEY")
+    wms_webhook_secret: SecretStr = Field(SecretStr(DEV_WMS_WEBHOOK_SECRET),
+                                          validation_alias="TRADEFLOW_WMS_WEBHOOK_SECRET")
+    tms_url: str = "http://127.0.0.1:8192"  # FULFILLMENT_TMS_URL
+    tms_api_key: SecretStr = Field(SecretStr(DEV_TMS_API_KEY), validation_alias="TRADEFLOW_TMS_API_KEY")
+    tms_webhook_secret: SecretStr = Field(SecretStr(DEV_TMS_WEBHOOK_SECRET),
+                                          validation_alias="TRADEFLOW_TMS_WEBHOOK_SECRET")
+
+    @model_validator(mode="after")
+    def _no_dev_outside_secrets_in_production(self) -> "Settings":
+        dev = {DEV_WMS_API_KEY, DEV_WMS_WEBHOOK_SECRET, DEV_TMS_API_KEY, DEV_TMS_WEBHOOK_SECRET}
+        given = {s.get_secret_value() for s in (self.wms_api_key, self.wms_webhook_secret, self.tms_api_key,
+                                                self.tms_webhook_secret)}
+        if self.environment == "production" and given & dev:
+            raise ValueError("TRADEFLOW_WMS_API_KEY, TRADEFLOW_WMS_WEBHOOK_SECRET, TRADEFLOW_TMS_API_KEY and "
+                             "TRADEFLOW_TMS_WEBHOOK_SECRET must be set in production")
+        return self
