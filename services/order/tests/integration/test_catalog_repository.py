@@ -182,3 +182,17 @@ async def test_an_order_gives_back_the_points_it_spent_once(sessions):
     assert await in_tx(sessions, lambda repo: repo.points_balance("b-1")) == 800
     newest = (await in_tx(sessions, lambda repo: repo.points_entries("b-1")))[0]
     assert newest == PointsEntry("b-1", 300, PointsEntryKind.RETURNED, later, order_id="o-1", actor="system")
+
+
+async def test_points_come_back_under_a_generic_plan_too(sessions):
+    """A prepared statement's plan turns generic after a few runs (a long-lived service's case):
+    the return must still find its arbiter index (it once did not: a bound predicate)."""
+    async with sessions.begin() as session:
+        await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        repo = SqlaCatalogRepository(session)
+        await repo.add_points(PointsEntry("b-g", 500, PointsEntryKind.EARNED, T0, reason="welcome"))
+        for n in range(3):
+            await repo.add_points(PointsEntry("b-g", -100, PointsEntryKind.SPENT, T0, order_id=f"o-g{n}"))
+            assert await repo.return_points(f"o-g{n}", T0) == 100
+            assert await repo.return_points(f"o-g{n}", T0) == 0
+        assert await repo.points_balance("b-g") == 500

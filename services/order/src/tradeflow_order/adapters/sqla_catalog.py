@@ -8,7 +8,7 @@ version = version + 1), so concurrent puts of one entry get consecutive versions
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import DateTime, func, literal, select, update
+from sqlalchemy import DateTime, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -136,10 +136,16 @@ class SqlaCatalogRepository:
                  .group_by(e.buyer_id, e.order_id).having(func.sum(e.amount) < 0))
         returned = (insert(points_entries)
                     .from_select(["buyer_id", "amount", "kind", "order_id", "actor", "at"], spent)
-                    .on_conflict_do_nothing(index_elements=["order_id"],
-                                            index_where=e.kind == PointsEntryKind.RETURNED.value)
+                    .on_conflict_do_nothing(index_elements=["order_id"], index_where=_RETURNED_ONCE)
                     .returning(e.amount))
         return sum((await self.session.execute(returned)).scalars())
+
+
+# The partial unique index's predicate as SQL text, never a bound parameter: PostgreSQL infers the
+# arbiter index when it plans, and a generic plan (a prepared statement's 6th run on) cannot prove
+# `kind = $n` implies `kind = 'returned'` — the insert then fails with "no unique or exclusion
+# constraint matching the ON CONFLICT specification".
+_RETURNED_ONCE = text(f"kind = '{PointsEntryKind.RETURNED.value}'")
 
 
 def _bumped(table, key: list[str], row: dict):
