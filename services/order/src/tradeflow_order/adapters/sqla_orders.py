@@ -4,7 +4,19 @@ its saga step from the kit's `sagas` table)."""
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, bindparam, exists, func, insert, literal_column, select, text, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,7 +105,7 @@ class SqlaOrderRepository:
         if status is not None:
             query = query.where(orders.c.status == status)
         if before is not None:
-            query = query.where((orders.c.created_at, orders.c.id) < before)
+            query = query.where(tuple_(orders.c.created_at, orders.c.id) < tuple_(*before))  # a row comparison
         return [_order(row) for row in (await self.session.execute(query)).all()]
 
     async def lock_buyer(self, buyer_id: str) -> None:
