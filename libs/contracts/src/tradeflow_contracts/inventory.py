@@ -94,3 +94,53 @@ class PreSaleStockArrived(Contract):
     sub_order_id: str
     allocations: list[Allocation]
     arrived_at: datetime
+
+
+class ShipmentUnits(BaseModel):
+    """Units of one order line that one shipment carries out of (or back into) one warehouse."""
+
+    order_id: str
+    sub_order_id: str
+    line_id: str
+    sku: str
+    warehouse: str
+    quantity: int = Field(gt=0)
+
+
+@contract
+class DeductStock(Contract):
+    """A shipment left its warehouse (DOMAIN §3 出库扣减): deduct exactly these units from on-hand
+    stock and from what their sub-orders reserved. Idempotent per shipment (`shipment_id`)."""
+
+    TYPE, VERSION, TOPIC = "inventory.deduct-stock", 1, COMMANDS
+    shipment_id: str
+    lines: list[ShipmentUnits] = Field(min_length=1)
+
+
+@contract
+class StockDeducted(Contract):
+    TYPE, VERSION, TOPIC = "inventory.stock-deducted", 1, EVENTS
+    shipment_id: str
+    lines: list[ShipmentUnits]
+    deducted_at: datetime
+
+
+@contract
+class RestockReturned(Contract):
+    """A returned parcel was received back at its warehouse (退货入库): these units are on hand
+    again. Idempotent per (`shipment_id`, `return_id`)."""
+
+    TYPE, VERSION, TOPIC = "inventory.restock-returned", 1, COMMANDS
+    shipment_id: str
+    return_id: str
+    reason: str
+    lines: list[ShipmentUnits] = Field(min_length=1)
+
+
+@contract
+class StockRestocked(Contract):
+    TYPE, VERSION, TOPIC = "inventory.stock-restocked", 1, EVENTS
+    shipment_id: str
+    return_id: str
+    lines: list[ShipmentUnits]
+    restocked_at: datetime
