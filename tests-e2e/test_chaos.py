@@ -11,8 +11,8 @@ random version.
 import os
 
 import pytest
-from chaos.flows import Flow
-from chaos.invariants import ORDER_TOTAL, Report, check_flow, check_stream
+from chaos.flows import POINTS, Flow
+from chaos.invariants import ORDER_TOTAL, Report, check_benefits, check_flow, check_stream
 from chaos.kills import in_turn, status
 from chaos.scenario import run_chaos
 
@@ -100,3 +100,17 @@ def test_the_checker_catches_a_stream_that_skipped_repeated_or_misreported_a_cha
     report = Report()
     check_stream(report, Flow(4, "pay", "b4", "k4", status_code=201, order_id="o5", followed=False), history)
     assert report.breaches["streams agree"]
+
+
+def test_the_checker_catches_coupons_and_points_not_given_back_or_given_back_too_soon():
+    flow = Flow(3, "cancel", "b3", "k3", status_code=201, order_id="o4", points_granted=POINTS)
+    report = Report()
+    check_benefits(report, flow, "cancelled", True, 0)  # still held, nothing returned
+    assert len(report.breaches["coupons and points agree"]) == 1
+    report = Report()
+    check_benefits(report, flow, "awaiting_shipment", False, POINTS)  # paid, but given back
+    assert len(report.breaches["coupons and points agree"]) == 1
+    report = Report()
+    check_benefits(report, flow, "cancelled", False, POINTS)
+    check_benefits(report, flow, "awaiting_shipment", True, 0)
+    assert not report.breaches.get("coupons and points agree")

@@ -20,7 +20,7 @@ async def test_every_service_reports_ready_through_the_gateway(gateway_url, serv
 
 
 @pytest.mark.parametrize(("prefix", "service"), [
-    ("/orders", "order"), ("/payments", "payment"), ("/inventory", "inventory"),
+    ("/orders", "order"), ("/catalog", "order"), ("/payments", "payment"), ("/inventory", "inventory"),
     ("/fulfillment", "fulfillment"), ("/entitlements", "fulfillment"), ("/after-sales", "after-sales"),
     ("/channels", "channel-adapter"),
 ])

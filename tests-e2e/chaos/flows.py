@@ -3,7 +3,8 @@
 A flow is one buyer (a fresh id, so every order found for that buyer belongs to this flow)
 placing one order with an `Idempotency-Key` — one unit of each of two SKUs of two merchants, priced
 by the server from the catalog (`setup_catalog`: UNIT_PRICE each, the first merchant's parcel
-SHIPPING, the second's free) — and then following its plan:
+SHIPPING, the second's free), with the run's coupon (COUPON_OFF, once per buyer) and POINTS points
+staff granted the buyer just before — and then following its plan:
 
 * `pay` — start a payment and have the PSP simulator succeed it;
 * `lost_webhook` — the same, but the PSP never sends its webhook (`notify: false`): only asking
@@ -39,16 +40,26 @@ from tradeflow_testing.sse import stream_events
 PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
 PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
 RETRY_FOR = 90.0
-UNIT_PRICE, SHIPPING = 1999, 500
+UNIT_PRICE, SHIPPING, COUPON_OFF, POINTS = 1999, 500, 300, 200
+ORDER_TOTAL = 2 * UNIT_PRICE + SHIPPING - COUPON_OFF - POINTS  # what every flow's checkout shows
 
 
-async def setup_catalog(platform: Platform, on_hand: int) -> tuple[str, str]:
+@dataclass(frozen=True)
+class ChaosCatalog:
+    skus: tuple[str, str]
+    coupon: str
+
+
+async def setup_catalog(platform: Platform, on_hand: int) -> ChaosCatalog:
     """Two fresh SKUs at UNIT_PRICE of two fresh merchants (the first charging SHIPPING a parcel,
-    the second no freight template: free), `on_hand` units of each in one warehouse."""
+    the second no freight template: free), `on_hand` units of each in one warehouse, and a coupon
+    of COUPON_OFF that each buyer may hold once."""
     first, second, warehouse = unique("m-chaos-1"), unique("m-chaos-2"), unique("WH")
     await platform.freight(first, SHIPPING)
-    return (await platform.product(first, UNIT_PRICE, on_hand, "SKU-CHAOS-1", warehouse),
-            await platform.product(second, UNIT_PRICE, on_hand, "SKU-CHAOS-2", warehouse))
+    coupon = unique("CHAOS-OFF")
+    await platform.coupon(coupon, COUPON_OFF, per_buyer_limit=1)
+    return ChaosCatalog((await platform.product(first, UNIT_PRICE, on_hand, "SKU-CHAOS-1", warehouse),
+                         await platform.product(second, UNIT_PRICE, on_hand, "SKU-CHAOS-2", warehouse)), coupon)
 
 
 @dataclass
@@ -68,6 +79,7 @@ class Flow:
     followed: bool | None = None  # None: not followed; True: the stream reached paid or cancelled
     retries: int = 0
     notes: list[str] = field(default_factory=list)
+    points_granted: int = 0  # what staff granted the buyer (answered 200) before the order
 
     @property
     def accepted(self) -> bool:
@@ -104,8 +116,9 @@ async def retrying(flow: Flow, call: Callable[[], Awaitable[httpx.Response]], re
 class Load:
     """Open-loop flows at `rate` per second; each runs its plan to its end."""
 
-    def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, skus: tuple[str, str], seed: int = 7) -> None:
-        self.http, self.psp, self.skus = http, psp, skus
+    def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
+                 seed: int = 7) -> None:
+        self.http, self.psp, self.skus, self.coupon = http, psp, catalog.skus, catalog.coupon
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
 
@@ -150,8 +163,15 @@ class Load:
         return auth(flow.buyer, "buyer") | {"Idempotency-Key": key or flow.key}
 
     async def _place(self, flow: Flow) -> None:
-        body = order_body([line(sku, 1, UNIT_PRICE) for sku in self.skus],
-                          expected_paid_amount=2 * UNIT_PRICE + SHIPPING)  # as the checkout page showed
+        granted = await retrying(flow, lambda: self.http.post(
+            f"/catalog/points/{flow.buyer}", json={"amount": POINTS, "reason": "chaos: welcome"},
+            headers=auth("chaos-staff", "staff") | {"Idempotency-Key": f"{flow.key}-points"}))
+        if granted is None or granted.status_code != 200:
+            flow.notes.append(f"points not granted: {granted.status_code if granted else 'no answer'}")
+            return
+        flow.points_granted = POINTS
+        body = order_body([line(sku, 1, UNIT_PRICE) for sku in self.skus], coupon_codes=[self.coupon],
+                          points_amount=POINTS, expected_paid_amount=ORDER_TOTAL)  # as the checkout page showed
         flow.placed_at = time.time()
         r = await retrying(flow, lambda: self.http.post("/orders", json=body, headers=self._buyer(flow)))
         flow.status_code = r.status_code if r is not None else None

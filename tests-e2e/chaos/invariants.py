@@ -15,7 +15,10 @@ For every flow that got a 201 (the platform took the order):
   `succeeded`; net money (succeeded payments − succeeded refunds) is the order's total when it
   awaits shipment and 0 when it was cancelled: 0 paid-but-cancelled-without-refund, no double
   charge kept;
-* **stock agrees** — a cancelled order holds no active reservation.
+* **stock agrees** — a cancelled order holds no active reservation;
+* **coupons and points agree** — an order awaiting shipment still holds its coupon and the points
+  it spent (the buyer's balance is what was granted less them); a cancelled one gave both back
+  (its coupon hold returned, the balance what was granted).
 
 Platform-wide: `stock.reserved` = Σ active reservations per SKU × warehouse; every outbox is
 drained; no dead letter was written since the run began.
@@ -29,10 +32,10 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from chaos.flows import SHIPPING, UNIT_PRICE, Flow
+from chaos.flows import ORDER_TOTAL, POINTS, Flow
 from tradeflow_testing.topics import partitions_of
 
-ORDER_TOTAL = 2 * UNIT_PRICE + SHIPPING
+__all__ = ["ORDER_TOTAL", "Report", "check", "check_benefits", "check_flow", "check_stream"]
 SERVICE_DATABASES = ("order", "payment", "inventory", "fulfillment", "after_sales", "channel_adapter")
 
 
@@ -76,12 +79,16 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str) -> Report:
     money = await _money([f.order_id for f in accepted])
     active = await _active_reservations([f.order_id for f in accepted])
     histories = await _histories([f.order_id for f in accepted if f.followed is not None])
+    held, balances = await _benefits([f.order_id for f in accepted], [f.buyer for f in accepted])
     for invariant in ("not lost", "not doubled", "ended", "expected state", "money agrees", "stock agrees",
-                      "streams agree"):
+                      "streams agree", "coupons and points agree"):
         report.holds(invariant)
     for flow in accepted:
         check_flow(report, flow, orders.get(flow.buyer, []), idempotency.get(flow.buyer, 0),
                     money.get(flow.order_id), active.get(flow.order_id, 0))
+        statuses = [o["status"] for o in orders.get(flow.buyer, []) if o["id"] == flow.order_id]
+        if statuses:
+            check_benefits(report, flow, statuses[0], held.get(flow.order_id), balances.get(flow.buyer, 0))
         if flow.followed is not None:
             check_stream(report, flow, histories.get(flow.order_id, []))
     await _check_stock(report)
@@ -125,6 +132,17 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
                                       f"net {net} (paid {money['paid']} − refunded {money['refunded']}), due {due}")
     if not shipped and active:
         report.breach("stock agrees", f"{name}: cancelled but {active} active reservation(s)")
+
+
+def check_benefits(report: Report, flow: Flow, status: str, coupon_held: bool | None, balance: int) -> None:
+    """`coupon_held`: the order's coupon hold is open (True), returned (False), or absent (None)."""
+    name = f"flow {flow.index} ({flow.plan}, {flow.order_id})"
+    if status == "awaiting_shipment" and (coupon_held is not True or balance != flow.points_granted - POINTS):
+        report.breach("coupons and points agree", f"{name}: paid, coupon held {coupon_held}, balance {balance} "
+                                                  f"(granted {flow.points_granted}, spent {POINTS})")
+    if status == "cancelled" and (coupon_held is not False or balance != flow.points_granted):
+        report.breach("coupons and points agree", f"{name}: cancelled, coupon held {coupon_held}, balance "
+                                                  f"{balance} (granted {flow.points_granted}, all due back)")
 
 
 def check_stream(report: Report, flow: Flow, history: list) -> None:
@@ -188,6 +206,15 @@ async def _money(order_ids: list[str]) -> dict[str, dict]:
     for row in refunds:
         money.setdefault(row["order_id"], {"succeeded": set(), "paid": 0, "refunded": 0})["refunded"] += row["amount"]
     return money
+
+
+async def _benefits(order_ids: list[str], buyers: list[str]) -> tuple[dict[str, bool], dict[str, int]]:
+    """Each order's coupon hold (open or returned) and each buyer's points balance."""
+    holds = await _fetch("order", "SELECT order_id, bool_or(returned_at IS NULL) AS open FROM coupon_holds "
+                                  "WHERE order_id = ANY($1::text[]) GROUP BY order_id", order_ids)
+    points = await _fetch("order", "SELECT buyer_id, sum(amount) AS balance FROM points_entries "
+                                   "WHERE buyer_id = ANY($1::text[]) GROUP BY buyer_id", buyers)
+    return {r["order_id"]: r["open"] for r in holds}, {r["buyer_id"]: int(r["balance"]) for r in points}
 
 
 async def _active_reservations(order_ids: list[str]) -> dict[str, int]:

@@ -53,8 +53,8 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
             httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp:
-        skus = await setup_catalog(Platform(http, psp), 1_000_000)
-        load, kills, stop = Load(http, psp, skus), Kills(), asyncio.Event()
+        catalog = await setup_catalog(Platform(http, psp), 1_000_000)
+        load, kills, stop = Load(http, psp, catalog), Kills(), asyncio.Event()
         started = time.monotonic()
         flows_task = asyncio.create_task(load.run(rate, max_seconds, stop))
         chaos_task = asyncio.create_task(unleash(schedule, kills, stop, pause))
