@@ -31,10 +31,10 @@ def reserved(order):
 
 def test_every_status_change_goes_through_the_transition_table():
     targets = set(TRANSITIONS.values())
-    assert {"awaiting_shipment", "cancelled", "shipped", "completed", "closed"} == targets
+    assert {"awaiting_shipment", "cancelled", "partially_shipped", "shipped", "completed", "closed"} == targets
 
 
-@pytest.mark.parametrize("status", ["cancelled", "shipped", "completed", "closed"])
+@pytest.mark.parametrize("status", ["cancelled", "partially_shipped", "shipped", "completed", "closed"])
 def test_cancel_is_refused_after_shipment_or_when_final(status):
     order = Order(id="o1", buyer_id="b1", channel="app", currency="CNY", receiver=RECEIVER, created_at=NOW,
                   sub_orders=[], status=status)

@@ -84,6 +84,22 @@ order_lines = Table(
     Column("weight_grams", Integer, nullable=False, server_default="0"),
     Column("volume_cm3", Integer, nullable=False, server_default="0"),
     Column("oversize", Boolean, nullable=False, server_default="false"),
+    Column("entitlement_id", Text),
+)
+
+# The order's part of each shipment holding its lines (a read model fed by fulfillment's events).
+order_shipments = Table(
+    "order_shipments", metadata,
+    Column("order_id", Text, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("shipment_id", Text, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("warehouse", Text, nullable=False),
+    Column("carrier", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("waybill", Text),
+    Column("dispatch_number", Text),
+    Column("lines", JSONB, nullable=False),  # [{line_id, quantity}]
+    Column("events", JSONB, nullable=False),  # [{at, status, event}]
 )
 
 order_history = Table(

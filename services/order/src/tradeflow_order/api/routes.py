@@ -24,6 +24,7 @@ from tradeflow_order.api.views import merchant_order_view, order_view, quote_vie
 from tradeflow_order.api.wiring import Api, OrderApi
 from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.cancel_order import cancel_order
+from tradeflow_order.app.confirm_receipt import confirm_receipt
 from tradeflow_order.app.follow_order import follow_order
 from tradeflow_order.app.place_order import place_order
 from tradeflow_order.app.ports import OrderTransaction
@@ -136,6 +137,18 @@ async def post_cancel(order_id: str, body: ReasonIn, who: BuyerOrStaff, api: Api
         return await cancel_order(tx, api.collaborators, order_id, _actor(who), body.reason, buyer_id)
     return await _once(api, f"POST /orders/{order_id}/cancel", who, idempotency_key, body.model_dump(mode="json"),
                        run)
+
+
+@router.post("/{order_id}/confirm-receipt",
+             summary="The buyer received everything (every parcel signed for): the order is completed "
+                     "(Idempotency-Key accepted)")
+async def post_confirm_receipt(order_id: str, who: BuyerOrStaff, api: Api,
+                               idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    buyer_id = None if Role.STAFF in who.roles else who.sub
+
+    async def run(tx: OrderTransaction) -> Order:
+        return await confirm_receipt(tx, api.collaborators, order_id, _actor(who), buyer_id)
+    return await _once(api, f"POST /orders/{order_id}/confirm-receipt", who, idempotency_key, {}, run)
 
 
 @router.post("/{order_id}/approve", summary="Staff: release a held order to payment (Idempotency-Key accepted)")

@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 from tradeflow_order.domain.model import Line, SubOrder, Terms
 from tradeflow_order.domain.order import Order
+from tradeflow_order.domain.tracking import OrderShipment
 
 
 def order_view(order: Order) -> dict:
@@ -60,7 +61,8 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "hold": {"reason": order.hold.reason, "since": order.hold.since.isoformat()} if order.hold else None,
         "cancel_reason": order.cancel_reason,
         "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
-        "sub_orders": [_sub_order(s) for s in subs], "shipments": [],
+        "sub_orders": [_sub_order(s) for s in subs],
+        "shipments": _shipments(order, subs),
         "history": [{"at": h.at.isoformat(), "from": h.from_status, "to": h.to_status, "event": h.event,
                      "actor": h.actor, "reason": h.reason} for h in order.history],
     }
@@ -93,6 +95,21 @@ def _terms(terms: Terms) -> dict:
             "coupons": [asdict(c) for c in terms.coupons], "points_amount": terms.points_amount}
 
 
+def _shipments(order: Order, subs: list[SubOrder]) -> list[dict]:
+    """The shipments holding lines of these sub-orders (a merchant: only its own)."""
+    line_ids = {ln.id for s in subs for ln in s.lines}
+    return [_shipment(sh, line_ids) for sh in order.shipments if any(ln.line_id in line_ids for ln in sh.lines)]
+
+
+def _shipment(shipment: OrderShipment, line_ids: set[str]) -> dict:
+    """A shipment as tracked, with only the lines of the sub-orders shown."""
+    return {"id": shipment.id, "warehouse": shipment.warehouse, "carrier": shipment.carrier,
+            "waybill": shipment.waybill, "dispatch_number": shipment.dispatch_number, "status": shipment.status,
+            "lines": [{"line_id": ln.line_id, "quantity": ln.quantity}
+                      for ln in shipment.lines if ln.line_id in line_ids],
+            "events": [{"at": e.at.isoformat(), "status": e.status, "event": e.event} for e in shipment.events]}
+
+
 def saga_view(order: Order) -> dict:
     return {"order_id": order.id, "step": order.step, "status": order.status,
             "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
@@ -113,5 +130,5 @@ def _line(line: Line) -> dict:
             "quantity": line.quantity, "unit_price_amount": line.unit_price_amount,
             "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
             "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
-            "refunded_amount": line.refunded_amount,
+            "refunded_amount": line.refunded_amount, "entitlement_id": line.entitlement_id,
             "warehouses": [{"code": w.code, "quantity": w.quantity, "incoming": w.incoming} for w in line.warehouses]}

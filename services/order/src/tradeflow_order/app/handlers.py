@@ -4,10 +4,11 @@ order's saga parked as needs_attention); anything else is retried by the kit."""
 
 from collections.abc import Callable
 
-from tradeflow_contracts import inventory, payments
+from tradeflow_contracts import fulfillment, inventory, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
+from tradeflow_order.app import record_fulfillment as shipping
 from tradeflow_order.app import record_payment_reply as pay
 from tradeflow_order.app import record_stock_reply as stock
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
@@ -21,6 +22,9 @@ USE_CASES: dict[type[Contract], UseCase] = {
     payments.PaymentClosed: pay.record_payment_closed,
     payments.PaymentRefunded: pay.record_refunded,
     payments.RefundFailed: pay.record_refund_failed,
+    fulfillment.ShipmentPlanned: shipping.record_shipment_planned,
+    fulfillment.ShipmentStatusChanged: shipping.record_shipment_changed,
+    fulfillment.EntitlementGranted: shipping.record_entitlement_granted,
 }
 
 

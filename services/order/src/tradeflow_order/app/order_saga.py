@@ -9,7 +9,7 @@ refund, release; paid after cancel → refund.
 
 from datetime import timedelta
 
-from tradeflow_contracts import inventory, orders, payments
+from tradeflow_contracts import fulfillment, inventory, orders, payments
 from tradeflow_kit.sagas.definition import SagaDefinition, SagaState, Step
 from tradeflow_order.domain.states import OrderStep as S
 
@@ -34,10 +34,12 @@ def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta
              awaits=(payments.PaymentClosed, payments.PaymentSucceeded), next=(S.HANDED_OVER, S.CANCELLED),
              doc="deadline passed: the payment service asks the provider, then closes (→ cancel) or reports paid"),
         Step(S.HANDED_OVER, sends=(orders.OrderPaid,),
-             awaits=(payments.PaymentRefunded, payments.RefundFailed, inventory.PreSaleStockArrived),
+             awaits=(payments.PaymentRefunded, payments.RefundFailed, inventory.PreSaleStockArrived,
+                     fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged, fulfillment.EntitlementGranted),
              next=(S.CANCELLED,), compensation=(payments.RefundPayment,), ends=SagaState.COMPLETED,
-             doc="paid: the sub-orders go to fulfillment (a pre-sale's once its goods arrive); a cancel before "
-                 "shipment refunds"),
+             doc="paid: the sub-orders go to fulfillment (a pre-sale's once its goods arrive), whose shipments and "
+                 "entitlements the order tracks (partially shipped, shipped, completed); a cancel before shipment "
+                 "refunds"),
         Step(S.CANCELLED, sends=(orders.OrderCancelled,),
              awaits=(payments.PaymentRefunded, payments.RefundFailed), ends=SagaState.COMPENSATED,
              doc="every step taken was compensated; a late reservation is released, a late payment refunded"),

@@ -94,6 +94,7 @@ class Line:
     weight_grams: int = 0  # per unit, from the price book (fulfillment splits parcels by them)
     volume_cm3: int = 0
     oversize: bool = False
+    entitlement_id: str | None = None  # a virtual line's, once fulfillment granted it
 
     @property
     def goods_amount(self) -> int:

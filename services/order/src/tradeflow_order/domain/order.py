@@ -19,6 +19,7 @@ from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder, Terms, WarehouseShare
 from tradeflow_order.domain.money import apportion
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus, Reservation
+from tradeflow_order.domain.tracking import OrderShipment, ShippedLine, TrackingEvent, shipped_units
 
 DEADLINE_PASSED = "payment deadline passed"
 REVIEW_EXPIRED = "review deadline passed"
@@ -28,9 +29,13 @@ TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
     (S.PENDING_PAYMENT, "pay"): S.AWAITING_SHIPMENT,
     (S.PENDING_PAYMENT, "cancel"): S.CANCELLED,
     (S.AWAITING_SHIPMENT, "cancel"): S.CANCELLED,
+    (S.AWAITING_SHIPMENT, "ship_part"): S.PARTIALLY_SHIPPED,
     (S.AWAITING_SHIPMENT, "ship"): S.SHIPPED,
-    (S.SHIPPED, "deliver"): S.COMPLETED,
+    (S.PARTIALLY_SHIPPED, "ship"): S.SHIPPED,
+    (S.AWAITING_SHIPMENT, "complete"): S.COMPLETED,  # virtual goods only: every entitlement granted
+    (S.SHIPPED, "confirm_receipt"): S.COMPLETED,
     (S.AWAITING_SHIPMENT, "close"): S.CLOSED,
+    (S.PARTIALLY_SHIPPED, "close"): S.CLOSED,
     (S.SHIPPED, "close"): S.CLOSED,
     (S.COMPLETED, "close"): S.CLOSED,
 }
@@ -42,12 +47,14 @@ class Order:
                  payment_status: PaymentStatus = PaymentStatus.UNPAID, step: OrderStep = OrderStep.RESERVING,
                  hold: Hold | None = None, cancel_reason: str | None = None,
                  payment_deadline: datetime | None = None, refunded_amount: int = 0,
-                 history: list[HistoryEntry] | None = None, terms: Terms = Terms()) -> None:
+                 history: list[HistoryEntry] | None = None, terms: Terms = Terms(),
+                 shipments: list[OrderShipment] | None = None) -> None:
         self.id, self.buyer_id, self.channel, self.currency = id, buyer_id, channel, currency
         self.receiver, self.created_at, self.sub_orders, self.terms = receiver, created_at, sub_orders, terms
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
         self._hold, self._cancel_reason, self._payment_deadline = hold, cancel_reason, payment_deadline
         self._refunded_amount = refunded_amount
+        self.shipments = list(shipments or [])
         self._history = list(history or [])
         self._saved_history = len(self._history)
         self._events: list[ev.OrderEvent] = []
@@ -243,6 +250,71 @@ class Order:
                 sub.status = S.CLOSED
             self._release_benefits(now)
 
+    # -- fulfillment (after payment) ------------------------------------------------------------
+    def shipment_planned(self, shipment_id: str, warehouse: str, carrier: str, status: str,
+                         lines: list[ShippedLine], now: datetime) -> None:
+        """Fulfillment put (some of) the order's lines in a shipment; a repeat changes nothing."""
+        if any(s.id == shipment_id for s in self.shipments):
+            return
+        self.shipments.append(OrderShipment(shipment_id, warehouse, carrier, status, tuple(lines),
+                                            events=[TrackingEvent(now, status, "planned")]))
+
+    def shipment_changed(self, shipment_id: str, status: str, event: str, at: datetime, now: datetime,
+                         waybill: str | None = None, dispatch_number: str | None = None) -> None:
+        """A shipment moved (dispatched, shipped, signed, …): tracked, and the order's status
+        follows what its parcels did."""
+        shipment = next((s for s in self.shipments if s.id == shipment_id), None)
+        if shipment is None:
+            raise IllegalTransition(f"order {self.id} has no shipment {shipment_id}")
+        if any(e.at == at and e.status == status and e.event == event for e in shipment.events):
+            return  # a repeat
+        shipment.status, shipment.events = status, [*shipment.events, TrackingEvent(at, status, event)]
+        shipment.waybill = waybill or shipment.waybill
+        shipment.dispatch_number = dispatch_number or shipment.dispatch_number
+        self._follow_fulfillment(now)
+
+    def entitlement_granted(self, line_id: str, entitlement_id: str, now: datetime) -> None:
+        line = next((ln for sub in self.sub_orders for ln in sub.lines if ln.id == line_id), None)
+        if line is None:
+            raise IllegalTransition(f"order {self.id} has no line {line_id}")
+        if line.entitlement_id is None:
+            line.entitlement_id = entitlement_id
+            self._follow_fulfillment(now)
+
+    def confirm_receipt(self, actor: str, now: datetime) -> None:
+        """The buyer has everything: every parcel signed for (and every entitlement granted)."""
+        if self._status is not S.SHIPPED:
+            raise IllegalTransition(f"cannot confirm receipt of an order that is {self._status}")
+        signed = shipped_units(self.shipments, signed_only=True)
+        if any(signed.get(ln.id, 0) < ln.quantity for ln in self._physical_lines()):
+            raise IllegalTransition("not every parcel of the order is signed for yet")
+        if any(ln.kind == "virtual" and not ln.entitlement_id for sub in self.sub_orders for ln in sub.lines):
+            raise IllegalTransition("not every entitlement of the order is granted yet")
+        self._transition("confirm_receipt", actor, now)
+        for sub in self.sub_orders:
+            sub.status = S.COMPLETED
+
+    def _physical_lines(self) -> list:
+        return [ln for sub in self.sub_orders for ln in sub.lines if ln.kind == "physical"]
+
+    def _follow_fulfillment(self, now: datetime) -> None:
+        if self._status not in (S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED):
+            return
+        shipped = shipped_units(self.shipments)
+        for sub in self.sub_orders:
+            sub.status = _fulfilment_status(sub.lines, shipped, sub.status)
+        physical = self._physical_lines()
+        granted = all(ln.entitlement_id for sub in self.sub_orders for ln in sub.lines if ln.kind == "virtual")
+        if not physical:
+            if granted:
+                self._transition("complete", "fulfillment", now, "every entitlement granted")
+                for sub in self.sub_orders:
+                    sub.status = S.COMPLETED
+        elif all(shipped.get(ln.id, 0) >= ln.quantity for ln in physical):
+            self._transition("ship", "fulfillment", now)
+        elif self._status is S.AWAITING_SHIPMENT and any(shipped.get(ln.id, 0) for ln in physical):
+            self._transition("ship_part", "fulfillment", now)
+
     # -- helpers ------------------------------------------------------------------------------
     def _release_benefits(self, now: datetime) -> None:
         if self.terms.coupons or self.terms.points_amount:
@@ -272,3 +344,13 @@ class Order:
     def _record(self, now: datetime, before: OrderStatus | None, event: str, actor: str,
                 reason: str | None = None) -> None:
         self._history.append(HistoryEntry(now, before, self._status, event, actor, reason, self._payment_status))
+
+
+def _fulfilment_status(lines: list, shipped: dict[str, int], status: OrderStatus) -> OrderStatus:
+    """A sub-order's own status by its physical lines' units that left their warehouses."""
+    physical = [ln for ln in lines if ln.kind == "physical"]
+    if not physical or status not in (S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED):
+        return status
+    if all(shipped.get(ln.id, 0) >= ln.quantity for ln in physical):
+        return S.SHIPPED
+    return S.PARTIALLY_SHIPPED if any(shipped.get(ln.id, 0) for ln in physical) else status

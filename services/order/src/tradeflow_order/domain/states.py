@@ -8,6 +8,7 @@ class OrderStatus(StrEnum):
 
     PENDING_PAYMENT = "pending_payment"
     AWAITING_SHIPMENT = "awaiting_shipment"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some physical units left their warehouses, not all
     SHIPPED = "shipped"
     COMPLETED = "completed"
     CANCELLED = "cancelled"

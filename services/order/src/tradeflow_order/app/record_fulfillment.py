@@ -1,0 +1,26 @@
+"""Fulfillment's events, each one step of the order after payment: the order tracks its shipments
+(GET /orders/{id} shows them) and its status follows them — partially shipped, shipped, and for
+virtual goods completed once every entitlement is granted. Keyed by the order, they arrive in
+order; a repeat changes nothing."""
+
+from tradeflow_contracts.fulfillment import EntitlementGranted, ShipmentPlanned, ShipmentStatusChanged
+from tradeflow_order.app.advance import advance
+from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_order.domain.tracking import ShippedLine
+
+
+async def record_shipment_planned(tx: OrderTransaction, message: ShipmentPlanned, c: Collaborators) -> None:
+    lines = [ShippedLine(line.line_id, line.quantity) for line in message.lines if line.order_id == message.order_id]
+    await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.shipment_planned(
+        message.shipment_id, message.warehouse, message.carrier, message.status, lines, message.planned_at))
+
+
+async def record_shipment_changed(tx: OrderTransaction, message: ShipmentStatusChanged, c: Collaborators) -> None:
+    await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.shipment_changed(
+        message.shipment_id, message.to_status, message.event, message.at, now, message.waybill,
+        message.dispatch_number))
+
+
+async def record_entitlement_granted(tx: OrderTransaction, message: EntitlementGranted, c: Collaborators) -> None:
+    await advance(tx, c, message.order_id, message.TYPE,
+                  lambda order, now: order.entitlement_granted(message.line_id, message.entitlement_id, now))
