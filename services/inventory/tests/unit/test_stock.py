@@ -112,3 +112,20 @@ def test_refuses_zero_or_negative_incoming_quantities(change):
 def test_cannot_be_built_breaking_its_incoming_invariants(incoming, reserved_incoming):
     with pytest.raises(InvalidQuantity):
         Stock("a", "w", incoming=incoming, reserved_incoming=reserved_incoming)
+
+
+def test_a_deduction_takes_reserved_units_off_hand_and_leaves_available_alone():
+    stock = Stock("a", "w", on_hand=5, reserved=3)
+    stock.deduct(2)
+    assert (stock.on_hand, stock.reserved, stock.available) == (3, 1, 2)
+    with pytest.raises(InvalidQuantity):
+        stock.deduct(2)
+    assert (stock.on_hand, stock.reserved) == (3, 1)
+
+
+def test_a_restock_puts_units_on_hand_free_to_sell():
+    stock = Stock("a", "w", on_hand=1, reserved=1)
+    stock.restock(2)
+    assert (stock.on_hand, stock.reserved, stock.available) == (3, 1, 2)
+    with pytest.raises(InvalidQuantity):
+        stock.restock(0)

@@ -37,3 +37,47 @@ class UnknownWarehouse(InventoryError):
 
 class InvalidReservationRequest(InventoryError):
     slug = "invalid-reservation-request"
+
+
+class InvalidShipment(InventoryError):
+    """A shipment or return that cannot be read as units of distinct reservation lines."""
+
+    slug = "invalid-shipment"
+
+
+class ReservationNotFound(InventoryError):
+    """Units shipped that no reservation holds: no such (order, sub-order, line, warehouse), or
+    one of another SKU."""
+
+    slug = "reservation-not-found"
+
+
+class DeductionBeyondReservation(InventoryError):
+    """A shipment carries more units than its reservation has left to ship (or the reservation
+    is released or fulfilled)."""
+
+    slug = "deduction-beyond-reservation"
+
+
+class UnitsStillIncoming(InventoryError):
+    """A pre-sale's units that have not arrived cannot ship."""
+
+    slug = "units-still-incoming"
+
+
+class ShipmentNotDeducted(InventoryError):
+    """A return of a shipment whose deduction inventory never booked."""
+
+    slug = "shipment-not-deducted"
+
+
+class RestockBeyondShipment(InventoryError):
+    """A return brings back more units of a line than its shipment carried (less those already back)."""
+
+    slug = "restock-beyond-shipment"
+
+
+class ConflictingRepeat(InventoryError):
+    """A shipment (or return) booked before comes again with other units."""
+
+    slug = "conflicting-repeat"

@@ -1,12 +1,18 @@
-"""A reservation: units of one sub-order line held in one warehouse until they are released
-(the order is cancelled) or deducted (the goods ship, a later step).
+"""A reservation: units of one sub-order line held in one warehouse until they ship or are
+released (the order is cancelled).
 
 A pre-sale reservation holds its units against incoming stock: all of them wait (`incoming`) at
 first, and receipts of goods turn them into on-hand units, oldest reservation first.
 
-States: active → released | deducted. Only an active reservation counts, so a stock row's
-`reserved` always equals the sum of its active reservations' on-hand units, and its
-`reserved_incoming` the sum of their waiting units.
+Units ship in one or more shipments (出库扣减): each takes some of the on-hand units it holds, and
+the reservation counts them (`shipped`); it is fulfilled when every unit has shipped, and stays
+active for the rest until then — so releasing a partly shipped reservation gives back only what
+did not ship. Returned units (退货入库) go back on hand and are counted (`returned`), never
+reserved again.
+
+States: active → released | fulfilled. Only an active reservation counts, so a stock row's
+`reserved` always equals the sum of its active reservations' on-hand units (quantity − incoming
+− shipped), and its `reserved_incoming` the sum of their waiting units.
 """
 
 from collections.abc import Iterable
@@ -15,20 +21,25 @@ from datetime import datetime
 from enum import StrEnum
 
 from tradeflow_inventory.domain.allocation import Allocation
-from tradeflow_inventory.domain.errors import IllegalTransition
+from tradeflow_inventory.domain.errors import (
+    DeductionBeyondReservation,
+    IllegalTransition,
+    RestockBeyondShipment,
+    UnitsStillIncoming,
+)
 from tradeflow_inventory.domain.stock import Stock
 
 
 class ReservationState(StrEnum):
     ACTIVE = "active"
     RELEASED = "released"
-    DEDUCTED = "deducted"
+    FULFILLED = "fulfilled"
 
 
 TRANSITIONS: dict[ReservationState, frozenset[ReservationState]] = {
-    ReservationState.ACTIVE: frozenset({ReservationState.RELEASED, ReservationState.DEDUCTED}),
+    ReservationState.ACTIVE: frozenset({ReservationState.RELEASED, ReservationState.FULFILLED}),
     ReservationState.RELEASED: frozenset(),
-    ReservationState.DEDUCTED: frozenset(),
+    ReservationState.FULFILLED: frozenset(),
 }
 
 
@@ -41,12 +52,16 @@ class SubOrderRef:
 class Reservation:
     def __init__(self, sub_order: SubOrderRef, allocation: Allocation, reserved_at: datetime,
                  state: ReservationState = ReservationState.ACTIVE, released_at: datetime | None = None, *,
-                 pre_sale: bool = False, incoming: int = 0) -> None:
+                 pre_sale: bool = False, incoming: int = 0, shipped: int = 0, returned: int = 0) -> None:
         if not 0 <= incoming <= allocation.quantity or (incoming and not pre_sale):
             raise ValueError(f"{allocation}: {incoming} units waiting for incoming stock (pre-sale: {pre_sale})")
+        if not (0 <= shipped <= allocation.quantity - incoming and 0 <= returned <= shipped
+                and (state is ReservationState.FULFILLED) == (shipped == allocation.quantity)):
+            raise ValueError(f"{allocation}: {state} with {shipped} units shipped and {returned} returned")
         self.sub_order, self.allocation, self.reserved_at = sub_order, allocation, reserved_at
         self._state, self.released_at = state, released_at
         self.pre_sale, self._incoming = pre_sale, incoming
+        self._shipped, self._returned = shipped, returned
 
     @property
     def state(self) -> ReservationState:
@@ -76,18 +91,32 @@ class Reservation:
 
     @property
     def on_hand(self) -> int:
-        """Units held in on-hand stock."""
-        return self.quantity - self._incoming
+        """Units held in on-hand stock: arrived and not yet shipped."""
+        return self.quantity - self._incoming - self._shipped
+
+    @property
+    def shipped(self) -> int:
+        """Units that left the warehouse with shipments."""
+        return self._shipped
+
+    @property
+    def returned(self) -> int:
+        """Shipped units that came back on hand with returns."""
+        return self._returned
+
+    @property
+    def unshipped(self) -> int:
+        """Units not shipped: what a release gives back while the reservation is active."""
+        return self.quantity - self._shipped
 
     @property
     def waits_for_stock(self) -> bool:
         return self.is_active and self._incoming > 0
 
     def release(self, stock: Stock, at: datetime) -> None:
-        """Give the units back to `stock` (the row this reservation holds them in): on-hand units
-        to `reserved`, waiting ones to `reserved_incoming`."""
-        if (stock.sku, stock.warehouse) != self.stock_key:
-            raise ValueError(f"{stock!r} does not hold the reservation of {self.stock_key}")
+        """Give the units not shipped back to `stock` (the row this reservation holds them in):
+        on-hand units to `reserved`, waiting ones to `reserved_incoming`."""
+        self._check_row(stock)
         self._move_to(ReservationState.RELEASED)
         if self.on_hand:
             stock.release(self.on_hand)
@@ -104,6 +133,49 @@ class Reservation:
         taken = min(units, self._incoming)
         self._incoming -= taken
         return taken
+
+    def check_shipping(self, units: int) -> None:
+        """Refuses, without changing anything, a shipment of `units` this reservation cannot
+        give: more than its on-hand units left (DeductionBeyondReservation — also once it is
+        released or fulfilled), or units still incoming (UnitsStillIncoming)."""
+        if not self.is_active:
+            raise DeductionBeyondReservation(f"{self._label} is {self._state}: nothing left to ship")
+        if units <= self.on_hand:
+            return
+        if self._incoming:
+            raise UnitsStillIncoming(f"{self._label}: {units} units to ship, {self.on_hand} on hand, "
+                                     f"{self._incoming} still incoming (pre-sale)")
+        raise DeductionBeyondReservation(f"{self._label}: {units} units to ship, {self.on_hand} left "
+                                         f"({self._shipped} of {self.quantity} shipped)")
+
+    def ship(self, stock: Stock, units: int) -> None:
+        """`units` of the on-hand units left with a shipment: `stock` (this reservation's row)
+        drops them from on hand and reserved; every unit shipped fulfils the reservation."""
+        self._check_row(stock)
+        self.check_shipping(units)
+        stock.deduct(units)
+        self._shipped += units
+        if self._shipped == self.quantity:
+            self._move_to(ReservationState.FULFILLED)
+
+    def take_back(self, stock: Stock, units: int) -> None:
+        """Returned units are on hand again in `stock` (this reservation's row), free to sell:
+        the reservation counts them but reserves nothing again, whatever its state."""
+        self._check_row(stock)
+        if units > self._shipped - self._returned:
+            raise RestockBeyondShipment(f"{self._label}: {units} units back, {self._shipped} shipped and "
+                                        f"{self._returned} back before")
+        stock.restock(units)
+        self._returned += units
+
+    @property
+    def _label(self) -> str:
+        return (f"reservation of {self.sub_order.order_id}/{self.sub_order.sub_order_id}/{self.allocation.line_id} "
+                f"in {self.allocation.warehouse}")
+
+    def _check_row(self, stock: Stock) -> None:
+        if (stock.sku, stock.warehouse) != self.stock_key:
+            raise ValueError(f"{stock!r} does not hold the reservation of {self.stock_key}")
 
     def _move_to(self, target: ReservationState) -> None:
         if target not in TRANSITIONS[self._state]:

@@ -124,6 +124,20 @@ class Stock:
                 f"{self._label}: cannot release {quantity} incoming, only {self._reserved_incoming} reserved")
         self._reserved_incoming -= quantity
 
+    def deduct(self, quantity: int) -> None:
+        """Reserved units left the warehouse with a shipment: on hand and reserved both drop by
+        them, so what is available to sell does not change."""
+        _require_positive(quantity)
+        if quantity > self._reserved:
+            raise InvalidQuantity(f"{self._label}: cannot deduct {quantity}, only {self._reserved} reserved")
+        self._reserved -= quantity
+        self._on_hand -= quantity
+
+    def restock(self, quantity: int) -> None:
+        """Returned units are on hand again, free to sell: nothing is reserved for them."""
+        _require_positive(quantity)
+        self._on_hand += quantity
+
     def receive(self, quantity: int) -> Received:
         """Goods arrive: all of them go on hand, and up to `incoming` of them were expected.
 
