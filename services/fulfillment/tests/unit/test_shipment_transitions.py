@@ -1,11 +1,12 @@
 """The shipment's one transition table, exhaustively: every (status, event) in the table moves
 and is recorded; every other one raises — except a warehouse or carrier report once the goods
-left, which is recorded and not applied."""
+left, which is recorded and not applied. Either way, goods first reported past `shipped` left
+the warehouse (once)."""
 
 import pytest
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
-from tradeflow_fulfillment.domain.events import StatusChanged
+from tradeflow_fulfillment.domain.events import LeftWarehouse, StatusChanged
 from tradeflow_fulfillment.domain.model import HistoryEntry
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import REPORTS, STAGES, TRANSITIONS, ShipmentEvent, ShipmentStatus
@@ -43,6 +44,12 @@ def in_status(status: ShipmentStatus, event: ShipmentEvent) -> Shipment:
     return shipment(status)
 
 
+def left_the_warehouse(before: Shipment | None, after: Shipment) -> list[LeftWarehouse]:
+    """[LeftWarehouse()] when the move took the goods past shipped for the first time."""
+    was = before is not None and before.has_shipped
+    return [LeftWarehouse()] if after.has_shipped and not was else []
+
+
 def test_every_moving_event_has_a_method_and_the_table_names_only_known_pairs():
     assert set(ACT) == set(E) - {E.PLAN, E.MERGE, E.SPLIT_OUT}
     assert {event for _, event in TRANSITIONS} <= set(ACT)
@@ -50,21 +57,21 @@ def test_every_moving_event_has_a_method_and_the_table_names_only_known_pairs():
 
 @pytest.mark.parametrize(("status", "event"), [p for p in PAIRS if p in TRANSITIONS])
 def test_an_allowed_move_changes_the_status_and_is_recorded(status, event):
-    s = in_status(status, event)
+    s, before = in_status(status, event), in_status(status, event)
     ACT[event](s)
     assert s.status is TRANSITIONS[(status, event)]
     source = s.history[-1].source
     assert s.history[-1] == HistoryEntry(AT, s.status, event, source, True, s.history[-1].detail)
-    assert s.pull_events() == [StatusChanged(status, s.status, event, AT, source)]
+    assert s.pull_events() == [StatusChanged(status, s.status, event, AT, source), *left_the_warehouse(before, s)]
 
 
 @pytest.mark.parametrize(("status", "event"), [p for p in PAIRS if p not in TRANSITIONS])
 def test_any_other_move_is_refused_or_only_recorded_when_a_late_report(status, event):
-    s = in_status(status, event)
+    s, before = in_status(status, event), in_status(status, event)
     if event in REPORTS and s.progress is not None:  # the goods left: a report is never an error
         assert ACT[event](s) is False
         assert (s.status, s.history[-1].event, s.history[-1].applied) == (status, event, False)
-        assert s.pull_events() == []
+        assert s.pull_events() == left_the_warehouse(before, s)  # noted while stopped: they left all the same
         return
     with pytest.raises(IllegalTransition, match=f"is {status}: it cannot {event}$"):
         ACT[event](s)

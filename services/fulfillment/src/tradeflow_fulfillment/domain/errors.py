@@ -19,6 +19,13 @@ class ShipmentNotFound(FulfillmentError):
     slug = "shipment-not-found"
 
 
+class NotDispatchedYet(FulfillmentError):
+    """A warehouse or carrier reported on a shipment we have not recorded as dispatched yet (its
+    dispatch may be committing right now): the report is refused, so that it is sent again."""
+
+    slug = "not-dispatched-yet"
+
+
 class CannotMerge(FulfillmentError):
     """Two shipments that may not travel as one parcel were asked to merge."""
 

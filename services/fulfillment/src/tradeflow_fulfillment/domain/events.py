@@ -32,6 +32,12 @@ class OrderSplitOut:
 
 
 @dataclass(frozen=True)
+class LeftWarehouse:
+    """The goods were first reported past `shipped` (reports may skip it): their stock is now
+    out of the warehouse, once per shipment."""
+
+
+@dataclass(frozen=True)
 class EntitlementWasGranted:
     pass
 
@@ -41,5 +47,5 @@ class EntitlementWasRevoked:
     pass
 
 
-ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut
+ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut | LeftWarehouse
 EntitlementDomainEvent = EntitlementWasGranted | EntitlementWasRevoked

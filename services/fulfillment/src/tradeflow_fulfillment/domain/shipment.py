@@ -8,15 +8,17 @@ recording the domain events (`pull_events()`) that become outbox messages.
 A shipment waits `ready` in the merge window until `dispatch_after` (`merging.py`); orders of
 the same buyer, receiver and warehouse may join it meanwhile, and leave it again before
 dispatch (`split_out`). Each dispatch to the warehouse has its own number (warehouses refuse a
-number twice); re-review dispatches the intercepted shipment again under a new one.
+number twice); re-review dispatches the intercepted shipment again under a new one. How a
+dispatch is attempted and how reports name what they are about: `dispatching.py`.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 
 from tradeflow_fulfillment.domain.consolidation import Consolidation
+from tradeflow_fulfillment.domain.dispatching import DispatchAttempt, Dispatching
 from tradeflow_fulfillment.domain.errors import IllegalTransition
-from tradeflow_fulfillment.domain.events import ShipmentDomainEvent, StatusChanged
+from tradeflow_fulfillment.domain.events import LeftWarehouse, ShipmentDomainEvent, StatusChanged
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.transitions import (
     REPORTS,
@@ -30,12 +32,13 @@ from tradeflow_fulfillment.domain.transitions import (
 S, E = ShipmentStatus, ShipmentEvent
 
 
-class Shipment(Consolidation):
+class Shipment(Consolidation, Dispatching):
     def __init__(self, *, id: str, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
                  lines: Iterable[ShipmentLine], flags: Iterable[Flag], status: ShipmentStatus, planned_at: datetime,
                  dispatch_after: datetime, progress: ShipmentStatus | None = None,
                  dispatch_numbers: Iterable[str] = (), waybill: str | None = None,
-                 history: Iterable[HistoryEntry] = ()) -> None:
+                 history: Iterable[HistoryEntry] = (), dispatch_attempt: DispatchAttempt | None = None,
+                 skipped_dispatch_numbers: Iterable[str] = ()) -> None:
         self.id, self.buyer_id, self.receiver, self.warehouse = id, buyer_id, receiver, warehouse
         self.planned_at, self.dispatch_after = planned_at, dispatch_after
         self._carrier, self._waybill = carrier, waybill
@@ -43,6 +46,7 @@ class Shipment(Consolidation):
         self._status = ShipmentStatus(status)
         self._progress = ShipmentStatus(progress) if progress else None
         self._dispatch_numbers = list(dispatch_numbers)
+        self._attempt, self._skipped_numbers = dispatch_attempt, list(skipped_dispatch_numbers)
         self._history = list(history)
         self._saved_history = len(self._history)
         self._events: list[ShipmentDomainEvent] = []
@@ -71,11 +75,6 @@ class Shipment(Consolidation):
         return tuple(self._dispatch_numbers)
 
     @property
-    def next_dispatch_number(self) -> str:
-        """A number no dispatch of this shipment used: `<id>-<n>`."""
-        return f"{self.id}-{len(self._dispatch_numbers) + 1}"
-
-    @property
     def has_shipped(self) -> bool:
         """The goods left the warehouse (as far as anyone reported)."""
         return self._progress is not None and stage_rank(self._progress) >= stage_rank(S.SHIPPED)
@@ -90,8 +89,14 @@ class Shipment(Consolidation):
         return new
 
     # -- review and dispatch --------------------------------------------------------------------
-    def approve(self, at: datetime, source: str) -> None:
-        self._move(E.APPROVE, at, source)
+    def approve(self, at: datetime, source: str, note: str | None = None) -> None:
+        self._move(E.APPROVE, at, source, detail=note)
+
+    def reject(self, reason: str, at: datetime, source: str) -> None:
+        """Staff refuse a shipment in review: it is cancelled and goes nowhere."""
+        if self._status is not S.PENDING_REVIEW:
+            raise IllegalTransition(f"shipment {self.id} is {self._status}: only a shipment in review is rejected")
+        self._move(E.CANCEL, at, source, detail=f"rejected: {reason}")
 
     def hold(self, reason: str, at: datetime, source: str) -> None:
         """Back to review before dispatch (e.g. it became high value)."""
@@ -102,7 +107,7 @@ class Shipment(Consolidation):
         """Sent to the warehouse under `dispatch_number`, to go with `carrier` on `waybill`."""
         self._target(E.DISPATCH)
         self._use_number(dispatch_number)
-        self._carrier, self._waybill, self._progress = carrier, waybill, S.DISPATCHED
+        self._carrier, self._waybill, self._progress, self._attempt = carrier, waybill, S.DISPATCHED, None
         self._move(E.DISPATCH, at, source, detail=dispatch_number)
 
     def redispatch(self, dispatch_number: str, at: datetime, source: str, *, carrier: str | None = None,
@@ -139,12 +144,18 @@ class Shipment(Consolidation):
             self._record(at, event, source, applied=False, detail="late")
             return False
         if self._status in STOPPED and self._progress is not None:
-            self._progress = REPORTS[event]
+            self._advance(REPORTS[event])
             self._record(at, event, source, applied=False, detail=f"noted while {self._status}")
             return False
         self._move(event, at, source)
-        self._progress = REPORTS[event]
+        self._advance(REPORTS[event])
         return True
+
+    def _advance(self, stage: ShipmentStatus) -> None:
+        """The goods reached `stage`; the first time they are past `shipped`, they left the warehouse."""
+        shipped_before, self._progress = self.has_shipped, stage
+        if self.has_shipped and not shipped_before:
+            self._events.append(LeftWarehouse())
 
     # -- interception and return ----------------------------------------------------------------
     def request_interception(self, at: datetime, source: str) -> None:
