@@ -34,7 +34,16 @@ class NothingPaid(RefundRefused):
 
 
 class RefundExceedsPaid(RefundRefused):
-    """The refund is more than what was paid minus what was refunded already."""
+    """The refund is more than what was paid minus what was refunded already or is being refunded
+    (`refundable`, in minor units)."""
+
+    def __init__(self, message: str, refundable: int) -> None:
+        super().__init__(message)
+        self.refundable = refundable
+
+
+class PaymentNotSucceeded(RefundRefused):
+    """The payment named for the refund took no money (pending, failed or expired)."""
 
 
 class RefundSpansPayments(RefundRefused):

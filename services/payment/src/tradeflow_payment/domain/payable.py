@@ -14,6 +14,8 @@ Rules:
   dead attempt, e.g. lost in a provider restart) → a pending attempt failed (PaymentFailed), so
   the buyer may start a new one; cancelled at the provider (as we do when closing) → a pending
   attempt expired; pending → nothing changes. Every answer is noted on the attempt.
+* A refund goes back through the paid attempt that covers it, or through the one staff named
+  (which must have succeeded and still cover it on its own).
 * A refund is accepted as pending (counting against what may still be refunded) and announced
   only when the provider settles it: made → PaymentRefunded, refused → RefundFailed. Asked
   again with the same refund id, a settled refund's outcome is announced again, a pending one's
@@ -31,10 +33,18 @@ from tradeflow_payment.domain.errors import (
     PaymentDomainError,
     PaymentWindowClosed,
     ProviderNoticeMismatch,
+    RefundRefused,
     UnknownProviderPayment,
 )
 from tradeflow_payment.domain.payment import Payment, PaymentStatus, ProviderState, Trigger
-from tradeflow_payment.domain.refunds import Refund, RefundStatus, paid_amount, payment_to_refund, refunded_amount
+from tradeflow_payment.domain.refunds import (
+    Refund,
+    RefundStatus,
+    paid_amount,
+    payment_to_refund,
+    refund_through,
+    refunded_amount,
+)
 
 DECLINED = "the payment provider declined the payment"
 CANCELLED_AT_PROVIDER = "cancelled at the payment provider"
@@ -172,16 +182,25 @@ class Payable:
                 payment.apply(Trigger.EXPIRE, now, reason=f"closed: {reason}")
         self._events.append(events.PaymentClosed())
 
-    def refund_route(self, amount: int) -> Payment:
-        """The paid attempt a refund of `amount` goes back through; raises RefundRefused if none."""
-        return payment_to_refund(self.payments, self.refunds, amount)
+    def refund_route(self, amount: int, payment_id: str | None = None) -> Payment:
+        """The paid attempt a refund of `amount` goes back through: the one named (staff refund a
+        payment they see), else the earliest that covers it; raises RefundRefused if none."""
+        if payment_id is None:
+            return payment_to_refund(self.payments, self.refunds, amount)
+        payment = self.payment(payment_id)
+        if payment is None:
+            raise RefundRefused(f"order {self.order_id} has no payment {payment_id}")
+        return refund_through(payment, self.refunds, amount)
 
-    def accept_refund(self, refund_id: str, amount: int, reason: str, now: datetime) -> Refund:
-        """A pending refund of `amount` through the paid attempt that covers it (no event yet: it
-        is announced when the provider has made or refused it); raises RefundRefused if none."""
-        payment = self.refund_route(amount)
+    def accept_refund(self, refund_id: str, amount: int, reason: str, now: datetime, *,
+                      payment_id: str | None = None, requested_by: str | None = None) -> Refund:
+        """A pending refund of `amount` through the paid attempt that covers it, or through
+        `payment_id` (no event yet: it is announced when the provider has made or refused it);
+        raises RefundRefused if it cannot go that way. `requested_by`: the staff member who asked."""
+        payment = self.refund_route(amount, payment_id)
         self._ensure_new_refund(refund_id)
-        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.PENDING, now, payment_id=payment.id)
+        refund = Refund(refund_id, self.order_id, amount, reason, RefundStatus.PENDING, now, payment_id=payment.id,
+                        requested_by=requested_by)
         self.refunds.append(refund)
         return refund
 

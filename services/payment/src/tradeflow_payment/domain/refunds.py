@@ -21,6 +21,7 @@ from enum import StrEnum
 from tradeflow_payment.domain.errors import (
     IllegalTransition,
     NothingPaid,
+    PaymentNotSucceeded,
     RefundExceedsPaid,
     RefundSpansPayments,
 )
@@ -51,6 +52,7 @@ class Refund:
     next_attempt_at: datetime | None = None  # when a pending refund is tried again
     last_error: str | None = None  # why the provider could not be reached last time
     settled_at: datetime | None = None
+    requested_by: str | None = None  # the staff member who asked for it; None: the order saga
 
     @property
     def succeeded(self) -> bool:
@@ -122,12 +124,29 @@ def payment_to_refund(payments: Sequence[Payment], refunds: Sequence[Refund], am
     paid, refunded, pending = paid_amount(payments), refunded_amount(refunds), pending_amount(refunds)
     if paid == 0:
         raise NothingPaid("nothing was paid for this order")
-    if amount > paid - refunded - pending:
-        being = f", being refunded {pending}" if pending else ""
-        raise RefundExceedsPaid(f"a refund of {amount} exceeds the refundable {paid - refunded - pending} "
-                                f"(paid {paid}, refunded {refunded}{being})")
+    _ensure_refundable(amount, paid, refunded, pending, "")
     for payment in (p for p in payments if p.succeeded):
         if payment.amount - refunded_amount(refunds, payment.id) - pending_amount(refunds, payment.id) >= amount:
             return payment
     raise RefundSpansPayments(f"no single payment of this order covers a refund of {amount}; "
                               "refund each payment separately")
+
+
+def refund_through(payment: Payment, refunds: Sequence[Refund], amount: int) -> Payment:
+    """`payment` as the route of a refund of `amount` someone named it for: it must have taken the
+    money (PaymentNotSucceeded) and still cover the amount — its amount − refunded − being
+    refunded through it (RefundExceedsPaid)."""
+    if not payment.succeeded:
+        raise PaymentNotSucceeded(f"payment {payment.id} is {payment.status}: only a succeeded payment can be "
+                                  "refunded")
+    refunded, pending = refunded_amount(refunds, payment.id), pending_amount(refunds, payment.id)
+    _ensure_refundable(amount, payment.amount, refunded, pending, f" of payment {payment.id}")
+    return payment
+
+
+def _ensure_refundable(amount: int, paid: int, refunded: int, pending: int, of: str) -> None:
+    refundable = paid - refunded - pending
+    if amount > refundable:
+        being = f", being refunded {pending}" if pending else ""
+        raise RefundExceedsPaid(f"a refund of {amount} exceeds the refundable {refundable}{of} "
+                                f"(paid {paid}, refunded {refunded}{being})", refundable)
