@@ -28,7 +28,7 @@ def _payment(row: Row) -> Payment:
 def _refund(row: Row) -> Refund:
     return Refund(row.id, row.order_id, row.amount, row.reason, RefundStatus(row.status), row.created_at,
                   row.payment_id, row.psp_reference, row.failure_reason, row.attempts, row.next_attempt_at,
-                  row.last_error, row.settled_at)
+                  row.last_error, row.settled_at, row.requested_by)
 
 
 def _payment_row(p: Payment) -> dict:
@@ -43,7 +43,8 @@ def _refund_row(r: Refund) -> dict:
     return {"id": r.id, "order_id": r.order_id, "payment_id": r.payment_id, "amount": r.amount,
             "status": r.status.value, "reason": r.reason, "psp_reference": r.psp_reference,
             "failure_reason": r.failure_reason, "created_at": r.created_at, "attempts": r.attempts,
-            "next_attempt_at": r.next_attempt_at, "last_error": r.last_error, "settled_at": r.settled_at}
+            "next_attempt_at": r.next_attempt_at, "last_error": r.last_error, "settled_at": r.settled_at,
+            "requested_by": r.requested_by}
 
 
 class SqlaPayableRepository:

@@ -72,6 +72,7 @@ refunds = Table(
     Column("next_attempt_at", DateTime(timezone=True)),  # a pending refund is tried again then
     Column("last_error", Text),  # why the PSP could not be reached last time
     Column("settled_at", DateTime(timezone=True)),
+    Column("requested_by", Text),  # the staff member who asked (POST /payments/{id}/refunds); NULL: the order saga
     CheckConstraint("amount > 0", name="refunds_amount_positive"),
     Index("refunds_by_order", "order_id", "created_at"),
     Index("refunds_to_retry", "next_attempt_at", postgresql_where="status = 'pending'"),
