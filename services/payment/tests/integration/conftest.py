@@ -5,6 +5,7 @@ import pytest
 
 from tradeflow_testing.migrations import migrate_to_head
 
+from .psp_stack import Stack, psp_stack
 from .support import FakeProvider, FixedClock, payment_service
 
 
@@ -40,3 +41,10 @@ async def http(service):
 @pytest.fixture
 def order_id() -> str:
     return f"order-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def stack(database_url, tmp_path) -> Stack:
+    """The service and the PSP simulator on real local ports (psp_stack.py)."""
+    async with psp_stack(database_url, str(tmp_path / "psp.sqlite3")) as running:
+        yield running

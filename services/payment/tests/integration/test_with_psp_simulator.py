@@ -1,5 +1,6 @@
 """The service and the PSP simulator, each on a real local port, speaking real HTTP: the service
-calls the simulator's API with its key, the simulator calls back with signed webhooks.
+calls the simulator's API with its key, the simulator calls back with signed webhooks (the
+`stack` fixture, psp_stack.py).
 
 The service's lifespan is not run (no Kafka): what it publishes is read from its outbox.
 """
@@ -8,72 +9,23 @@ import asyncio
 import json
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
-from fastapi import FastAPI
 
 from tradeflow_contracts.payments import ClosePayment, RefundPayment, RequestPayment
 from tradeflow_payment.app.reconcile import reconcile_round
 from tradeflow_payment.app.retry_refunds import retry_refunds_round
 from tradeflow_payment.domain.refunds import RefundBackoff
-from tradeflow_payment.settings import Settings
-from tradeflow_simulators.psp import PspSimSettings, create_app, sign
-from tradeflow_simulators.serving import bound_socket, serving, url_of
+from tradeflow_simulators.psp import sign
 from tradeflow_testing.polling import poll_until
 
-from .support import announced, auth, deliver, payment_service
+from .psp_stack import Stack
+from .support import announced, auth, deliver
 
 BUYER = auth("buyer-1")
 SECRET = "psp-dev-webhook-secret"
-
-
-class Simulator:
-    """The PSP simulator on a fixed local port with its own book file; it can be stopped and
-    started again (a restart: same port, same file)."""
-
-    def __init__(self, data_file: str) -> None:
-        self.sock = bound_socket()
-        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
-        self.settings = PspSimSettings(public_url=self.url, webhook_backoff_seconds=0.05,
-                                       webhook_max_backoff_seconds=0.2, data_file=data_file)
-        self._serving = None
-
-    async def start(self) -> None:
-        sock, self.sock = self.sock or bound_socket(port=self.port), None
-        self._serving = serving(create_app(self.settings), sock=sock)
-        await self._serving.__aenter__()
-
-    async def stop(self) -> None:
-        serving_now, self._serving = self._serving, None
-        if serving_now is not None:
-            await serving_now.__aexit__(None, None, None)
-
-
-@dataclass
-class Stack:
-    app: FastAPI
-    http: httpx.AsyncClient  # the payment service
-    psp: httpx.AsyncClient  # the simulator
-    sim: Simulator
-
-
-@pytest.fixture
-async def stack(database_url, tmp_path):
-    sim, service_socket = Simulator(str(tmp_path / "psp.sqlite3")), bound_socket()
-    service_url = url_of(service_socket)
-    settings = Settings(database_url=database_url, psp_base_url=sim.url, psp_timeout_seconds=3,
-                        public_callback_url=f"{service_url}/payments/psp/callbacks")
-    await sim.start()
-    try:
-        async with (payment_service(database_url, settings=settings) as app,
-                    serving(app, sock=service_socket, lifespan="off"),
-                    httpx.AsyncClient(base_url=service_url) as http, httpx.AsyncClient(base_url=sim.url) as psp):
-            yield Stack(app, http, psp, sim)
-    finally:
-        await sim.stop()
 
 
 async def _payable(stack: Stack, amount: int = 1000) -> str:
