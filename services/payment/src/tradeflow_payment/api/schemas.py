@@ -1,11 +1,12 @@
 """Request and response bodies of the payments API (money in integer minor units)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 
-from tradeflow_kit.fields import Amount, CurrencyCode, RequestModel, identifier
+from tradeflow_kit.fields import MAX_BIGINT, Amount, CurrencyCode, RequestModel, identifier, text
+from tradeflow_payment.app.issue_refund import IssuedRefund
 from tradeflow_payment.app.read_late_captures import LateCapture
 from tradeflow_payment.app.read_payments import PaymentRecord
 from tradeflow_payment.domain.refunds import Refund
@@ -15,11 +16,21 @@ class StartPayment(RequestModel):
     order_id: identifier(200)
 
 
+class RefundIn(RequestModel):
+    """Staff refund part or all of a succeeded payment, saying why."""
+
+    amount: Annotated[StrictInt, Field(gt=0, le=MAX_BIGINT, description="integer minor units, > 0")]
+    reason: text(500, multiline=True)
+
+
 class RefundOut(BaseModel):
     """A refund; `pending`: accepted, the PSP has not made it yet (tried again at
-    `next_attempt_at`; `attempts` calls so far, `last_error` why the last one did not reach it)."""
+    `next_attempt_at`; `attempts` calls so far, `last_error` why the last one did not reach it).
+    `requested_by`: the staff member who asked for it (null: the order saga's)."""
 
     id: str
+    payment_id: str | None
+    order_id: str
     amount: int
     status: Literal["pending", "succeeded", "failed"]
     reason: str
@@ -30,13 +41,30 @@ class RefundOut(BaseModel):
     attempts: int
     next_attempt_at: datetime | None
     last_error: str | None
+    requested_by: str | None
+
+    @classmethod
+    def fields_of(cls, refund: Refund) -> dict:
+        return {"id": refund.id, "payment_id": refund.payment_id, "order_id": refund.order_id,
+                "amount": refund.amount, "status": refund.status.value, "reason": refund.reason,
+                "psp_reference": refund.psp_reference, "failure_reason": refund.failure_reason,
+                "created_at": refund.created_at, "settled_at": refund.settled_at, "attempts": refund.attempts,
+                "next_attempt_at": refund.next_attempt_at, "last_error": refund.last_error,
+                "requested_by": refund.requested_by}
 
     @classmethod
     def of(cls, refund: Refund) -> "RefundOut":
-        return cls(id=refund.id, amount=refund.amount, status=refund.status.value, reason=refund.reason,
-                   psp_reference=refund.psp_reference, failure_reason=refund.failure_reason,
-                   created_at=refund.created_at, settled_at=refund.settled_at, attempts=refund.attempts,
-                   next_attempt_at=refund.next_attempt_at, last_error=refund.last_error)
+        return cls(**cls.fields_of(refund))
+
+
+class IssuedRefundOut(RefundOut):
+    """The answer to POST /payments/{id}/refunds: the refund with its payment's currency."""
+
+    currency: str
+
+    @classmethod
+    def of_issued(cls, issued: IssuedRefund) -> "IssuedRefundOut":
+        return cls(**cls.fields_of(issued.refund), currency=issued.currency)
 
 
 class PaymentOut(BaseModel):
