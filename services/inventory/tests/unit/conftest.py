@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef
+from tradeflow_inventory.domain.shipment import Deduction, Restock
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 
@@ -64,6 +65,9 @@ class FakeReservations:
     async def of_sub_orders(self, sub_orders):
         return [r for r in self.rows if r.sub_order in sub_orders]
 
+    async def lock_keys(self, keys):
+        return sorted((r for r in self.rows if r.key in keys), key=lambda r: r.key)
+
     async def waiting_in(self, sku, warehouse):
         return sorted((r for r in self.rows if r.stock_key == (sku, warehouse) and r.waits_for_stock),
                       key=lambda r: (r.reserved_at, r.key))
@@ -78,11 +82,36 @@ class FakeReservations:
         pass  # the objects are the stored ones
 
 
+class FakeMovements:
+    """Deductions by shipment and restocks by (shipment, return); a second one of either fails,
+    as the primary keys make it fail in PostgreSQL."""
+
+    def __init__(self) -> None:
+        self.deductions: dict[str, Deduction] = {}
+        self.restocked: dict[tuple[str, str], Restock] = {}
+
+    async def deduction(self, shipment_id):
+        return self.deductions.get(shipment_id)
+
+    async def restocks(self, shipment_id):
+        return [r for (s, _), r in sorted(self.restocked.items()) if s == shipment_id]
+
+    async def add_deduction(self, deduction):
+        assert deduction.shipment_id not in self.deductions, "deducted twice"
+        self.deductions[deduction.shipment_id] = deduction
+
+    async def add_restock(self, restock):
+        key = (restock.shipment_id, restock.return_id)
+        assert key not in self.restocked, "restocked twice"
+        self.restocked[key] = restock
+
+
 class FakeTransaction:
     """An in-memory unit of work: the repositories, and the messages it published (key, message)."""
 
     def __init__(self) -> None:
         self.warehouses, self.stock, self.reservations = FakeWarehouses(), FakeStock(), FakeReservations()
+        self.movements = FakeMovements()
         self.published: list[tuple[str, object]] = []
 
     async def publish(self, message, *, key):

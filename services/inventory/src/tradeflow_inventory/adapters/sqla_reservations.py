@@ -33,6 +33,12 @@ class SqlaReservationRepository:
                  .order_by(*_KEY).with_for_update())
         return [_reservation(row) for row in await self._session.execute(query)]
 
+    async def lock_keys(self, keys: Collection[tuple[str, str, str, str]]) -> list[Reservation]:
+        if not keys:
+            return []
+        query = select(reservations).where(tuple_(*_KEY).in_(sorted(keys))).order_by(*_KEY).with_for_update()
+        return [_reservation(row) for row in await self._session.execute(query)]
+
     async def waiting_in(self, sku: str, warehouse: str) -> list[Reservation]:
         query = (select(reservations)
                  .where(reservations.c.sku == sku, reservations.c.warehouse == warehouse,
@@ -56,7 +62,8 @@ class SqlaReservationRepository:
                        reservations.c.sub_order_id == r.sub_order.sub_order_id,
                        reservations.c.line_id == r.allocation.line_id,
                        reservations.c.warehouse == r.allocation.warehouse)
-                .values(state=r.state.value, released_at=r.released_at, incoming=r.incoming))
+                .values(state=r.state.value, released_at=r.released_at, incoming=r.incoming, shipped=r.shipped,
+                        returned=r.returned))
 
 
 def _values(r: Reservation) -> dict:
@@ -64,11 +71,11 @@ def _values(r: Reservation) -> dict:
     return {"order_id": r.sub_order.order_id, "sub_order_id": r.sub_order.sub_order_id, "line_id": a.line_id,
             "warehouse": a.warehouse, "sku": a.sku, "quantity": a.quantity, "state": r.state.value,
             "reserved_at": r.reserved_at, "released_at": r.released_at, "pre_sale": r.pre_sale,
-            "incoming": r.incoming}
+            "incoming": r.incoming, "shipped": r.shipped, "returned": r.returned}
 
 
 def _reservation(row: Row) -> Reservation:
     return Reservation(SubOrderRef(row.order_id, row.sub_order_id),
                        Allocation(row.line_id, row.sku, row.warehouse, row.quantity),
                        row.reserved_at, ReservationState(row.state), row.released_at,
-                       pre_sale=row.pre_sale, incoming=row.incoming)
+                       pre_sale=row.pre_sale, incoming=row.incoming, shipped=row.shipped, returned=row.returned)

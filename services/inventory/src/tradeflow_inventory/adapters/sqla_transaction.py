@@ -3,6 +3,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tradeflow_inventory.adapters.sqla_movements import SqlaMovementRepository
 from tradeflow_inventory.adapters.sqla_reservations import SqlaReservationRepository
 from tradeflow_inventory.adapters.sqla_stock import SqlaStockRepository, SqlaWarehouseRepository
 from tradeflow_kit.unit_of_work import Publish, SqlaUnitOfWork
@@ -14,3 +15,4 @@ class SqlaInventoryTransaction(SqlaUnitOfWork):
         self.warehouses = SqlaWarehouseRepository(session)
         self.stock = SqlaStockRepository(session)
         self.reservations = SqlaReservationRepository(session)
+        self.movements = SqlaMovementRepository(session)

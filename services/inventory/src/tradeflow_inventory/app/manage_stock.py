@@ -1,13 +1,14 @@
-"""Staff keep the warehouse list, the on-hand counts and the incoming stock; reading stock and
-reservations."""
+"""Staff keep the warehouse list, the on-hand counts and the incoming stock; reading stock,
+reservations and the movements of shipments and returns."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from tradeflow_inventory.app.ports import InventoryTransaction
+from tradeflow_inventory.app.ports import InventoryTransaction, MovementFilter
 from tradeflow_inventory.domain.errors import UnknownWarehouse
 from tradeflow_inventory.domain.reservation import Reservation
+from tradeflow_inventory.domain.shipment import Movement
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 
 
@@ -88,3 +89,9 @@ async def stock_of_sku(tx: InventoryTransaction, sku: str) -> SkuStock:
 
 async def reservations_of_order(tx: InventoryTransaction, order_id: str) -> list[Reservation]:
     return await tx.reservations.of_order(order_id)
+
+
+async def stock_movements(tx: InventoryTransaction, where: MovementFilter, *, limit: int,
+                          before: tuple[datetime, int] | None = None) -> list[Movement]:
+    """The audit trail of deductions and restocks, newest first."""
+    return await tx.movements.find(where, limit=limit, before=before)

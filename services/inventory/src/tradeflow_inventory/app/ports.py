@@ -2,10 +2,13 @@
 
 from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef
+from tradeflow_inventory.domain.shipment import Deduction, Movement, ReservationKey, Restock
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 from tradeflow_kit.system import Clock  # noqa: F401 — the use cases' ports
 
@@ -45,6 +48,10 @@ class ReservationRepository(Protocol):
     async def of_sub_orders(self, sub_orders: Collection[SubOrderRef]) -> list[Reservation]:
         """Every reservation of these sub-orders, row-locked in key order until the transaction ends."""
 
+    async def lock_keys(self, keys: Collection[ReservationKey]) -> list[Reservation]:
+        """The reservations with these keys (those that exist), row-locked in key order until the
+        transaction ends."""
+
     async def waiting_in(self, sku: str, warehouse: str) -> list[Reservation]:
         """The active reservations of the (sku, warehouse) row that wait for incoming stock; the
         caller holds that row's stock lock, so they cannot change meanwhile."""
@@ -55,6 +62,36 @@ class ReservationRepository(Protocol):
 
     async def save(self, reservations: Collection[Reservation]) -> None:
         """Store the state changes of reservations that were loaded."""
+
+
+@dataclass(frozen=True)
+class MovementFilter:
+    """Which movements to list; every filter given must match."""
+
+    sku: str | None = None
+    warehouse: str | None = None
+    shipment_id: str | None = None
+    order_id: str | None = None
+
+
+class MovementRepository(Protocol):
+    """The record of deductions by shipment and restocks by return, and the audit trail of
+    their lines."""
+
+    async def deduction(self, shipment_id: str) -> Deduction | None: ...
+
+    async def restocks(self, shipment_id: str) -> list[Restock]:
+        """Every return of the shipment restocked so far."""
+
+    async def add_deduction(self, deduction: Deduction) -> None:
+        """Record it; a second deduction of the same shipment fails (the store keeps one)."""
+
+    async def add_restock(self, restock: Restock) -> None:
+        """Record it; a second restock of the same (shipment, return) fails."""
+
+    async def find(self, where: MovementFilter, *, limit: int,
+                   before: tuple[datetime, int] | None = None) -> list[Movement]:
+        """Newest first by (at, id), after the cursor `before`."""
 
 
 class InventoryTransaction(Protocol):
@@ -69,6 +106,9 @@ class InventoryTransaction(Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def movements(self) -> MovementRepository: ...
 
     async def publish(self, message: Contract, *, key: str) -> None:
         """Publish when (and only if) the transaction commits (transactional outbox)."""

@@ -10,10 +10,11 @@ log = structlog.get_logger(__name__)
 
 
 async def release_stock(tx: InventoryTransaction, command: ReleaseStock, clock: Clock) -> StockReleased:
-    """Every active reservation of the sub-order gives its units back — on-hand units to `reserved`,
-    units still waiting for incoming stock (pre-sale) to `reserved_incoming` — and StockReleased
-    is published keyed by the order. Nothing to release (never reserved, rejected, or already
-    released) is fine and answers with a released quantity of 0."""
+    """Every active reservation of the sub-order gives back the units that did not ship — on-hand
+    units to `reserved`, units still waiting for incoming stock (pre-sale) to `reserved_incoming`
+    — and StockReleased, with how many units came back, is published keyed by the order. Nothing
+    to release (never reserved, rejected, already released, or every unit shipped) is fine and
+    answers with a released quantity of 0."""
     sub_order = SubOrderRef(command.order_id, command.sub_order_id)
     # Stock rows first, in (sku, warehouse) order, as every use case locks them (a receipt of goods
     # holds a row's lock while it updates the reservations waiting there); then the reservations,
@@ -30,7 +31,7 @@ async def release_stock(tx: InventoryTransaction, command: ReleaseStock, clock: 
         await tx.stock.save(stock[key])
     await tx.reservations.save(active)
     released = StockReleased(order_id=command.order_id, sub_order_id=command.sub_order_id,
-                             released_quantity=sum(r.quantity for r in active))
+                             released_quantity=sum(r.unshipped for r in active))
     log.info("inventory.release_stock", order_id=command.order_id, sub_order_id=command.sub_order_id,
              released_quantity=released.released_quantity, reason=command.reason)
     await tx.publish(released, key=command.order_id)

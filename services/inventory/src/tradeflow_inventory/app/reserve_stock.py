@@ -9,7 +9,7 @@ from tradeflow_contracts import inventory as contract
 from tradeflow_contracts.inventory import ReserveStock, StockReservationRejected, StockReserved
 from tradeflow_inventory.app.ports import Clock, InventoryTransaction
 from tradeflow_inventory.domain.allocation import AllocationPlan, LineRequest, allocate, availability
-from tradeflow_inventory.domain.reservation import Reservation, SubOrderRef, reserve
+from tradeflow_inventory.domain.reservation import Reservation, ReservationState, SubOrderRef, reserve
 from tradeflow_inventory.domain.stock import Stock
 
 log = structlog.get_logger(__name__)
@@ -24,7 +24,8 @@ async def reserve_stock(tx: InventoryTransaction, command: ReserveStock, clock: 
     a pre-sale's allocations say `incoming`, its shortages count incoming units.
 
     Idempotent per sub-order: a repeat of a reserved sub-order reserves nothing more and
-    answers with the original allocations; a sub-order whose reservation is over is refused."""
+    answers with the original allocations — also once its units have shipped (fulfilled); a
+    sub-order whose reservation was released is refused."""
     outcome = await _reserve(tx, command, clock)
     log.info("inventory.reserve_stock", order_id=command.order_id, sub_order_id=command.sub_order_id,
              pre_sale=command.pre_sale, outcome=outcome.TYPE)
@@ -57,10 +58,10 @@ async def _save_stock(tx: InventoryTransaction, rows: Iterable[Stock]) -> None:
 
 
 def _repeat(command: ReserveStock, existing: list[Reservation]) -> Outcome:
-    if any(r.is_active for r in existing):
+    if any(r.is_active for r in existing) or all(r.state is ReservationState.FULFILLED for r in existing):
         return _reserved(command, existing)
     return StockReservationRejected(order_id=command.order_id, sub_order_id=command.sub_order_id,
-                                    reason=f"reservation-{existing[0].state}")
+                                    reason=f"reservation-{ReservationState.RELEASED}")
 
 
 def _reserved(command: ReserveStock, reservations: list[Reservation]) -> StockReserved:
