@@ -1,13 +1,17 @@
-"""Inventory integration fixtures: a migrated database of its own per test, sessions on it."""
+"""Inventory integration fixtures: a migrated database of its own per test, sessions on it, and
+the command handlers as the Kafka consumer runs them (the kit's MessageProcessor)."""
 
 from datetime import UTC, datetime
 
 import pytest
 
 from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
-from tradeflow_inventory.adapters.tables import outbox
+from tradeflow_inventory.adapters.tables import inbox, outbox
+from tradeflow_inventory.app.handlers import command_handlers
+from tradeflow_inventory.domain.errors import InventoryError
 from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
 from tradeflow_kit.unit_of_work import SqlaTransactions
 from tradeflow_testing.migrations import migrate_to_head
 
@@ -39,3 +43,30 @@ def transactions(sessions) -> SqlaTransactions:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()
+
+
+class RecordingDeadLetters:
+    """The dead-letter topic, as the processor writes to it: (kind, error class, reason) per letter."""
+
+    def __init__(self) -> None:
+        self.letters: list[tuple[str, str, str]] = []
+
+    @property
+    def kinds(self) -> list[str]:
+        return [kind for kind, _, _ in self.letters]
+
+    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
+        self.letters.append((kind, type(error).__name__, str(error)))
+
+
+@pytest.fixture
+def dead_letters() -> RecordingDeadLetters:
+    return RecordingDeadLetters()
+
+
+@pytest.fixture
+def processor(sessions, clock, dead_letters) -> MessageProcessor:
+    handlers = command_handlers(SqlaInventoryTransaction.for_message, clock)
+    return MessageProcessor(group="tradeflow-inventory", handlers=handlers, sessions=sessions, inbox=inbox,
+                            outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
+                            retry=RetryPolicy(max_attempts=2, base_delay=0.01), domain_errors=(InventoryError,))

@@ -1,56 +1,15 @@
 """The command handlers as the Kafka consumer runs them: inbox, use case and outbox in one
 transaction (the kit's MessageProcessor, fed records directly instead of from the broker)."""
 
-import json
-
-import pytest
 from sqlalchemy import select
 
-from tradeflow_contracts.envelope import Envelope, new_envelope
-from tradeflow_contracts.inventory import COMMANDS, EVENTS, LineToReserve, ReleaseStock, ReserveStock
-from tradeflow_contracts.registry import Contract, payload_of
-from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
-from tradeflow_inventory.adapters.tables import inbox, outbox
-from tradeflow_inventory.app.handlers import command_handlers
-from tradeflow_inventory.domain.errors import InventoryError
-from tradeflow_kit.messaging.outbox import Outbox
-from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
-from tradeflow_kit.messaging.records import ConsumedRecord
+from tradeflow_contracts.envelope import Envelope
+from tradeflow_contracts.inventory import EVENTS, LineToReserve, ReleaseStock, ReserveStock
+from tradeflow_inventory.adapters.tables import outbox
+from tradeflow_kit.messaging.processor import Outcome
 
+from .message_support import published, record
 from .stock_support import expect, incoming_levels, seed, stock_levels
-
-
-class RecordingDeadLetters:
-    def __init__(self) -> None:
-        self.kinds: list[str] = []
-
-    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
-        self.kinds.append(kind)
-
-
-@pytest.fixture
-def dead_letters() -> RecordingDeadLetters:
-    return RecordingDeadLetters()
-
-
-@pytest.fixture
-def processor(sessions, clock, dead_letters) -> MessageProcessor:
-    handlers = command_handlers(SqlaInventoryTransaction.for_message, clock)
-    return MessageProcessor(group="tradeflow-inventory", handlers=handlers, sessions=sessions, inbox=inbox,
-                            outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
-                            retry=RetryPolicy(max_attempts=2, base_delay=0.01), domain_errors=(InventoryError,))
-
-
-def record(message: Contract, offset: int = 0) -> ConsumedRecord:
-    envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="order",
-                            correlation_id="corr-1")
-    return ConsumedRecord(COMMANDS, 0, offset, b"o-1", envelope.to_bytes(), tuple(envelope.headers()), 0)
-
-
-async def published(sessions) -> list[tuple[str, str, str, dict]]:
-    async with sessions() as s:
-        rows = await s.execute(select(outbox).order_by(outbox.c.id))
-        return [(r.topic, r.key, r.type, json.loads(r.value)["payload"]) for r in rows]
 
 
 def reserve_command(*lines: LineToReserve) -> ReserveStock:
