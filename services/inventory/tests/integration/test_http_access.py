@@ -31,6 +31,7 @@ ROUTES = {
     "read a SKU's stock": ("GET", "/inventory/stock/SKU-A", None, expected({"staff": OK, "system": OK})),
     "read an order's reservations": ("GET", "/inventory/reservations?order_id=o-1", None,
                                      expected({"staff": OK, "system": OK})),
+    "read stock movements": ("GET", "/inventory/movements?sku=SKU-A", None, expected({"staff": OK, "system": OK})),
 }
 
 

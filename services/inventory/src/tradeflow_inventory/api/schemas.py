@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from tradeflow_inventory.app.manage_stock import KEEP, SkuStock, StockFigures
 from tradeflow_inventory.app.receive_stock import GoodsReceived
 from tradeflow_inventory.domain.reservation import Reservation
+from tradeflow_inventory.domain.shipment import Movement
 from tradeflow_inventory.domain.stock import Stock, Warehouse
 from tradeflow_kit.fields import Count, Quantity, RequestModel, text
 
@@ -130,9 +131,11 @@ class ReservationOut(BaseModel):
     sku: str
     warehouse: str
     quantity: int
-    state: str = Field(description="active, released or deducted")
+    state: str = Field(description="active, released, or fulfilled (every unit shipped)")
     pre_sale: bool = Field(description="Reserved against incoming stock")
     incoming: int = Field(description="Units still waiting for incoming stock to arrive")
+    shipped: int = Field(description="Units that left the warehouse with shipments (no longer reserved)")
+    returned: int = Field(description="Shipped units that came back on hand with returns (not reserved again)")
     reserved_at: datetime
     released_at: datetime | None
 
@@ -141,9 +144,37 @@ class ReservationOut(BaseModel):
         a = r.allocation
         return cls(order_id=r.sub_order.order_id, sub_order_id=r.sub_order.sub_order_id, line_id=a.line_id,
                    sku=a.sku, warehouse=a.warehouse, quantity=a.quantity, state=r.state.value,
-                   pre_sale=r.pre_sale, incoming=r.incoming, reserved_at=r.reserved_at, released_at=r.released_at)
+                   pre_sale=r.pre_sale, incoming=r.incoming, shipped=r.shipped, returned=r.returned,
+                   reserved_at=r.reserved_at, released_at=r.released_at)
 
 
 class ReservationPage(BaseModel):
     items: list[ReservationOut]
     next_cursor: str | None = Field(None, description="Always null: an order's reservations fit on one page")
+
+
+class MovementOut(BaseModel):
+    id: int
+    kind: str = Field(description="deducted (left with a shipment) or restocked (back on hand with a return)")
+    shipment_id: str
+    return_id: str | None = Field(description="The return that brought the units back; null for a deduction")
+    reason: str | None = Field(description="Why they came back; null for a deduction")
+    order_id: str
+    sub_order_id: str
+    line_id: str
+    sku: str
+    warehouse: str
+    quantity: int = Field(description="Units out of (deducted) or into (restocked) on-hand stock")
+    at: datetime
+
+    @classmethod
+    def of(cls, m: Movement) -> "MovementOut":
+        u = m.line
+        return cls(id=m.id, kind=m.kind.value, shipment_id=m.shipment_id, return_id=m.return_id, reason=m.reason,
+                   order_id=u.order_id, sub_order_id=u.sub_order_id, line_id=u.line_id, sku=u.sku,
+                   warehouse=u.warehouse, quantity=u.quantity, at=m.at)
+
+
+class MovementPage(BaseModel):
+    items: list[MovementOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last one")
