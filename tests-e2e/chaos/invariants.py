@@ -20,7 +20,8 @@ For every flow that got a 201 (the platform took the order):
   it spent (the buyer's balance is what was granted less them); a cancelled one gave both back
   (its coupon hold returned, the balance what was granted).
 
-Platform-wide: `stock.reserved` = Σ active reservations per SKU × warehouse; every outbox is
+Platform-wide: `stock.reserved` = Σ active reservations' on-hand units not shipped yet (quantity
+− still incoming − shipped) per SKU × warehouse; every outbox is
 drained; no dead letter was written since the run began.
 """
 
@@ -226,11 +227,13 @@ async def _active_reservations(order_ids: list[str]) -> dict[str, int]:
 async def _check_stock(report: Report) -> None:
     report.holds("reserved = Σ active reservations")
     rows = await _fetch("inventory", """
-        SELECT s.sku, s.warehouse, s.reserved, s.on_hand, COALESCE(sum(r.quantity), 0) AS held
+        SELECT s.sku, s.warehouse, s.reserved, s.on_hand,
+               COALESCE(sum(r.quantity - r.incoming - r.shipped), 0) AS held
         FROM stock s LEFT JOIN reservations r
           ON r.sku = s.sku AND r.warehouse = s.warehouse AND r.state = 'active'
         GROUP BY s.sku, s.warehouse, s.reserved, s.on_hand
-        HAVING s.reserved <> COALESCE(sum(r.quantity), 0) OR s.reserved > s.on_hand OR s.reserved < 0""")
+        HAVING s.reserved <> COALESCE(sum(r.quantity - r.incoming - r.shipped), 0)
+            OR s.reserved > s.on_hand OR s.reserved < 0""")
     for row in rows:
         report.breach("reserved = Σ active reservations",
                       f"{row['sku']}@{row['warehouse']}: reserved {row['reserved']}, active {row['held']}, "
