@@ -1,4 +1,5 @@
-"""What the fulfillment use cases need from the outside, named by role; adapters implement them."""
+"""What the fulfillment use cases need from the outside, named by role; adapters implement them:
+the database (repositories in one transaction), and the warehouse (WMS) and the carriers (TMS)."""
 
 from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
@@ -8,6 +9,7 @@ from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_fulfillment.domain.entitlement import Entitlement
+from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.planning import PlanningRules
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_kit.system import Clock, IdGenerator
@@ -23,8 +25,14 @@ class ShipmentRepository(Protocol):
         """Store what changed of a loaded shipment: its row, its lines as they are now, and the
         history entries recorded since it was loaded (history is append-only)."""
 
-    async def get(self, shipment_id: str) -> Shipment:
-        """The shipment; ShipmentNotFound if there is none."""
+    async def get(self, shipment_id: str, *, lock: bool = False) -> Shipment:
+        """The shipment; ShipmentNotFound if there is none. `lock`: row-locked until the
+        transaction ends (whoever changes it holds it)."""
+
+    async def claim_due(self, now: datetime) -> Shipment | None:
+        """A shipment a dispatch may begin for now (`Shipment.can_begin_dispatch`), the longest
+        due first, row-locked until the transaction ends; those another transaction holds are
+        skipped (SKIP LOCKED), so dispatchers running side by side never take the same one."""
 
     async def lock_buyer(self, buyer_id: str) -> None:
         """Serialize the planning of this buyer's orders until the transaction ends, so two paid
@@ -54,6 +62,13 @@ class PlannedOrders(Protocol):
         message, any replica): the caller then does nothing."""
 
 
+class ProviderCallbacks(Protocol):
+    async def first_time(self, source: str, event_id: str, *, type_: str, reference: str, shipment_id: str,
+                         at: datetime) -> bool:
+        """Record the provider's event as seen in the open transaction; False if it was before
+        (a concurrent duplicate waits for the first one's transaction, then sees it)."""
+
+
 class FulfillmentTransaction(Protocol):
     """One database transaction (the unit of work): the service's repositories in it, and the
     messages it publishes on commit."""
@@ -66,6 +81,9 @@ class FulfillmentTransaction(Protocol):
 
     @property
     def planned_orders(self) -> PlannedOrders: ...
+
+    @property
+    def callbacks(self) -> ProviderCallbacks: ...
 
     async def publish(self, message: Contract, *, key: str) -> None:
         """Publish when (and only if) the transaction commits (transactional outbox)."""
@@ -86,3 +104,86 @@ class Collaborators:
     clock: Clock
     ids: IdGenerator
     rules: PlanningRules
+
+
+# -- the warehouse and the carriers ------------------------------------------------------------
+class OutsideUnavailable(Exception):
+    """The warehouse or the carrier could not be reached or failed (network, timeout, 5xx): the
+    same request may succeed later."""
+
+
+class OutsideRefused(Exception):
+    """The warehouse or the carrier answered no; the same request will not change that."""
+
+
+class DispatchNumberTaken(OutsideRefused):
+    """The warehouse holds this dispatch number for another shipment."""
+
+
+@dataclass(frozen=True)
+class DispatchInstruction:
+    dispatch_number: str
+    shipment_id: str
+    warehouse: str
+    carrier: str
+    waybill: str
+    receiver: Receiver
+    lines: tuple[ShipmentLine, ...]
+
+
+@dataclass(frozen=True)
+class WaybillRequest:
+    shipment_id: str
+    carrier: str
+    warehouse: str
+    receiver: Receiver
+    weight_grams: int
+
+
+@dataclass(frozen=True)
+class OutsideStatus:
+    """What the warehouse says of a dispatch, or the carrier of a waybill, in its own words."""
+
+    reference: str  # the dispatch number or the waybill
+    shipment_id: str
+    status: str
+    interception: str
+
+
+class Warehouse(Protocol):
+    """The warehouse management system (WMS) of every warehouse; it reports progress by callback."""
+
+    async def dispatch(self, instruction: DispatchInstruction) -> None:
+        """Returns once the warehouse holds the instruction: taken now, or — its number sent before
+        for this same shipment (a retry) — taken already. DispatchNumberTaken if it holds the
+        number for another shipment; OutsideRefused, OutsideUnavailable."""
+
+    async def intercept(self, dispatch_number: str) -> None:
+        """Ask the warehouse to stop the dispatch; the answer comes by callback. OutsideRefused
+        once it has shipped."""
+
+    async def status(self, dispatch_number: str) -> OutsideStatus | None:
+        """The dispatch as the warehouse sees it; None if it does not know the number."""
+
+
+class Carriers(Protocol):
+    """The carriers' transport management system (TMS); it reports the parcel's way by callback."""
+
+    async def create_waybill(self, request: WaybillRequest) -> str:
+        """The carrier's waybill for the shipment; the same request again gives the same waybill
+        (no second parcel). OutsideRefused, OutsideUnavailable."""
+
+    async def intercept(self, waybill: str) -> None:
+        """Ask the carrier to stop the parcel; the answer comes by callback. OutsideRefused once
+        it was signed for."""
+
+    async def status(self, waybill: str) -> OutsideStatus | None:
+        """The parcel as the carrier sees it; None if it does not know the waybill."""
+
+
+@dataclass(frozen=True)
+class Logistics:
+    """The outside systems the goods go through, built once in the composition root."""
+
+    warehouse: Warehouse
+    carriers: Carriers
