@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 from sqlalchemy import Row
 
+from tradeflow_fulfillment.domain.dispatching import DispatchAttempt
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
@@ -13,7 +14,21 @@ def shipment_values(s: Shipment) -> dict:
     """The columns of the shipments row that can change."""
     return {"carrier": s.carrier, "status": s.status.value, "progress": s.progress.value if s.progress else None,
             "dispatch_number": s.dispatch_number, "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill,
-            "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after}
+            "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after,
+            **_attempt_values(s.dispatch_attempt), "skipped_dispatch_numbers": list(s.skipped_dispatch_numbers)}
+
+
+def _attempt_values(a: DispatchAttempt | None) -> dict:
+    if a is None:
+        return {"dispatch_attempt": None, "dispatch_retry_at": None}
+    return {"dispatch_attempt": {"number": a.number, "tries": a.tries, "waybill": a.waybill,
+                                 "last_error": a.last_error}, "dispatch_retry_at": a.retry_at}
+
+
+def _attempt_of(row: Row) -> DispatchAttempt | None:
+    a = row.dispatch_attempt
+    return None if a is None else DispatchAttempt(a["number"], a["tries"], row.dispatch_retry_at, a["waybill"],
+                                                  a["last_error"])
 
 
 def new_shipment_values(s: Shipment) -> dict:
@@ -39,4 +54,5 @@ def shipment_of(row: Row, lines: list[Row], events: list[Row]) -> Shipment:
         lines=[ShipmentLine(ln.line_id, ln.order_id, ln.sub_order_id, ln.merchant_id, ln.sku, ln.quantity,
                             ln.paid_amount, ln.weight_grams, ln.volume_cm3, ln.fragile, ln.oversize) for ln in lines],
         history=[HistoryEntry(e.at, ShipmentStatus(e.status), ShipmentEvent(e.event), e.source, e.applied, e.detail)
-                 for e in events])
+                 for e in events],
+        dispatch_attempt=_attempt_of(row), skipped_dispatch_numbers=row.skipped_dispatch_numbers)

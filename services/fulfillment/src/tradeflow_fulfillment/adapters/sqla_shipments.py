@@ -6,7 +6,7 @@ events recorded since it was read)."""
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, insert, literal, select, text, tuple_, update
+from sqlalchemy import delete, exists, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.shipment_rows import (
@@ -40,11 +40,21 @@ class SqlaShipmentRepository:
         await self.session.execute(insert(shipment_lines), line_values(shipment))
         await self._append_history(shipment)
 
-    async def get(self, shipment_id: str) -> Shipment:
-        found = await self._load(select(shipments).where(shipments.c.id == shipment_id))
+    async def get(self, shipment_id: str, *, lock: bool = False) -> Shipment:
+        query = select(shipments).where(shipments.c.id == shipment_id)
+        found = await self._load(query.with_for_update() if lock else query)
         if not found:
             raise ShipmentNotFound(f"no shipment {shipment_id}")
         return found[0]
+
+    async def claim_due(self, now: datetime) -> Shipment | None:
+        """The same rule as `Shipment.can_begin_dispatch`, in SQL (on the partial index shipments_due)."""
+        c = shipments.c
+        found = await self._load(
+            select(shipments).where(c.status == ShipmentStatus.READY.value, c.dispatch_after <= now,
+                                    or_(c.dispatch_retry_at.is_(None), c.dispatch_retry_at <= now))
+            .order_by(c.dispatch_after, c.id).limit(1).with_for_update(skip_locked=True))
+        return found[0] if found else None
 
     async def lock_buyer(self, buyer_id: str) -> None:
         """A transaction-level advisory lock: one planning of this buyer's orders at a time."""

@@ -2,7 +2,9 @@
 
 A shipment's lines are its units of order lines (a merged shipment holds several orders' lines;
 a line split over parcels appears in several shipments); its events are its append-only history.
-`planned_orders` makes planning once per order hold whatever message asks for it.
+A dispatch under way is kept on the shipment (`dispatch_attempt`, leased until
+`dispatch_retry_at`). `planned_orders` makes planning once per order hold whatever message asks
+for it; `provider_callbacks` makes each warehouse or carrier event act once.
 """
 
 from sqlalchemy import (
@@ -26,10 +28,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from tradeflow_fulfillment.domain.entitlement import EntitlementStatus
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
+from tradeflow_kit.idempotency import idempotency_table
 from tradeflow_kit.messaging.schema import messaging_tables
 
 metadata = MetaData()
 outbox, inbox = messaging_tables(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 
 def _one_of(column: str, values) -> str:
@@ -58,10 +62,14 @@ shipments = Table(
     Column("flags", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("planned_at", DateTime(timezone=True), nullable=False),
     Column("dispatch_after", DateTime(timezone=True), nullable=False),
+    Column("dispatch_attempt", JSONB),  # {number, tries, waybill, last_error}
+    Column("dispatch_retry_at", DateTime(timezone=True)),  # the attempt's lease or backoff
+    Column("skipped_dispatch_numbers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     PrimaryKeyConstraint("id", name="shipments_pkey"),
     CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),
 )
 Index("shipments_waiting", shipments.c.buyer_id, shipments.c.dispatch_after, postgresql_where=text("status = 'ready'"))
+Index("shipments_due", shipments.c.dispatch_after, postgresql_where=text("status = 'ready'"))
 Index("shipments_planned", shipments.c.planned_at, shipments.c.id)
 Index("shipments_status_warehouse", shipments.c.status, shipments.c.warehouse, shipments.c.planned_at)
 Index("shipments_dispatch_number", shipments.c.dispatch_number)
@@ -102,6 +110,18 @@ shipment_events = Table(
     ForeignKeyConstraint(["shipment_id"], ["shipments.id"], name="shipment_events_shipment_fkey", ondelete="CASCADE"),
 )
 Index("shipment_events_shipment", shipment_events.c.shipment_id, shipment_events.c.id)
+
+provider_callbacks = Table(
+    "provider_callbacks", metadata,
+    Column("source", Text, nullable=False),  # wms | tms
+    Column("event_id", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("reference", Text, nullable=False),  # the dispatch number or the waybill
+    Column("shipment_id", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("source", "event_id", name="provider_callbacks_pkey"),
+)
+Index("provider_callbacks_shipment", provider_callbacks.c.shipment_id)
 
 entitlements = Table(
     "entitlements", metadata,
