@@ -27,6 +27,15 @@ class Settings(settings_class("fulfillment")):
     tms_api_key: SecretStr = Field(SecretStr(DEV_TMS_API_KEY), validation_alias="TRADEFLOW_TMS_API_KEY")
     tms_webhook_secret: SecretStr = Field(SecretStr(DEV_TMS_WEBHOOK_SECRET),
                                           validation_alias="TRADEFLOW_TMS_WEBHOOK_SECRET")
+    outside_timeout_seconds: float = Field(10.0, gt=0)  # each call to the WMS or the TMS
+    callback_tolerance_seconds: float = Field(300.0, gt=0)  # a callback's timestamp may be this far from now
+    # The dispatcher (app/dispatch_shipments.py): every replica runs it unless disabled.
+    dispatch_enabled: bool = True
+    dispatch_interval_seconds: float = Field(1.0, gt=0)  # how often it looks for due shipments
+    dispatch_batch: int = Field(20, gt=0)  # shipments per round
+    dispatch_lease_seconds: float = Field(60.0, gt=0)  # a claimed dispatch not recorded by then is taken again
+    dispatch_retry_first_backoff_seconds: float = Field(1.0, gt=0)  # WMS/TMS unreachable: retried after, doubling
+    dispatch_retry_max_backoff_seconds: float = Field(60.0, gt=0)
 
     @model_validator(mode="after")
     def _no_dev_outside_secrets_in_production(self) -> "Settings":
@@ -36,4 +45,12 @@ class Settings(settings_class("fulfillment")):
         if self.environment == "production" and given & dev:
             raise ValueError("TRADEFLOW_WMS_API_KEY, TRADEFLOW_WMS_WEBHOOK_SECRET, TRADEFLOW_TMS_API_KEY and "
                              "TRADEFLOW_TMS_WEBHOOK_SECRET must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_the_calls(self) -> "Settings":
+        """A dispatch makes up to three calls (waybill, dispatch, and whose a duplicate number is);
+        a shorter lease would let a second dispatcher start while the first still waits."""
+        if self.dispatch_lease_seconds <= 3 * self.outside_timeout_seconds:
+            raise ValueError("FULFILLMENT_DISPATCH_LEASE_SECONDS must exceed 3 × FULFILLMENT_OUTSIDE_TIMEOUT_SECONDS")
         return self

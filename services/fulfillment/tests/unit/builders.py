@@ -45,11 +45,11 @@ def plan(order: PaidOrder, *, at: datetime = AT, rules: PlanningRules = RULES,
 
 
 def shipment(status: ShipmentStatus = ShipmentStatus.READY, progress: ShipmentStatus | None = None,
-             *, quantity: int = 1, id: str = "shp-1") -> Shipment:
-    """A stored shipment of one line in `status` (with how far its goods got, `progress`)."""
-    unit = ShipmentLine("l-1", "o-1", "o-1-s1", "m-1", "SKU-A", quantity, 1000, 500, 1000)
+             *, quantity: int = 1, id: str = "shp-1", lines: list[ShipmentLine] | None = None) -> Shipment:
+    """A stored shipment of one line (or `lines`) in `status` (with how far its goods got, `progress`)."""
+    lines = lines or [ShipmentLine("l-1", "o-1", "o-1-s1", "m-1", "SKU-A", quantity, 1000, 500, 1000)]
     numbers = (f"{id}-1",) if progress else ()
-    return Shipment(id=id, buyer_id="b-1", receiver=RECEIVER, warehouse="WH-1", carrier="SF", lines=[unit],
+    return Shipment(id=id, buyer_id="b-1", receiver=RECEIVER, warehouse="WH-1", carrier="SF", lines=lines,
                     flags=frozenset[Flag](), status=status, planned_at=AT, dispatch_after=AT + WINDOW,
                     progress=progress, dispatch_numbers=numbers, waybill="WB-1" if progress else None)
 

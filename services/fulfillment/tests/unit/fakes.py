@@ -1,9 +1,16 @@
 """In-memory stand-ins for the fulfillment's ports, so use cases run without a database."""
 
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from itertools import count
 
-from tradeflow_fulfillment.app.ports import Collaborators
+from tradeflow_fulfillment.app.ports import (
+    Collaborators,
+    DispatchNumberTaken,
+    Logistics,
+    OutsideRefused,
+    OutsideUnavailable,
+)
 from tradeflow_fulfillment.domain.errors import ShipmentNotFound
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
@@ -40,10 +47,14 @@ class FakeShipments:
         assert shipment.id in self.rows
         shipment.pull_new_history()
 
-    async def get(self, shipment_id):
+    async def get(self, shipment_id, *, lock=False):
         if shipment_id not in self.rows:
             raise ShipmentNotFound(shipment_id)
         return self.rows[shipment_id]
+
+    async def claim_due(self, now):
+        due = [s for s in self.rows.values() if s.can_begin_dispatch(now)]
+        return min(due, key=lambda s: (s.dispatch_after, s.id), default=None)
 
     async def lock_buyer(self, buyer_id):
         self.locked.append(buyer_id)
@@ -72,13 +83,31 @@ class FakePlannedOrders:
         return True
 
 
+class FakeCallbacks:
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], dict] = {}
+
+    async def first_time(self, source, event_id, **fields):
+        if (source, event_id) in self.seen:
+            return False
+        self.seen[(source, event_id)] = fields
+        return True
+
+
 class FakeTransaction:
-    """An in-memory unit of work: the repositories, and what it published as (key, message)."""
+    """An in-memory unit of work: the repositories, and what it published as (key, message).
+    `begin()` opens it again (the same rows), as the Transactions port does."""
 
     def __init__(self) -> None:
         self.shipments, self.entitlements = FakeShipments(), FakeEntitlements()
-        self.planned_orders = FakePlannedOrders()
+        self.planned_orders, self.callbacks = FakePlannedOrders(), FakeCallbacks()
         self.published: list[tuple[str, object]] = []
+        self.commits = 0
+
+    @asynccontextmanager
+    async def begin(self):
+        yield self
+        self.commits += 1
 
     async def publish(self, message, *, key):
         self.published.append((key, message))
@@ -89,3 +118,55 @@ class FakeTransaction:
 
 def collaborators(clock: FixedClock) -> Collaborators:
     return Collaborators(clock, CountingIds(), RULES)
+
+
+class FakeWarehouse:
+    """Holds dispatch numbers as a warehouse does (one shipment each); `down` or `refuse` make the
+    next calls fail that way."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, str] = {}  # dispatch number → shipment id
+        self.received: list = []  # every instruction sent, retries included
+        self.down, self.refuse = False, None
+
+    async def dispatch(self, instruction):
+        if self.down:
+            raise OutsideUnavailable("the warehouse is unreachable: ConnectError")
+        if self.refuse:
+            raise OutsideRefused(self.refuse)
+        self.received.append(instruction)
+        holder = self.held.setdefault(instruction.dispatch_number, instruction.shipment_id)
+        if holder != instruction.shipment_id:
+            raise DispatchNumberTaken(f"held for {holder}")
+
+    async def intercept(self, dispatch_number):
+        raise NotImplementedError
+
+    async def status(self, dispatch_number):
+        raise NotImplementedError
+
+
+class FakeCarriers:
+    """Issues one waybill per shipment (the same request again: the same one)."""
+
+    def __init__(self) -> None:
+        self.requests: list = []
+        self.down, self.refuse = False, None
+
+    async def create_waybill(self, request):
+        if self.down:
+            raise OutsideUnavailable("the carrier is unreachable: ReadTimeout")
+        if self.refuse:
+            raise OutsideRefused(self.refuse)
+        self.requests.append(request)
+        return f"{request.carrier}-WB-{request.shipment_id}"
+
+    async def intercept(self, waybill):
+        raise NotImplementedError
+
+    async def status(self, waybill):
+        raise NotImplementedError
+
+
+def logistics() -> Logistics:
+    return Logistics(FakeWarehouse(), FakeCarriers())

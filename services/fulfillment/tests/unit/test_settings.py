@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tradeflow_fulfillment.bootstrap import planning_rules
+from tradeflow_fulfillment.bootstrap import dispatch_policy, planning_rules
 from tradeflow_fulfillment.domain.errors import InvalidCarrierRules
 from tradeflow_fulfillment.settings import Settings
 
@@ -29,3 +29,19 @@ def test_the_environment_sets_the_rules(monkeypatch):
 def test_unreadable_carrier_rules_stop_the_start():
     with pytest.raises(InvalidCarrierRules, match="no default carrier"):
         planning_rules(Settings(carrier_rules="WH-1:east=SF"))
+
+
+def test_the_dispatcher_runs_every_second_with_a_minute_lease_and_the_environment_tunes_it(monkeypatch):
+    policy = dispatch_policy(Settings())
+    assert (policy.interval, policy.lease, policy.first_backoff, policy.max_backoff) == (
+        timedelta(seconds=1), timedelta(minutes=1), timedelta(seconds=1), timedelta(minutes=1))
+    monkeypatch.setenv("FULFILLMENT_DISPATCH_INTERVAL_SECONDS", "0.2")
+    monkeypatch.setenv("FULFILLMENT_DISPATCH_RETRY_MAX_BACKOFF_SECONDS", "5")
+    policy = dispatch_policy(Settings())
+    assert (policy.interval, policy.max_backoff, policy.backoff(10)) == (
+        timedelta(seconds=0.2), timedelta(seconds=5), timedelta(seconds=5))
+
+
+def test_a_lease_shorter_than_the_calls_it_covers_stops_the_start():
+    with pytest.raises(ValueError, match="DISPATCH_LEASE_SECONDS must exceed"):
+        Settings(dispatch_lease_seconds=30, outside_timeout_seconds=10)

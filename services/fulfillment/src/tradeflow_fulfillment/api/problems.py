@@ -2,11 +2,17 @@
 API.md), installed on the app by bootstrap. Add a row per refusal a route can meet, most
 specific first."""
 
-from tradeflow_fulfillment.domain.errors import FulfillmentError, IllegalTransition, ShipmentNotFound
+from tradeflow_fulfillment.domain.errors import (
+    FulfillmentError,
+    IllegalTransition,
+    NotDispatchedYet,
+    ShipmentNotFound,
+)
 from tradeflow_kit.problems import ErrorMap, Refusal
 
 PROBLEMS = ErrorMap(
     Refusal(ShipmentNotFound, 404, "Shipment not found"),
+    Refusal(NotDispatchedYet, 409, "Shipment not dispatched yet"),
     Refusal(IllegalTransition, 409, "Illegal shipment transition"),
     Refusal(FulfillmentError, 409, "Fulfillment rule violated"),
 )

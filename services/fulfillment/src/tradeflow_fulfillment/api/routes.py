@@ -33,7 +33,7 @@ async def get_shipments(who: Readers, api: Api, order_id: str | None = None, sta
         found = await list_shipments(tx, order_id=order_id, status=status, warehouse=warehouse, buyer_id=buyer_id,
                                      merchant_id=merchant_id, limit=limit + 1, before=decode_cursor(cursor))
     page, more = found[:limit], len(found) > limit
-    return {"items": [shipment_view(s, merchant_id) for s in page],
+    return {"items": [shipment_view(s, merchant_id, internal=who.sees_all) for s in page],
             "next_cursor": encode_cursor(page[-1].planned_at, page[-1].id) if more else None}
 
 
@@ -59,7 +59,7 @@ def _scope(who: Principal) -> tuple[str | None, str | None]:
 def _view_for(shipment: Shipment, who: Principal) -> dict:
     """The shipment as this caller may see it, or 403 when it holds nothing of theirs."""
     if who.sees_all or (who.buyer_id is not None and who.buyer_id == shipment.buyer_id):
-        return shipment_view(shipment)
+        return shipment_view(shipment, internal=who.sees_all)
     if who.merchant_id is not None and any(ln.merchant_id == who.merchant_id for ln in shipment.lines):
         return shipment_view(shipment, who.merchant_id)
     raise Problem(403, "forbidden", "Not allowed", detail="this shipment belongs to someone else")

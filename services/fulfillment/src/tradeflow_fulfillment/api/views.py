@@ -4,11 +4,12 @@ from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.shipment import Shipment
 
 
-def shipment_view(s: Shipment, merchant_id: str | None = None) -> dict:
+def shipment_view(s: Shipment, merchant_id: str | None = None, *, internal: bool = False) -> dict:
     """The whole shipment; for a merchant only its own lines (a shipment may hold other
-    merchants' goods of the same buyer), and the history without details (they name orders)."""
+    merchants' goods of the same buyer), and the history without details (they name orders).
+    `internal` (staff and system): also the dispatch under way, if any."""
     lines = [ln for ln in s.lines if merchant_id is None or ln.merchant_id == merchant_id]
-    return {
+    return ({"dispatch_attempt": _attempt_view(s)} if internal else {}) | {
         "id": s.id, "order_id": lines[0].order_id if lines else s.order_id,
         "order_ids": list(dict.fromkeys(ln.order_id for ln in lines)),
         "sub_order_ids": list(dict.fromkeys(ln.sub_order_id for ln in lines)),
@@ -21,6 +22,12 @@ def shipment_view(s: Shipment, merchant_id: str | None = None) -> dict:
         "events": [{"at": h.at.isoformat(), "status": h.status, "event": h.event, "source": h.source,
                     "applied": h.applied} | ({} if merchant_id else {"detail": h.detail}) for h in s.history],
     }
+
+
+def _attempt_view(s: Shipment) -> dict | None:
+    a = s.dispatch_attempt
+    return None if a is None else {"dispatch_number": a.number, "tries": a.tries, "waybill": a.waybill,
+                                   "last_error": a.last_error, "retry_at": a.retry_at.isoformat()}
 
 
 def entitlement_view(e: Entitlement) -> dict:

@@ -5,13 +5,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from tradeflow_fulfillment.api.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.app.ports import Collaborators, Transactions
+from tradeflow_kit.idempotency import IdempotencyStore
 
 
 @dataclass(frozen=True)
 class FulfillmentApi:
-    transactions: Transactions
+    transactions: Transactions  # the kit's SqlaTransactions: `tx.session` holds Idempotency-Keys
     collaborators: Collaborators
+    idempotency: IdempotencyStore
+    warehouse_signature: WebhookSignature
+    carrier_signature: WebhookSignature
 
 
 async def fulfillment_api(request: Request) -> FulfillmentApi:

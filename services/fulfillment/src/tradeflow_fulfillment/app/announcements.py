@@ -1,9 +1,12 @@
 """Fulfillment's domain events → platform messages (the contracts): the one explicit map.
 
-Every message is keyed by the order it is about; a change of a merged shipment is announced
-once per order it holds."""
+Every event is keyed by the order it is about; a change of a merged shipment is announced
+once per order it holds. Goods that left the warehouse become inventory's DeductStock command
+(all the shipment's units, in its warehouse), keyed by the shipment — inventory deducts once
+per shipment."""
 
 from tradeflow_contracts import fulfillment as contract
+from tradeflow_contracts import inventory
 from tradeflow_contracts.registry import Contract
 from tradeflow_fulfillment.app.ports import FulfillmentTransaction
 from tradeflow_fulfillment.domain import events as ev
@@ -13,8 +16,8 @@ from tradeflow_fulfillment.domain.shipment import Shipment
 
 async def announce_shipment(tx: FulfillmentTransaction, shipment: Shipment) -> None:
     for event in shipment.pull_events():
-        for message in shipment_messages(shipment, event):
-            await tx.publish(message, key=message.order_id)
+        for key, message in shipment_messages(shipment, event):
+            await tx.publish(message, key=key)
 
 
 async def announce_entitlement(tx: FulfillmentTransaction, entitlement: Entitlement) -> None:
@@ -22,12 +25,15 @@ async def announce_entitlement(tx: FulfillmentTransaction, entitlement: Entitlem
         await tx.publish(entitlement_message(entitlement, event), key=entitlement.order_id)
 
 
-def shipment_messages(shipment: Shipment, event: ev.ShipmentDomainEvent) -> list[Contract]:
+def shipment_messages(shipment: Shipment, event: ev.ShipmentDomainEvent) -> list[tuple[str, Contract]]:
+    """(key, message) for each message the event makes."""
     match event:
         case ev.LinesPlanned(order_id=order_id):
-            return [_planned(shipment, order_id)]
+            return [(order_id, _planned(shipment, order_id))]
         case ev.StatusChanged():
-            return [_status_changed(shipment, order_id, event) for order_id in shipment.order_ids]
+            return [(order_id, _status_changed(shipment, order_id, event)) for order_id in shipment.order_ids]
+        case ev.LeftWarehouse():
+            return [(shipment.id, _deduct_stock(shipment))]
     raise TypeError(f"no message for {event!r} (yet)")
 
 
@@ -58,3 +64,9 @@ def _status_changed(s: Shipment, order_id: str, event: ev.StatusChanged) -> cont
         shipment_id=s.id, order_id=order_id, order_ids=list(s.order_ids), sub_order_ids=list(s.sub_order_ids),
         from_status=event.from_status, to_status=event.to_status, event=event.event, source=event.source,
         at=event.at, warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)
+
+
+def _deduct_stock(s: Shipment) -> inventory.DeductStock:
+    return inventory.DeductStock(shipment_id=s.id, lines=[
+        inventory.ShipmentUnits(order_id=ln.order_id, sub_order_id=ln.sub_order_id, line_id=ln.line_id, sku=ln.sku,
+                                warehouse=s.warehouse, quantity=ln.quantity) for ln in s.lines])
