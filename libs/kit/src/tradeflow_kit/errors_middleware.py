@@ -10,38 +10,15 @@ Guarantees:
   be mended; then the connection has to close (re-raised).
 """
 
-import sqlalchemy.exc
 import structlog
-from asyncpg import exceptions as pg
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tradeflow_kit.outages import unreachable_dependency
 from tradeflow_kit.problems import Problem, problem_response
 
 log = structlog.get_logger(__name__)
 RETRY_AFTER_SECONDS = "5"
-
-_UNREACHABLE: tuple[type[BaseException], ...] = (
-    OSError,  # refused, reset, unreachable host, socket timeouts
-    sqlalchemy.exc.TimeoutError,  # no pooled connection free in time
-    pg.PostgresConnectionError, pg.ConnectionDoesNotExistError,
-    pg.OperatorInterventionError,  # shutting down, starting up (57P0x)
-    pg.TooManyConnectionsError,
-)
-
-
-def unreachable_dependency(exc: BaseException) -> bool:
-    """Is this error (or one it was raised from) a dependency that cannot be reached right now?"""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, _UNREACHABLE):
-            return True
-        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
-            return True
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def problem_for_unhandled(exc: BaseException) -> Problem:

@@ -35,6 +35,7 @@ class Switchboard:
 
     broken_items: set[str] = field(default_factory=set)
     refused_items: set[str] = field(default_factory=set)  # a domain rule refuses them
+    outages: dict[str, int] = field(default_factory=dict)  # item → attempts that find the database down
 
 
 class RuleRefused(Exception):
@@ -48,6 +49,9 @@ def counting_handler(switches: Switchboard):
             raise RuntimeError(f"bug: cannot count {message.item}")
         if message.item in switches.refused_items:
             raise RuleRefused(f"{message.item} may not be counted")
+        if switches.outages.get(message.item, 0) > 0:
+            switches.outages[message.item] -= 1
+            raise ConnectionRefusedError("the database is down (a test outage)")
 
     return handle
 

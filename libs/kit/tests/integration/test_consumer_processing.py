@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
 from typer.testing import CliRunner
 
@@ -18,6 +19,7 @@ from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.subscriptions import subscribe
 from tradeflow_testing.polling import eventually
+from tradeflow_testing.topics import partitions_of
 
 from .conftest import read_all
 from .messaging_support import (
@@ -110,6 +112,27 @@ async def test_poison_message_is_dead_lettered_and_replayed_once_after_the_fix(
     await _send(producer, topic_with_dlq, marker)
     await eventually(lambda: _has(engine, "marker"), what="replays consumed")
     assert await effect_counts(engine) == {"before": 1, "poison": 1, "after": 1, "marker": 1}
+
+
+async def test_a_database_outage_longer_than_the_retries_is_waited_out_not_dead_lettered(
+        consuming, producer, engine, infra, switches, topic_with_dlq):
+    start, _ = consuming
+    switches.outages["patient"] = 5  # more failed attempts than the policy's 3 retries
+    await _send(producer, topic_with_dlq, _envelope("patient"))
+    await _send(producer, topic_with_dlq, _envelope("behind"))
+    await start(topic_with_dlq)
+    await eventually(lambda: _has(engine, "behind"), what="the record behind the outage")
+    assert (await effect_counts(engine))["patient"] == 1 and switches.outages["patient"] == 0
+    assert await _records_in(infra.kafka_bootstrap, topic_with_dlq + ".dlq") == 0  # written before "behind"
+
+
+async def _records_in(bootstrap: str, topic: str) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        return sum((await consumer.end_offsets(await partitions_of(bootstrap, [topic]))).values())
+    finally:
+        await consumer.stop()
 
 
 async def test_unknown_and_malformed_messages_go_to_the_dlq_at_once(consuming, producer, engine, infra, topic_with_dlq):

@@ -20,7 +20,8 @@ PERMANENT = (PermanentError, UnknownMessageType, InvalidPayload, ValidationError
 
 def is_permanent(exc: BaseException, domain_errors: tuple[type[BaseException], ...] = ()) -> bool:
     """Bad data, unknown messages and a service's domain errors (`domain_errors`: a rule that
-    refuses a message refuses it on every retry) are permanent. Everything else — database or
-    broker unavailable, lock timeouts, and bugs — is retried within the bound, then
-    dead-lettered as retries-exhausted so a fix can replay it."""
+    refuses a message refuses it on every retry) are permanent. An outage (the database cannot be
+    reached) is waited out by the processor without spending retries. Everything else — lock
+    timeouts, and bugs — is retried within the bound, then dead-lettered as retries-exhausted so
+    a fix can replay it."""
     return isinstance(exc, PERMANENT + domain_errors)

@@ -16,6 +16,11 @@ one per record): per record a savepoint holds the inbox claim, the handler and i
 * If the transaction itself fails (the database went away, the commit failed), nothing of it
   committed: the records are processed one by one, each as `process`.
 The dead-letter hook (`on_dead_letter`) runs after the commit, in its own transaction.
+
+A dependency that cannot be reached (the database refusing or resetting connections, starting
+up or shutting down, no pooled connection in time: `tradeflow_kit.outages`) is an outage, not the
+record's fault: the record waits it out, retried every `max_delay` seconds without spending its
+retries, and is never dead-lettered for it — the partition waits with it, as it must.
 """
 
 import asyncio
@@ -38,6 +43,7 @@ from tradeflow_kit.messaging.inbox import claim
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.records import ConsumedRecord
 from tradeflow_kit.messaging.trace import current_traceparent
+from tradeflow_kit.outages import unreachable_dependency
 
 log = structlog.get_logger(__name__)
 
@@ -186,6 +192,11 @@ class MessageProcessor:
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
                 if is_permanent(exc, self.domain_errors):
                     return await self._dead_letter(record, envelope, exc, "permanent", attempt, first_failure)
+                if unreachable_dependency(exc):  # an outage, not this message's fault: wait, retries unspent
+                    metrics.RETRIED.labels(record.topic, self.group).inc()
+                    log.warning("message.waiting_for_dependency", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
+                    await asyncio.sleep(self.retry.max_delay)
+                    continue
                 if attempt >= self.retry.max_attempts:
                     return await self._dead_letter(record, envelope, exc, "retries-exhausted", attempt, first_failure)
                 metrics.RETRIED.labels(record.topic, self.group).inc()
