@@ -4,9 +4,10 @@ A shipment is read with its lines and events in two more statements for the whol
 written back whole (its row, its lines replaced — merges and split-outs change them — and the
 events recorded since it was read)."""
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, exists, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import delete, exists, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.shipment_rows import (
@@ -22,6 +23,17 @@ from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 _NEWEST_FIRST = (shipments.c.planned_at.desc(), shipments.c.id.desc())
+
+
+def _in_status_since():
+    """When the shipment entered its current status: the first history entry after the last one
+    in another status (the same rule as `read_fulfillment.in_status_since`)."""
+    entry, other = shipment_events.alias("entry"), shipment_events.alias("other")
+    last_other = (select(func.coalesce(func.max(other.c.id), 0))
+                  .where(other.c.shipment_id == shipments.c.id, other.c.status != shipments.c.status)
+                  .correlate(shipments).scalar_subquery())
+    return (select(entry.c.at).where(entry.c.shipment_id == shipments.c.id, entry.c.id > last_other)
+            .order_by(entry.c.id).limit(1).scalar_subquery())
 
 
 class SqlaShipmentRepository:
@@ -69,7 +81,10 @@ class SqlaShipmentRepository:
 
     async def find(self, *, order_id: str | None = None, status: str | None = None, warehouse: str | None = None,
                    buyer_id: str | None = None, merchant_id: str | None = None, limit: int = 20,
-                   before: tuple[datetime, str] | None = None) -> list[Shipment]:
+                   before: tuple[datetime, str] | None = None, in_status_before: datetime | None = None,
+                   excluding: Collection[str] = ()) -> list[Shipment]:
+        """`in_status_before`: only those that entered their current status before then (see
+        `_in_status_since`); `excluding`: not in these statuses."""
         query = select(shipments).order_by(*_NEWEST_FIRST).limit(limit)
         for column, value in ((shipments.c.status, status), (shipments.c.warehouse, warehouse),
                               (shipments.c.buyer_id, buyer_id)):
@@ -78,6 +93,10 @@ class SqlaShipmentRepository:
         for column, value in ((shipment_lines.c.order_id, order_id), (shipment_lines.c.merchant_id, merchant_id)):
             if value is not None:
                 query = query.where(exists().where(shipment_lines.c.shipment_id == shipments.c.id, column == value))
+        if excluding:
+            query = query.where(shipments.c.status.not_in([str(s) for s in excluding]))
+        if in_status_before is not None:
+            query = query.where(_in_status_since() < in_status_before)
         if before is not None:
             query = query.where(tuple_(shipments.c.planned_at, shipments.c.id) < tuple_(*map(literal, before)))
         return await self._load(query)

@@ -3,15 +3,26 @@
 Who sees what: staff and system every shipment; a buyer (`sub` with the buyer role) the
 shipments of their own orders; a merchant (its `merchant_id` claim) the shipments holding its
 sub-orders' lines, and of those only its own lines. Anyone else's shipment is a 403.
+
+Ops views (staff and system): `stuck_for=<seconds>` lists only shipments that entered their
+current status more than that long ago and are not in a final status, each with
+`in_status_since` and `stuck_for_seconds`; the review queue is `status=pending_review`, pending
+interceptions `status=intercepting`.
 """
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from tradeflow_fulfillment.api.views import shipment_view
-from tradeflow_fulfillment.api.wiring import Api
-from tradeflow_fulfillment.app.read_fulfillment import get_shipment, list_shipments
+from tradeflow_fulfillment.api.wiring import Api, FulfillmentApi
+from tradeflow_fulfillment.app.read_fulfillment import (
+    get_shipment,
+    in_status_since,
+    list_shipments,
+    list_stuck_shipments,
+)
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 from tradeflow_kit.auth import Principal, Role, require_roles
@@ -25,16 +36,37 @@ Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.MERCHANT, 
 @router.get("/shipments", summary="Shipments, newest first (a buyer's, a merchant's, or any for staff and system)",
             responses=problem_docs(400, 401, 403, 422))
 async def get_shipments(who: Readers, api: Api, order_id: str | None = None, status: ShipmentStatus | None = None,
-                        warehouse: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                        cursor: str | None = None) -> dict:
-    """`{items, next_cursor}`; filters by order, status and warehouse combine."""
+                        warehouse: str | None = None, stuck_for: Annotated[int | None, Query(ge=1)] = None,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
+    """`{items, next_cursor}`; filters by order, status, warehouse and time in status combine."""
+    if stuck_for is not None:
+        return await _stuck_shipments(who, api, status, warehouse, stuck_for, limit, cursor)
     buyer_id, merchant_id = _scope(who)
     async with api.transactions.read() as tx:
         found = await list_shipments(tx, order_id=order_id, status=status, warehouse=warehouse, buyer_id=buyer_id,
                                      merchant_id=merchant_id, limit=limit + 1, before=decode_cursor(cursor))
-    page, more = found[:limit], len(found) > limit
-    return {"items": [shipment_view(s, merchant_id, internal=who.sees_all) for s in page],
-            "next_cursor": encode_cursor(page[-1].planned_at, page[-1].id) if more else None}
+    return _page([shipment_view(s, merchant_id, internal=who.sees_all) for s in found[:limit]], found, limit)
+
+
+async def _stuck_shipments(who: Principal, api: FulfillmentApi, status: ShipmentStatus | None, warehouse: str | None,
+                           stuck_for: int, limit: int, cursor: str | None) -> dict:
+    if not who.sees_all:
+        raise Problem(403, "forbidden", "Not allowed", detail="stuck_for is an ops view for staff and system")
+    now = api.collaborators.clock.now()
+    async with api.transactions.read() as tx:
+        found = await list_stuck_shipments(tx, stuck_for=timedelta(seconds=stuck_for), now=now, status=status,
+                                           warehouse=warehouse, limit=limit + 1, before=decode_cursor(cursor))
+    return _page([shipment_view(s, internal=True) | _time_in_status(s, now) for s in found[:limit]], found, limit)
+
+
+def _page(items: list[dict], found: list[Shipment], limit: int) -> dict:
+    last = found[limit - 1] if len(found) > limit else None
+    return {"items": items, "next_cursor": encode_cursor(last.planned_at, last.id) if last else None}
+
+
+def _time_in_status(shipment: Shipment, now: datetime) -> dict:
+    since = in_status_since(shipment)
+    return {"in_status_since": since.isoformat(), "stuck_for_seconds": int((now - since).total_seconds())}
 
 
 @router.get("/shipments/{shipment_id}", summary="One shipment: warehouse, carrier, dispatch, lines and history",
