@@ -28,13 +28,15 @@ run: setup
 	@$(BIN)/tradeflow-stack run
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
-# Short payment and review deadlines let the e2e tests see unpaid and unreviewed orders time out. Order and inventory run
+# Short payment and review deadlines let the e2e tests see unpaid and unreviewed orders time out (and received
+# orders auto-confirmed). Order and inventory run
 # as two replicas each (README "Replicas"), so every e2e test runs against replicas;
 # ORDER_REPLICAS=1 INVENTORY_REPLICAS=1 make test runs one of each (test_replicas.py then skips).
 TEST_REPLICAS := ORDER_REPLICAS=$${ORDER_REPLICAS:-2} INVENTORY_REPLICAS=$${INVENTORY_REPLICAS:-2}
 SHORT_DEADLINES := ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECONDS:-10} \
 	ORDER_REVIEW_TIMEOUT_SECONDS=$${ORDER_REVIEW_TIMEOUT_SECONDS:-20} \
-	FULFILLMENT_MERGE_WINDOW_SECONDS=$${FULFILLMENT_MERGE_WINDOW_SECONDS:-2}
+	FULFILLMENT_MERGE_WINDOW_SECONDS=$${FULFILLMENT_MERGE_WINDOW_SECONDS:-2} \
+	ORDER_AUTO_CONFIRM_SECONDS=$${ORDER_AUTO_CONFIRM_SECONDS:-5}
 test: setup lint
 	@$(SHORT_DEADLINES) $(TEST_REPLICAS) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)

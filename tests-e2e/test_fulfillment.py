@@ -2,7 +2,8 @@
 dispatches the paid order's shipment to the warehouse once its merge window has passed (short in
 the test stack: FULFILLMENT_MERGE_WINDOW_SECONDS), the warehouse and the carrier simulators are
 driven through their control APIs, their signed webhooks come back through the gateway, inventory
-deducts exactly the shipped units, and the order follows its shipment."""
+deducts exactly the shipped units, and the order follows its shipment — to completed, receipt
+confirmed for the buyer once the auto-confirm period passed."""
 
 import os
 
@@ -65,6 +66,10 @@ async def test_a_paid_order_is_dispatched_shipped_and_signed_for_and_its_units_l
     assert tracked["shipments"][0]["waybill"] == s["waybill"]
     row = await _stock(platform, sku, warehouse)
     assert (row["on_hand"], row["reserved"]) == (7, 0)  # deducted once, whatever came after
+    # The buyer never confirms: receipt is confirmed for them ORDER_AUTO_CONFIRM_SECONDS after signing
+    # (5 s in make test; 7 days by default).
+    done = await platform.wait_order(order["id"], lambda o: o["status"] == "completed", "auto-confirmed", timeout=60)
+    assert (done["history"][-1]["actor"], done["auto_confirm_at"]) == ("system:auto-confirm", None)
 
 
 async def test_a_warehouse_callback_not_signed_by_the_warehouse_is_refused_at_the_gateway(platform):

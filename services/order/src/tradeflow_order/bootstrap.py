@@ -21,6 +21,7 @@ from tradeflow_order.api.catalog_routes import router as catalog_router
 from tradeflow_order.api.problems import PROBLEMS
 from tradeflow_order.api.routes import router
 from tradeflow_order.api.wiring import OrderApi
+from tradeflow_order.app.auto_confirm import run_auto_confirm
 from tradeflow_order.app.close_unpaid_order import deadline_actions
 from tradeflow_order.app.handlers import reply_handlers
 from tradeflow_order.app.order_saga import order_saga
@@ -37,7 +38,8 @@ def collaborators(settings: Settings, clock: Clock | None = None) -> Collaborato
     return Collaborators(clock=clock or SystemClock(), ids=UuidIdGenerator(),
                          saga=order_saga(timedelta(seconds=settings.payment_timeout_seconds),
                                          timedelta(seconds=settings.review_timeout_seconds)), risk=risk,
-                         max_unpaid_units_per_sku=settings.max_unpaid_units_per_sku)
+                         max_unpaid_units_per_sku=settings.max_unpaid_units_per_sku,
+                         auto_confirm_after=timedelta(seconds=settings.auto_confirm_seconds))
 
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
@@ -48,6 +50,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     transactions = _transactions(runtime)
     runtime.run_in_background(lambda stop: run_deadline_scheduler(
         transactions, c.saga, deadline_actions(c), c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
+    runtime.run_in_background(lambda stop: run_auto_confirm(transactions, c, stop,
+                                                            interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, catalog_router,
                                             saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),

@@ -86,6 +86,11 @@ class FakeOrders:
         return (sum(o.receiver.phone == phone for o in recent),
                 sum(o.receiver.address == receiver.address for o in recent))
 
+    async def claim_due_auto_confirm(self, now):
+        due = sorted((o.auto_confirm_at, o.id) for o in self.db.orders.values()
+                     if o.status == "shipped" and o.auto_confirm_at is not None and o.auto_confirm_at <= now)
+        return due[0][1] if due else None
+
 
 class FakeSagas:
     def __init__(self, db: FakeDatabase) -> None:

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 
+from tradeflow_contracts import fulfillment as ful
 from tradeflow_contracts import inventory as inv
 from tradeflow_contracts import orders as ord_
 from tradeflow_contracts import payments as pay
 from tradeflow_kit.sagas.definition import SagaState
 from tradeflow_kit.sagas.instance import FailurePolicy
 from tradeflow_order.app.approve_order import approve_order
+from tradeflow_order.app.auto_confirm import confirm_due
 from tradeflow_order.app.cancel_order import cancel_order
 from tradeflow_order.app.reject_order import reject_order
 from tradeflow_order.domain.errors import IllegalTransition
@@ -267,3 +269,26 @@ async def test_a_pre_sale_reserves_incoming_stock_and_records_when_its_goods_arr
     assert stored.sub_orders[0].lines[0].warehouses == (WarehouseShare("WH-1", 2), WarehouseShare("WH-2", 1))
     assert [h.event for h in stored.history].count("pre_sale_stock_arrived") == 1
     assert (stored.status, world.saga(order.id).state) == ("awaiting_shipment", SagaState.COMPLETED)
+
+
+async def test_a_received_order_is_confirmed_for_the_buyer_when_the_period_passes_once(world):
+    order = await paid_order(world)
+    lines = [ln for s in order.sub_orders for ln in s.lines]
+    planned = ful.ShipmentPlanned(
+        shipment_id="sh-1", order_id=order.id, order_ids=[order.id], sub_order_ids=[s.id for s in order.sub_orders],
+        warehouse="WH-1", carrier="SF", status="ready", planned_at=world.clock.at, dispatch_after=world.clock.at,
+        lines=[ful.ShipmentLine(line_id=ln.id, order_id=order.id, sub_order_id=s.id, sku=ln.sku, quantity=ln.quantity)
+               for s in order.sub_orders for ln in s.lines])
+    await world.reply(planned)
+    for n, status in enumerate(("shipped", "signed")):
+        await world.reply(ful.ShipmentStatusChanged(
+            shipment_id="sh-1", order_id=order.id, order_ids=[order.id], sub_order_ids=[], from_status="",
+            to_status=status, event=status, source="carrier", at=world.clock.at + timedelta(minutes=n),
+            warehouse="WH-1", carrier="SF"))
+    assert world.order(order.id).auto_confirm_at == world.clock.at + timedelta(days=7) and len(lines) == 2
+    assert await confirm_due(world.transactions, world.c) == 0
+    world.later(timedelta(days=7, seconds=1))
+    assert await confirm_due(world.transactions, world.c) == 1
+    assert world.order(order.id).status == "completed"
+    assert world.order(order.id).history[-1].actor == "system:auto-confirm"
+    assert await confirm_due(world.transactions, world.c) == 0

@@ -97,3 +97,18 @@ def test_a_mixed_order_ships_its_goods_and_is_confirmed_once_its_course_is_grant
 def test_receipt_cannot_be_confirmed_before_shipment():
     with pytest.raises(IllegalTransition, match="awaiting_shipment"):
         paid().confirm_receipt("buyer:b1", NOW)
+
+
+def test_receipt_is_confirmed_for_the_buyer_once_everything_is_received_and_armed_once():
+    order = paid()
+    a, b = lines_of(order)
+    order.shipment_planned("sh-1", "WH-1", "SF", "ready", [ShippedLine(a.id, 2), ShippedLine(b.id, 1)], NOW)
+    move(order, "sh-1", "shipped")
+    order.arm_auto_confirm(NOW + timedelta(days=7))
+    assert order.auto_confirm_at is None  # shipped, not signed for yet
+    move(order, "sh-1", "shipped", "signed")
+    order.arm_auto_confirm(NOW + timedelta(days=7))
+    order.arm_auto_confirm(NOW + timedelta(days=8))  # armed once
+    assert order.auto_confirm_at == NOW + timedelta(days=7)
+    order.confirm_receipt("buyer:b1", NOW)
+    assert (order.status, order.auto_confirm_at) == ("completed", None)

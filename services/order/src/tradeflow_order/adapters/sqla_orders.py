@@ -143,6 +143,11 @@ class SqlaOrderRepository:
         return (await count(orders.c.receiver_phone == phone),
                 await count(orders.c.receiver_address == _address_key(receiver)))
 
+    async def claim_due_auto_confirm(self, now: datetime) -> str | None:
+        query = (select(orders.c.id).where(orders.c.status == "shipped", orders.c.auto_confirm_at <= now)
+                 .order_by(orders.c.auto_confirm_at).limit(1).with_for_update(skip_locked=True))
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def _append_history(self, order: Order) -> None:
         """Every change of an order adds to its history: its followers (GET /orders/{id}/events)
         are told when the transaction commits."""
@@ -198,7 +203,7 @@ def _order_row(order: Order) -> dict:
             "hold_reason": order.hold.reason if order.hold else None,
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
-            "paid_amount": order.paid_amount}
+            "paid_amount": order.paid_amount, "auto_confirm_at": order.auto_confirm_at}
 
 
 def _terms_row(terms: Terms) -> dict:
@@ -252,6 +257,6 @@ def _order(row) -> Order:
         status=row.status, payment_status=row.payment_status, step=row.step,
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount, terms=_terms(row),
-        shipments=[_shipment(s) for s in row.shipments],
+        shipments=[_shipment(s) for s in row.shipments], auto_confirm_at=row.auto_confirm_at,
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
                               h["actor"], h["reason"], h["payment_status"]) for h in row.history])

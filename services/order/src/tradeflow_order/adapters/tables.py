@@ -48,9 +48,11 @@ orders = Table(
     Column("invoice", JSONB),
     Column("priced_by", Text, nullable=False, server_default="staff"),
     Column("benefits", JSONB, nullable=False, server_default="{}"),  # coupons [{code, amount}], points_amount
+    Column("auto_confirm_at", DateTime(timezone=True)),
     Index("orders_buyer_created", "buyer_id", "created_at"),
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
+    Index("orders_auto_confirm_due", "auto_confirm_at", postgresql_where=text("status = 'shipped'")),
 )
 
 sub_orders = Table(

@@ -61,6 +61,7 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "hold": {"reason": order.hold.reason, "since": order.hold.since.isoformat()} if order.hold else None,
         "cancel_reason": order.cancel_reason,
         "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
+        "auto_confirm_at": order.auto_confirm_at.isoformat() if order.auto_confirm_at else None,
         "sub_orders": [_sub_order(s) for s in subs],
         "shipments": _shipments(order, subs),
         "history": [{"at": h.at.isoformat(), "from": h.from_status, "to": h.to_status, "event": h.event,

@@ -41,6 +41,10 @@ class OrderRepository(Protocol):
     async def recent_counts(self, phone: str, receiver: Receiver, since: datetime) -> tuple[int, int]:
         """Orders placed since `since` for this phone, and for this address."""
 
+    async def claim_due_auto_confirm(self, now: datetime) -> str | None:
+        """One order whose auto-confirmation is due, locked (SKIP LOCKED: another replica takes
+        another) until the transaction ends; None when there is none."""
+
 
 class CatalogRepository(Protocol):
     """The price book (SKUs, freight templates, coupons) and the buyers' points ledgers."""
@@ -126,6 +130,7 @@ class Collaborators:
     saga: SagaDefinition  # the order saga's declared table (`order_saga.order_saga`)
     risk: RiskPolicy
     max_unpaid_units_per_sku: int = 50
+    auto_confirm_after: timedelta = timedelta(days=7)  # receipt confirmed for the buyer once all is received
 
     @property
     def payment_timeout(self) -> timedelta:

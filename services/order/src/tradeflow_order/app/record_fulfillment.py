@@ -1,11 +1,15 @@
 """Fulfillment's events, each one step of the order after payment: the order tracks its shipments
 (GET /orders/{id} shows them) and its status follows them — partially shipped, shipped, and for
-virtual goods completed once every entitlement is granted. Keyed by the order, they arrive in
-order; a repeat changes nothing."""
+virtual goods completed once every entitlement is granted. Once everything is received, receipt
+is confirmed for the buyer after `auto_confirm_after` (app/auto_confirm.py) unless they confirm
+first. Keyed by the order, they arrive in order; a repeat changes nothing."""
+
+from datetime import datetime
 
 from tradeflow_contracts.fulfillment import EntitlementGranted, ShipmentPlanned, ShipmentStatusChanged
 from tradeflow_order.app.advance import advance
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.tracking import ShippedLine
 
 
@@ -16,11 +20,15 @@ async def record_shipment_planned(tx: OrderTransaction, message: ShipmentPlanned
 
 
 async def record_shipment_changed(tx: OrderTransaction, message: ShipmentStatusChanged, c: Collaborators) -> None:
-    await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.shipment_changed(
-        message.shipment_id, message.to_status, message.event, message.at, now, message.waybill,
-        message.dispatch_number))
+    def change(order: Order, now: datetime) -> None:
+        order.shipment_changed(message.shipment_id, message.to_status, message.event, message.at, now,
+                               message.waybill, message.dispatch_number)
+        order.arm_auto_confirm(now + c.auto_confirm_after)
+    await advance(tx, c, message.order_id, message.TYPE, change)
 
 
 async def record_entitlement_granted(tx: OrderTransaction, message: EntitlementGranted, c: Collaborators) -> None:
-    await advance(tx, c, message.order_id, message.TYPE,
-                  lambda order, now: order.entitlement_granted(message.line_id, message.entitlement_id, now))
+    def grant(order: Order, now: datetime) -> None:
+        order.entitlement_granted(message.line_id, message.entitlement_id, now)
+        order.arm_auto_confirm(now + c.auto_confirm_after)
+    await advance(tx, c, message.order_id, message.TYPE, grant)

@@ -48,13 +48,14 @@ class Order:
                  hold: Hold | None = None, cancel_reason: str | None = None,
                  payment_deadline: datetime | None = None, refunded_amount: int = 0,
                  history: list[HistoryEntry] | None = None, terms: Terms = Terms(),
-                 shipments: list[OrderShipment] | None = None) -> None:
+                 shipments: list[OrderShipment] | None = None, auto_confirm_at: datetime | None = None) -> None:
         self.id, self.buyer_id, self.channel, self.currency = id, buyer_id, channel, currency
         self.receiver, self.created_at, self.sub_orders, self.terms = receiver, created_at, sub_orders, terms
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
         self._hold, self._cancel_reason, self._payment_deadline = hold, cancel_reason, payment_deadline
         self._refunded_amount = refunded_amount
         self.shipments = list(shipments or [])
+        self._auto_confirm_at = auto_confirm_at
         self._history = list(history or [])
         self._saved_history = len(self._history)
         self._events: list[ev.OrderEvent] = []
@@ -66,6 +67,7 @@ class Order:
     cancel_reason = property(lambda self: self._cancel_reason)
     payment_deadline = property(lambda self: self._payment_deadline)
     refunded_amount = property(lambda self: self._refunded_amount)
+    auto_confirm_at = property(lambda self: self._auto_confirm_at)  # when receipt is confirmed for the buyer
 
     @property
     def history(self) -> tuple[HistoryEntry, ...]:
@@ -285,14 +287,26 @@ class Order:
         """The buyer has everything: every parcel signed for (and every entitlement granted)."""
         if self._status is not S.SHIPPED:
             raise IllegalTransition(f"cannot confirm receipt of an order that is {self._status}")
-        signed = shipped_units(self.shipments, signed_only=True)
-        if any(signed.get(ln.id, 0) < ln.quantity for ln in self._physical_lines()):
-            raise IllegalTransition("not every parcel of the order is signed for yet")
-        if any(ln.kind == "virtual" and not ln.entitlement_id for sub in self.sub_orders for ln in sub.lines):
-            raise IllegalTransition("not every entitlement of the order is granted yet")
+        if reason := self._not_received():
+            raise IllegalTransition(reason)
         self._transition("confirm_receipt", actor, now)
+        self._auto_confirm_at = None
         for sub in self.sub_orders:
             sub.status = S.COMPLETED
+
+    def arm_auto_confirm(self, at: datetime) -> None:
+        """Once everything is received, receipt is confirmed for the buyer at `at` unless they
+        confirm first (DOMAIN §1: completed); armed once."""
+        if self._status is S.SHIPPED and self._auto_confirm_at is None and not self._not_received():
+            self._auto_confirm_at = at
+
+    def _not_received(self) -> str | None:
+        signed = shipped_units(self.shipments, signed_only=True)
+        if any(signed.get(ln.id, 0) < ln.quantity for ln in self._physical_lines()):
+            return "not every parcel of the order is signed for yet"
+        if any(ln.kind == "virtual" and not ln.entitlement_id for sub in self.sub_orders for ln in sub.lines):
+            return "not every entitlement of the order is granted yet"
+        return None
 
     def _physical_lines(self) -> list:
         return [ln for sub in self.sub_orders for ln in sub.lines if ln.kind == "physical"]
