@@ -9,7 +9,7 @@ export TRADEFLOW_HOME := $(CURDIR)
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/,%,$(wildcard services/*/))
 
-.PHONY: setup system run test test-replicas lint stop status restart bench fuzz chaos token clean
+.PHONY: setup system run test test-replicas lint stop status restart bench bench-lifecycle fuzz chaos token clean
 
 ## setup: install what is missing (Debian packages, .venv, Kafka jars); a no-op when warm
 setup: system $(VENV)/.installed .local/kafka/libs/.installed
@@ -56,6 +56,13 @@ BENCH_ARGS ?= --rates 10,60,120 --seconds 15 --warmup 5
 bench: setup
 	@$(BIN)/tradeflow-stack exec --infra-only -- $(BIN)/python libs/kit/bench/outbox_relay.py
 	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py $(BENCH_ARGS)
+
+## bench-lifecycle: orders/s to completed — WMS and TMS simulators auto-advance, buyers confirm receipt
+# A short merge window, or every shipment waits the default 10 min before dispatch.
+BENCH_LIFECYCLE_ARGS ?= --rates 10,30 --seconds 15 --warmup 5
+bench-lifecycle: setup
+	@FULFILLMENT_MERGE_WINDOW_SECONDS=$${FULFILLMENT_MERGE_WINDOW_SECONDS:-1} \
+		$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py --lifecycle $(BENCH_LIFECYCLE_ARGS)
 
 ## fuzz: the long fuzz run over every service's API through the gateway, with figures per operation
 fuzz: setup
