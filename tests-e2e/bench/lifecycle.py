@@ -39,9 +39,12 @@ async def one_order(platform: Platform, skus: tuple[str, str], index: int) -> tu
     following = asyncio.create_task(platform.follow_order(
         buyer, order_id, lambda e: e["data"]["status"] in ("shipped", "completed", "cancelled", "closed"),
         timeout=TIMEOUT_SECONDS))
-    payment = await platform.start_payment(buyer, order_id)
-    await platform.psp_decides(payment["psp_reference"], "succeed")
-    events = await following
+    try:
+        payment = await platform.start_payment(buyer, order_id)
+        await platform.psp_decides(payment["psp_reference"], "succeed")
+        events = await following
+    finally:
+        following.cancel()  # an order that failed to pay leaves no stream behind
     if (status := events[-1]["data"]["status"]) not in ("shipped", "completed"):
         raise RuntimeError(f"order {order_id} ended {status} ({events[-1]['data']['event']})")
     completed = await _confirm_when_signed(platform.http, buyer, order_id, deadline)
