@@ -44,9 +44,11 @@ class ShipmentRepository(Protocol):
 
     async def find(self, *, order_id: str | None = None, status: str | None = None, warehouse: str | None = None,
                    buyer_id: str | None = None, merchant_id: str | None = None, limit: int = 20,
-                   before: Page = None) -> list[Shipment]:
+                   before: Page = None, in_status_before: datetime | None = None,
+                   excluding: Collection[str] = ()) -> list[Shipment]:
         """Newest planned first; narrowed to those holding the order's lines, in a status or
-        warehouse, of one buyer, and/or holding a merchant's lines."""
+        warehouse, of one buyer, and/or holding a merchant's lines; with `in_status_before`, to
+        those that entered their current status before then (stuck), none in `excluding`."""
 
 
 class EntitlementRepository(Protocol):
