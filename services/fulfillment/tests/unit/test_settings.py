@@ -10,7 +10,10 @@ from tradeflow_fulfillment.domain.errors import InvalidCarrierRules
 from tradeflow_fulfillment.settings import Settings
 
 
-def test_the_defaults_are_a_ten_minute_window_20_kg_100_000_cm3_and_a_default_carrier():
+def test_the_defaults_are_a_ten_minute_window_20_kg_100_000_cm3_and_a_default_carrier(monkeypatch):
+    for name in ("FULFILLMENT_MERGE_WINDOW_SECONDS", "FULFILLMENT_PARCEL_MAX_WEIGHT_GRAMS",
+                 "FULFILLMENT_PARCEL_MAX_VOLUME_CM3", "FULFILLMENT_HIGH_VALUE_AMOUNT", "FULFILLMENT_CARRIER_RULES"):
+        monkeypatch.delenv(name, raising=False)  # make test shortens the window for its stack
     rules = planning_rules(Settings())
     assert (rules.merge.window, rules.parcels.max_weight_grams, rules.parcels.max_volume_cm3,
             rules.parcels.high_value_amount) == (timedelta(minutes=10), 20_000, 100_000, 2_000_000)
