@@ -3,12 +3,15 @@ the command handlers as the Kafka consumer runs them (the kit's MessageProcessor
 
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from tradeflow_inventory.adapters.sqla_transaction import SqlaInventoryTransaction
 from tradeflow_inventory.adapters.tables import inbox, outbox
 from tradeflow_inventory.app.handlers import command_handlers
+from tradeflow_inventory.bootstrap import build_app
 from tradeflow_inventory.domain.errors import InventoryError
+from tradeflow_inventory.settings import Settings
 from tradeflow_kit.db import create_engine, session_factory
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
@@ -70,3 +73,18 @@ def processor(sessions, clock, dead_letters) -> MessageProcessor:
     return MessageProcessor(group="tradeflow-inventory", handlers=handlers, sessions=sessions, inbox=inbox,
                             outbox=Outbox(outbox, producer="inventory"), dead_letters=dead_letters,
                             retry=RetryPolicy(max_attempts=2, base_delay=0.01), domain_errors=(InventoryError,))
+
+
+@pytest.fixture
+async def app(database_url):
+    """The inventory service as bootstrap builds it, on this test's database (its lifespan, which
+    connects to Kafka, is not run)."""
+    app = build_app(Settings(database_url=database_url))
+    yield app
+    await app.state.runtime.stop()
+
+
+@pytest.fixture
+async def client(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
+        yield client

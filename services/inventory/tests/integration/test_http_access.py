@@ -2,22 +2,11 @@
 of caller, with the exact status and problem type. Staff change stock; staff and system read it;
 buyers, merchants and channels do neither, whatever their `sub`."""
 
-import httpx
 import pytest
 
-from tradeflow_inventory.bootstrap import build_app
-from tradeflow_inventory.settings import Settings
 from tradeflow_testing.access import CALLERS, expected, outcome
 
 OK = (200, None)
-
-
-@pytest.fixture
-async def client(database_url):
-    app = build_app(Settings(database_url=database_url))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
-        yield client
-    await app.state.runtime.stop()
 
 
 ROUTES = {

@@ -6,8 +6,6 @@ import pytest
 
 from tradeflow_contracts.inventory import LineToReserve, ReserveStock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
-from tradeflow_inventory.bootstrap import build_app
-from tradeflow_inventory.settings import Settings
 from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
 
@@ -23,17 +21,6 @@ NOTHING_INCOMING = {"incoming": 0, "reserved_incoming": 0, "available_incoming":
 ROW_WITHOUT_INCOMING = {**NOTHING_INCOMING, "incoming_eta": None}
 
 
-@pytest.fixture
-async def app(database_url):
-    app = build_app(Settings(database_url=database_url))
-    yield app
-    await app.state.runtime.stop()
-
-
-@pytest.fixture
-async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
-        yield client
 
 
 async def put_stock(client, sku: str, warehouse: str, on_hand, headers=STAFF) -> httpx.Response:

@@ -9,8 +9,6 @@ from sqlalchemy import select
 from tradeflow_contracts.inventory import LineToReserve, ReserveStock
 from tradeflow_inventory.adapters.tables import outbox
 from tradeflow_inventory.app.reserve_stock import reserve_stock
-from tradeflow_inventory.bootstrap import build_app
-from tradeflow_inventory.settings import Settings
 from tradeflow_testing.access import PROBLEMS, bearer
 
 STAFF = bearer("staff-1", "staff")
@@ -18,18 +16,11 @@ RECEIPTS = "/inventory/stock/a/east-1/receipts"
 
 
 @pytest.fixture
-async def app(database_url):
-    app = build_app(Settings(database_url=database_url))
-    yield app
-    await app.state.runtime.stop()
-
-
-@pytest.fixture
-async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
-        assert (await client.put("/inventory/warehouses/east-1", json={"region": "east", "priority": 1},
-                                 headers=STAFF)).status_code == 200
-        yield client
+async def client(client):
+    """The app's client with warehouse east-1 defined."""
+    assert (await client.put("/inventory/warehouses/east-1", json={"region": "east", "priority": 1},
+                             headers=STAFF)).status_code == 200
+    return client
 
 
 async def put(client, body: dict, path: str = "/inventory/stock/a/east-1") -> httpx.Response:

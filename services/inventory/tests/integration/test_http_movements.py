@@ -11,8 +11,6 @@ from tradeflow_contracts.inventory import DeductStock, LineToReserve, ReserveSto
 from tradeflow_inventory.app.deduct_stock import deduct_stock
 from tradeflow_inventory.app.reserve_stock import reserve_stock
 from tradeflow_inventory.app.restock_returned import restock_returned
-from tradeflow_inventory.bootstrap import build_app
-from tradeflow_inventory.settings import Settings
 from tradeflow_kit.cursors import encode_cursor
 
 from .stock_support import seed
@@ -21,17 +19,6 @@ from .test_http_api import PROBLEMS, STAFF, SYSTEM
 AT = "2026-11-22T10:00:00Z"
 
 
-@pytest.fixture
-async def app(database_url):
-    app = build_app(Settings(database_url=database_url))
-    yield app
-    await app.state.runtime.stop()
-
-
-@pytest.fixture
-async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
-        yield client
 
 
 def units(sub_order_id: str, sku: str, quantity: int) -> ShipmentUnits:

@@ -4,8 +4,6 @@ counts beyond an INTEGER column, NUL bytes in bodies, paths and queries, unknown
 import httpx
 import pytest
 
-from tradeflow_inventory.bootstrap import build_app
-from tradeflow_inventory.settings import Settings
 from tradeflow_kit.auth import TokenCodec
 from tradeflow_kit.settings import DEV_JWT_SECRET
 
@@ -14,13 +12,11 @@ TOO_BIG = 2**31
 
 
 @pytest.fixture
-async def client(database_url):
-    app = build_app(Settings(database_url=database_url))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://inventory") as client:
-        assert (await client.put("/inventory/warehouses/east-1", json={"region": "east", "priority": 1},
-                                 headers=STAFF)).status_code == 200
-        yield client
-    await app.state.runtime.stop()
+async def client(client):
+    """The app's client with warehouse east-1 defined."""
+    assert (await client.put("/inventory/warehouses/east-1", json={"region": "east", "priority": 1},
+                             headers=STAFF)).status_code == 200
+    return client
 
 
 def assert_refused(response: httpx.Response, field: str) -> None:
