@@ -2,7 +2,7 @@
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Literal
 
@@ -40,3 +40,23 @@ async def serving(app, *, sock: socket.socket | None = None,
         server.should_exit = True
         await task
         sock.close()
+
+
+class RestartableServer:
+    """An app served on a fixed local port that can be stopped and started again on the same port
+    (an outage, then a restart); `make_app` builds the app anew at each start."""
+
+    def __init__(self, make_app: Callable[[], object]) -> None:
+        self.make_app, self.sock = make_app, bound_socket()
+        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
+        self._serving = None
+
+    async def start(self) -> None:
+        sock, self.sock = self.sock or bound_socket(port=self.port), None
+        self._serving = serving(self.make_app(), sock=sock)
+        await self._serving.__aenter__()
+
+    async def stop(self) -> None:
+        serving_now, self._serving = self._serving, None
+        if serving_now is not None:
+            await serving_now.__aexit__(None, None, None)

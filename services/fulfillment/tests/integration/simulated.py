@@ -22,7 +22,7 @@ from tradeflow_fulfillment.app.ports import Logistics
 from tradeflow_fulfillment.bootstrap import build_app
 from tradeflow_fulfillment.settings import Settings
 from tradeflow_simulators import tms, wms
-from tradeflow_simulators.serving import bound_socket, serving, url_of
+from tradeflow_simulators.serving import RestartableServer, bound_socket, serving, url_of
 from tradeflow_testing.access import bearer
 from tradeflow_testing.polling import poll_until
 
@@ -58,23 +58,7 @@ class Counting(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-class Simulator:
-    """A simulator app on a fixed local port; stopped and started again on the same port."""
-
-    def __init__(self, make_app) -> None:
-        self.make_app, self.sock = make_app, bound_socket()
-        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
-        self._serving = None
-
-    async def start(self) -> None:
-        sock, self.sock = self.sock or bound_socket(port=self.port), None
-        self._serving = serving(self.make_app(), sock=sock)
-        await self._serving.__aenter__()
-
-    async def stop(self) -> None:
-        serving_now, self._serving = self._serving, None
-        if serving_now is not None:
-            await serving_now.__aexit__(None, None, None)
+Simulator = RestartableServer  # a simulator app on a fixed local port, stopped and started again on it
 
 
 @dataclass

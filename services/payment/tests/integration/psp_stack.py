@@ -13,31 +13,19 @@ from tradeflow_payment.adapters.http_payment_provider import HttpPaymentProvider
 from tradeflow_payment.app.ports import PaymentProvider
 from tradeflow_payment.settings import Settings
 from tradeflow_simulators.psp import PspSimSettings, create_app
-from tradeflow_simulators.serving import bound_socket, serving, url_of
+from tradeflow_simulators.serving import RestartableServer, bound_socket, serving, url_of
 
 from .support import payment_service
 
 
-class Simulator:
+class Simulator(RestartableServer):
     """The PSP simulator on a fixed local port with its own book file; it can be stopped and
     started again (a restart: same port, same file)."""
 
     def __init__(self, data_file: str) -> None:
-        self.sock = bound_socket()
-        self.url, self.port = url_of(self.sock), self.sock.getsockname()[1]
+        super().__init__(lambda: create_app(self.settings))
         self.settings = PspSimSettings(public_url=self.url, webhook_backoff_seconds=0.05,
                                        webhook_max_backoff_seconds=0.2, data_file=data_file)
-        self._serving = None
-
-    async def start(self) -> None:
-        sock, self.sock = self.sock or bound_socket(port=self.port), None
-        self._serving = serving(create_app(self.settings), sock=sock)
-        await self._serving.__aenter__()
-
-    async def stop(self) -> None:
-        serving_now, self._serving = self._serving, None
-        if serving_now is not None:
-            await serving_now.__aexit__(None, None, None)
 
 
 @dataclass
