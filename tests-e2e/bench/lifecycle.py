@@ -17,6 +17,8 @@ from datetime import datetime
 import httpx
 from platform_client import Platform, auth, line, order_body
 
+from tradeflow_testing.polling import poll_within
+
 POLL_SECONDS = 0.25  # a buyer's app refreshing the tracking page
 TIMEOUT_SECONDS = 180.0
 
@@ -54,9 +56,11 @@ async def one_order(platform: Platform, skus: tuple[str, str], index: int) -> tu
 
 
 async def _confirm_when_signed(http: httpx.AsyncClient, buyer: str, order_id: str, deadline: float) -> dict:
-    """The completed order, confirmed by its buyer once every parcel is signed for."""
+    """The completed order, confirmed by its buyer once every parcel is signed for (polled with
+    the project's deadline poller, at the buyer's pace)."""
     headers = auth(buyer, "buyer")
-    while time.monotonic() < deadline:
+
+    async def completed() -> dict | None:
         order = (await http.get(f"/orders/{order_id}", headers=headers)).raise_for_status().json()
         if order["status"] == "completed":
             return order
@@ -66,5 +70,10 @@ async def _confirm_when_signed(http: httpx.AsyncClient, buyer: str, order_id: st
                 return r.json()
             if r.status_code != 409:
                 raise RuntimeError(f"confirm-receipt of {order_id}: {r.status_code} {r.text}")
-        await asyncio.sleep(POLL_SECONDS)  # the buyer's pace, not synchronisation
-    raise TimeoutError(f"order {order_id} not completed within {TIMEOUT_SECONDS:g}s")
+        return None
+
+    done, order = await poll_within(completed, lambda o: o is not None, max(0.0, deadline - time.monotonic()),
+                                    pause=POLL_SECONDS, max_pause=POLL_SECONDS)
+    if not done:
+        raise TimeoutError(f"order {order_id} not completed within {TIMEOUT_SECONDS:g}s")
+    return order
