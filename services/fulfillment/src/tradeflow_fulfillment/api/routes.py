@@ -29,6 +29,7 @@ from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.problems import Problem, problem_docs
 
+MAX_STUCK_FOR = 10 * 366 * 86400  # ten years in seconds: past it no time can be that far back
 router = APIRouter(prefix="/fulfillment", tags=["fulfillment"])
 Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.MERCHANT, Role.STAFF, Role.SYSTEM))]
 
@@ -36,7 +37,8 @@ Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.MERCHANT, 
 @router.get("/shipments", summary="Shipments, newest first (a buyer's, a merchant's, or any for staff and system)",
             responses=problem_docs(400, 401, 403, 422))
 async def get_shipments(who: Readers, api: Api, order_id: str | None = None, status: ShipmentStatus | None = None,
-                        warehouse: str | None = None, stuck_for: Annotated[int | None, Query(ge=1)] = None,
+                        warehouse: str | None = None,
+                        stuck_for: Annotated[int | None, Query(ge=1, le=MAX_STUCK_FOR)] = None,
                         limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
     """`{items, next_cursor}`; filters by order, status, warehouse and time in status combine."""
     if stuck_for is not None:
