@@ -6,16 +6,22 @@ Every message is keyed by the order it is about. A merged shipment holds several
 happens to it is announced once per order (`order_id`, the key), each naming all of them
 (`order_ids`). Statuses and events are the shipment's (`pending_review`, `ready`, `dispatched`,
 … `signed`, `intercepting`, `intercepted`, `intercept_failed`, `returning`, `returned`,
-`cancelled`)."""
+`cancelled`).
+
+Cancellation after payment (DOMAIN §4 订单取消): the order asks `StopFulfillment`; fulfillment
+decides shipment by shipment by its stage — cancelled before dispatch, intercepted at the
+warehouse (dispatched, not shipped) or by the carrier (shipped, not signed; the parcel comes back),
+refused once signed or when an interception fails or is not answered by its deadline — and answers
+once with `FulfillmentStopped`: which units were stopped, and which go on and why."""
 
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from tradeflow_contracts.registry import Contract, contract
-from tradeflow_contracts.topics import events_topic
+from tradeflow_contracts.topics import commands_topic, events_topic
 
-EVENTS = events_topic("fulfillment")
+COMMANDS, EVENTS = commands_topic("fulfillment"), events_topic("fulfillment")
 
 
 class ShipmentLine(BaseModel):
@@ -91,3 +97,68 @@ class EntitlementRevoked(Contract):
     line_id: str
     reason: str
     revoked_at: datetime
+
+
+class OrderLineRef(BaseModel):
+    """A line of the order to stop, so fulfillment can answer for lines it never planned."""
+
+    line_id: str
+    sub_order_id: str
+    sku: str
+    quantity: int = Field(gt=0)
+    kind: str  # physical | virtual
+
+
+@contract
+class StopFulfillment(Contract):
+    """Stop whatever can still be stopped of the paid order's goods (the buyer or staff cancel it).
+    An order fulfillment has not planned yet is planned as nothing: a later `order.paid` ships
+    nothing. Answered once, with FulfillmentStopped, when every shipment is decided."""
+
+    TYPE, VERSION, TOPIC = "fulfillment.stop-fulfillment", 1, COMMANDS
+    order_id: str
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    lines: list[OrderLineRef] = Field(min_length=1)
+
+
+class StoppedUnits(BaseModel):
+    """Units that will not reach the buyer: refund them."""
+
+    line_id: str
+    sub_order_id: str
+    quantity: int = Field(gt=0)
+    shipment_id: str | None = None
+    """None: never put in a shipment (not planned yet, or virtual goods)."""
+    warehouse: str | None = None
+    """Where their stock is held; None for virtual goods and lines never planned."""
+    returning: bool = False
+    """Shipped, stopped by the carrier: the parcel comes back and its units are restocked when the
+    warehouse receives it (its stock was deducted, there is nothing to release)."""
+    entitlement_id: str | None = None
+    """Virtual goods: the entitlement revoked."""
+
+
+class GoingOnUnits(BaseModel):
+    """Units that could not be stopped and still go to the buyer: after-sales is the way."""
+
+    line_id: str
+    sub_order_id: str
+    quantity: int = Field(gt=0)
+    shipment_id: str
+    problem: str
+    """`not-cancellable-signed`, `intercept-failed`, `intercept-timeout` or `merged-parcel-shipped`."""
+    detail: str
+
+
+@contract
+class FulfillmentStopped(Contract):
+    """The answer to StopFulfillment: every line's units of the order, stopped or going on."""
+
+    TYPE, VERSION, TOPIC = "fulfillment.fulfillment-stopped", 1, EVENTS
+    order_id: str
+    reason: str
+    stopped: list[StoppedUnits]
+    going_on: list[GoingOnUnits]
+    decided_at: datetime

@@ -49,14 +49,23 @@ class ReserveStock(Contract):
     """Reserve against incoming stock (never on-hand); the units wait for the goods to arrive."""
 
 
+class UnitsToRelease(BaseModel):
+    line_id: str
+    warehouse: str
+    quantity: int = Field(gt=0)
+
+
 @contract
 class ReleaseStock(Contract):
-    """Release whatever is reserved for the sub-order (nothing reserved is fine)."""
+    """Release what is reserved for the sub-order and not shipped (nothing reserved is fine) — or,
+    with `units`, only those units of its lines' reservations (a cancellation that stopped some
+    parcels of the sub-order while others go on)."""
 
     TYPE, VERSION, TOPIC = "inventory.release-stock", 1, COMMANDS
     order_id: str
     sub_order_id: str
     reason: str
+    units: list[UnitsToRelease] = Field(default_factory=list)
 
 
 @contract
