@@ -154,7 +154,12 @@ class GoingOnUnits(BaseModel):
 
 @contract
 class FulfillmentStopped(Contract):
-    """The answer to StopFulfillment: every line's units of the order, stopped or going on."""
+    """The answer to StopFulfillment: every line's units of the order, stopped or going on.
+
+    Cumulative: `stopped` lists every unit of the order stopped so far, by this request and any
+    before it (an order may be asked to cancel again after a refused or partial answer), so a
+    repeat or a later answer never counts a unit twice — the order treats only the units beyond
+    what it recorded as cancelled (per line) as newly stopped, and refunds those."""
 
     TYPE, VERSION, TOPIC = "fulfillment.fulfillment-stopped", 1, EVENTS
     order_id: str
