@@ -18,6 +18,7 @@ from tradeflow_fulfillment.api.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.api.wiring import FulfillmentApi
 from tradeflow_fulfillment.app.dispatch_shipments import DispatchPolicy, run_dispatcher
 from tradeflow_fulfillment.app.handlers import message_handlers
+from tradeflow_fulfillment.app.intercept_shipments import run_interceptor
 from tradeflow_fulfillment.app.ports import Collaborators, Logistics
 from tradeflow_fulfillment.domain.carriers import CarrierRules
 from tradeflow_fulfillment.domain.errors import FulfillmentError
@@ -55,19 +56,22 @@ def http_logistics(settings: Settings) -> Logistics:
 def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logistics | None = None) -> FastAPI:
     """The service; tests may pass their own clock and warehouse/carriers (HTTP ones otherwise)."""
     runtime = build_runtime(settings, outbox, inbox, domain_errors=(FulfillmentError,))
-    c = Collaborators(clock or SystemClock(), UuidIdGenerator(), planning_rules(settings))
+    c = Collaborators(clock or SystemClock(), UuidIdGenerator(), planning_rules(settings),
+                      timedelta(seconds=settings.intercept_deadline_seconds))
     for topic, handlers in message_handlers(SqlaFulfillmentTransaction.for_message, c).items():
-        runtime.consume(topic, handlers)  # order.paid on order.events
+        runtime.consume(topic, handlers)  # order.paid on order.events, StopFulfillment on fulfillment.commands
     owned, logistics = logistics is None, logistics or http_logistics(settings)
     # The dispatcher's messages are correlated by their key (the order), like a saga's.
     dispatching = SqlaTransactions(runtime.sessions, runtime.outbox, SqlaFulfillmentTransaction, lambda: None)
     policy = dispatch_policy(settings)
     if settings.dispatch_enabled:
         runtime.run_in_background(lambda stop: run_dispatcher(dispatching, logistics, c.clock, policy, stop))
+        runtime.run_in_background(lambda stop: run_interceptor(dispatching, logistics, c.clock, policy, stop))
     closing = [_closing(logistics)] if owned else []
     app = create_http_app(runtime, routers=[router, review_router, callbacks_router, entitlements_router, *closing])
     app.state.api = _fulfillment_api(settings, runtime, c)
     app.state.dispatcher = (dispatching, logistics, c.clock, policy)  # its parts, for tests to run one round
+    # (of the dispatcher, app/dispatch_shipments.py, or of the interceptor, app/intercept_shipments.py)
     PROBLEMS.install(app)
     return app
 

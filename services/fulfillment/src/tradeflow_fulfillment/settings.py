@@ -36,6 +36,9 @@ class Settings(settings_class("fulfillment")):
     dispatch_lease_seconds: float = Field(60.0, gt=0)  # a claimed dispatch not recorded by then is taken again
     dispatch_retry_first_backoff_seconds: float = Field(1.0, gt=0)  # WMS/TMS unreachable: retried after, doubling
     dispatch_retry_max_backoff_seconds: float = Field(60.0, gt=0)
+    # Cancellation after payment: how long the warehouse or the carrier has to answer an
+    # interception before the cancel is refused and the shipment goes on (DOMAIN §4).
+    intercept_deadline_seconds: float = Field(120.0, gt=0)
 
     @model_validator(mode="after")
     def _no_dev_outside_secrets_in_production(self) -> "Settings":

@@ -36,7 +36,7 @@ def clock() -> FixedClock:
 
 
 async def test_order_paid_is_planned_by_this_use_case():
-    assert USE_CASES == {OrderPaid: plan_fulfillment}
+    assert USE_CASES[OrderPaid] is plan_fulfillment
 
 
 async def test_a_paid_order_plans_its_shipments_and_grants_its_virtual_goods(clock):

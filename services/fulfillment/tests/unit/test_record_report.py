@@ -53,7 +53,7 @@ def published(tx, kind) -> list:
 
 def test_every_provider_event_names_a_report_or_an_interception_answer():
     answers = {E.INTERCEPT_OK, E.INTERCEPT_FAIL}
-    assert set(WAREHOUSE_EVENTS.values()) == {E.PICKED, E.PACKED, E.SHIPPED} | answers
+    assert set(WAREHOUSE_EVENTS.values()) == {E.PICKED, E.PACKED, E.SHIPPED, E.RETURN_RECEIVED} | answers
     assert set(CARRIER_EVENTS.values()) == set(REPORTS) - {E.PICKED, E.PACKED, E.SHIPPED} | answers
 
 

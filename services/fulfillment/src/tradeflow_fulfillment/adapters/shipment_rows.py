@@ -1,10 +1,12 @@
 """A shipment ↔ its rows (shipments, shipment_lines, shipment_events)."""
 
 from dataclasses import asdict
+from datetime import datetime
 
 from sqlalchemy import Row
 
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt
+from tradeflow_fulfillment.domain.interception import Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
@@ -15,7 +17,25 @@ def shipment_values(s: Shipment) -> dict:
     return {"carrier": s.carrier, "status": s.status.value, "progress": s.progress.value if s.progress else None,
             "dispatch_number": s.dispatch_number, "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill,
             "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after,
-            **_attempt_values(s.dispatch_attempt), "skipped_dispatch_numbers": list(s.skipped_dispatch_numbers)}
+            **_attempt_values(s.dispatch_attempt), "skipped_dispatch_numbers": list(s.skipped_dispatch_numbers),
+            "interception": _interception_value(s.interception), "interception_due_at": s.interception_due_at}
+
+
+def _interception_value(i: Interception | None) -> dict | None:
+    if i is None:
+        return None
+    return {"orders": list(i.orders), "reason": i.reason, "requested_at": i.requested_at.isoformat(),
+            "deadline": i.deadline.isoformat(), "by": i.by, "sent": i.sent,
+            "retry_at": i.retry_at.isoformat() if i.retry_at else None, "tries": i.tries, "last_error": i.last_error}
+
+
+def _interception_of(value: dict | None) -> Interception | None:
+    if value is None:
+        return None
+    retry_at = value["retry_at"]
+    return Interception(tuple(value["orders"]), value["reason"], datetime.fromisoformat(value["requested_at"]),
+                        datetime.fromisoformat(value["deadline"]), value["by"], value["sent"],
+                        datetime.fromisoformat(retry_at) if retry_at else None, value["tries"], value["last_error"])
 
 
 def _attempt_values(a: DispatchAttempt | None) -> dict:
@@ -55,4 +75,5 @@ def shipment_of(row: Row, lines: list[Row], events: list[Row]) -> Shipment:
                             ln.paid_amount, ln.weight_grams, ln.volume_cm3, ln.fragile, ln.oversize) for ln in lines],
         history=[HistoryEntry(e.at, ShipmentStatus(e.status), ShipmentEvent(e.event), e.source, e.applied, e.detail)
                  for e in events],
-        dispatch_attempt=_attempt_of(row), skipped_dispatch_numbers=row.skipped_dispatch_numbers)
+        dispatch_attempt=_attempt_of(row), skipped_dispatch_numbers=row.skipped_dispatch_numbers,
+        interception=_interception_of(row.interception))

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Row, insert, literal, select, tuple_
+from sqlalchemy import Row, insert, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,15 @@ class SqlaEntitlementRepository:
     async def add(self, items: Collection[Entitlement]) -> None:
         if items:
             await self.session.execute(insert(entitlements), [_values(e) for e in items])
+
+    async def of_order(self, order_id: str) -> list[Entitlement]:
+        query = select(entitlements).where(entitlements.c.order_id == order_id).order_by(entitlements.c.id)
+        return [_entitlement(row) for row in await self.session.execute(query.with_for_update())]
+
+    async def save(self, entitlement: Entitlement) -> None:
+        values = _values(entitlement)
+        await self.session.execute(update(entitlements).where(entitlements.c.id == entitlement.id).values(
+            status=values["status"], revoked_at=values["revoked_at"], revoke_reason=values["revoke_reason"]))
 
     async def find(self, *, account: str | None, limit: int,
                    before: tuple[datetime, str] | None = None) -> list[Entitlement]:

@@ -7,7 +7,7 @@ events recorded since it was read)."""
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.shipment_rows import (
@@ -23,6 +23,7 @@ from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 _NEWEST_FIRST = (shipments.c.planned_at.desc(), shipments.c.id.desc())
+_NOT_SHIPPED = (ShipmentStatus.DISPATCHED, ShipmentStatus.PICKED, ShipmentStatus.PACKED)
 
 
 def _in_status_since():
@@ -60,13 +61,29 @@ class SqlaShipmentRepository:
         return found[0]
 
     async def claim_due(self, now: datetime) -> Shipment | None:
-        """The same rule as `Shipment.can_begin_dispatch`, in SQL (on the partial index shipments_due)."""
+        """The same rule as `Shipment.can_begin_dispatch`, in SQL (on the partial indexes
+        shipments_due and shipments_redispatch)."""
         c = shipments.c
+        due = and_(c.status == ShipmentStatus.READY.value, c.dispatch_after <= now)
+        again = and_(c.status == ShipmentStatus.INTERCEPTED.value, c.interception.is_(None),
+                     c.progress.in_([s.value for s in _NOT_SHIPPED]))
         found = await self._load(
-            select(shipments).where(c.status == ShipmentStatus.READY.value, c.dispatch_after <= now,
-                                    or_(c.dispatch_retry_at.is_(None), c.dispatch_retry_at <= now))
+            select(shipments).where(or_(due, again), or_(c.dispatch_retry_at.is_(None), c.dispatch_retry_at <= now))
             .order_by(c.dispatch_after, c.id).limit(1).with_for_update(skip_locked=True))
         return found[0] if found else None
+
+    async def claim_interception(self, now: datetime) -> Shipment | None:
+        c = shipments.c
+        found = await self._load(
+            select(shipments).where(c.status == ShipmentStatus.INTERCEPTING.value, c.interception_due_at <= now)
+            .order_by(c.interception_due_at, c.id).limit(1).with_for_update(skip_locked=True))
+        return found[0] if found else None
+
+    async def holding(self, order_id: str) -> list[Shipment]:
+        return await self._load(
+            select(shipments).where(exists().where(shipment_lines.c.shipment_id == shipments.c.id,
+                                                   shipment_lines.c.order_id == order_id))
+            .order_by(shipments.c.id).with_for_update(of=shipments))
 
     async def lock_buyer(self, buyer_id: str) -> None:
         """A transaction-level advisory lock: one planning of this buyer's orders at a time."""

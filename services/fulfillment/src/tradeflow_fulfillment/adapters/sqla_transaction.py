@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradeflow_fulfillment.adapters.sqla_callbacks import SqlaProviderCallbacks
 from tradeflow_fulfillment.adapters.sqla_entitlements import SqlaEntitlementRepository, SqlaPlannedOrders
 from tradeflow_fulfillment.adapters.sqla_shipments import SqlaShipmentRepository
+from tradeflow_fulfillment.adapters.sqla_stops import SqlaOrderStops
 from tradeflow_kit.unit_of_work import Publish, SqlaUnitOfWork
 
 
@@ -16,3 +17,4 @@ class SqlaFulfillmentTransaction(SqlaUnitOfWork):
         self.entitlements = SqlaEntitlementRepository(session)
         self.planned_orders = SqlaPlannedOrders(session)
         self.callbacks = SqlaProviderCallbacks(session)
+        self.stops = SqlaOrderStops(session)

@@ -4,7 +4,9 @@ A shipment's lines are its units of order lines (a merged shipment holds several
 a line split over parcels appears in several shipments); its events are its append-only history.
 A dispatch under way is kept on the shipment (`dispatch_attempt`, leased until
 `dispatch_retry_at`). `planned_orders` makes planning once per order hold whatever message asks
-for it; `provider_callbacks` makes each warehouse or carrier event act once.
+for it; `provider_callbacks` makes each warehouse or carrier event act once. An interception under
+way is kept on the shipment (`interception`, acted on at `interception_due_at`); `order_stops`
+holds each order's cancellation after payment, decided part by part.
 """
 
 from sqlalchemy import (
@@ -47,6 +49,18 @@ planned_orders = Table(
     PrimaryKeyConstraint("order_id", name="planned_orders_pkey"),
 )
 
+order_stops = Table(
+    "order_stops", metadata,
+    Column("order_id", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("outcomes", JSONB, nullable=False),  # [{units: {...}, verdict: {stopped|going_on, …}}]
+    Column("waiting", JSONB, nullable=False),  # {shipment id: [units]} still being decided
+    Column("answered_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("order_id", name="order_stops_pkey"),
+)
+
 shipments = Table(
     "shipments", metadata,
     Column("id", Text, nullable=False),
@@ -65,6 +79,8 @@ shipments = Table(
     Column("dispatch_attempt", JSONB),  # {number, tries, waybill, last_error}
     Column("dispatch_retry_at", DateTime(timezone=True)),  # the attempt's lease or backoff
     Column("skipped_dispatch_numbers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("interception", JSONB),  # a stop under way: {orders, reason, requested_at, deadline, by, sent, …}
+    Column("interception_due_at", DateTime(timezone=True)),  # when the interceptor acts next
     PrimaryKeyConstraint("id", name="shipments_pkey"),
     CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),
 )
@@ -73,6 +89,8 @@ Index("shipments_due", shipments.c.dispatch_after, postgresql_where=text("status
 Index("shipments_planned", shipments.c.planned_at, shipments.c.id)
 Index("shipments_status_warehouse", shipments.c.status, shipments.c.warehouse, shipments.c.planned_at)
 Index("shipments_dispatch_number", shipments.c.dispatch_number)
+Index("shipments_intercepting", shipments.c.interception_due_at, postgresql_where=text("status = 'intercepting'"))
+Index("shipments_redispatch", shipments.c.id, postgresql_where=text("status = 'intercepted'"))
 
 shipment_lines = Table(
     "shipment_lines", metadata,

@@ -34,7 +34,7 @@ class ProviderEvent(BaseModel):
 
 
 class WarehouseEvent(ProviderEvent):
-    type: Literal["picked", "packed", "shipped", "intercepted", "intercept_failed"]
+    type: Literal["picked", "packed", "shipped", "intercepted", "intercept_failed", "return_received"]
     dispatch_number: str = Ref
 
 

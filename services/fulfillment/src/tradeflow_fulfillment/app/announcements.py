@@ -3,7 +3,8 @@
 Every event is keyed by the order it is about; a change of a merged shipment is announced
 once per order it holds. Goods that left the warehouse become inventory's DeductStock command
 (all the shipment's units, in its warehouse), keyed by the shipment — inventory deducts once
-per shipment."""
+per shipment; a parcel received back becomes RestockReturned, once. An order whose lines left a
+shipment that goes on is told its part is `cancelled`."""
 
 from tradeflow_contracts import fulfillment as contract
 from tradeflow_contracts import inventory
@@ -12,6 +13,7 @@ from tradeflow_fulfillment.app.ports import FulfillmentTransaction
 from tradeflow_fulfillment.domain import events as ev
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 
 async def announce_shipment(tx: FulfillmentTransaction, shipment: Shipment) -> None:
@@ -32,8 +34,12 @@ def shipment_messages(shipment: Shipment, event: ev.ShipmentDomainEvent) -> list
             return [(order_id, _planned(shipment, order_id))]
         case ev.StatusChanged():
             return [(order_id, _status_changed(shipment, order_id, event)) for order_id in shipment.order_ids]
+        case ev.OrderLeft(order_id=order_id, status=status):
+            return [(order_id, _left(shipment, order_id, status))]
         case ev.LeftWarehouse():
             return [(shipment.id, _deduct_stock(shipment))]
+        case ev.CameBack():
+            return [(shipment.id, _restock(shipment))]
     raise TypeError(f"no message for {event!r} (yet)")
 
 
@@ -66,7 +72,24 @@ def _status_changed(s: Shipment, order_id: str, event: ev.StatusChanged) -> cont
         at=event.at, warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)
 
 
+def _left(s: Shipment, order_id: str, status: ShipmentStatus) -> contract.ShipmentStatusChanged:
+    """To the order whose lines left: its part of the shipment is cancelled (the rest goes on)."""
+    last = s.history[-1]
+    return contract.ShipmentStatusChanged(
+        shipment_id=s.id, order_id=order_id, order_ids=[order_id], sub_order_ids=[], from_status=status,
+        to_status=ShipmentStatus.CANCELLED, event=last.event, source=last.source, at=last.at,
+        warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)
+
+
+def _units(s: Shipment) -> list[inventory.ShipmentUnits]:
+    return [inventory.ShipmentUnits(order_id=ln.order_id, sub_order_id=ln.sub_order_id, line_id=ln.line_id,
+                                    sku=ln.sku, warehouse=s.warehouse, quantity=ln.quantity) for ln in s.lines]
+
+
 def _deduct_stock(s: Shipment) -> inventory.DeductStock:
-    return inventory.DeductStock(shipment_id=s.id, lines=[
-        inventory.ShipmentUnits(order_id=ln.order_id, sub_order_id=ln.sub_order_id, line_id=ln.line_id, sku=ln.sku,
-                                warehouse=s.warehouse, quantity=ln.quantity) for ln in s.lines])
+    return inventory.DeductStock(shipment_id=s.id, lines=_units(s))
+
+
+def _restock(s: Shipment) -> inventory.RestockReturned:
+    return inventory.RestockReturned(shipment_id=s.id, return_id=f"{s.id}-returned", reason="stopped by the carrier "
+                                     "after a cancellation, received back", lines=_units(s))

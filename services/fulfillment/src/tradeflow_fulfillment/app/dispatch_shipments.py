@@ -13,6 +13,11 @@ staff (`review_shipment.py`). For each due shipment, one at a time:
    unreachable → tried again after a backoff, same number; number held for another shipment →
    a new number at once; refused → back to review with the reason, for staff.
 
+An order stopped while a dispatch is under way (`Shipment.stop`) waits for it: the next claim
+asks the warehouse whether it holds the number instead of sending it, and the shipment is
+intercepted (held) or the order's lines leave it (not held). A shipment intercepted and left with
+other orders' goods is dispatched again the same way, under a new number.
+
 A crash between 2 and 3 leaves the lease, which runs out: the next round claims the shipment
 again and repeats 2 with the same number and waybill — nothing is dispatched twice. Any number
 of replicas may run the dispatcher.
@@ -28,18 +33,21 @@ from tradeflow_fulfillment.app.announcements import announce_shipment
 from tradeflow_fulfillment.app.ports import (
     DispatchInstruction,
     DispatchNumberTaken,
+    FulfillmentTransaction,
     Logistics,
     OutsideRefused,
     OutsideUnavailable,
     Transactions,
     WaybillRequest,
 )
+from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 from tradeflow_kit.periodic import run_rounds
 from tradeflow_kit.system import Clock
 
 log = structlog.get_logger(__name__)
+DISPATCHABLE = (ShipmentStatus.READY, ShipmentStatus.INTERCEPTED)  # ready, or going again after an interception
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,8 @@ async def _claim(transactions: Transactions, now: datetime, policy: DispatchPoli
 
 async def _send(s: Shipment, logistics: Logistics) -> Outcome:
     attempt, waybill = s.dispatch_attempt, s.dispatch_attempt.waybill
+    if s.interception is not None:
+        return await _held(s, logistics)
     try:
         waybill = waybill or await logistics.carriers.create_waybill(
             WaybillRequest(s.id, s.carrier, s.warehouse, s.receiver, s.weight_grams))
@@ -119,14 +129,29 @@ async def _send(s: Shipment, logistics: Logistics) -> Outcome:
     return Outcome(waybill)
 
 
+async def _held(s: Shipment, logistics: Logistics) -> Outcome:
+    """An order's stop waits for this dispatch: does the warehouse hold it? (Then it is intercepted.)"""
+    attempt = s.dispatch_attempt
+    try:
+        held = await logistics.warehouse.status(attempt.number)
+    except OutsideUnavailable as unavailable:
+        return Outcome(attempt.waybill, unavailable=str(unavailable))
+    if held is None or held.shipment_id != s.id:
+        return Outcome(attempt.waybill, refused="the warehouse does not hold it")
+    return Outcome(attempt.waybill)
+
+
 async def _record(transactions: Transactions, claimed: Shipment, outcome: Outcome, now: datetime,
                   policy: DispatchPolicy) -> None:
     number = claimed.dispatch_attempt.number
     async with transactions.begin() as tx:
         shipment = await tx.shipments.get(claimed.id, lock=True)
         attempt = shipment.dispatch_attempt
-        if shipment.status is not ShipmentStatus.READY or attempt is None or attempt.number != number:
+        if shipment.status not in DISPATCHABLE or attempt is None or attempt.number != number:
             _superseded(shipment, number, outcome)
+            return
+        if shipment.interception is not None and outcome.unavailable is None:
+            await _settle_stop(tx, shipment, outcome, now)
             return
         if outcome.number_taken:
             shipment.dispatch_number_taken(number, now, outcome.waybill)
@@ -135,10 +160,33 @@ async def _record(transactions: Transactions, claimed: Shipment, outcome: Outcom
         elif outcome.unavailable is not None:
             shipment.dispatch_failed(number, outcome.unavailable, now + policy.backoff(attempt.tries), outcome.waybill)
         else:
-            shipment.dispatch(number, shipment.carrier, outcome.waybill, now)
+            _dispatched(shipment, number, outcome, now)
         await tx.shipments.save(shipment)
         await announce_shipment(tx, shipment)
     _log(shipment, number, outcome)
+
+
+def _dispatched(shipment: Shipment, number: str, outcome: Outcome, now: datetime) -> None:
+    if shipment.status is ShipmentStatus.INTERCEPTED:
+        shipment.redispatch(number, now, "fulfillment", waybill=outcome.waybill)
+    else:
+        shipment.dispatch(number, shipment.carrier, outcome.waybill, now)
+
+
+async def _settle_stop(tx: FulfillmentTransaction, shipment: Shipment, outcome: Outcome, now: datetime) -> None:
+    """The dispatch an order's stop waited for settled: the warehouse holds it → dispatched, and
+    intercepted at once; it does not → the stopped orders' lines leave it."""
+    number, verdicts = shipment.dispatch_attempt.number, {}
+    if outcome.dispatched:
+        _dispatched(shipment, number, outcome, now)
+        shipment.intercept_dispatched(now)
+    else:
+        verdicts = shipment.stop_undispatched(now)
+    await tx.shipments.save(shipment)
+    await announce_shipment(tx, shipment)
+    await record_verdicts(tx, shipment.id, verdicts, now)
+    log.info("fulfillment.dispatch_settled_for_stop", shipment_id=shipment.id, dispatch_number=number,
+             held=outcome.dispatched, status=shipment.status.value)
 
 
 def _superseded(shipment: Shipment, number: str, outcome: Outcome) -> None:

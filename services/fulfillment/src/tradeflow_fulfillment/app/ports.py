@@ -4,7 +4,7 @@ the database (repositories in one transaction), and the warehouse (WMS) and the 
 from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
@@ -12,6 +12,7 @@ from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.planning import PlanningRules
 from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.stopping import OrderStop
 from tradeflow_kit.system import Clock, IdGenerator
 
 Page = tuple[datetime, str] | None  # continue after this (time, id): newest first
@@ -34,6 +35,15 @@ class ShipmentRepository(Protocol):
         due first, row-locked until the transaction ends; those another transaction holds are
         skipped (SKIP LOCKED), so dispatchers running side by side never take the same one."""
 
+    async def holding(self, order_id: str) -> list[Shipment]:
+        """Every shipment holding the order's lines, row-locked in id order (the one order every
+        use case locks shipments in) until the transaction ends."""
+
+    async def claim_interception(self, now: datetime) -> Shipment | None:
+        """A shipment being intercepted whose request is due to be sent (again) or whose deadline
+        has passed (`Shipment.interception_due_at` ≤ now), row-locked; SKIP LOCKED like
+        `claim_due`."""
+
     async def lock_buyer(self, buyer_id: str) -> None:
         """Serialize the planning of this buyer's orders until the transaction ends, so two paid
         orders arriving together see each other's waiting shipments (and merge, not race)."""
@@ -54,8 +64,22 @@ class ShipmentRepository(Protocol):
 class EntitlementRepository(Protocol):
     async def add(self, entitlements: Collection[Entitlement]) -> None: ...
 
+    async def of_order(self, order_id: str) -> list[Entitlement]:
+        """The order's entitlements, row-locked until the transaction ends."""
+
+    async def save(self, entitlement: Entitlement) -> None: ...
+
     async def find(self, *, account: str | None, limit: int, before: Page = None) -> list[Entitlement]:
         """Newest granted first; an account's, or all."""
+
+
+class OrderStops(Protocol):
+    async def get(self, order_id: str) -> OrderStop | None:
+        """The order's stop, row-locked until the transaction ends (after its shipments: every use
+        case locks shipments first); None if it was never asked to stop."""
+
+    async def save(self, stop: OrderStop) -> None:
+        """Insert or update."""
 
 
 class PlannedOrders(Protocol):
@@ -85,6 +109,9 @@ class FulfillmentTransaction(Protocol):
     def planned_orders(self) -> PlannedOrders: ...
 
     @property
+    def stops(self) -> OrderStops: ...
+
+    @property
     def callbacks(self) -> ProviderCallbacks: ...
 
     async def publish(self, message: Contract, *, key: str) -> None:
@@ -106,6 +133,7 @@ class Collaborators:
     clock: Clock
     ids: IdGenerator
     rules: PlanningRules
+    intercept_deadline: timedelta = timedelta(minutes=2)  # how long a warehouse or carrier has to answer
 
 
 # -- the warehouse and the carriers ------------------------------------------------------------

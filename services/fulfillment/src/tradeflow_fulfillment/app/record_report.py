@@ -6,7 +6,9 @@
   report for a stage the goods passed already (late, out of order) or about a former dispatch
   or waybill is `recorded` in the history, not applied; one that moves the shipment is
   `applied` and announced (ShipmentStatusChanged per order; DeductStock when the goods first
-  pass `shipped`, whichever report says so).
+  pass `shipped`, whichever report says so; RestockReturned when a parcel is received back).
+* An interception answered settles the stop of the orders that waited for it
+  (`Shipment.settle_interception`, `stop_fulfillment.record_verdicts`).
 * A report about a shipment not known, or not recorded as dispatched yet, is refused
   (ShipmentNotFound, NotDispatchedYet): nothing is recorded, so the provider sends it again.
 """
@@ -19,6 +21,7 @@ import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
 from tradeflow_fulfillment.app.ports import FulfillmentTransaction
+from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
 from tradeflow_fulfillment.domain.dispatching import CARRIER, WAREHOUSE
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent
 
@@ -26,10 +29,11 @@ log = structlog.get_logger(__name__)
 E = ShipmentEvent
 
 WAREHOUSE_EVENTS = {"picked": E.PICKED, "packed": E.PACKED, "shipped": E.SHIPPED, "intercepted": E.INTERCEPT_OK,
-                    "intercept_failed": E.INTERCEPT_FAIL}
+                    "intercept_failed": E.INTERCEPT_FAIL, "return_received": E.RETURN_RECEIVED}
 CARRIER_EVENTS = {"picked_up": E.PICKED_UP, "in_transit": E.IN_TRANSIT, "out_for_delivery": E.OUT_FOR_DELIVERY,
                   "signed": E.SIGNED, "intercepted": E.INTERCEPT_OK, "intercept_failed": E.INTERCEPT_FAIL}
 EVENTS = {WAREHOUSE: WAREHOUSE_EVENTS, CARRIER: CARRIER_EVENTS}
+ANSWERS = (E.INTERCEPT_OK, E.INTERCEPT_FAIL)  # an interception answered: the orders waiting for it are decided
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,10 @@ async def record_report(tx: FulfillmentTransaction, report: ProviderReport, at: 
     shipment = await tx.shipments.get(report.shipment_id, lock=True)
     act = shipment.warehouse_report if report.source == WAREHOUSE else shipment.carrier_report
     applied = act(report.reference, event, report.occurred_at)
+    verdicts = shipment.settle_interception(at) if applied and event in ANSWERS else {}
     await tx.shipments.save(shipment)
     await announce_shipment(tx, shipment)
+    await record_verdicts(tx, shipment.id, verdicts, at)
     result = ReportResult.APPLIED if applied else ReportResult.RECORDED
     log.info("fulfillment.report", source=report.source, type=report.type, shipment_id=shipment.id,
              result=result.value, status=shipment.status.value)

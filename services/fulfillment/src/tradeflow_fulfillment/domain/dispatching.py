@@ -7,7 +7,8 @@ warehouse) made outside any transaction, so its intent is recorded first:
   shipment to one dispatcher until `retry_at`; a retry — after a failure, or after a crash between
   the call and its record — reuses the number and the waybill it already got, so the warehouse's
   "duplicate number" for this shipment means it holds our instruction (success), never a 2nd one;
-* then one outcome is recorded: dispatched (`Shipment.dispatch`), `dispatch_failed` (the
+* then one outcome is recorded: dispatched (`Shipment.dispatch`, or `redispatch` for a shipment
+  intercepted and going again), `dispatch_failed` (the
   outside was unreachable: retried from `retry_at`), `dispatch_number_taken` (the warehouse holds
   the number for another shipment: never used, a new one at once) or `dispatch_refused` (refused
   for good: back to staff review with the reason).
@@ -62,9 +63,15 @@ class Dispatching:
             n += 1
         return f"{self.id}-{n}"
 
+    @property
+    def awaits_redispatch(self: "Shipment") -> bool:
+        """Stopped at the warehouse and to go again under a new number (what a cancelled order
+        left of a merged shipment)."""
+        return self._status is S.INTERCEPTED and not self.has_shipped and self._interception is None
+
     def can_begin_dispatch(self: "Shipment", now: datetime) -> bool:
-        """Due, and not leased to a dispatcher nor waiting to be retried."""
-        return self.is_due(now) and (self._attempt is None or self._attempt.retry_at <= now)
+        """Due (or to be dispatched again), and not leased to a dispatcher nor waiting to be retried."""
+        return (self.is_due(now) or self.awaits_redispatch) and (self._attempt is None or self._attempt.retry_at <= now)
 
     def begin_dispatch(self: "Shipment", now: datetime, lease: timedelta) -> DispatchAttempt:
         """Record the intent to dispatch now, under the attempt's number (a new one the first time)."""
@@ -96,7 +103,7 @@ class Dispatching:
         self.hold(f"dispatch refused: {reason}", at, SOURCE)
 
     def _attempt_for(self: "Shipment", number: str) -> DispatchAttempt:
-        if self._attempt is None or self._attempt.number != number or self._status is not S.READY:
+        if self._attempt is None or self._attempt.number != number or self._status not in (S.READY, S.INTERCEPTED):
             raise IllegalTransition(f"shipment {self.id} has no dispatch attempt {number} under way")
         return self._attempt
 
@@ -119,7 +126,17 @@ class Dispatching:
             return False
         if event in (E.INTERCEPT_OK, E.INTERCEPT_FAIL):
             return self._answer_interception(event is E.INTERCEPT_OK, at, source)
+        if event is E.RETURN_RECEIVED:
+            return self._receive_return(at, source)
         return self.report(event, at, source)
+
+    def _receive_return(self: "Shipment", at: datetime, source: str) -> bool:
+        if self._status is not S.RETURNING:
+            detail = "received back already" if self._status is S.RETURNED else "no parcel was coming back"
+            self._record(at, E.RETURN_RECEIVED, source, applied=False, detail=detail)
+            return False
+        self.return_received(at, source)
+        return True
 
     def _answer_interception(self: "Shipment", succeeded: bool, at: datetime, source: str) -> bool:
         if self._status is not S.INTERCEPTING:

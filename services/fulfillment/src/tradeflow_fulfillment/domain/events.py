@@ -32,9 +32,23 @@ class OrderSplitOut:
 
 
 @dataclass(frozen=True)
+class OrderLeft:
+    """The order's lines left the shipment, which goes on without them (the order was cancelled)."""
+
+    order_id: str
+    status: ShipmentStatus
+
+
+@dataclass(frozen=True)
 class LeftWarehouse:
     """The goods were first reported past `shipped` (reports may skip it): their stock is now
     out of the warehouse, once per shipment."""
+
+
+@dataclass(frozen=True)
+class CameBack:
+    """A parcel stopped after shipping was received back at its warehouse: its units are on hand
+    again, once per shipment."""
 
 
 @dataclass(frozen=True)
@@ -47,5 +61,5 @@ class EntitlementWasRevoked:
     pass
 
 
-ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut | LeftWarehouse
+ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut | OrderLeft | LeftWarehouse | CameBack
 EntitlementDomainEvent = EntitlementWasGranted | EntitlementWasRevoked

@@ -18,7 +18,8 @@ from datetime import datetime
 from tradeflow_fulfillment.domain.consolidation import Consolidation
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt, Dispatching
 from tradeflow_fulfillment.domain.errors import IllegalTransition
-from tradeflow_fulfillment.domain.events import LeftWarehouse, ShipmentDomainEvent, StatusChanged
+from tradeflow_fulfillment.domain.events import CameBack, LeftWarehouse, ShipmentDomainEvent, StatusChanged
+from tradeflow_fulfillment.domain.interception import Intercepting, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.transitions import (
     REPORTS,
@@ -32,13 +33,13 @@ from tradeflow_fulfillment.domain.transitions import (
 S, E = ShipmentStatus, ShipmentEvent
 
 
-class Shipment(Consolidation, Dispatching):
+class Shipment(Consolidation, Dispatching, Intercepting):
     def __init__(self, *, id: str, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
                  lines: Iterable[ShipmentLine], flags: Iterable[Flag], status: ShipmentStatus, planned_at: datetime,
                  dispatch_after: datetime, progress: ShipmentStatus | None = None,
                  dispatch_numbers: Iterable[str] = (), waybill: str | None = None,
                  history: Iterable[HistoryEntry] = (), dispatch_attempt: DispatchAttempt | None = None,
-                 skipped_dispatch_numbers: Iterable[str] = ()) -> None:
+                 skipped_dispatch_numbers: Iterable[str] = (), interception: Interception | None = None) -> None:
         self.id, self.buyer_id, self.receiver, self.warehouse = id, buyer_id, receiver, warehouse
         self.planned_at, self.dispatch_after = planned_at, dispatch_after
         self._carrier, self._waybill = carrier, waybill
@@ -47,6 +48,7 @@ class Shipment(Consolidation, Dispatching):
         self._progress = ShipmentStatus(progress) if progress else None
         self._dispatch_numbers = list(dispatch_numbers)
         self._attempt, self._skipped_numbers = dispatch_attempt, list(skipped_dispatch_numbers)
+        self._interception = interception
         self._history = list(history)
         self._saved_history = len(self._history)
         self._events: list[ShipmentDomainEvent] = []
@@ -118,7 +120,7 @@ class Shipment(Consolidation, Dispatching):
             raise IllegalTransition(f"shipment {self.id} has shipped: it comes back (return), it is not re-dispatched")
         self._use_number(dispatch_number)
         self._carrier, self._waybill = carrier or self._carrier, waybill or self._waybill
-        self._progress = S.DISPATCHED
+        self._progress, self._attempt = S.DISPATCHED, None
         self._move(E.REDISPATCH, at, source, detail=dispatch_number)
 
     def cancel(self, reason: str, at: datetime, source: str) -> None:
@@ -173,7 +175,9 @@ class Shipment(Consolidation, Dispatching):
         self._move(E.RETURN, at, source)
 
     def return_received(self, at: datetime, source: str) -> None:
+        """The warehouse received the parcel back: its units are on hand again (CameBack)."""
         self._move(E.RETURN_RECEIVED, at, source)
+        self._events.append(CameBack())
 
     # -- the table ------------------------------------------------------------------------------
     def _target(self, event: ShipmentEvent) -> ShipmentStatus:

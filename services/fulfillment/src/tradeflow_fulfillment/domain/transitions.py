@@ -4,7 +4,8 @@
         → in_transit → out_for_delivery → signed
     dispatched … out_for_delivery ─intercept→ intercepting ─intercept_ok→ intercepted
                                                            ─intercept_fail→ intercept_failed
-    intercepted ─redispatch→ dispatched (not shipped yet: re-review, a new dispatch number)
+    intercepted ─redispatch→ dispatched (not shipped yet: re-review, or what is left once a cancelled
+        order's lines left it; a new dispatch number) ─hold→ pending_review (the new dispatch refused)
     intercepted ─return→ returning ─return_received→ returned (shipped: the parcel comes back)
     pending_review | ready | intercepted ─cancel→ cancelled;  ready ─hold→ pending_review
 
@@ -101,6 +102,7 @@ TRANSITIONS: dict[tuple[ShipmentStatus, ShipmentEvent], ShipmentStatus] = {
     (S.INTERCEPTING, E.INTERCEPT_OK): S.INTERCEPTED,
     (S.INTERCEPTING, E.INTERCEPT_FAIL): S.INTERCEPT_FAILED,
     (S.INTERCEPTED, E.REDISPATCH): S.DISPATCHED,
+    (S.INTERCEPTED, E.HOLD): S.PENDING_REVIEW,
     (S.INTERCEPTED, E.CANCEL): S.CANCELLED,
     (S.INTERCEPTED, E.RETURN): S.RETURNING,
     (S.RETURNING, E.RETURN_RECEIVED): S.RETURNED,
