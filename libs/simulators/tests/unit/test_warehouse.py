@@ -9,6 +9,7 @@ from tradeflow_simulators.wms.warehouse import (
     Dispatch,
     DispatchLine,
     DuplicateDispatch,
+    NotShipped,
     Warehouse,
 )
 
@@ -54,3 +55,15 @@ def test_auto_steps_move_each_dispatch_one_step_and_leave_decided_ones_alone():
     assert [(n.subject, n.type) for n in first] == [("D-1", "picked"), ("D-3", "intercepted")]
     assert [n.type for n in warehouse.auto_step() + warehouse.auto_step()] == ["packed", "shipped"]
     assert warehouse.auto_step() == [] and warehouse.dispatch("D-2").status == "accepted"
+
+
+def test_a_shipped_parcel_is_received_back_once_and_nothing_else_comes_back():
+    warehouse = _warehouse("D-1", "D-2")
+    warehouse.ship("D-1")
+    [notice] = warehouse.decide("D-1", "return_received")
+    assert (notice.type, notice.fields["lines"], warehouse.dispatch("D-1").status) == (
+        "return_received", [{"line_id": "l1", "sku": "A", "quantity": 1}], "returned")
+    with pytest.raises(NotShipped):
+        warehouse.receive_return("D-1")  # received already
+    with pytest.raises(NotShipped):
+        warehouse.receive_return("D-2")  # never shipped: nothing comes back

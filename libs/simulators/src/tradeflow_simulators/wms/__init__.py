@@ -3,7 +3,7 @@
 Provider API (Bearer API key): `POST /wms/dispatches` takes a dispatch instruction (a dispatch
 number once only), `GET /wms/dispatches/{dispatch_number}` tells its status, `POST
 /wms/dispatches/{dispatch_number}/intercept` asks to stop it. It reports `picked`, `packed`,
-`shipped`, `intercepted` and `intercept_failed` by signed webhooks (`X-WMS-Timestamp`,
+`shipped`, `intercepted`, `intercept_failed` and `return_received` by signed webhooks (`X-WMS-Timestamp`,
 `X-WMS-Signature`) to the configured callback URL, retried until answered 2xx. Demo and test
 control (no key): `POST /sim/dispatches/{dispatch_number}` decides, `GET /sim/webhooks` lists
 the deliveries, `POST /sim/mode` switches auto-advance. Everything is kept in memory.

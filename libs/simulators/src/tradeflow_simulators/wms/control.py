@@ -12,7 +12,7 @@ from tradeflow_simulators.wms.state import WmsState, wms_state
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["ship", "intercept_ok", "intercept_fail", "ignore"]
+    outcome: Literal["ship", "intercept_ok", "intercept_fail", "ignore", "return_received"]
     duplicate: bool = False  # every webhook twice (same event id): the receiver must deduplicate
     out_of_order: bool = False  # this decision's webhooks in reverse order
 
@@ -25,7 +25,8 @@ async def decide_dispatch(dispatch_number: str, decision: Decision, state: WmsSt
     """`ship`: picked, packed, shipped (those not reported yet; 409 if shipped or intercepted);
     `intercept_ok` / `intercept_fail`: answer the interception asked (409 if none is waiting;
     `intercept_ok` 409 once shipped); `ignore`: never report on the dispatch again (an
-    interception that times out). Auto mode leaves a decided dispatch alone."""
+    interception that times out); `return_received`: the shipped parcel came back and is received
+    (409 unless shipped). Auto mode leaves a decided dispatch alone."""
     notices = state.warehouse.decide(dispatch_number, decision.outcome)
     queued = state.report(notices, duplicate=decision.duplicate, out_of_order=decision.out_of_order)
     dispatch = state.warehouse.dispatch(dispatch_number)

@@ -5,7 +5,8 @@ Rules a warehouse enforces whoever sends the instruction: a dispatch number is t
 the same number again is refused, even with the same body (it could be a second parcel); a
 dispatch goes accepted → picked → packed → shipped; an interception may be asked until it has
 shipped (after that: 409) and is answered later (intercepted, or intercept_failed) — never in
-the reply; a dispatch that was intercepted ships no more.
+the reply; a dispatch that was intercepted ships no more. A shipped parcel that the carrier
+brings back (intercepted after shipping) is received once (`return_received`).
 """
 
 from collections.abc import Callable
@@ -24,6 +25,7 @@ class DispatchStatus(StrEnum):
     PACKED = "packed"
     SHIPPED = "shipped"
     INTERCEPTED = "intercepted"
+    RETURNED = "returned"  # a shipped parcel the carrier brought back, received at the warehouse
 
 
 NEXT_STEP = {DispatchStatus.ACCEPTED: DispatchStatus.PICKED, DispatchStatus.PICKED: DispatchStatus.PACKED,
@@ -48,6 +50,10 @@ class AlreadyIntercepted(ProviderError):
 
 class NoInterceptionRequested(ProviderError):
     code, status = "no_interception_requested", 409
+
+
+class NotShipped(ProviderError):
+    code, status = "dispatch_not_shipped", 409
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ class Warehouse:
             notices = self.ship(dispatch_number)
         elif outcome in ("intercept_ok", "intercept_fail"):
             notices = self.settle_interception(dispatch_number, succeed=outcome == "intercept_ok")
+        elif outcome == "return_received":
+            notices = self.receive_return(dispatch_number)
         else:
             notices = []
         dispatch.steered, dispatch.silent = True, outcome == "ignore"
@@ -134,6 +142,15 @@ class Warehouse:
         while dispatch.status in NEXT_STEP:
             notices.append(self._step(dispatch))
         return notices
+
+    def receive_return(self, dispatch_number: str) -> list[Notice]:
+        """The shipped parcel came back (the carrier stopped it) and is received: once."""
+        dispatch = self.dispatch(dispatch_number)
+        if dispatch.status is not DispatchStatus.SHIPPED:
+            raise NotShipped(f"dispatch {dispatch_number} is {dispatch.status}: only a shipped parcel comes back",
+                             dispatch_status=dispatch.status.value)
+        dispatch.status = DispatchStatus.RETURNED
+        return [self._notice(dispatch, "return_received", lines=[line.__dict__ for line in dispatch.lines])]
 
     def settle_interception(self, dispatch_number: str, succeed: bool) -> list[Notice]:
         dispatch = self.dispatch(dispatch_number)
