@@ -9,6 +9,7 @@ from tradeflow_fulfillment.app.ports import (
     DispatchNumberTaken,
     Logistics,
     OutsideRefused,
+    OutsideStatus,
     OutsideUnavailable,
 )
 from tradeflow_fulfillment.domain.errors import ShipmentNotFound
@@ -56,6 +57,13 @@ class FakeShipments:
         due = [s for s in self.rows.values() if s.can_begin_dispatch(now)]
         return min(due, key=lambda s: (s.dispatch_after, s.id), default=None)
 
+    async def claim_interception(self, now):
+        due = [s for s in self.rows.values() if s.interception_due_at is not None and s.interception_due_at <= now]
+        return min(due, key=lambda s: (s.interception_due_at, s.id), default=None)
+
+    async def holding(self, order_id):
+        return sorted((s for s in self.rows.values() if order_id in s.order_ids), key=lambda s: s.id)
+
     async def lock_buyer(self, buyer_id):
         self.locked.append(buyer_id)
 
@@ -70,6 +78,23 @@ class FakeEntitlements:
 
     async def add(self, entitlements):
         self.rows.extend(entitlements)
+
+    async def of_order(self, order_id):
+        return [e for e in self.rows if e.order_id == order_id]
+
+    async def save(self, entitlement):
+        assert entitlement in self.rows
+
+
+class FakeStops:
+    def __init__(self) -> None:
+        self.rows: dict = {}
+
+    async def get(self, order_id):
+        return self.rows.get(order_id)
+
+    async def save(self, stop):
+        self.rows[stop.order_id] = stop
 
 
 class FakePlannedOrders:
@@ -101,6 +126,7 @@ class FakeTransaction:
     def __init__(self) -> None:
         self.shipments, self.entitlements = FakeShipments(), FakeEntitlements()
         self.planned_orders, self.callbacks = FakePlannedOrders(), FakeCallbacks()
+        self.stops = FakeStops()
         self.published: list[tuple[str, object]] = []
         self.commits = 0
 
@@ -127,6 +153,7 @@ class FakeWarehouse:
     def __init__(self) -> None:
         self.held: dict[str, str] = {}  # dispatch number → shipment id
         self.received: list = []  # every instruction sent, retries included
+        self.intercepts: list[str] = []  # dispatch numbers asked to stop
         self.down, self.refuse = False, None
 
     async def dispatch(self, instruction):
@@ -140,10 +167,17 @@ class FakeWarehouse:
             raise DispatchNumberTaken(f"held for {holder}")
 
     async def intercept(self, dispatch_number):
-        raise NotImplementedError
+        if self.down:
+            raise OutsideUnavailable("the warehouse is unreachable: ConnectError")
+        if self.refuse:
+            raise OutsideRefused(self.refuse)
+        self.intercepts.append(dispatch_number)
 
     async def status(self, dispatch_number):
-        raise NotImplementedError
+        if self.down:
+            raise OutsideUnavailable("the warehouse is unreachable: ConnectError")
+        holder = self.held.get(dispatch_number)
+        return None if holder is None else OutsideStatus(dispatch_number, holder, "accepted", "none")
 
 
 class FakeCarriers:
@@ -151,6 +185,7 @@ class FakeCarriers:
 
     def __init__(self) -> None:
         self.requests: list = []
+        self.intercepts: list[str] = []  # waybills asked to stop
         self.down, self.refuse = False, None
 
     async def create_waybill(self, request):
@@ -162,7 +197,11 @@ class FakeCarriers:
         return f"{request.carrier}-WB-{request.shipment_id}"
 
     async def intercept(self, waybill):
-        raise NotImplementedError
+        if self.down:
+            raise OutsideUnavailable("the carrier is unreachable: ReadTimeout")
+        if self.refuse:
+            raise OutsideRefused(self.refuse)
+        self.intercepts.append(waybill)
 
     async def status(self, waybill):
         raise NotImplementedError
