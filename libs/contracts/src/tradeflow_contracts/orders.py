@@ -19,6 +19,9 @@ class Receiver(BaseModel):
 class WarehouseQuantity(BaseModel):
     code: str
     quantity: int
+    incoming: bool = False
+    """True while the units are a pre-sale's, reserved against incoming stock (not on hand yet):
+    inventory tells when they arrive (PreSaleStockArrived); until then they cannot ship."""
 
 
 class PaidLine(BaseModel):

@@ -261,6 +261,8 @@ async def test_a_pre_sale_reserves_incoming_stock_and_records_when_its_goods_arr
     assert world.order(order.id).sub_orders[0].lines[0].warehouses == (
         WarehouseShare("WH-1", 2, incoming=True), WarehouseShare("WH-2", 1, incoming=True))
     await world.reply(succeeded(order.id, order.paid_amount))
+    [paid] = world.db.sent(ord_.OrderPaid)  # fulfillment holds the shipments until the goods arrive
+    assert [(w.code, w.incoming) for w in paid.sub_orders[0].lines[0].warehouses] == [("WH-1", True), ("WH-2", True)]
     arrived = inv.PreSaleStockArrived(order_id=order.id, sub_order_id=sub.id, arrived_at="2026-12-01T10:00:00Z",
                                       allocations=[a.model_copy(update={"incoming": False}) for a in allocations])
     await world.reply(arrived)

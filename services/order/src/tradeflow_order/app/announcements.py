@@ -62,7 +62,8 @@ def _order_paid(order: Order) -> orders.OrderPaid:
                                    paid_amount=ln.paid_amount, title=ln.title, weight_grams=ln.weight_grams,
                                    volume_cm3=ln.volume_cm3, oversize=ln.oversize,
                                    warehouse=ln.warehouses[0].code if len(ln.warehouses) == 1 else None,
-                                   warehouses=[orders.WarehouseQuantity(code=w.code, quantity=w.quantity)
+                                   warehouses=[orders.WarehouseQuantity(code=w.code, quantity=w.quantity,
+                                                                         incoming=w.incoming)
                                                for w in ln.warehouses])
                   for ln in s.lines])
             for s in order.sub_orders])
