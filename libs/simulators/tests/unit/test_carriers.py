@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from tradeflow_simulators.tms.carriers import AlreadySigned, Carriers, ShipmentHasWaybill, waybill_number
+from tradeflow_simulators.tms.carriers import (
+    AlreadyHandedOver,
+    AlreadySigned,
+    Carriers,
+    ShipmentHasWaybill,
+    waybill_number,
+)
 
 
 def test_a_waybill_number_is_the_carriers_code_and_twelve_digits():
@@ -39,3 +45,15 @@ def test_auto_steps_move_only_parcels_handed_over_and_stop_at_signed():
     assert waiting.status == "created" and moving.signed_at is not None
     with pytest.raises(AlreadySigned):
         carriers.request_interception(moving.waybill)
+
+
+def test_a_waybill_the_courier_never_had_is_voided_and_the_shipment_may_have_another():
+    carriers = Carriers()
+    first, _ = carriers.issue("SF", "shp-1", "WH", {"name": "A"}, 100)
+    assert carriers.cancel(first.waybill).status == "cancelled"
+    assert carriers.cancel(first.waybill).status == "cancelled"  # again: the same answer
+    second, new = carriers.issue("SF", "shp-1", "WH", {"name": "B"}, 100)  # re-addressed
+    assert new and second.waybill != first.waybill
+    carriers.hand_over(second.waybill)
+    with pytest.raises(AlreadyHandedOver):
+        carriers.cancel(second.waybill)

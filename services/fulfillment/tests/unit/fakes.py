@@ -186,6 +186,7 @@ class FakeCarriers:
     def __init__(self) -> None:
         self.requests: list = []
         self.intercepts: list[str] = []  # waybills asked to stop
+        self.cancelled: list[str] = []  # waybills voided
         self.down, self.refuse = False, None
 
     async def create_waybill(self, request):
@@ -193,8 +194,16 @@ class FakeCarriers:
             raise OutsideUnavailable("the carrier is unreachable: ReadTimeout")
         if self.refuse:
             raise OutsideRefused(self.refuse)
+        same = [r for r in self.requests if r.shipment_id == request.shipment_id]
         self.requests.append(request)
-        return f"{request.carrier}-WB-{request.shipment_id}"
+        if not same or same[-1] == request:
+            return f"{request.carrier}-WB-{request.shipment_id}"
+        return f"{request.carrier}-WB-{request.shipment_id}-{len(same) + 1}"  # re-addressed: a new waybill
+
+    async def cancel_waybill(self, waybill):
+        if self.down:
+            raise OutsideUnavailable("the carrier is unreachable: ReadTimeout")
+        self.cancelled.append(waybill)
 
     async def intercept(self, waybill):
         if self.down:

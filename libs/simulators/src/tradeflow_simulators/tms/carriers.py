@@ -4,7 +4,8 @@ issued, and where each parcel is. Kept in memory: a restarted simulator has forg
 Rules: a waybill number is unique (for its carrier, and here for all of them); asking again for
 a waybill for the same carrier and shipment with the same details returns the one issued
 (a retried request makes no second parcel), with other details it is refused while that
-waybill is live (409), and allowed again once it was intercepted. A parcel goes created →
+waybill is live (409), and allowed again once it was intercepted or cancelled (voided before the
+courier had the parcel). A parcel goes created →
 picked_up → in_transit → out_for_delivery → signed; an interception may be asked until it is
 signed (after that: 409) and is answered later by webhook. The parcel is in the carrier's hands
 once the warehouse hands it over (at shipped), which is when auto mode starts moving it.
@@ -28,11 +29,12 @@ class WaybillStatus(StrEnum):
     OUT_FOR_DELIVERY = "out_for_delivery"
     SIGNED = "signed"
     INTERCEPTED = "intercepted"
+    CANCELLED = "cancelled"  # voided before the courier had the parcel (the shipper re-addressed it)
 
 
 JOURNEY = (WaybillStatus.CREATED, WaybillStatus.PICKED_UP, WaybillStatus.IN_TRANSIT,
            WaybillStatus.OUT_FOR_DELIVERY, WaybillStatus.SIGNED)
-FINAL = (WaybillStatus.SIGNED, WaybillStatus.INTERCEPTED)
+FINAL = (WaybillStatus.SIGNED, WaybillStatus.INTERCEPTED, WaybillStatus.CANCELLED)
 
 
 class UnknownWaybill(ProviderError):
@@ -53,6 +55,10 @@ class AlreadyIntercepted(ProviderError):
 
 class NoInterceptionRequested(ProviderError):
     code, status = "no_interception_requested", 409
+
+
+class AlreadyHandedOver(ProviderError):
+    code, status = "waybill_handed_over", 409
 
 
 @dataclass
@@ -112,6 +118,19 @@ class Carriers:
         waybill = Waybill(number, carrier, shipment_id, warehouse, receiver, weight_grams, self.clock())
         self._waybills[number] = self._live[(carrier, shipment_id)] = waybill
         return waybill, True
+
+    def cancel(self, number: str) -> Waybill:
+        """Void a waybill the courier never had (once; again changes nothing): the shipment may
+        then have another one, e.g. to a new address. 409 once handed over."""
+        waybill = self.waybill(number)
+        if waybill.handed_over_at is not None or waybill.status not in (WaybillStatus.CREATED,
+                                                                        WaybillStatus.CANCELLED):
+            raise AlreadyHandedOver(f"waybill {number} is {waybill.status}: the courier has the parcel, intercept it",
+                                    waybill=number, waybill_status=waybill.status.value)
+        waybill.status = WaybillStatus.CANCELLED
+        if self._live.get((waybill.carrier, waybill.shipment_id)) is waybill:
+            del self._live[(waybill.carrier, waybill.shipment_id)]
+        return waybill
 
     def waybill(self, number: str) -> Waybill:
         if (found := self._waybills.get(number)) is None:

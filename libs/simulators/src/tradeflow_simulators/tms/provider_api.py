@@ -1,5 +1,5 @@
 """The carriers' API for shippers (our fulfillment service), authenticated with `Authorization:
-Bearer <API key>`: issue a waybill, track it, ask to intercept the parcel. Where the parcel goes
+Bearer <API key>`: issue a waybill, track it, void it before pickup, ask to intercept the parcel. Where the parcel goes
 is reported later by webhook."""
 
 from fastapi import APIRouter, Depends, Request
@@ -51,3 +51,10 @@ async def intercept_waybill(waybill: str, state: TmsState = Depends(authenticate
     `intercept_failed`). 409 `waybill_signed` once it was signed for."""
     found = state.carriers.request_interception(waybill)
     return {"waybill": found.waybill, "status": found.status.value, "interception": found.interception.value}
+
+
+@router.post("/waybills/{waybill}/cancel")
+async def cancel_waybill(waybill: str, state: TmsState = Depends(authenticated)) -> dict:
+    """Void a waybill the courier never had (again: the same answer); 409 `waybill_handed_over` after."""
+    found = state.carriers.cancel(waybill)
+    return {"waybill": found.waybill, "status": found.status.value}

@@ -28,6 +28,9 @@ class HttpCarriers:
             raise self._api.unreadable(answer)
         return waybill
 
+    async def cancel_waybill(self, waybill: str) -> None:
+        self._api.answer(await self._api.send("POST", f"/tms/waybills/{segment(waybill)}/cancel"))
+
     async def intercept(self, waybill: str) -> None:
         self._api.answer(await self._api.send("POST", f"/tms/waybills/{segment(waybill)}/intercept"))
 

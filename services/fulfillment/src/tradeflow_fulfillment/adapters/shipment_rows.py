@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Row
 
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt
-from tradeflow_fulfillment.domain.interception import Interception
+from tradeflow_fulfillment.domain.interception import Change, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
@@ -14,7 +14,8 @@ from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStat
 
 def shipment_values(s: Shipment) -> dict:
     """The columns of the shipments row that can change."""
-    return {"carrier": s.carrier, "status": s.status.value, "progress": s.progress.value if s.progress else None,
+    return {"receiver": asdict(s.receiver), "carrier": s.carrier, "status": s.status.value,
+            "progress": s.progress.value if s.progress else None,
             "dispatch_number": s.dispatch_number, "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill,
             "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after,
             **_attempt_values(s.dispatch_attempt), "skipped_dispatch_numbers": list(s.skipped_dispatch_numbers),
@@ -26,33 +27,37 @@ def _interception_value(i: Interception | None) -> dict | None:
         return None
     return {"orders": list(i.orders), "reason": i.reason, "requested_at": i.requested_at.isoformat(),
             "deadline": i.deadline.isoformat(), "by": i.by, "sent": i.sent,
-            "retry_at": i.retry_at.isoformat() if i.retry_at else None, "tries": i.tries, "last_error": i.last_error}
+            "retry_at": i.retry_at.isoformat() if i.retry_at else None, "tries": i.tries, "last_error": i.last_error,
+            "change": None if i.change is None else {"receiver": asdict(i.change.receiver),
+                                                     "carrier": i.change.carrier}}
 
 
 def _interception_of(value: dict | None) -> Interception | None:
     if value is None:
         return None
-    retry_at = value["retry_at"]
+    retry_at, change = value["retry_at"], value.get("change")
     return Interception(tuple(value["orders"]), value["reason"], datetime.fromisoformat(value["requested_at"]),
                         datetime.fromisoformat(value["deadline"]), value["by"], value["sent"],
-                        datetime.fromisoformat(retry_at) if retry_at else None, value["tries"], value["last_error"])
+                        datetime.fromisoformat(retry_at) if retry_at else None, value["tries"], value["last_error"],
+                        None if change is None else Change(Receiver(**change["receiver"]), change["carrier"]))
 
 
 def _attempt_values(a: DispatchAttempt | None) -> dict:
     if a is None:
         return {"dispatch_attempt": None, "dispatch_retry_at": None}
     return {"dispatch_attempt": {"number": a.number, "tries": a.tries, "waybill": a.waybill,
-                                 "last_error": a.last_error}, "dispatch_retry_at": a.retry_at}
+                                 "last_error": a.last_error, "replaces_waybill": a.replaces_waybill},
+            "dispatch_retry_at": a.retry_at}
 
 
 def _attempt_of(row: Row) -> DispatchAttempt | None:
     a = row.dispatch_attempt
     return None if a is None else DispatchAttempt(a["number"], a["tries"], row.dispatch_retry_at, a["waybill"],
-                                                  a["last_error"])
+                                                  a["last_error"], a.get("replaces_waybill"))
 
 
 def new_shipment_values(s: Shipment) -> dict:
-    return {"id": s.id, "buyer_id": s.buyer_id, "receiver": asdict(s.receiver), "warehouse": s.warehouse,
+    return {"id": s.id, "buyer_id": s.buyer_id, "warehouse": s.warehouse,
             "planned_at": s.planned_at, **shipment_values(s)}
 
 

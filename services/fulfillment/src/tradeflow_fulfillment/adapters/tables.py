@@ -79,7 +79,7 @@ shipments = Table(
     Column("dispatch_attempt", JSONB),  # {number, tries, waybill, last_error}
     Column("dispatch_retry_at", DateTime(timezone=True)),  # the attempt's lease or backoff
     Column("skipped_dispatch_numbers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
-    Column("interception", JSONB(none_as_null=True)),  # a stop under way: {orders, reason, requested_at, deadline, by, sent, …}
+    Column("interception", JSONB(none_as_null=True)),  # a stop under way: {orders, reason, deadline, by, sent, …}
     Column("interception_due_at", DateTime(timezone=True)),  # when the interceptor acts next
     PrimaryKeyConstraint("id", name="shipments_pkey"),
     CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),

@@ -6,6 +6,7 @@ from tradeflow_fulfillment.domain.errors import (
     FulfillmentError,
     IllegalTransition,
     NotDispatchedYet,
+    ReReviewRefused,
     ShipmentNotFound,
 )
 from tradeflow_kit.problems import ErrorMap, Refusal
@@ -14,5 +15,6 @@ PROBLEMS = ErrorMap(
     Refusal(ShipmentNotFound, 404, "Shipment not found"),
     Refusal(NotDispatchedYet, 409, "Shipment not dispatched yet"),
     Refusal(IllegalTransition, 409, "Illegal shipment transition"),
+    Refusal(ReReviewRefused, 409, "Shipment on its way: no re-review"),
     Refusal(FulfillmentError, 409, "Fulfillment rule violated"),
 )

@@ -116,6 +116,8 @@ async def _send(s: Shipment, logistics: Logistics) -> Outcome:
     if s.interception is not None:
         return await _held(s, logistics)
     try:
+        if attempt.replaces_waybill and not waybill:  # re-addressed: the old waybill is void first
+            await logistics.carriers.cancel_waybill(attempt.replaces_waybill)
         waybill = waybill or await logistics.carriers.create_waybill(
             WaybillRequest(s.id, s.carrier, s.warehouse, s.receiver, s.weight_grams))
         await logistics.warehouse.dispatch(DispatchInstruction(attempt.number, s.id, s.warehouse, s.carrier, waybill,

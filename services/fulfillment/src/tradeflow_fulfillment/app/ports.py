@@ -87,6 +87,25 @@ class PlannedOrders(Protocol):
         """Record that the order's fulfillment is planned; False if it was already (by any
         message, any replica): the caller then does nothing."""
 
+    async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
+        """Record that the order, paid at `paid_at` before the start point, is not planned (ops
+        see it: `planned_orders.outcome`); False if the order was planned or skipped already."""
+
+
+class PreSaleArrivals(Protocol):
+    """Sub-orders whose pre-sale goods arrived (PreSaleStockArrived), kept whether or not their
+    order is planned yet."""
+
+    async def lock_order(self, order_id: str) -> None:
+        """Serialize planning the order and recording its arrivals until the transaction ends, so
+        an arrival during planning is seen by one of the two."""
+
+    async def record(self, order_id: str, sub_order_id: str, arrived_at: datetime, at: datetime) -> bool:
+        """Record the arrival; False if it was recorded before."""
+
+    async def arrived(self, sub_order_ids: Collection[str]) -> frozenset[str]:
+        """Those of the sub-orders whose goods arrived."""
+
 
 class ProviderCallbacks(Protocol):
     async def first_time(self, source: str, event_id: str, *, type_: str, reference: str, shipment_id: str,
@@ -113,6 +132,13 @@ class FulfillmentTransaction(Protocol):
 
     @property
     def callbacks(self) -> ProviderCallbacks: ...
+
+    @property
+    def pre_sale_arrivals(self) -> PreSaleArrivals: ...
+
+    message_occurred_at: datetime | None
+    """When the message this transaction handles occurred (its envelope's `occurred_at`; for
+    order.paid: when the order was paid); None outside a message handler."""
 
     async def publish(self, message: Contract, *, key: str) -> None:
         """Publish when (and only if) the transaction commits (transactional outbox)."""
@@ -202,6 +228,10 @@ class Carriers(Protocol):
     async def create_waybill(self, request: WaybillRequest) -> str:
         """The carrier's waybill for the shipment; the same request again gives the same waybill
         (no second parcel). OutsideRefused, OutsideUnavailable."""
+
+    async def cancel_waybill(self, waybill: str) -> None:
+        """Void a waybill whose parcel the courier never had (again: fine), so the shipment may
+        have another — to a new receiver. OutsideRefused once the courier has it."""
 
     async def intercept(self, waybill: str) -> None:
         """Ask the carrier to stop the parcel; the answer comes by callback. OutsideRefused once

@@ -43,6 +43,8 @@ class DispatchAttempt:
     retry_at: datetime
     waybill: str | None = None
     last_error: str | None = None
+    replaces_waybill: str | None = None
+    """Re-review: the waybill to void at the carrier before asking for one to the new receiver."""
 
 
 class Dispatching:
@@ -70,15 +72,18 @@ class Dispatching:
         return self._status is S.INTERCEPTED and not self.has_shipped and self._interception is None
 
     def can_begin_dispatch(self: "Shipment", now: datetime) -> bool:
-        """Due (or to be dispatched again), and not leased to a dispatcher nor waiting to be retried."""
-        return (self.is_due(now) or self.awaits_redispatch) and (self._attempt is None or self._attempt.retry_at <= now)
+        """Due — its goods on hand (`awaiting_stock.py`) — or to be dispatched again, and not leased to
+        a dispatcher nor waiting to be retried."""
+        due = self.is_due(now) and not self._awaiting
+        return (due or self.awaits_redispatch) and (self._attempt is None or self._attempt.retry_at <= now)
 
     def begin_dispatch(self: "Shipment", now: datetime, lease: timedelta) -> DispatchAttempt:
         """Record the intent to dispatch now, under the attempt's number (a new one the first time)."""
         if not self.can_begin_dispatch(now):
             why = f"leased or waiting until {self._attempt.retry_at.isoformat()}" if self._attempt else "not due"
             raise IllegalTransition(f"shipment {self.id} is {self._status}, {why}: it cannot be dispatched now")
-        last = self._attempt or DispatchAttempt(self.next_dispatch_number, 0, now)
+        keep = self._waybill if self._status is S.INTERCEPTED else None  # going again to the same receiver
+        last = self._attempt or DispatchAttempt(self.next_dispatch_number, 0, now, waybill=keep)
         self._attempt = replace(last, tries=last.tries + 1, retry_at=now + lease)
         return self._attempt
 

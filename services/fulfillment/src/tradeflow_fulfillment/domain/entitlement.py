@@ -2,13 +2,14 @@
 
 Granted at once when the order is paid — what (SKU, quantity), to whom (the buyer's account),
 from which order line. Revoked with a reason when the buyer gets the money back (after-sales, a
-channel refund) or by staff; revoking a revoked entitlement changes nothing (idempotent).
+channel refund) or by staff; revoking a revoked entitlement changes nothing (idempotent) — but
+staff revoking one by hand are told it was revoked already, when and why (`revoke_by_hand`).
 """
 
 from datetime import datetime
 from enum import StrEnum
 
-from tradeflow_fulfillment.domain.errors import FulfillmentError
+from tradeflow_fulfillment.domain.errors import EntitlementRevoked, FulfillmentError
 from tradeflow_fulfillment.domain.events import EntitlementDomainEvent, EntitlementWasGranted, EntitlementWasRevoked
 
 
@@ -56,6 +57,14 @@ class Entitlement:
         self._status, self._revoked_at, self._revoke_reason = EntitlementStatus.REVOKED, at, reason
         self._events.append(EntitlementWasRevoked())
         return True
+
+    def revoke_by_hand(self, reason: str, at: datetime) -> None:
+        """Staff take it back; EntitlementRevoked if it was already (a second revocation is a
+        mistake to show them, not a change to ignore)."""
+        if not self.active:
+            raise EntitlementRevoked(f"entitlement {self.id} was revoked at {self._revoked_at.isoformat()}: "
+                                     f"{self._revoke_reason}", revoked_at=self._revoked_at, reason=self._revoke_reason)
+        self.revoke(reason, at)
 
     def pull_events(self) -> list[EntitlementDomainEvent]:
         events, self._events = self._events, []

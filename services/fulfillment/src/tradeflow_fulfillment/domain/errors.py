@@ -2,6 +2,8 @@
 `FulfillmentError`: the kit dead-letters it at once in message handlers (bootstrap passes it to
 `build_runtime(domain_errors=…)`) and `api/problems.py` maps it to a problem."""
 
+from datetime import datetime
+
 
 class FulfillmentError(Exception):
     """A fulfillment rule was broken; the message says which and why."""
@@ -27,9 +29,28 @@ class NotDispatchedYet(FulfillmentError):
 
 
 class CannotMerge(FulfillmentError):
-    """Two shipments that may not travel as one parcel were asked to merge."""
+    """Shipments that may not travel as one parcel were asked to merge: `slug` names the rule that
+    refused (`merge-…`, see `consolidation.py`), `shipment_id` the shipment it refused."""
 
     slug = "cannot-merge"
+
+    def __init__(self, message: str, *, slug: str | None = None, shipment_id: str | None = None) -> None:
+        super().__init__(message)
+        self.slug, self.shipment_id = slug or type(self).slug, shipment_id
+
+
+class EntitlementNotFound(FulfillmentError):
+    slug = "entitlement-not-found"
+
+
+class EntitlementRevoked(FulfillmentError):
+    """Asked to revoke an entitlement revoked already: when and why it was."""
+
+    slug = "entitlement-revoked"
+
+    def __init__(self, message: str, *, revoked_at: datetime, reason: str) -> None:
+        super().__init__(message)
+        self.revoked_at, self.reason = revoked_at, reason
 
 
 class InvalidPaidOrder(FulfillmentError):
@@ -43,3 +64,9 @@ class InvalidCarrierRules(FulfillmentError):
     """The carrier configuration string cannot be read; the message names the entry and why."""
 
     slug = "invalid-carrier-rules"
+
+
+class ReReviewRefused(FulfillmentError):
+    """Staff asked to re-review a shipment that is on its way (or being stopped, or done)."""
+
+    slug = "re-review-refused"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
 from tradeflow_fulfillment.domain.events import OrderLeft
+from tradeflow_fulfillment.domain.model import Receiver
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -58,6 +59,15 @@ Verdict = Stopped | GoingOn
 
 
 @dataclass(frozen=True)
+class Change:
+    """Re-review (DOMAIN §4 反审核): staff send the shipment to another receiver — with the carrier
+    for its region — once the warehouse has stopped it; it then goes again under a new number."""
+
+    receiver: Receiver
+    carrier: str
+
+
+@dataclass(frozen=True)
 class Interception:
     """A stop under way: for which orders, asked of whom — the warehouse, the carrier, or nobody
     yet (`by` None: a dispatch attempt must settle first) — and until when; `sent` once they have
@@ -72,6 +82,7 @@ class Interception:
     retry_at: datetime | None = None
     tries: int = 0
     last_error: str | None = None
+    change: Change | None = None
 
     def with_order(self, order_id: str) -> "Interception":
         return self if order_id in self.orders else replace(self, orders=(*self.orders, order_id))
@@ -180,7 +191,10 @@ class Intercepting:
         if self.has_shipped:
             self.return_to_sender(at, SOURCE)
             return {order_id: Stopped(returning=True) for order_id in done.orders}
-        return self._leave_all(done, at)
+        verdicts = self._leave_all(done, at)
+        if done.change is not None and self._status is S.INTERCEPTED:
+            self.apply_change(done.change, done.reason, at)
+        return verdicts
 
     def _leave_all(self: "Shipment", done: Interception, at: datetime) -> dict[str, Verdict]:
         for order_id in done.orders:

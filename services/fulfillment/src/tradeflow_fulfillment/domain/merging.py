@@ -1,7 +1,9 @@
 """The merge window (DOMAIN §4 合单): paid orders of the same buyer, receiver and warehouse that
 arrive within a short window of the first one's planning travel as one shipment, as long as none
 of them is dispatched. What may merge is the shipment's rule (`Consolidation.merge_refusal`);
-this policy picks, for a freshly planned shipment, the waiting one it joins."""
+this policy picks, for a freshly planned shipment, the waiting one it joins. A shipment waiting
+for a pre-sale's goods (`awaiting_stock.py`) neither joins nor takes in another: it would hold the
+other back, or the other would make it go before its goods."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,8 +20,12 @@ class MergeWindow:
     def target_for(self, planned: Shipment, waiting: Iterable[Shipment], now: datetime,
                    rules: ParcelRules) -> Shipment | None:
         """The earliest planned waiting shipment `planned` may join now, or None."""
+        if planned.awaiting_stock:
+            return None
         for candidate in sorted(waiting, key=lambda s: (s.planned_at, s.id)):
-            if candidate.id != planned.id and candidate.merge_refusal(planned, now, rules) is None:
+            if candidate.id == planned.id or candidate.awaiting_stock:
+                continue
+            if candidate.merge_refusal(planned, now, rules) is None:
                 return candidate
         return None
 

@@ -42,6 +42,8 @@ class PaidSubOrder:
     sub_order_id: str
     merchant_id: str
     lines: tuple[PaidLine, ...]
+    awaiting_stock: bool = False
+    """A pre-sale's goods still incoming (not arrived by planning): its shipments wait for them."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ dispatch is attempted and how reports name what they are about: `dispatching.py`
 from collections.abc import Iterable
 from datetime import datetime
 
+from tradeflow_fulfillment.domain.awaiting_stock import AwaitingStock
 from tradeflow_fulfillment.domain.consolidation import Consolidation
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt, Dispatching
 from tradeflow_fulfillment.domain.errors import IllegalTransition
 from tradeflow_fulfillment.domain.events import CameBack, LeftWarehouse, ShipmentDomainEvent, StatusChanged
 from tradeflow_fulfillment.domain.interception import Intercepting, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.re_review import ReReviewing
 from tradeflow_fulfillment.domain.transitions import (
     REPORTS,
     STOPPED,
@@ -33,13 +35,14 @@ from tradeflow_fulfillment.domain.transitions import (
 S, E = ShipmentStatus, ShipmentEvent
 
 
-class Shipment(Consolidation, Dispatching, Intercepting):
+class Shipment(AwaitingStock, Consolidation, Dispatching, Intercepting, ReReviewing):
     def __init__(self, *, id: str, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
                  lines: Iterable[ShipmentLine], flags: Iterable[Flag], status: ShipmentStatus, planned_at: datetime,
                  dispatch_after: datetime, progress: ShipmentStatus | None = None,
                  dispatch_numbers: Iterable[str] = (), waybill: str | None = None,
                  history: Iterable[HistoryEntry] = (), dispatch_attempt: DispatchAttempt | None = None,
-                 skipped_dispatch_numbers: Iterable[str] = (), interception: Interception | None = None) -> None:
+                 skipped_dispatch_numbers: Iterable[str] = (), interception: Interception | None = None,
+                 awaiting_stock: Iterable[str] = ()) -> None:
         self.id, self.buyer_id, self.receiver, self.warehouse = id, buyer_id, receiver, warehouse
         self.planned_at, self.dispatch_after = planned_at, dispatch_after
         self._carrier, self._waybill = carrier, waybill
@@ -48,7 +51,7 @@ class Shipment(Consolidation, Dispatching, Intercepting):
         self._progress = ShipmentStatus(progress) if progress else None
         self._dispatch_numbers = list(dispatch_numbers)
         self._attempt, self._skipped_numbers = dispatch_attempt, list(skipped_dispatch_numbers)
-        self._interception = interception
+        self._interception, self._awaiting = interception, list(awaiting_stock)
         self._history = list(history)
         self._saved_history = len(self._history)
         self._events: list[ShipmentDomainEvent] = []

@@ -38,11 +38,14 @@ class ShipmentStatus(StrEnum):
 
 class ShipmentEvent(StrEnum):
     """The named events that move a shipment (and a few recorded facts that do not: plan, merge,
-    split_out)."""
+    split_out, re_review)."""
 
     PLAN = "plan"
     MERGE = "merge"
     SPLIT_OUT = "split_out"
+    AWAIT_STOCK = "await_stock"  # recorded: planned while a pre-sale's goods are still incoming
+    STOCK_ARRIVED = "stock_arrived"  # recorded: they arrived (awaiting_stock.py)
+    RE_REVIEW = "re_review"
     APPROVE = "approve"
     HOLD = "hold"
     DISPATCH = "dispatch"
