@@ -30,8 +30,8 @@ async def expect(sessions, incoming: dict[tuple[str, str], int]) -> None:
 
 
 async def stock_levels(sessions) -> dict[tuple[str, str], tuple[int, int, int]]:
-    """(sku, warehouse) → (on_hand, reserved, on-hand units of active reservations: arrived and
-    not shipped)."""
+    """(sku, warehouse) → (on_hand, reserved, on-hand units of active reservations: arrived, not
+    shipped and not released)."""
     return {key: levels[:3] for key, levels in (await _levels(sessions)).items()}
 
 
@@ -43,7 +43,8 @@ async def incoming_levels(sessions) -> dict[tuple[str, str], tuple[int, int, int
 async def _levels(sessions) -> dict[tuple[str, str], tuple[int, ...]]:
     query = text("""
         select s.sku, s.warehouse, s.on_hand, s.reserved, s.incoming, s.reserved_incoming,
-               coalesce(sum(r.quantity - r.incoming - r.shipped), 0) as held, coalesce(sum(r.incoming), 0) as waiting
+               coalesce(sum(r.quantity - r.incoming - r.shipped - r.released), 0) as held,
+               coalesce(sum(r.incoming), 0) as waiting
         from stock s left join reservations r on r.sku = s.sku and r.warehouse = s.warehouse and r.state = 'active'
         group by s.sku, s.warehouse order by s.sku, s.warehouse""")
     async with sessions() as s:

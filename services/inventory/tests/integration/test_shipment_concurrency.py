@@ -1,7 +1,7 @@
 """Shipments, returns, releases and new reservations of the same SKUs at once: each use case in
 its own transaction, as each Kafka message runs, kept apart only by PostgreSQL row locks (stock
 rows first, in (sku, warehouse) order). Nothing deadlocks, nothing is deducted or restocked
-twice, and the books hold: reserved = Σ active reservations' on-hand unshipped units ≤ on hand."""
+twice, and the books hold: reserved = Σ active reservations' on-hand units ≤ on hand."""
 
 import asyncio
 

@@ -1,8 +1,8 @@
-"""The pre-sale additions to the inventory contracts are additive: messages written before them
-still parse, with the defaults that mean "as before"."""
+"""The additions to the inventory contracts (pre-sale, units named to release) are additive:
+messages written before them still parse, with the defaults that mean "as before"."""
 
 from tradeflow_contracts.envelope import new_envelope
-from tradeflow_contracts.inventory import EVENTS, PreSaleStockArrived, ReserveStock, StockReserved
+from tradeflow_contracts.inventory import EVENTS, PreSaleStockArrived, ReleaseStock, ReserveStock, StockReserved
 from tradeflow_contracts.registry import registry
 
 
@@ -26,3 +26,8 @@ def test_allocations_without_incoming_are_on_hand():
 def test_pre_sale_stock_arrived_is_registered_on_the_inventory_events_topic():
     assert registry.resolve("inventory.pre-sale-stock-arrived", 1) is PreSaleStockArrived
     assert PreSaleStockArrived.TOPIC == EVENTS
+
+
+def test_a_release_command_naming_no_units_releases_the_whole_sub_order():
+    command = parse("inventory.release-stock", {"order_id": "o", "sub_order_id": "s", "reason": "cancelled"})
+    assert isinstance(command, ReleaseStock) and command.units == []

@@ -63,7 +63,7 @@ class SqlaReservationRepository:
                        reservations.c.line_id == r.allocation.line_id,
                        reservations.c.warehouse == r.allocation.warehouse)
                 .values(state=r.state.value, released_at=r.released_at, incoming=r.incoming, shipped=r.shipped,
-                        returned=r.returned))
+                        released=r.released, returned=r.returned))
 
 
 def _values(r: Reservation) -> dict:
@@ -71,11 +71,12 @@ def _values(r: Reservation) -> dict:
     return {"order_id": r.sub_order.order_id, "sub_order_id": r.sub_order.sub_order_id, "line_id": a.line_id,
             "warehouse": a.warehouse, "sku": a.sku, "quantity": a.quantity, "state": r.state.value,
             "reserved_at": r.reserved_at, "released_at": r.released_at, "pre_sale": r.pre_sale,
-            "incoming": r.incoming, "shipped": r.shipped, "returned": r.returned}
+            "incoming": r.incoming, "shipped": r.shipped, "released": r.released, "returned": r.returned}
 
 
 def _reservation(row: Row) -> Reservation:
     return Reservation(SubOrderRef(row.order_id, row.sub_order_id),
                        Allocation(row.line_id, row.sku, row.warehouse, row.quantity),
                        row.reserved_at, ReservationState(row.state), row.released_at,
-                       pre_sale=row.pre_sale, incoming=row.incoming, shipped=row.shipped, returned=row.returned)
+                       pre_sale=row.pre_sale, incoming=row.incoming, shipped=row.shipped, released=row.released,
+                       returned=row.returned)

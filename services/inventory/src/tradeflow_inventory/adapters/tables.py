@@ -3,7 +3,8 @@
 The check constraints are the last line of defence for the stock invariants: even a faulty
 write can never leave on_hand < 0, reserved < 0, reserved > on_hand, nor reserved_incoming
 outside 0 … incoming, nor a reservation waiting for more incoming units than it holds, shipping
-more than it holds on hand, taking back more than it shipped, or fulfilled with units unshipped.
+or releasing more than it holds, taking back more than it shipped, active while it holds
+nothing, ended while it still holds units, or fulfilled with nothing shipped.
 """
 
 from sqlalchemy import (
@@ -71,6 +72,7 @@ reservations = Table(
     Column("pre_sale", Boolean, nullable=False, server_default=false()),
     Column("incoming", Integer, nullable=False, server_default=text("0")),
     Column("shipped", Integer, nullable=False, server_default=text("0")),
+    Column("released", Integer, nullable=False, server_default=text("0")),
     Column("returned", Integer, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("order_id", "sub_order_id", "line_id", "warehouse", name="reservations_pkey"),
     ForeignKeyConstraint(["sku", "warehouse"], ["stock.sku", "stock.warehouse"], name="reservations_stock_fkey"),
@@ -78,9 +80,11 @@ reservations = Table(
     CheckConstraint("state IN ('active', 'released', 'fulfilled')", name="reservations_state_known"),
     CheckConstraint("incoming >= 0 AND incoming <= quantity", name="reservations_incoming_within_quantity"),
     CheckConstraint("pre_sale OR incoming = 0", name="reservations_incoming_only_pre_sale"),
-    CheckConstraint("shipped >= 0 AND shipped + incoming <= quantity", name="reservations_shipped_within_quantity"),
+    CheckConstraint("shipped >= 0 AND released >= 0 AND shipped + released + incoming <= quantity",
+                    name="reservations_units_within_quantity"),
     CheckConstraint("returned >= 0 AND returned <= shipped", name="reservations_returned_within_shipped"),
-    CheckConstraint("(state = 'fulfilled') = (shipped = quantity)", name="reservations_fulfilled_when_all_shipped"),
+    CheckConstraint("(state = 'active') = (shipped + released < quantity)", name="reservations_active_while_holding"),
+    CheckConstraint("state <> 'fulfilled' OR shipped > 0", name="reservations_fulfilled_when_shipped"),
 )
 
 # A receipt of goods serves the reservations waiting in its stock row, oldest first.

@@ -131,21 +131,25 @@ class ReservationOut(BaseModel):
     sku: str
     warehouse: str
     quantity: int
-    state: str = Field(description="active, released, or fulfilled (every unit shipped)")
+    state: str = Field(description="active (it still holds units), released (given back when its sub-order was "
+                                   "cancelled, or all its units released with none shipped), or fulfilled (every "
+                                   "unit shipped or released, some shipped)")
     pre_sale: bool = Field(description="Reserved against incoming stock")
-    incoming: int = Field(description="Units still waiting for incoming stock to arrive")
+    incoming: int = Field(description="Units still waiting for incoming stock to arrive (none once it ended)")
     shipped: int = Field(description="Units that left the warehouse with shipments (no longer reserved)")
+    released: int = Field(description="Units given back to stock (no longer reserved): by the sub-order's "
+                                      "cancellation, or named units of stopped parcels")
     returned: int = Field(description="Shipped units that came back on hand with returns (not reserved again)")
     reserved_at: datetime
-    released_at: datetime | None
+    released_at: datetime | None = Field(description="When it was released; null while active or once fulfilled")
 
     @classmethod
     def of(cls, r: Reservation) -> "ReservationOut":
         a = r.allocation
         return cls(order_id=r.sub_order.order_id, sub_order_id=r.sub_order.sub_order_id, line_id=a.line_id,
                    sku=a.sku, warehouse=a.warehouse, quantity=a.quantity, state=r.state.value,
-                   pre_sale=r.pre_sale, incoming=r.incoming, shipped=r.shipped, returned=r.returned,
-                   reserved_at=r.reserved_at, released_at=r.released_at)
+                   pre_sale=r.pre_sale, incoming=r.incoming, shipped=r.shipped, released=r.released,
+                   returned=r.returned, reserved_at=r.reserved_at, released_at=r.released_at)
 
 
 class ReservationPage(BaseModel):

@@ -46,8 +46,8 @@ class InvalidShipment(InventoryError):
 
 
 class ReservationNotFound(InventoryError):
-    """Units shipped that no reservation holds: no such (order, sub-order, line, warehouse), or
-    one of another SKU."""
+    """Units shipped (or named to release) that no reservation holds: no such (order, sub-order,
+    line, warehouse), or one of another SKU."""
 
     slug = "reservation-not-found"
 
@@ -57,6 +57,13 @@ class DeductionBeyondReservation(InventoryError):
     is released or fulfilled)."""
 
     slug = "deduction-beyond-reservation"
+
+
+class ReleaseBeyondReservation(InventoryError):
+    """A release names more units than the reservation still holds (on hand or incoming), or
+    units of a reservation that is released or fulfilled."""
+
+    slug = "release-beyond-reservation"
 
 
 class UnitsStillIncoming(InventoryError):

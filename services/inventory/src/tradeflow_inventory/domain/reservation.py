@@ -1,18 +1,28 @@
 """A reservation: units of one sub-order line held in one warehouse until they ship or are
-released (the order is cancelled).
+given back (the order is cancelled, or a cancellation stopped some of its parcels).
 
 A pre-sale reservation holds its units against incoming stock: all of them wait (`incoming`) at
 first, and receipts of goods turn them into on-hand units, oldest reservation first.
 
 Units ship in one or more shipments (出库扣减): each takes some of the on-hand units it holds, and
-the reservation counts them (`shipped`); it is fulfilled when every unit has shipped, and stays
-active for the rest until then — so releasing a partly shipped reservation gives back only what
-did not ship. Returned units (退货入库) go back on hand and are counted (`returned`), never
-reserved again.
+the reservation counts them (`shipped`). Units go back to the stock row, counted as `released`,
+in two ways:
+* releasing the reservation (its sub-order is cancelled) gives back every unit it still holds,
+  on hand or waiting, and it is `released` — whatever shipped before;
+* releasing named units of it (a cancellation after payment stopped some parcels of the
+  sub-order while others go on) gives back that many: waiting units first, then on-hand ones,
+  so the units kept are those nearest to shipping (a parcel cannot ship units still incoming).
+  More units than it holds are refused (ReleaseBeyondReservation), and so is any once it ended.
 
-States: active → released | fulfilled. Only an active reservation counts, so a stock row's
-`reserved` always equals the sum of its active reservations' on-hand units (quantity − incoming
-− shipped), and its `reserved_incoming` the sum of their waiting units.
+It stays active while it holds units and ends when it holds none (every unit shipped or
+released): `fulfilled` if any unit shipped, `released` if none did. Returned units (退货入库) go
+back on hand and are counted (`returned`), never reserved again.
+
+States: active → released | fulfilled. A reservation holds `quantity − shipped − released`
+units: `incoming` of them waiting, the rest on hand (quantity − incoming − shipped − released).
+Only an active one holds any (an ended one has shipped + released = quantity), so a stock row's
+`reserved` always equals the sum of its active reservations' on-hand units, and its
+`reserved_incoming` the sum of their waiting units.
 """
 
 from collections.abc import Iterable
@@ -24,6 +34,8 @@ from tradeflow_inventory.domain.allocation import Allocation
 from tradeflow_inventory.domain.errors import (
     DeductionBeyondReservation,
     IllegalTransition,
+    InvalidQuantity,
+    ReleaseBeyondReservation,
     RestockBeyondShipment,
     UnitsStillIncoming,
 )
@@ -52,16 +64,20 @@ class SubOrderRef:
 class Reservation:
     def __init__(self, sub_order: SubOrderRef, allocation: Allocation, reserved_at: datetime,
                  state: ReservationState = ReservationState.ACTIVE, released_at: datetime | None = None, *,
-                 pre_sale: bool = False, incoming: int = 0, shipped: int = 0, returned: int = 0) -> None:
+                 pre_sale: bool = False, incoming: int = 0, shipped: int = 0, released: int = 0,
+                 returned: int = 0) -> None:
         if not 0 <= incoming <= allocation.quantity or (incoming and not pre_sale):
             raise ValueError(f"{allocation}: {incoming} units waiting for incoming stock (pre-sale: {pre_sale})")
-        if not (0 <= shipped <= allocation.quantity - incoming and 0 <= returned <= shipped
-                and (state is ReservationState.FULFILLED) == (shipped == allocation.quantity)):
-            raise ValueError(f"{allocation}: {state} with {shipped} units shipped and {returned} returned")
+        held = allocation.quantity - shipped - released
+        if not (shipped >= 0 and released >= 0 and incoming <= held and 0 <= returned <= shipped
+                and (state is ReservationState.ACTIVE) == (held > 0)
+                and (state is not ReservationState.FULFILLED or shipped > 0)):
+            raise ValueError(f"{allocation}: {state} with {shipped} units shipped, {released} released, "
+                             f"{incoming} incoming and {returned} returned")
         self.sub_order, self.allocation, self.reserved_at = sub_order, allocation, reserved_at
         self._state, self.released_at = state, released_at
         self.pre_sale, self._incoming = pre_sale, incoming
-        self._shipped, self._returned = shipped, returned
+        self._shipped, self._released, self._returned = shipped, released, returned
 
     @property
     def state(self) -> ReservationState:
@@ -91,8 +107,8 @@ class Reservation:
 
     @property
     def on_hand(self) -> int:
-        """Units held in on-hand stock: arrived and not yet shipped."""
-        return self.quantity - self._incoming - self._shipped
+        """Units held in on-hand stock: arrived, not shipped and not released."""
+        return self.quantity - self._incoming - self._shipped - self._released
 
     @property
     def shipped(self) -> int:
@@ -100,29 +116,63 @@ class Reservation:
         return self._shipped
 
     @property
+    def released(self) -> int:
+        """Units given back to the stock row, by releasing the reservation or named units of it."""
+        return self._released
+
+    @property
     def returned(self) -> int:
         """Shipped units that came back on hand with returns."""
         return self._returned
 
     @property
-    def unshipped(self) -> int:
-        """Units not shipped: what a release gives back while the reservation is active."""
-        return self.quantity - self._shipped
+    def held(self) -> int:
+        """Units it still holds, on hand or waiting: what a release can give back (none once ended)."""
+        return self.quantity - self._shipped - self._released
 
     @property
     def waits_for_stock(self) -> bool:
         return self.is_active and self._incoming > 0
 
-    def release(self, stock: Stock, at: datetime) -> None:
-        """Give the units not shipped back to `stock` (the row this reservation holds them in):
-        on-hand units to `reserved`, waiting ones to `reserved_incoming`."""
+    def release(self, stock: Stock, at: datetime) -> int:
+        """Give every unit still held back to `stock` (the row this reservation holds them in):
+        on-hand units to `reserved`, waiting ones to `reserved_incoming`. The reservation is
+        released, whatever shipped before; returns how many units came back."""
         self._check_row(stock)
         self._move_to(ReservationState.RELEASED)
-        if self.on_hand:
-            stock.release(self.on_hand)
-        if self._incoming:
-            stock.release_incoming(self._incoming)
+        given = self.held
+        self._give_back(stock, waiting=self._incoming, on_hand=self.on_hand)
         self.released_at = at
+        return given
+
+    def check_release(self, units: int) -> None:
+        """Refuses, without changing anything, a release of `units` this reservation cannot give:
+        more than it holds, or any once it is released or fulfilled (ReleaseBeyondReservation)."""
+        if units <= 0:
+            raise InvalidQuantity(f"{self._label}: units to release must be positive, got {units}")
+        if not self.is_active:
+            raise ReleaseBeyondReservation(f"{self._label} is {self._state}: nothing left to release")
+        if units > self.held:
+            raise ReleaseBeyondReservation(
+                f"{self._label}: {units} units to release, {self.held} held ({self.on_hand} on hand, "
+                f"{self._incoming} still incoming; {self._shipped} shipped and {self._released} released "
+                f"of {self.quantity})")
+
+    def release_units(self, stock: Stock, units: int, at: datetime) -> None:
+        """Give `units` of the units held back to `stock` (this reservation's row): waiting ones
+        first, to `reserved_incoming`, then on-hand ones, to `reserved`. Holding nothing more
+        ends the reservation: fulfilled if any unit shipped, else released (at `at`)."""
+        self._check_row(stock)
+        self.check_release(units)
+        waiting = min(units, self._incoming)
+        self._give_back(stock, waiting=waiting, on_hand=units - waiting)
+        if self.held:
+            return
+        if self._shipped:
+            self._move_to(ReservationState.FULFILLED)
+        else:
+            self._move_to(ReservationState.RELEASED)
+            self.released_at = at
 
     def arrive(self, units: int) -> int:
         """Up to `units` of the waiting units are now on hand (the stock row already moved them,
@@ -145,17 +195,19 @@ class Reservation:
         if self._incoming:
             raise UnitsStillIncoming(f"{self._label}: {units} units to ship, {self.on_hand} on hand, "
                                      f"{self._incoming} still incoming (pre-sale)")
+        released = f", {self._released} released" if self._released else ""
         raise DeductionBeyondReservation(f"{self._label}: {units} units to ship, {self.on_hand} left "
-                                         f"({self._shipped} of {self.quantity} shipped)")
+                                         f"({self._shipped} of {self.quantity} shipped{released})")
 
     def ship(self, stock: Stock, units: int) -> None:
         """`units` of the on-hand units left with a shipment: `stock` (this reservation's row)
-        drops them from on hand and reserved; every unit shipped fulfils the reservation."""
+        drops them from on hand and reserved; once it holds nothing more (every unit shipped
+        or released) the reservation is fulfilled."""
         self._check_row(stock)
         self.check_shipping(units)
         stock.deduct(units)
         self._shipped += units
-        if self._shipped == self.quantity:
+        if not self.held:
             self._move_to(ReservationState.FULFILLED)
 
     def take_back(self, stock: Stock, units: int) -> None:
@@ -167,6 +219,14 @@ class Reservation:
                                         f"{self._returned} back before")
         stock.restock(units)
         self._returned += units
+
+    def _give_back(self, stock: Stock, *, waiting: int, on_hand: int) -> None:
+        if on_hand:
+            stock.release(on_hand)
+        if waiting:
+            stock.release_incoming(waiting)
+        self._incoming -= waiting
+        self._released += waiting + on_hand
 
     @property
     def _label(self) -> str:
