@@ -1,0 +1,64 @@
+"""Re-review through the gateway (issue 11, DOMAIN §4 反审核): staff send a dispatched, not yet
+shipped shipment to another receiver; the warehouse simulator stops it, fulfillment dispatches it
+again under a new dispatch number (the warehouse refuses a number twice) with a new waybill to
+the new receiver (the old one voided at the carrier), and its history shows both dispatches."""
+
+import os
+
+import httpx
+import pytest
+from platform_client import auth, eventually, line, order_body, unique
+
+
+@pytest.fixture
+async def sims():
+    wms_url = os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191")
+    tms_url = os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192")
+    async with httpx.AsyncClient(base_url=wms_url, timeout=15) as wms, \
+            httpx.AsyncClient(base_url=tms_url, timeout=15) as tms:
+        yield wms, tms
+
+
+NEW_RECEIVER = {"name": "Li Lei", "phone": "13800001111", "region": "west", "city": "Chengdu",
+                "address": "9 Jinli St"}
+
+
+async def test_a_dispatched_shipment_re_reviewed_goes_again_under_a_new_number_to_the_new_receiver(platform, sims):
+    wms, tms = sims
+    buyer = unique("buyer")
+    sku = await platform.product(unique("m-rr"), 1500, on_hand=5, warehouse=unique("WH-R"))
+    order = await platform.placed(buyer, order_body([line(sku, 1)]))
+    payment = await platform.start_payment(buyer, order["id"])
+    await platform.psp_decides(payment["psp_reference"], "succeed")
+
+    async def shipment() -> dict | None:
+        r = await platform.http.get("/fulfillment/shipments", params={"order_id": order["id"]}, headers=platform.staff)
+        assert r.status_code == 200, r.text
+        return (r.json()["items"] or [None])[0]
+
+    first = await eventually(shipment, lambda s: s is not None and s["status"] == "dispatched", 30, "dispatched")
+    r = await platform.http.post(f"/fulfillment/shipments/{first['id']}/re-review",
+                                 json={"receiver": NEW_RECEIVER, "reason": "the buyer moved"},
+                                 headers=platform.staff | {"Idempotency-Key": unique("rr")})
+    assert (r.status_code, r.json()["status"]) == (202, "intercepting"), r.text
+    buyer_try = await platform.http.post(f"/fulfillment/shipments/{first['id']}/re-review",
+                                         json={"receiver": NEW_RECEIVER, "reason": "me"},
+                                         headers=auth(buyer, "buyer") | {"Idempotency-Key": unique("rr")})
+    assert buyer_try.status_code == 403
+
+    async def stop_it() -> httpx.Response:
+        return await wms.post(f"/sim/dispatches/{first['dispatch_number']}", json={"outcome": "intercept_ok"})
+    await eventually(stop_it, lambda r: r.status_code == 202, 30, "the warehouse asked to intercept")
+
+    again = await eventually(shipment, lambda s: s["status"] == "dispatched" and len(s["dispatch_numbers"]) == 2,
+                             30, "dispatched again under a new number")
+    assert again["dispatch_numbers"] == [first["dispatch_number"], f"{first['id']}-2"]
+    assert again["waybill"] != first["waybill"]
+    new_dispatch = (await wms.get(f"/wms/dispatches/{again['dispatch_number']}",
+                                  headers={"Authorization": "Bearer wms-dev-key"})).json()
+    assert (new_dispatch["receiver"]["city"], new_dispatch["waybill"]) == ("Chengdu", again["waybill"])
+    old_waybill = (await tms.get(f"/tms/waybills/{first['waybill']}",
+                                 headers={"Authorization": "Bearer tms-dev-key"})).json()
+    assert old_waybill["status"] == "cancelled"
+    assert [(e["event"], e["applied"]) for e in again["events"] if e["event"] in ("dispatch", "redispatch")] == [
+        ("dispatch", True), ("redispatch", True)]
