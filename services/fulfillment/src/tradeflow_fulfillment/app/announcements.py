@@ -4,7 +4,8 @@ Every event is keyed by the order it is about; a change of a merged shipment is 
 once per order it holds. Goods that left the warehouse become inventory's DeductStock command
 (all the shipment's units, in its warehouse), keyed by the shipment — inventory deducts once
 per shipment; a parcel received back becomes RestockReturned, once. An order whose lines left a
-shipment that goes on is told its part is `cancelled`."""
+shipment that goes on — or moved into another one staff merged it into — is told its part is
+`cancelled`."""
 
 from tradeflow_contracts import fulfillment as contract
 from tradeflow_contracts import inventory
@@ -34,7 +35,7 @@ def shipment_messages(shipment: Shipment, event: ev.ShipmentDomainEvent) -> list
             return [(order_id, _planned(shipment, order_id))]
         case ev.StatusChanged():
             return [(order_id, _status_changed(shipment, order_id, event)) for order_id in shipment.order_ids]
-        case ev.OrderLeft(order_id=order_id, status=status):
+        case ev.OrderLeft(order_id=order_id, status=status) | ev.MergedAway(order_id=order_id, status=status):
             return [(order_id, _left(shipment, order_id, status))]
         case ev.LeftWarehouse():
             return [(shipment.id, _deduct_stock(shipment))]
@@ -73,7 +74,8 @@ def _status_changed(s: Shipment, order_id: str, event: ev.StatusChanged) -> cont
 
 
 def _left(s: Shipment, order_id: str, status: ShipmentStatus) -> contract.ShipmentStatusChanged:
-    """To the order whose lines left: its part of the shipment is cancelled (the rest goes on)."""
+    """To the order whose lines left: its part of the shipment is cancelled (the rest goes on, or
+    they all went into the shipment it was merged into)."""
     last = s.history[-1]
     return contract.ShipmentStatusChanged(
         shipment_id=s.id, order_id=order_id, order_ids=[order_id], sub_order_ids=[], from_status=status,

@@ -7,12 +7,14 @@ Rules:
   (planned_at + the merge window); the others are due at once. High value → `pending_review`.
 * Another order's freshly planned shipment joins a waiting one only if: it is still `ready` and
   its window open; same buyer, same receiver (normalized) and same warehouse; both fragile or
-  both not; neither oversize nor over a limit; and the two together keep the parcel limits.
+  both not; neither oversize nor over a limit; and the two together keep the parcel limits
+  (`goods_refusal`, the same rules staff merging by hand keep: `hand_merge.py`).
   Flags combine; if the whole becomes high value it goes back to review (`hold`).
 * Before dispatch an order's lines can leave again (`split_out`): as a new shipment, or — the
   order being all it held — by cancelling this one.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -44,9 +46,10 @@ class Consolidation:
 
     # -- what it holds --------------------------------------------------------------------------
     @property
-    def order_id(self) -> str:
-        """The first order it holds (the one it was planned for, unless that one left)."""
-        return self._lines[0].order_id
+    def order_id(self) -> str | None:
+        """The first order it holds (the one it was planned for, unless that one left); None once
+        staff merged everything it held into another shipment."""
+        return self._lines[0].order_id if self._lines else None
 
     @property
     def order_ids(self) -> tuple[str, ...]:
@@ -82,14 +85,34 @@ class Consolidation:
         """Why `other` may not join this shipment now; None when it may."""
         if self._status is not S.READY or now >= self.dispatch_after:
             return f"shipment {self.id} is not waiting in its merge window ({self._status})"
-        if (self.buyer_id, self.receiver.key, self.warehouse) != (other.buyer_id, other.receiver.key, other.warehouse):
-            return "another buyer, receiver or warehouse"
-        if not (self.mergeable and other.mergeable):
-            return "oversize goods and units over a parcel limit ship alone"
+        refusal = self.goods_refusal(other, self._lines, rules)
+        return str(refusal) if refusal else None
+
+    def goods_refusal(self, other: "Shipment", lines: Sequence[ShipmentLine],
+                      rules: ParcelRules) -> CannotMerge | None:
+        """Why `other`'s goods may not travel in one parcel with this shipment holding `lines`
+        (its own, or with others merged in already); None when they may."""
+        def refused(slug: str, shipment: "Shipment", why: str) -> CannotMerge:
+            return CannotMerge(why, slug=f"merge-{slug}", shipment_id=shipment.id)
+        if other.buyer_id != self.buyer_id:
+            return refused("other-buyer", other, f"shipment {other.id} is another buyer's than {self.id}")
+        if other.receiver.key != self.receiver.key:
+            return refused("other-receiver", other, f"shipment {other.id} goes to another receiver than {self.id}")
+        if other.warehouse != self.warehouse:
+            return refused("other-warehouse", other, f"shipment {other.id} ships from warehouse {other.warehouse}, "
+                                                     f"{self.id} from {self.warehouse}")
+        if alone := next((s for s in (self, other) if not s.mergeable), None):
+            return refused("ships-alone", alone, f"shipment {alone.id} holds oversize goods or units over a parcel "
+                                                 "limit: it ships alone")
         if (Flag.FRAGILE in self._flags) != (Flag.FRAGILE in other.flags):
-            return "fragile goods ship apart from the others"
-        if not rules.fits(self.weight_grams + other.weight_grams, self.volume_cm3 + other.volume_cm3):
-            return "together they would exceed the parcel's weight or volume limit"
+            return refused("fragile-apart", other, f"fragile goods ship apart from the others: shipment {other.id} "
+                                                   f"and {self.id} are not both fragile")
+        together = [*lines, *other.lines]
+        weight, volume = sum(ln.total_weight_grams for ln in together), sum(ln.total_volume_cm3 for ln in together)
+        if not rules.fits(weight, volume):
+            return refused("over-parcel-limit", other, f"with shipment {other.id} the parcel would hold {weight} g "
+                                                       f"and {volume} cm³, over its limit of {rules.max_weight_grams} "
+                                                       f"g or {rules.max_volume_cm3} cm³")
         return None
 
     def merge(self, other: "Shipment", at: datetime, rules: ParcelRules) -> None:

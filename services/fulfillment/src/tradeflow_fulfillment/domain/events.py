@@ -40,6 +40,16 @@ class OrderLeft:
 
 
 @dataclass(frozen=True)
+class MergedAway:
+    """Staff merged the shipment into `into`: the order's lines moved there, and this one — holding
+    nothing now — is cancelled."""
+
+    order_id: str
+    status: ShipmentStatus
+    into: str
+
+
+@dataclass(frozen=True)
 class LeftWarehouse:
     """The goods were first reported past `shipped` (reports may skip it): their stock is now
     out of the warehouse, once per shipment."""
@@ -61,5 +71,6 @@ class EntitlementWasRevoked:
     pass
 
 
-ShipmentDomainEvent = LinesPlanned | StatusChanged | OrderSplitOut | OrderLeft | LeftWarehouse | CameBack
+ShipmentDomainEvent = (LinesPlanned | StatusChanged | OrderSplitOut | OrderLeft | MergedAway | LeftWarehouse
+                       | CameBack)
 EntitlementDomainEvent = EntitlementWasGranted | EntitlementWasRevoked

@@ -7,7 +7,8 @@ recording the domain events (`pull_events()`) that become outbox messages.
 
 A shipment waits `ready` in the merge window until `dispatch_after` (`merging.py`); orders of
 the same buyer, receiver and warehouse may join it meanwhile, and leave it again before
-dispatch (`split_out`). Each dispatch to the warehouse has its own number (warehouses refuse a
+dispatch (`split_out`); staff may merge held shipments into it by hand, after the window too
+(`hand_merge.py`). Each dispatch to the warehouse has its own number (warehouses refuse a
 number twice); re-review dispatches the intercepted shipment again under a new one. How a
 dispatch is attempted and how reports name what they are about: `dispatching.py`.
 """
@@ -20,6 +21,7 @@ from tradeflow_fulfillment.domain.consolidation import Consolidation
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt, Dispatching
 from tradeflow_fulfillment.domain.errors import IllegalTransition
 from tradeflow_fulfillment.domain.events import CameBack, LeftWarehouse, ShipmentDomainEvent, StatusChanged
+from tradeflow_fulfillment.domain.hand_merge import HandMerge
 from tradeflow_fulfillment.domain.interception import Intercepting, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.re_review import ReReviewing
@@ -35,7 +37,7 @@ from tradeflow_fulfillment.domain.transitions import (
 S, E = ShipmentStatus, ShipmentEvent
 
 
-class Shipment(AwaitingStock, Consolidation, Dispatching, Intercepting, ReReviewing):
+class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Intercepting, ReReviewing):
     def __init__(self, *, id: str, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
                  lines: Iterable[ShipmentLine], flags: Iterable[Flag], status: ShipmentStatus, planned_at: datetime,
                  dispatch_after: datetime, progress: ShipmentStatus | None = None,
