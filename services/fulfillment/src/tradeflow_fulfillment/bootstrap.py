@@ -38,7 +38,8 @@ def planning_rules(settings: Settings) -> PlanningRules:
     """The rules from configuration; a carrier rule that cannot be read stops the start here."""
     return PlanningRules(
         ParcelRules(settings.parcel_max_weight_grams, settings.parcel_max_volume_cm3, settings.high_value_amount),
-        CarrierRules.parse(settings.carrier_rules), MergeWindow(timedelta(seconds=settings.merge_window_seconds)))
+        CarrierRules.parse(settings.carrier_rules), MergeWindow(timedelta(seconds=settings.merge_window_seconds)),
+        paid_since=settings.plan_paid_since)
 
 
 def dispatch_policy(settings: Settings) -> DispatchPolicy:
@@ -60,7 +61,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logi
     c = Collaborators(clock or SystemClock(), UuidIdGenerator(), planning_rules(settings),
                       timedelta(seconds=settings.intercept_deadline_seconds))
     for topic, handlers in message_handlers(SqlaFulfillmentTransaction.for_message, c).items():
-        runtime.consume(topic, handlers)  # order.paid on order.events, StopFulfillment on fulfillment.commands
+        runtime.consume(topic, handlers)  # order.paid, StopFulfillment, PreSaleStockArrived: handlers.py
     owned, logistics = logistics is None, logistics or http_logistics(settings)
     # The dispatcher's messages are correlated by their key (the order), like a saga's.
     dispatching = SqlaTransactions(runtime.sessions, runtime.outbox, SqlaFulfillmentTransaction, lambda: None)

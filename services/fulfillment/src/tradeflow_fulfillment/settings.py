@@ -1,4 +1,4 @@
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from tradeflow_kit.settings import settings_class
@@ -8,11 +8,22 @@ DEV_TMS_API_KEY, DEV_TMS_WEBHOOK_SECRET = "tms-dev-key", "tms-dev-webhook-secret
 
 
 class Settings(settings_class("fulfillment")):
-    """Fulfillment service settings (env prefix FULFILLMENT_), beyond the shared ones."""
+    """Fulfillment service settings (env prefix FULFILLMENT_), beyond the shared ones.
+
+    FULFILLMENT_PLAN_PAID_SINCE — the start point, an ISO 8601 instant with its offset (e.g.
+    `2027-01-15T00:00:00+08:00`). Fulfillment reads order.paid from the start of the order events
+    topic the first time it runs, so on a platform that already ran it would plan — and dispatch —
+    every order ever paid. Orders paid before this instant (the order.paid envelope's `occurred_at`,
+    written when the order service recorded the payment; kept by DLQ replays) are acknowledged,
+    logged (`fulfillment.skipped_before_start`) and recorded as skipped (`planned_orders`, outcome
+    `skipped_before_start`, with `paid_at`), never planned; their virtual goods are not granted
+    either. Unset (the default): every paid order is planned — right for a fresh platform.
+    """
 
     model_config = SettingsConfigDict(populate_by_name=True)
 
     merge_window_seconds: float = 600.0  # paid orders of one buyer, receiver and warehouse merge within this
+    plan_paid_since: AwareDatetime | None = None  # the start point (above); None plans every paid order
     parcel_max_weight_grams: int = 20_000  # the carrier's limit per parcel
     parcel_max_volume_cm3: int = 100_000
     high_value_amount: int = 2_000_000  # a shipment worth more (minor units) is reviewed before dispatch

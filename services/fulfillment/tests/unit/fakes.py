@@ -100,12 +100,38 @@ class FakeStops:
 class FakePlannedOrders:
     def __init__(self) -> None:
         self.orders: set[str] = set()
+        self.skipped: dict[str, object] = {}  # order id → when it was paid
 
     async def claim(self, order_id, at):
         if order_id in self.orders:
             return False
         self.orders.add(order_id)
         return True
+
+    async def skip(self, order_id, at, paid_at):
+        if order_id in self.orders:
+            return False
+        self.orders.add(order_id)
+        self.skipped[order_id] = paid_at
+        return True
+
+
+class FakePreSaleArrivals:
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, object]] = {}  # sub-order id → (order id, arrived at)
+        self.locked: list[str] = []
+
+    async def lock_order(self, order_id):
+        self.locked.append(order_id)
+
+    async def record(self, order_id, sub_order_id, arrived_at, at):
+        if sub_order_id in self.rows:
+            return False
+        self.rows[sub_order_id] = (order_id, arrived_at)
+        return True
+
+    async def arrived(self, sub_order_ids):
+        return frozenset(s for s in sub_order_ids if s in self.rows)
 
 
 class FakeCallbacks:
@@ -127,6 +153,8 @@ class FakeTransaction:
         self.shipments, self.entitlements = FakeShipments(), FakeEntitlements()
         self.planned_orders, self.callbacks = FakePlannedOrders(), FakeCallbacks()
         self.stops = FakeStops()
+        self.pre_sale_arrivals = FakePreSaleArrivals()
+        self.message_occurred_at = None  # as outside a message handler, unless a test sets it
         self.published: list[tuple[str, object]] = []
         self.commits = 0
 

@@ -19,7 +19,8 @@ def shipment_values(s: Shipment) -> dict:
             "dispatch_number": s.dispatch_number, "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill,
             "flags": sorted(f.value for f in s.flags), "dispatch_after": s.dispatch_after,
             **_attempt_values(s.dispatch_attempt), "skipped_dispatch_numbers": list(s.skipped_dispatch_numbers),
-            "interception": _interception_value(s.interception), "interception_due_at": s.interception_due_at}
+            "interception": _interception_value(s.interception), "interception_due_at": s.interception_due_at,
+            "awaiting_stock": list(s.awaiting_stock)}
 
 
 def _interception_value(i: Interception | None) -> dict | None:
@@ -81,4 +82,4 @@ def shipment_of(row: Row, lines: list[Row], events: list[Row]) -> Shipment:
         history=[HistoryEntry(e.at, ShipmentStatus(e.status), ShipmentEvent(e.event), e.source, e.applied, e.detail)
                  for e in events],
         dispatch_attempt=_attempt_of(row), skipped_dispatch_numbers=row.skipped_dispatch_numbers,
-        interception=_interception_of(row.interception))
+        interception=_interception_of(row.interception), awaiting_stock=row.awaiting_stock)

@@ -48,6 +48,12 @@ class SqlaPlannedOrders:
                      .on_conflict_do_nothing().returning(planned_orders.c.order_id))
         return (await self.session.execute(statement)).first() is not None
 
+    async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
+        statement = (pg_insert(planned_orders).values(order_id=order_id, planned_at=at, outcome="skipped_before_start",
+                                                      paid_at=paid_at)
+                     .on_conflict_do_nothing().returning(planned_orders.c.order_id))
+        return (await self.session.execute(statement)).first() is not None
+
 
 def _values(e: Entitlement) -> dict:
     return {"id": e.id, "account": e.account, "sku": e.sku, "quantity": e.quantity, "order_id": e.order_id,

@@ -7,7 +7,7 @@ events recorded since it was read)."""
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, literal_column, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.shipment_rows import (
@@ -24,6 +24,7 @@ from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 _NEWEST_FIRST = (shipments.c.planned_at.desc(), shipments.c.id.desc())
 _NOT_SHIPPED = (ShipmentStatus.DISPATCHED, ShipmentStatus.PICKED, ShipmentStatus.PACKED)
+_AWAITING_NOTHING = literal_column("'[]'::jsonb")  # as written, so the partial index shipments_due applies
 
 
 def _in_status_since():
@@ -64,7 +65,8 @@ class SqlaShipmentRepository:
         """The same rule as `Shipment.can_begin_dispatch`, in SQL (on the partial indexes
         shipments_due and shipments_redispatch)."""
         c = shipments.c
-        due = and_(c.status == ShipmentStatus.READY.value, c.dispatch_after <= now)
+        due = and_(c.status == ShipmentStatus.READY.value, c.dispatch_after <= now,
+                   c.awaiting_stock == _AWAITING_NOTHING)  # its goods on hand (not a pre-sale's still incoming)
         again = and_(c.status == ShipmentStatus.INTERCEPTED.value, c.interception.is_(None),
                      c.progress.in_([s.value for s in _NOT_SHIPPED]))
         found = await self._load(

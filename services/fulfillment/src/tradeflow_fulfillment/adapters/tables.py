@@ -6,7 +6,10 @@ A dispatch under way is kept on the shipment (`dispatch_attempt`, leased until
 `dispatch_retry_at`). `planned_orders` makes planning once per order hold whatever message asks
 for it; `provider_callbacks` makes each warehouse or carrier event act once. An interception under
 way is kept on the shipment (`interception`, acted on at `interception_due_at`); `order_stops`
-holds each order's cancellation after payment, decided part by part.
+holds each order's cancellation after payment, decided part by part. A shipment waiting for a
+pre-sale's goods names the sub-orders it waits for (`awaiting_stock`); `pre_sale_arrivals` keeps the
+sub-orders whose goods arrived, also before their order is planned. `planned_orders.outcome` says
+whether the order was planned or skipped (paid before the start point, FULFILLMENT_PLAN_PAID_SINCE).
 """
 
 from sqlalchemy import (
@@ -45,8 +48,20 @@ def _one_of(column: str, values) -> str:
 planned_orders = Table(
     "planned_orders", metadata,
     Column("order_id", Text, nullable=False),
-    Column("planned_at", DateTime(timezone=True), nullable=False),
+    Column("planned_at", DateTime(timezone=True), nullable=False),  # when it was planned (or skipped)
+    Column("outcome", Text, nullable=False, server_default=text("'planned'")),
+    Column("paid_at", DateTime(timezone=True)),  # skipped: when the order was paid (order.paid's occurred_at)
     PrimaryKeyConstraint("order_id", name="planned_orders_pkey"),
+    CheckConstraint("outcome IN ('planned', 'skipped_before_start')", name="planned_orders_outcome_known"),
+)
+
+pre_sale_arrivals = Table(
+    "pre_sale_arrivals", metadata,
+    Column("sub_order_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("arrived_at", DateTime(timezone=True), nullable=False),  # as inventory says
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("sub_order_id", name="pre_sale_arrivals_pkey"),
 )
 
 order_stops = Table(
@@ -81,11 +96,13 @@ shipments = Table(
     Column("skipped_dispatch_numbers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("interception", JSONB(none_as_null=True)),  # a stop under way: {orders, reason, deadline, by, sent, …}
     Column("interception_due_at", DateTime(timezone=True)),  # when the interceptor acts next
+    Column("awaiting_stock", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # sub-order ids
     PrimaryKeyConstraint("id", name="shipments_pkey"),
     CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),
 )
 Index("shipments_waiting", shipments.c.buyer_id, shipments.c.dispatch_after, postgresql_where=text("status = 'ready'"))
-Index("shipments_due", shipments.c.dispatch_after, postgresql_where=text("status = 'ready'"))
+Index("shipments_due", shipments.c.dispatch_after,
+      postgresql_where=text("status = 'ready' AND awaiting_stock = '[]'::jsonb"))
 Index("shipments_planned", shipments.c.planned_at, shipments.c.id)
 Index("shipments_status_warehouse", shipments.c.status, shipments.c.warehouse, shipments.c.planned_at)
 Index("shipments_dispatch_number", shipments.c.dispatch_number)

@@ -17,6 +17,7 @@ def shipment_view(s: Shipment, merchant_id: str | None = None, *, internal: bool
         "dispatch_numbers": list(s.dispatch_numbers), "waybill": s.waybill, "status": s.status,
         "flags": sorted(s.flags), "weight_grams": s.weight_grams, "volume_cm3": s.volume_cm3,
         "planned_at": s.planned_at.isoformat(), "dispatch_after": s.dispatch_after.isoformat(),
+        "awaiting_stock": bool(s.awaiting_stock),  # a pre-sale's goods still incoming: not dispatched until they arrive
         "lines": [{"line_id": ln.line_id, "order_id": ln.order_id, "sub_order_id": ln.sub_order_id, "sku": ln.sku,
                    "quantity": ln.quantity} for ln in lines],
         "events": [{"at": h.at.isoformat(), "status": h.status, "event": h.event, "source": h.source,

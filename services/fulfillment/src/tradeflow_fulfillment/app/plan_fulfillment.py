@@ -5,12 +5,20 @@
   buyer's shipments still waiting in its merge window when the rules let it (same receiver and
   warehouse, within the limits); the buyer's planning is serialized, so two orders paid together
   merge rather than race.
+* A pre-sale's goods still incoming (the order's warehouse shares say `incoming`) are planned
+  but wait for them (`domain/awaiting_stock.py`) — unless inventory told already that they
+  arrived (`record_stock_arrival.py` keeps that even before the order is planned); the order's
+  planning and its arrivals are serialized, so an arrival during planning is never lost.
 * Its virtual goods are granted to the buyer's account at once (entitlements).
 * Everything — shipments, entitlements, ShipmentPlanned / EntitlementGranted (and a merged
   shipment's move back to review) in the outbox — commits in the message's one transaction.
 
-Idempotent: the kit's inbox drops a redelivered message, and an order is planned once whatever
-message carries it (`planned_orders`): a second `order.paid` of the order creates nothing.
+The start point (FULFILLMENT_PLAN_PAID_SINCE): an order paid before it (order.paid's envelope
+`occurred_at`) is history — fulfilled before this service ran on the platform: it is recorded
+as skipped (`planned_orders`), logged (`fulfillment.skipped_before_start`) and not planned.
+
+Idempotent: the kit's inbox drops a redelivered message, and an order is planned (or skipped)
+once whatever message carries it (`planned_orders`): a second `order.paid` creates nothing.
 """
 
 from datetime import datetime
@@ -20,7 +28,7 @@ import structlog
 from tradeflow_contracts.orders import OrderPaid
 from tradeflow_fulfillment.app.announcements import announce_entitlement, announce_shipment
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
-from tradeflow_fulfillment.app.translation import paid_order_of
+from tradeflow_fulfillment.app.translation import paid_order_of, sub_orders_with_incoming_stock
 from tradeflow_fulfillment.domain.paid import PaidOrder
 from tradeflow_fulfillment.domain.planning import grant_entitlements, plan_shipments
 from tradeflow_fulfillment.domain.shipment import Shipment
@@ -29,11 +37,16 @@ log = structlog.get_logger(__name__)
 
 
 async def plan_fulfillment(tx: FulfillmentTransaction, message: OrderPaid, c: Collaborators) -> None:
-    now = c.clock.now()
+    now, paid_at = c.clock.now(), tx.message_occurred_at
+    if not c.rules.plans_paid_at(paid_at):
+        recorded = await tx.planned_orders.skip(message.order_id, now, paid_at)
+        log.info("fulfillment.skipped_before_start", order_id=message.order_id, paid_at=paid_at.isoformat(),
+                 start=c.rules.paid_since.isoformat(), recorded=recorded)
+        return
     if not await tx.planned_orders.claim(message.order_id, now):
         log.info("fulfillment.already_planned", order_id=message.order_id)
         return
-    paid = paid_order_of(message)
+    paid = paid_order_of(message, await _arrived(tx, message))
     entitlements = grant_entitlements(paid, at=now, new_id=lambda: c.ids.new_id("ent"))
     await tx.entitlements.add(entitlements)
     new, joined = await _plan_shipments(tx, paid, c, now)
@@ -46,7 +59,17 @@ async def plan_fulfillment(tx: FulfillmentTransaction, message: OrderPaid, c: Co
     for shipment in (*new, *joined):
         await announce_shipment(tx, shipment)
     log.info("fulfillment.planned", order_id=paid.order_id, shipments=[s.id for s in new],
-             merged_into=[s.id for s in joined], entitlements=len(entitlements))
+             merged_into=[s.id for s in joined], entitlements=len(entitlements),
+             awaiting_stock=[s.id for s in new if s.awaiting_stock])
+
+
+async def _arrived(tx: FulfillmentTransaction, message: OrderPaid) -> frozenset[str]:
+    """The sub-orders the order saw incoming whose goods arrived since (none to ask: no lock)."""
+    incoming = sub_orders_with_incoming_stock(message)
+    if not incoming:
+        return frozenset()
+    await tx.pre_sale_arrivals.lock_order(message.order_id)
+    return await tx.pre_sale_arrivals.arrived(incoming)
 
 
 async def _plan_shipments(tx: FulfillmentTransaction, paid: PaidOrder, c: Collaborators,
