@@ -1,7 +1,10 @@
-"""The chaos suite: steady order load while each service, the PSP simulator, Kafka and PostgreSQL
-are killed -9 in turn; afterwards every flow that got a 201 ends as it should with no manual
+"""The chaos suite: steady order load while each service, the PSP, WMS and TMS simulators, Kafka
+and PostgreSQL are killed -9 in turn, the warehouse and carrier in auto mode so paid orders go on
+to shipped and completed; afterwards every flow that got a 201 ends as it should with no manual
 step, nothing lost or doubled, no paid order cancelled without a refund, reserved stock equal to
-the open reservations, outboxes drained, no dead letters (chaos/invariants.py).
+the open reservations, outboxes drained, no dead letters (chaos/invariants.py); every paid unit
+in a shipment once, deducted once when it left, nothing stuck short of signed and completed, the
+order's tracking agreeing with fulfillment (chaos/delivery.py).
 
 Bounded for `make test` (~2–3 min): `TRADEFLOW_CHAOS_RATE` flows/s (default 2),
 `TRADEFLOW_CHAOS_PAUSE` seconds of calm before each kill (default 5). `make chaos` runs the long,
@@ -9,8 +12,11 @@ random version.
 """
 
 import os
+from datetime import UTC, datetime
 
 import pytest
+from chaos.delivery import check_delivery
+from chaos.delivery_rows import Goods
 from chaos.flows import POINTS, Flow
 from chaos.invariants import ORDER_TOTAL, Report, check_benefits, check_flow, check_stream
 from chaos.kills import in_turn, status
@@ -114,3 +120,70 @@ def test_the_checker_catches_coupons_and_points_not_given_back_or_given_back_too
     check_benefits(report, flow, "cancelled", False, POINTS)
     check_benefits(report, flow, "awaiting_shipment", True, 0)
     assert not report.breaches.get("coupons and points agree")
+
+
+def _goods(status: str = "signed", progress: str | None = "signed", quantity: int = 2, deducted: int = 2,
+           entitlement: str = "active") -> Goods:
+    """Order o1 of buyer b1: line l1 (physical ×2) in shipment s1, line l2 (a course) entitled e1."""
+    shipment = {"id": "s1", "status": status, "progress": progress, "warehouse": "W", "dispatch_number": "s1-1",
+                "waybill": "YTO1", "planned_at": datetime.now(UTC), "shipped_at": None,
+                "lines": [{"shipment_id": "s1", "order_id": "o1", "line_id": "l1", "sku": "A", "quantity": quantity}]}
+    return Goods(
+        lines={"o1": [{"id": "l1", "sku": "A", "kind": "physical", "quantity": 2, "entitlement_id": None},
+                      {"id": "l2", "sku": "C", "kind": "virtual", "quantity": 1, "entitlement_id": "e1"}]},
+        shipments={"s1": shipment},
+        tracked={"o1": [{"shipment_id": "s1", "status": status, "waybill": "YTO1", "dispatch_number": "s1-1",
+                         "lines": [{"line_id": "l1", "quantity": quantity}]}]},
+        entitlements={"o1": [{"id": "e1", "line_id": "l2", "account": "b1", "quantity": 1, "status": entitlement}]},
+        movements=[{"kind": "deducted", "shipment_id": "s1", "order_id": "o1", "line_id": "l1", "sku": "A",
+                    "warehouse": "W", "quantity": deducted}] if deducted else [],
+        reservations=[{"order_id": "o1", "line_id": "l1", "warehouse": "W", "shipped": deducted, "returned": 0}],
+        stock=[{"sku": "A", "warehouse": "W", "on_hand": 10 - deducted, "deducted": deducted, "restocked": 0}])
+
+
+def _delivered(goods: Goods, status: str = "completed", explained: dict | None = None) -> Report:
+    report = Report()
+    order = {"id": "o1", "buyer_id": "b1", "status": status, "payment_status": "paid", "auto_confirm_at": None}
+    check_delivery(report, {"o1": order}, goods, 10, explained or {})
+    return report
+
+
+def test_the_checker_passes_a_delivered_order_and_catches_units_lost_doubled_or_sent_after_a_cancel():
+    assert _delivered(_goods()).ok
+    assert _delivered(_goods(quantity=1, deducted=1)).breaches["units in shipments once"]  # a unit lost
+    doubled = _goods()
+    doubled.shipments["s2"] = doubled.shipments["s1"] | {"id": "s2"}
+    assert _delivered(doubled).breaches["units in shipments once"]
+    assert _delivered(_goods(entitlement="revoked")).breaches["units in shipments once"]
+    report = _delivered(_goods(), status="cancelled")  # refunded, yet signed for and the course still granted
+    assert report.breaches["cancelled orders ship nothing"]
+    assert _delivered(_goods("intercepted", "packed", deducted=0, entitlement="revoked"), status="cancelled").ok
+
+
+def test_the_checker_catches_stock_not_deducted_deducted_early_or_twice_and_on_hand_adrift():
+    assert _delivered(_goods(deducted=0)).breaches["deducted once"]  # it left, inventory never knew
+    assert _delivered(_goods("packed", "packed", deducted=2), status="awaiting_shipment").breaches["deducted once"]
+    twice = _goods()
+    twice.movements *= 2
+    assert _delivered(twice).breaches["deducted once"]
+    adrift = _goods()
+    adrift.stock[0]["on_hand"] = 9
+    assert _delivered(adrift).breaches["on hand = initial − shipped + restocked"]
+
+
+def test_the_checker_catches_a_stuck_shipment_or_order_unless_a_restarted_simulator_forgot_it():
+    stuck = _goods("packed", "packed", deducted=0)
+    assert _delivered(stuck, status="awaiting_shipment").breaches["nothing stuck"]
+    forgotten = _delivered(stuck, status="awaiting_shipment", explained={"s1": "the WMS forgot it"})
+    assert forgotten.ok and forgotten.explained["nothing stuck"]
+    assert _delivered(_goods(), status="shipped").breaches["nothing stuck"]  # all signed, never auto-confirmed
+    assert _delivered(stuck, status="completed", explained={"s1": "…"}).breaches["nothing stuck"]
+
+
+def test_the_checker_catches_tracking_that_disagrees_with_fulfillment():
+    behind = _goods()
+    behind.tracked["o1"][0]["status"] = "out_for_delivery"
+    assert _delivered(behind).breaches["tracking agrees"]
+    untracked = _goods()
+    untracked.tracked = {}
+    assert _delivered(untracked).breaches["tracking agrees"]

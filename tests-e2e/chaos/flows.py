@@ -1,12 +1,17 @@
 """The chaos load: order flows driven through the gateway as real clients would, while parts die.
 
 A flow is one buyer (a fresh id, so every order found for that buyer belongs to this flow)
-placing one order with an `Idempotency-Key` — one unit of each of two SKUs of two merchants, priced
-by the server from the catalog (`setup_catalog`: UNIT_PRICE each, the first merchant's parcel
-SHIPPING, the second's free), with the run's coupon (COUPON_OFF, once per buyer) and POINTS points
-staff granted the buyer just before — and then following its plan:
+placing one order with an `Idempotency-Key` — one unit of each of two SKUs of two merchants and a
+course (virtual goods) of a third, priced by the server from the catalog (`setup_catalog`:
+UNIT_PRICE each, the course COURSE_PRICE, the first merchant's parcel SHIPPING, the others free),
+with the run's coupon (COUPON_OFF, once per buyer) and POINTS points staff granted the buyer just
+before — and then following its plan:
 
-* `pay` — start a payment and have the PSP simulator succeed it;
+* `pay` — start a payment and have the PSP simulator succeed it; the goods then go their way
+  (the WMS and TMS simulators in auto mode, `chaos/simulators.py`), the order completes by
+  auto-confirm;
+* `pay_confirm` — the same, and the buyer confirms receipt once every parcel is signed (watching
+  GET /orders/{id} for up to RECEIPT_WAIT seconds; auto-confirm may come first);
 * `lost_webhook` — the same, but the PSP never sends its webhook (`notify: false`): only asking
   the PSP tells the platform the buyer paid;
 * `fail` — start a payment and have the PSP fail it; then nothing (the deadline cancels);
@@ -37,29 +42,35 @@ from platform_client import Platform, auth, line, not_payable_yet, order_body, u
 from tradeflow_testing.polling import poll_within
 from tradeflow_testing.sse import stream_events
 
-PLANS = ("pay", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
-PLAN_MIX = ("pay", "pay", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # drawn in turn
+PLANS = ("pay", "pay_confirm", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
+PLAN_MIX = ("pay", "pay_confirm", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # in turn
+PAYING = ("pay", "pay_confirm", "lost_webhook", "pay_cancel")
 RETRY_FOR = 90.0
-UNIT_PRICE, SHIPPING, COUPON_OFF, POINTS = 1999, 500, 300, 200
-ORDER_TOTAL = 2 * UNIT_PRICE + SHIPPING - COUPON_OFF - POINTS  # what every flow's checkout shows
+RECEIPT_WAIT = 60.0
+UNIT_PRICE, COURSE_PRICE, SHIPPING, COUPON_OFF, POINTS = 1999, 990, 500, 300, 200
+ORDER_TOTAL = 2 * UNIT_PRICE + COURSE_PRICE + SHIPPING - COUPON_OFF - POINTS  # what every flow's checkout shows
 
 
 @dataclass(frozen=True)
 class ChaosCatalog:
-    skus: tuple[str, str]
+    skus: tuple[str, str]  # the physical goods, `on_hand` units each in one warehouse
+    course: str
     coupon: str
+    on_hand: int
 
 
 async def setup_catalog(platform: Platform, on_hand: int) -> ChaosCatalog:
     """Two fresh SKUs at UNIT_PRICE of two fresh merchants (the first charging SHIPPING a parcel,
-    the second no freight template: free), `on_hand` units of each in one warehouse, and a coupon
-    of COUPON_OFF that each buyer may hold once."""
-    first, second, warehouse = unique("m-chaos-1"), unique("m-chaos-2"), unique("WH")
+    the second no freight template: free), `on_hand` units of each in one warehouse, a course
+    (virtual) at COURSE_PRICE of a third, and a coupon of COUPON_OFF that each buyer may hold once."""
+    first, second, third, warehouse = unique("m-chaos-1"), unique("m-chaos-2"), unique("m-chaos-3"), unique("WH")
     await platform.freight(first, SHIPPING)
     coupon = unique("CHAOS-OFF")
     await platform.coupon(coupon, COUPON_OFF, per_buyer_limit=1)
-    return ChaosCatalog((await platform.product(first, UNIT_PRICE, on_hand, "SKU-CHAOS-1", warehouse),
-                         await platform.product(second, UNIT_PRICE, on_hand, "SKU-CHAOS-2", warehouse)), coupon)
+    skus = (await platform.product(first, UNIT_PRICE, on_hand, "SKU-CHAOS-1", warehouse),
+            await platform.product(second, UNIT_PRICE, on_hand, "SKU-CHAOS-2", warehouse))
+    course = await platform.product(third, COURSE_PRICE, 0, "COURSE-CHAOS", kind="virtual")
+    return ChaosCatalog(skus, course, coupon, on_hand)
 
 
 @dataclass
@@ -74,6 +85,7 @@ class Flow:
     paid_references: list[str] = field(default_factory=list)  # the PSP accepted "succeed" for these
     failed_references: list[str] = field(default_factory=list)
     cancelled: bool = False  # our cancel was answered 200
+    confirmed: bool = False  # our confirm-receipt was answered 200
     events: list[dict] = field(default_factory=list)  # the order's stream as seen: {"id", "status", "event", …}
     streams: int = 0  # event streams opened (1 + reconnects)
     followed: bool | None = None  # None: not followed; True: the stream reached paid or cancelled
@@ -118,7 +130,8 @@ class Load:
 
     def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
                  seed: int = 7) -> None:
-        self.http, self.psp, self.skus, self.coupon = http, psp, catalog.skus, catalog.coupon
+        self.http, self.psp, self.coupon = http, psp, catalog.coupon
+        self.lines = [line(sku, 1, UNIT_PRICE) for sku in catalog.skus] + [line(catalog.course, 1, COURSE_PRICE)]
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
 
@@ -142,9 +155,9 @@ class Load:
             if not flow.accepted:
                 return
             following = None
-            if flow.plan in ("pay", "lost_webhook", "pay_cancel"):
+            if flow.plan in PAYING:
                 following = asyncio.create_task(self._follow_order(flow))
-            if flow.plan in ("pay", "pay_cancel"):
+            if flow.plan in ("pay", "pay_confirm", "pay_cancel"):
                 await self._pay(flow, "succeed")
             elif flow.plan == "lost_webhook":
                 await self._pay(flow, "succeed", notify=False)
@@ -156,6 +169,8 @@ class Load:
                 await following
             if flow.plan == "pay_cancel" and flow.money_taken and _paid(flow):
                 await self._cancel(flow)
+            if flow.plan == "pay_confirm" and flow.money_taken and _paid(flow):
+                await self._confirm_receipt(flow)
         except Exception as exc:  # a flow's own bug must not hide the others' results
             flow.notes.append(f"client error {type(exc).__name__}: {exc}")
 
@@ -170,7 +185,7 @@ class Load:
             flow.notes.append(f"points not granted: {granted.status_code if granted else 'no answer'}")
             return
         flow.points_granted = POINTS
-        body = order_body([line(sku, 1, UNIT_PRICE) for sku in self.skus], coupon_codes=[self.coupon],
+        body = order_body(self.lines, coupon_codes=[self.coupon],
                           points_amount=POINTS, expected_paid_amount=ORDER_TOTAL)  # as the checkout page showed
         flow.placed_at = time.time()
         r = await retrying(flow, lambda: self.http.post("/orders", json=body, headers=self._buyer(flow)))
@@ -237,8 +252,29 @@ class Load:
                                                         json={"reason": "chaos: changed my mind"},
                                                         headers=self._buyer(flow, key)))
         flow.cancelled = r is not None and r.status_code == 200
-        if r is not None and r.status_code != 200:
+        if r is not None and r.status_code != 200:  # 202: a paid order's goods, fulfillment decides; 409: too late
             flow.notes.append(f"cancel {r.status_code}")
+
+    async def _confirm_receipt(self, flow: Flow) -> None:
+        """Once the order shows every parcel signed, confirm receipt (a 409 while it is not yet
+        ready is asked again); done when confirmed or completed by auto-confirm first."""
+        key, buyer = unique("chaos-confirm"), auth(flow.buyer, "buyer")
+
+        async def confirmed() -> bool:
+            r = await retrying(flow, lambda: self.http.get(f"/orders/{flow.order_id}", headers=buyer), 10)
+            if r is None or r.status_code != 200:
+                return False
+            order = r.json()
+            if order["status"] != "shipped" or not all(s["status"] == "signed" for s in order["shipments"]):
+                return order["status"] in ("completed", "cancelled", "closed")
+            r = await retrying(flow, lambda: self.http.post(f"/orders/{flow.order_id}/confirm-receipt",
+                                                            headers=self._buyer(flow, key)), 10)
+            flow.confirmed = r is not None and r.status_code == 200
+            return flow.confirmed
+
+        done, _ = await poll_within(confirmed, bool, RECEIPT_WAIT, pause=0.5, max_pause=1.0)
+        if not done:
+            flow.notes.append(f"receipt never confirmed: not all signed within {RECEIPT_WAIT:g}s")
 
 
 def _settled(flow: Flow) -> bool:

@@ -4,75 +4,51 @@ For every flow that got a 201 (the platform took the order):
 * **not lost** — its order is in `tradeflow_order.orders`;
 * **not doubled** — exactly one order for its buyer (each flow has a buyer of its own) and one
   idempotency record for its key;
-* **ended, with no manual step** — the order is `awaiting_shipment` (paid) or `cancelled`, its
-  saga at rest (`handed_over` completed / `cancelled` compensated, never needs_attention),
-  nothing `pending`;
+* **ended, with no manual step** — the order is paid and kept (`awaiting_shipment`,
+  `partially_shipped`, `shipped` or `completed`: how far its goods got is `chaos/delivery.py`'s
+  question) or `cancelled`, its saga at rest (`handed_over` completed / `cancelled` compensated,
+  never needs_attention), nothing `pending`;
 * **its expected state** — money taken at the PSP (the client saw the PSP accept "succeed")
-  means paid and awaiting shipment, or cancelled with a full refund; no money taken means
+  means paid and kept, or cancelled with a full refund; no money taken means
   cancelled (`fail`, `unpaid`, `cancel` plans) and never paid; a cancel answered 200 means
-  cancelled (refunded in full if it had been paid);
+  cancelled (refunded in full if it had been paid), a confirmed receipt completed;
 * **money agrees** — in `tradeflow_payment`: every PSP reference the client made succeed is
   `succeeded`; net money (succeeded payments − succeeded refunds) is the order's total when it
-  awaits shipment and 0 when it was cancelled: 0 paid-but-cancelled-without-refund, no double
+  was kept and 0 when it was cancelled: 0 paid-but-cancelled-without-refund, no double
   charge kept;
 * **stock agrees** — a cancelled order holds no active reservation;
-* **coupons and points agree** — an order awaiting shipment still holds its coupon and the points
+* **coupons and points agree** — a kept order still holds its coupon and the points
   it spent (the buyer's balance is what was granted less them); a cancelled one gave both back
   (its coupon hold returned, the balance what was granted).
 
 Platform-wide: `stock.reserved` = Σ active reservations' on-hand units not shipped yet (quantity
-− still incoming − shipped) per SKU × warehouse; every outbox is
-drained; no dead letter was written since the run began.
+− still incoming − shipped, − released once inventory counts units released on their own) per
+SKU × warehouse; every outbox is
+drained; no dead letter was written since the run began. After payment, the goods
+(`chaos/delivery.py`): every unit in a shipment once, deducted once, nothing stuck, the order's
+tracking agreeing with fulfillment.
 """
 
-import os
 from collections import Counter
-from dataclasses import dataclass, field
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chaos.delivery import KEPT, Delivery
 from chaos.flows import ORDER_TOTAL, POINTS, Flow
+from chaos.report import Report
+from chaos.rows import SERVICE_DATABASES, database_url
+from chaos.rows import fetch as _fetch
 from tradeflow_testing.topics import partitions_of
 
-__all__ = ["ORDER_TOTAL", "Report", "check", "check_benefits", "check_flow", "check_stream"]
-SERVICE_DATABASES = ("order", "payment", "inventory", "fulfillment", "after_sales", "channel_adapter")
+__all__ = ["ORDER_TOTAL", "SERVICE_DATABASES", "Report", "check", "check_benefits", "check_flow", "check_stream",
+           "database_url"]
+AT_REST = {(status, "handed_over", "completed") for status in KEPT} | {("cancelled", "cancelled", "compensated")}
 
 
-@dataclass
-class Report:
-    """The verdict: one list of breaches per invariant (empty = holds) and the final states seen."""
-
-    breaches: dict[str, list[str]] = field(default_factory=dict)
-    final_states: Counter = field(default_factory=Counter)
-    checked_flows: int = 0
-
-    def breach(self, invariant: str, what: str) -> None:
-        self.breaches.setdefault(invariant, []).append(what)
-
-    def holds(self, invariant: str) -> None:
-        self.breaches.setdefault(invariant, [])
-
-    @property
-    def ok(self) -> bool:
-        return not any(self.breaches.values())
-
-    def summary(self) -> str:
-        lines = [f"flows with a 201 checked: {self.checked_flows}; final states: "
-                 + ", ".join(f"{state} {n}" for state, n in sorted(self.final_states.items()))]
-        for invariant, breaches in self.breaches.items():
-            verdict = "holds" if not breaches else f"BROKEN ×{len(breaches)}: " + "; ".join(breaches[:5])
-            lines.append(f"  {invariant}: {verdict}")
-        return "\n".join(lines)
-
-
-def database_url(service: str) -> str:
-    return f"{os.environ['TRADEFLOW_POSTGRES_URL'].rstrip('/')}/tradeflow_{service}"
-
-
-async def check(flows: list[Flow], since_ms: int, bootstrap: str) -> Report:
-    """Every invariant, once; the caller polls it with a deadline until it holds."""
+async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Delivery | None = None) -> Report:
+    """Every invariant, once (the goods' too, given `delivery`); the caller polls it with a
+    deadline until it holds."""
     report = Report()
     accepted = [f for f in flows if f.accepted]
     report.checked_flows = len(accepted)
@@ -92,6 +68,9 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str) -> Report:
             check_benefits(report, flow, statuses[0], held.get(flow.order_id), balances.get(flow.buyer, 0))
         if flow.followed is not None:
             check_stream(report, flow, histories.get(flow.order_id, []))
+    if delivery is not None:
+        await delivery.check(report, {o["id"]: o for f in accepted for o in orders.get(f.buyer, [])
+                                      if o["id"] == f.order_id})
     await _check_stock(report)
     await _check_outboxes(report)
     await _check_dead_letters(report, since_ms, bootstrap)
@@ -111,17 +90,18 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
         return
     state = f"{order['status']}/{order['payment_status']}"
     report.final_states[state] += 1
-    if (order["status"], order["step"], order["saga_state"]) not in {
-            ("awaiting_shipment", "handed_over", "completed"), ("cancelled", "cancelled", "compensated")}:
+    if (order["status"], order["step"], order["saga_state"]) not in AT_REST:
         report.breach("ended", f"{name}: {order['status']} at step {order['step']} ({order['saga_state']})")
         return
-    shipped = order["status"] == "awaiting_shipment"
+    shipped = order["status"] in KEPT  # paid, and the order goes on
     if flow.money_taken:
         expected = shipped or order["payment_status"] == "refunded"
     else:
         expected = not shipped and order["payment_status"] != "paid"
     if flow.cancelled:
         expected = expected and not shipped
+    if flow.confirmed:
+        expected = expected and order["status"] == "completed"
     if not expected:
         report.breach("expected state", f"{name}: {state}, money taken {flow.money_taken}, cancel {flow.cancelled}")
     money = money or {"succeeded": set(), "paid": 0, "refunded": 0}
@@ -138,7 +118,7 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
 def check_benefits(report: Report, flow: Flow, status: str, coupon_held: bool | None, balance: int) -> None:
     """`coupon_held`: the order's coupon hold is open (True), returned (False), or absent (None)."""
     name = f"flow {flow.index} ({flow.plan}, {flow.order_id})"
-    if status == "awaiting_shipment" and (coupon_held is not True or balance != flow.points_granted - POINTS):
+    if status in KEPT and (coupon_held is not True or balance != flow.points_granted - POINTS):
         report.breach("coupons and points agree", f"{name}: paid, coupon held {coupon_held}, balance {balance} "
                                                   f"(granted {flow.points_granted}, spent {POINTS})")
     if status == "cancelled" and (coupon_held is not False or balance != flow.points_granted):
@@ -172,16 +152,9 @@ async def _histories(order_ids: list[str]) -> dict[str, list]:
     return histories
 
 
-async def _fetch(service: str, sql: str, *args) -> list:
-    connection = await asyncpg.connect(database_url(service))
-    try:
-        return await connection.fetch(sql, *args)
-    finally:
-        await connection.close()
-
-
 async def _orders(buyers: list[str]) -> tuple[dict[str, list], dict[str, int]]:
-    rows = await _fetch("order", "SELECT o.id, o.buyer_id, o.status, o.payment_status, s.step, s.state AS saga_state "
+    rows = await _fetch("order", "SELECT o.id, o.buyer_id, o.status, o.payment_status, o.auto_confirm_at, s.step, "
+                                 "s.state AS saga_state "
                                  "FROM orders o JOIN sagas s ON s.id = o.id "
                                  "WHERE o.buyer_id = ANY($1::text[])", buyers)
     keys = await _fetch("order", "SELECT principal, count(*) AS n FROM idempotency_keys "
@@ -226,18 +199,25 @@ async def _active_reservations(order_ids: list[str]) -> dict[str, int]:
 
 async def _check_stock(report: Report) -> None:
     report.holds("reserved = Σ active reservations")
-    rows = await _fetch("inventory", """
-        SELECT s.sku, s.warehouse, s.reserved, s.on_hand,
-               COALESCE(sum(r.quantity - r.incoming - r.shipped), 0) AS held
+    held = f"r.quantity - r.incoming - r.shipped{' - r.released' if await _has_released() else ''}"
+    rows = await _fetch("inventory", f"""
+        SELECT s.sku, s.warehouse, s.reserved, s.on_hand, COALESCE(sum({held}), 0) AS held
         FROM stock s LEFT JOIN reservations r
           ON r.sku = s.sku AND r.warehouse = s.warehouse AND r.state = 'active'
         GROUP BY s.sku, s.warehouse, s.reserved, s.on_hand
-        HAVING s.reserved <> COALESCE(sum(r.quantity - r.incoming - r.shipped), 0)
-            OR s.reserved > s.on_hand OR s.reserved < 0""")
+        HAVING s.reserved <> COALESCE(sum({held}), 0) OR s.reserved > s.on_hand OR s.reserved < 0""")
     for row in rows:
         report.breach("reserved = Σ active reservations",
                       f"{row['sku']}@{row['warehouse']}: reserved {row['reserved']}, active {row['held']}, "
                       f"on hand {row['on_hand']}")
+
+
+async def _has_released() -> bool:
+    """Whether reservations count units released on their own (a cancellation that stopped some
+    parcels of a sub-order): then a reservation holds quantity − incoming − shipped − released."""
+    return bool(await _fetch("inventory", "SELECT 1 FROM information_schema.columns "
+                                          "WHERE table_schema = current_schema() AND table_name = 'reservations' "
+                                          "AND column_name = 'released'"))
 
 
 async def _check_outboxes(report: Report) -> None:

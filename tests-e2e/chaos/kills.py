@@ -6,6 +6,10 @@ supervisor restarts a dead part with backoff, and `tradeflow-stack status --json
 with `name`, `pid`, `state` (running | starting | restarting | stopped) and `restarts`.
 
 Schedules: `in_turn` (each part once, in order — the test) and `at_random` (`make chaos`).
+The warehouse and carrier simulators are parts too: they keep their books in memory, so a killed
+one comes back having forgotten every dispatch or waybill it held (`Kills.down` keeps when each
+part was down, for the invariants to tell such a shipment from a stuck one), and in its start-up
+mode (`unleash` calls `revived` with each part back, so the chaos can switch auto mode on again).
 Replicas (`ORDER_REPLICAS=2` …) are parts too (`order-2`): `with_replicas` adds the ones the
 stack lists, so `make chaos` kills them as well.
 """
@@ -19,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +32,9 @@ from stack_parts import service_of
 from tradeflow_testing.polling import poll_within
 
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
-PARTS = (*SERVICES, "psp-simulator", "kafka", "postgres")
+SIMULATORS = ("psp-simulator", "wms-simulator", "tms-simulator")
+PARTS = (*SERVICES, *SIMULATORS, "kafka", "postgres")
+BACK_MARGIN = 5.0  # seconds after the supervisor saw a part running that it may still refuse connections
 HOME = Path(os.environ.get("TRADEFLOW_HOME") or Path(__file__).resolve().parents[2])
 STACK = str(Path(sys.executable).parent / "tradeflow-stack")
 
@@ -103,6 +109,15 @@ class Kills:
 
     recovered: dict[str, list[float]] = field(default_factory=dict)
     not_recovered: list[str] = field(default_factory=list)
+    down: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # (killed, back) epoch seconds
+
+    def killed_since(self, part: str, at: float) -> bool:
+        return any(killed >= at for killed, _ in self.down.get(part, []))
+
+    def down_at(self, part: str, at: float) -> bool:
+        """Killed and not answering yet at `at` (with a margin: a part the supervisor sees running
+        may not have opened its port yet)."""
+        return any(killed <= at <= back + BACK_MARGIN for killed, back in self.down.get(part, []))
 
     @property
     def count(self) -> int:
@@ -116,18 +131,21 @@ class Kills:
 
 
 async def unleash(schedule: Iterator[str], kills: Kills, stop: asyncio.Event, pause: float,
-                  recovery_timeout: float = 120) -> None:
-    """Kill the parts `schedule` names, one at a time: wait until each is back, then `pause` seconds
-    of steady load, until `stop` is set or the schedule ends."""
+                  recovery_timeout: float = 120, revived: Callable[[str], Awaitable[None]] | None = None) -> None:
+    """Kill the parts `schedule` names, one at a time: wait until each is back (and `revived` it),
+    then `pause` seconds of steady load, until `stop` is set or the schedule ends."""
     for part in schedule:
         if stop.is_set():
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), pause)  # the load runs undisturbed for `pause` seconds
             return
-        old_pid = kill(part)
+        killed_at, old_pid = time.time(), kill(part)
         took = await back(part, old_pid, recovery_timeout)
+        kills.down.setdefault(part, []).append((killed_at, time.time() if took is None else killed_at + took))
         if took is None:
             kills.not_recovered.append(part)
-        else:
-            kills.recovered.setdefault(part, []).append(took)
+            continue
+        kills.recovered.setdefault(part, []).append(took)
+        if revived is not None:
+            await revived(part)

@@ -1,7 +1,12 @@
 """One chaos run: steady order load through the gateway while the schedule kills parts, then the
-invariants polled with a deadline until they hold (or the deadline tells what did not)."""
+invariants polled with a deadline until they hold (or the deadline tells what did not).
+
+The WMS and TMS simulators run in auto mode meanwhile (switched on again whenever one comes back
+from a kill), so paid orders go on to shipped and completed; the mode each was in before is
+restored at the end (the e2e tests that follow drive them by hand)."""
 
 import asyncio
+import contextlib
 import os
 import time
 from collections import Counter
@@ -11,9 +16,11 @@ from dataclasses import dataclass
 import httpx
 from platform_client import Platform
 
+from chaos.delivery import Delivery
 from chaos.flows import PLANS, Flow, Load, setup_catalog
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
+from chaos.simulators import Simulators
 from tradeflow_testing.polling import poll_within
 
 
@@ -37,7 +44,8 @@ class Outcome:
             f"  {self.kills.summary()}",
             f"  event streams: {sum(f.followed is not None for f in self.flows)} orders followed, "
             f"{sum(max(0, f.streams - 1) for f in self.flows)} streams opened again after a break, "
-            f"{sum(len(f.events) for f in self.flows)} events seen",
+            f"{sum(len(f.events) for f in self.flows)} events seen; receipts confirmed by the buyer "
+            f"{sum(f.confirmed for f in self.flows)} of {plans['pay_confirm']}",
             f"  settled in {self.settle_seconds:.0f}s; {self.report.summary()}",
         ])
 
@@ -52,27 +60,36 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     since_ms = int(time.time() * 1000)
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
-            httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp:
+            httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp, \
+            httpx.AsyncClient(timeout=10) as simulators_http:
         catalog = await setup_catalog(Platform(http, psp), 1_000_000)
         load, kills, stop = Load(http, psp, catalog), Kills(), asyncio.Event()
-        started = time.monotonic()
-        flows_task = asyncio.create_task(load.run(rate, max_seconds, stop))
-        chaos_task = asyncio.create_task(unleash(schedule, kills, stop, pause))
-        await asyncio.wait({chaos_task}, timeout=max_seconds)
-        stop.set()
-        await chaos_task  # the last part killed is back (or given up on)
-        load_seconds = time.monotonic() - started
-        flows = await flows_task
-    settling = time.monotonic()
-    report = await _settled(flows, since_ms, bootstrap, settle_timeout)
+        simulators = Simulators(simulators_http, kills)
+        modes = await simulators.auto(True)
+        try:
+            started = time.monotonic()
+            flows_task = asyncio.create_task(load.run(rate, max_seconds, stop))
+            chaos_task = asyncio.create_task(unleash(schedule, kills, stop, pause, revived=simulators.revive))
+            await asyncio.wait({chaos_task}, timeout=max_seconds)
+            stop.set()
+            await chaos_task  # the last part killed is back (or given up on)
+            load_seconds = time.monotonic() - started
+            flows = await flows_task
+            settling = time.monotonic()
+            report = await _settled(flows, since_ms, bootstrap, settle_timeout,
+                                    Delivery(catalog.skus, catalog.on_hand, simulators))
+        finally:
+            for part, auto in modes.items():
+                with contextlib.suppress(httpx.HTTPError):  # a simulator down at the end: keep the first error
+                    await simulators.auto(auto, (part,))
     return Outcome(flows, kills, report, load_seconds, time.monotonic() - settling)
 
 
-async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float) -> Report:
+async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float, delivery: Delivery) -> Report:
     """Poll the invariants until they all hold; the last report either way."""
     async def checked() -> Report:
         try:
-            return await check(flows, since_ms, bootstrap)
+            return await check(flows, since_ms, bootstrap, delivery)
         except Exception as exc:  # PostgreSQL or Kafka still coming back: ask again
             report = Report()
             report.breach("databases reachable", f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,68 @@
+"""What the order, fulfillment and inventory databases say of the chaos orders' goods after
+payment: the rows the delivery invariants (`chaos/delivery.py`) compare."""
+
+import json
+from dataclasses import dataclass, field
+
+from chaos.rows import fetch
+
+
+@dataclass
+class Goods:
+    lines: dict[str, list[dict]] = field(default_factory=dict)  # order → {id, sku, kind, quantity, entitlement_id}
+    shipments: dict[str, dict] = field(default_factory=dict)  # id → fulfillment's row, `lines` of shipment_lines
+    tracked: dict[str, list[dict]] = field(default_factory=dict)  # order → order_shipments (the read model)
+    entitlements: dict[str, list[dict]] = field(default_factory=dict)  # order → {id, line_id, account, …}
+    movements: list[dict] = field(default_factory=list)  # stock_movements: {kind, shipment_id, line_id, …}
+    reservations: list[dict] = field(default_factory=list)  # {order_id, line_id, warehouse, shipped, returned}
+    stock: list[dict] = field(default_factory=list)  # the chaos SKUs' rows: on_hand, Σ deducted, Σ restocked
+
+    def shipments_of(self, order_id: str) -> list[dict]:
+        return [s for s in self.shipments.values() if any(ln["order_id"] == order_id for ln in s["lines"])]
+
+
+async def goods_of(order_ids: list[str], skus: tuple[str, ...]) -> Goods:
+    goods = Goods()
+    for row in await fetch("order", "SELECT s.order_id, l.id, l.sku, l.kind, l.quantity, l.entitlement_id "
+                                    "FROM order_lines l JOIN sub_orders s ON s.id = l.sub_order_id "
+                                    "WHERE s.order_id = ANY($1::text[]) ORDER BY s.position, l.position", order_ids):
+        goods.lines.setdefault(row["order_id"], []).append(dict(row))
+    for row in await fetch("order", "SELECT order_id, shipment_id, status, waybill, dispatch_number, lines "
+                                    "FROM order_shipments WHERE order_id = ANY($1::text[])", order_ids):
+        goods.tracked.setdefault(row["order_id"], []).append(dict(row) | {"lines": _json(row["lines"])})
+    await _fulfillment(goods, order_ids)
+    goods.movements = [dict(r) for r in await fetch(
+        "inventory", "SELECT kind, shipment_id, order_id, line_id, sku, warehouse, quantity FROM stock_movements "
+                     "WHERE order_id = ANY($1::text[])", order_ids)]
+    goods.reservations = [dict(r) for r in await fetch(
+        "inventory", "SELECT order_id, line_id, warehouse, shipped, returned FROM reservations "
+                     "WHERE order_id = ANY($1::text[])", order_ids)]
+    goods.stock = [dict(r) for r in await fetch("inventory", """
+        SELECT s.sku, s.warehouse, s.on_hand,
+               COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'deducted'), 0) AS deducted,
+               COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'restocked'), 0) AS restocked
+        FROM stock s LEFT JOIN stock_movements m ON m.sku = s.sku AND m.warehouse = s.warehouse
+        WHERE s.sku = ANY($1::text[]) GROUP BY s.sku, s.warehouse, s.on_hand""", list(skus))]
+    return goods
+
+
+async def _fulfillment(goods: Goods, order_ids: list[str]) -> None:
+    lines = await fetch("fulfillment", "SELECT shipment_id, order_id, line_id, sku, quantity FROM shipment_lines "
+                                       "WHERE order_id = ANY($1::text[]) ORDER BY shipment_id, position", order_ids)
+    ids = sorted({row["shipment_id"] for row in lines})
+    for row in await fetch("fulfillment", """
+            SELECT s.id, s.status, s.progress, s.warehouse, s.dispatch_number, s.waybill, s.planned_at,
+                   (SELECT min(e.at) FROM shipment_events e
+                    WHERE e.shipment_id = s.id AND e.event = 'shipped' AND e.source = 'wms') AS shipped_at
+            FROM shipments s WHERE s.id = ANY($1::text[])""", ids):
+        goods.shipments[row["id"]] = dict(row) | {"lines": []}
+    for row in lines:
+        if row["shipment_id"] in goods.shipments:
+            goods.shipments[row["shipment_id"]]["lines"].append(dict(row))
+    for row in await fetch("fulfillment", "SELECT id, order_id, line_id, account, quantity, status FROM entitlements "
+                                          "WHERE order_id = ANY($1::text[])", order_ids):
+        goods.entitlements.setdefault(row["order_id"], []).append(dict(row))
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
