@@ -123,14 +123,17 @@ def test_the_checker_catches_coupons_and_points_not_given_back_or_given_back_too
 
 
 def _goods(status: str = "signed", progress: str | None = "signed", quantity: int = 2, deducted: int = 2,
-           entitlement: str = "active") -> Goods:
-    """Order o1 of buyer b1: line l1 (physical ×2) in shipment s1, line l2 (a course) entitled e1."""
+           entitlement: str = "active", stopped: int = 0, refunded: tuple[int, int] = (0, 0)) -> Goods:
+    """Order o1 of buyer b1: line l1 (physical ×2, paid 3000) in shipment s1, line l2 (a course, paid
+    900) entitled e1; `stopped`: the course's units a cancellation stopped; `refunded` per line."""
     shipment = {"id": "s1", "status": status, "progress": progress, "warehouse": "W", "dispatch_number": "s1-1",
                 "waybill": "YTO1", "planned_at": datetime.now(UTC), "shipped_at": None,
                 "lines": [{"shipment_id": "s1", "order_id": "o1", "line_id": "l1", "sku": "A", "quantity": quantity}]}
     return Goods(
-        lines={"o1": [{"id": "l1", "sku": "A", "kind": "physical", "quantity": 2, "entitlement_id": None},
-                      {"id": "l2", "sku": "C", "kind": "virtual", "quantity": 1, "entitlement_id": "e1"}]},
+        lines={"o1": [{"id": "l1", "sku": "A", "kind": "physical", "quantity": 2, "entitlement_id": None,
+                       "paid": 3000, "refunded_amount": refunded[0], "cancelled_quantity": 0},
+                      {"id": "l2", "sku": "C", "kind": "virtual", "quantity": 1, "entitlement_id": "e1",
+                       "paid": 900, "refunded_amount": refunded[1], "cancelled_quantity": stopped}]},
         shipments={"s1": shipment},
         tracked={"o1": [{"shipment_id": "s1", "status": status, "waybill": "YTO1", "dispatch_number": "s1-1",
                          "lines": [{"line_id": "l1", "quantity": quantity}]}]},
@@ -143,7 +146,9 @@ def _goods(status: str = "signed", progress: str | None = "signed", quantity: in
 
 def _delivered(goods: Goods, status: str = "completed", explained: dict | None = None) -> Report:
     report = Report()
-    order = {"id": "o1", "buyer_id": "b1", "status": status, "payment_status": "paid", "auto_confirm_at": None}
+    refunded = sum(ln["refunded_amount"] for ln in goods.lines["o1"])
+    order = {"id": "o1", "buyer_id": "b1", "status": status, "payment_status": "refunded" if refunded else "paid",
+             "refunded_amount": refunded, "auto_confirm_at": None}
     check_delivery(report, {"o1": order}, goods, 10, explained or {})
     return report
 
@@ -157,7 +162,19 @@ def test_the_checker_passes_a_delivered_order_and_catches_units_lost_doubled_or_
     assert _delivered(_goods(entitlement="revoked")).breaches["units in shipments once"]
     report = _delivered(_goods(), status="cancelled")  # refunded, yet signed for and the course still granted
     assert report.breaches["cancelled orders ship nothing"]
-    assert _delivered(_goods("intercepted", "packed", deducted=0, entitlement="revoked"), status="cancelled").ok
+    cancelled = _goods("intercepted", "packed", deducted=0, entitlement="revoked", refunded=(3000, 900))
+    assert _delivered(cancelled, status="cancelled").ok
+
+
+def test_the_checker_wants_exactly_the_stopped_lines_refunded():
+    assert _delivered(_goods(entitlement="revoked", stopped=1, refunded=(0, 900))).ok  # the course stopped
+    assert _delivered(_goods(entitlement="revoked", stopped=1, refunded=(0, 0))).breaches[
+        "refunds cover the stopped lines"]  # stopped, never refunded
+    assert _delivered(_goods(refunded=(900, 0))).breaches["refunds cover the stopped lines"]  # the wrong line
+    assert _delivered(_goods(entitlement="revoked", stopped=0, refunded=(0, 900))).breaches[
+        "units in shipments once"]  # revoked though nothing was stopped
+    not_refunded = _goods("cancelled", None, deducted=0, entitlement="revoked", refunded=(3000, 0))
+    assert _delivered(not_refunded, status="cancelled").breaches["refunds cover the stopped lines"]
 
 
 def test_the_checker_catches_stock_not_deducted_deducted_early_or_twice_and_on_hand_adrift():

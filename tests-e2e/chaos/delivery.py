@@ -2,9 +2,13 @@
 fulfillment and inventory databases (`delivery_rows.Goods`):
 
 * **units in shipments once** — a paid order that was kept has each physical line's units in its
-  shipments exactly once (Σ shipment line quantities = the line's quantity, cancelled shipments
-  not counted): no unit lost, none twice; each virtual line has exactly one entitlement, active,
-  for the buyer and the line's quantity, and the order knows it;
+  live shipments exactly once (Σ shipment line quantities = the line's quantity less the units a
+  cancellation stopped, stopped shipments not counted): no unit lost, none twice; each virtual
+  line has exactly one entitlement for the buyer and the line's quantity — active, or revoked
+  when a cancellation stopped it — and the order knows it;
+* **refunds cover the stopped lines** — of a paid order, each line got back exactly what it paid
+  for the units stopped: all of it when the order was cancelled, its share of what a partial
+  cancellation stopped, nothing otherwise; the lines' refunds sum to the order's;
 * **cancelled orders ship nothing** — every shipment of a cancelled order is stopped (cancelled,
   intercepted, returning, returned) and none of its entitlements is active;
 * **deducted once** — inventory deducted each shipment line once, and only once it left its
@@ -12,9 +16,11 @@ fulfillment and inventory databases (`delivery_rows.Goods`):
   when the shipment got past `shipped`, else 0; nothing restocked beyond that; per (order line,
   warehouse) the reservation's shipped and returned units are those movements;
 * **on hand = initial − shipped + restocked** — per chaos SKU and warehouse;
-* **nothing stuck** — every shipment of a kept order is `signed` (or `cancelled`), and an order
-  whose parcels are all signed and entitlements granted is `completed` (auto-confirm), a
-  completed one all received; a shipment a restarted simulator forgot is explained, not counted;
+* **nothing stuck** — every shipment of a kept order is `signed` (or stopped), and an order whose
+  parcels are all signed and entitlements granted (what a cancellation did not stop) is
+  `completed` (auto-confirm), a completed one all received; a shipment a restarted simulator
+  forgot is explained, not counted (a returning parcel counts as stopped: the simulators' auto
+  mode never receives it back);
 * **tracking agrees** — each paid order's tracked shipments (the order's read model) are the
   shipments fulfillment holds its lines in, with their status, waybill, dispatch number and lines.
 """
@@ -29,8 +35,9 @@ from chaos.simulators import Simulators
 KEPT = ("awaiting_shipment", "partially_shipped", "shipped", "completed")  # paid, and the order goes on
 PAST_SHIPPED = ("shipped", "in_transit", "out_for_delivery", "signed")  # `progress`: the goods left
 STOPPED = ("cancelled", "intercepted", "returning", "returned")
-ENDED = ("signed", "cancelled")
-INVARIANTS = ("units in shipments once", "cancelled orders ship nothing", "deducted once",
+ENDED = ("signed", *STOPPED)
+INVARIANTS = ("units in shipments once", "refunds cover the stopped lines", "cancelled orders ship nothing",
+              "deducted once",
               "on hand = initial − shipped + restocked", "nothing stuck", "tracking agrees")
 
 
@@ -72,6 +79,8 @@ def check_delivery(report: Report, orders: dict[str, dict], goods: Goods, initia
             check_progress(report, order, lines, shipments, entitlements, explained)
         elif order["status"] == "cancelled":
             check_cancelled(report, order, shipments, entitlements)
+        if order["payment_status"] != "unpaid":
+            check_refunds(report, order, lines)
         check_tracking(report, order_id, goods.tracked.get(order_id, []), shipments)
     check_deductions(report, goods)
     check_on_hand(report, goods.stock, initial)
@@ -83,15 +92,29 @@ def check_units(report: Report, order: dict, lines: list[dict], shipments: list[
         name = f"order {order['id']} line {line['id']} ({line['sku']} ×{line['quantity']})"
         if line["kind"] == "virtual":
             granted = [e for e in entitlements if e["line_id"] == line["id"]]
+            status = "revoked" if line["cancelled_quantity"] else "active"
             if [(e["status"], e["account"], e["quantity"], e["id"]) for e in granted] != [
-                    ("active", order["buyer_id"], line["quantity"], line["entitlement_id"])]:
+                    (status, order["buyer_id"], line["quantity"], line["entitlement_id"])]:
                 report.breach("units in shipments once", f"{name}: entitlements {_entitlements(granted)}, "
                                                          f"the order knows {line['entitlement_id']}")
             continue
-        held = [(s["id"], ln["quantity"]) for s in shipments if s["status"] != "cancelled"
+        held = [(s["id"], ln["quantity"]) for s in shipments if s["status"] not in STOPPED
                 for ln in s["lines"] if ln["line_id"] == line["id"]]
-        if sum(q for _, q in held) != line["quantity"]:
-            report.breach("units in shipments once", f"{name}: {sum(q for _, q in held)} units in shipments {held}")
+        if sum(q for _, q in held) != line["quantity"] - line["cancelled_quantity"]:
+            report.breach("units in shipments once", f"{name}: {sum(q for _, q in held)} units in live shipments "
+                                                     f"{held}, {line['cancelled_quantity']} stopped")
+
+
+def check_refunds(report: Report, order: dict, lines: list[dict]) -> None:
+    stopped = {ln["id"]: ln["quantity"] if order["status"] == "cancelled" else ln["cancelled_quantity"]
+               for ln in lines}
+    wrong = [(ln["id"], ln["refunded_amount"], ln["paid"], stopped[ln["id"]]) for ln in lines
+             if ln["refunded_amount"] * ln["quantity"] != ln["paid"] * stopped[ln["id"]]]
+    total = sum(ln["refunded_amount"] for ln in lines)
+    if wrong or total != min(order["refunded_amount"], sum(ln["paid"] for ln in lines)):  # a 2nd capture: refunded
+        report.breach("refunds cover the stopped lines",
+                      f"order {order['id']} ({order['status']}/{order['payment_status']}): lines refunded "
+                      f"{total}, the order {order['refunded_amount']}; (line, refunded, paid, units stopped) {wrong}")
 
 
 def check_cancelled(report: Report, order: dict, shipments: list[dict], entitlements: list[dict]) -> None:
@@ -119,8 +142,10 @@ def check_progress(report: Report, order: dict, lines: list[dict], shipments: li
         for ln in s["lines"]:
             signed[ln["line_id"]] += ln["quantity"] if s["status"] == "signed" else 0
     granted = {e["line_id"] for e in entitlements if e["status"] == "active"}
-    received = bool(lines) and all(line["id"] in granted if line["kind"] == "virtual"
-                                   else signed[line["id"]] >= line["quantity"] for line in lines)
+    received = bool(lines) and all(  # what a cancellation stopped is not due
+        line["cancelled_quantity"] == line["quantity"] or (line["id"] in granted if line["kind"] == "virtual" else
+                                                           signed[line["id"]] >= line["quantity"]
+                                                           - line["cancelled_quantity"]) for line in lines)
     if received and order["status"] != "completed":
         report.breach("nothing stuck", f"{name}: every parcel signed and entitlement granted, yet not completed "
                                        f"(auto-confirm at {order.get('auto_confirm_at')})")

@@ -4,12 +4,13 @@ payment: the rows the delivery invariants (`chaos/delivery.py`) compare."""
 import json
 from dataclasses import dataclass, field
 
-from chaos.rows import fetch
+from chaos.rows import fetch, has_column
 
 
 @dataclass
 class Goods:
-    lines: dict[str, list[dict]] = field(default_factory=dict)  # order → {id, sku, kind, quantity, entitlement_id}
+    # order → its lines: {id, sku, kind, quantity, entitlement_id, paid, refunded_amount, cancelled_quantity}
+    lines: dict[str, list[dict]] = field(default_factory=dict)
     shipments: dict[str, dict] = field(default_factory=dict)  # id → fulfillment's row, `lines` of shipment_lines
     tracked: dict[str, list[dict]] = field(default_factory=dict)  # order → order_shipments (the read model)
     entitlements: dict[str, list[dict]] = field(default_factory=dict)  # order → {id, line_id, account, …}
@@ -23,10 +24,15 @@ class Goods:
 
 async def goods_of(order_ids: list[str], skus: tuple[str, ...]) -> Goods:
     goods = Goods()
-    for row in await fetch("order", "SELECT s.order_id, l.id, l.sku, l.kind, l.quantity, l.entitlement_id "
-                                    "FROM order_lines l JOIN sub_orders s ON s.id = l.sub_order_id "
-                                    "WHERE s.order_id = ANY($1::text[]) ORDER BY s.position, l.position", order_ids):
-        goods.lines.setdefault(row["order_id"], []).append(dict(row))
+    cancelled = "l.cancelled_quantity" if await has_column("order", "order_lines", "cancelled_quantity") else "0"
+    for row in await fetch("order", f"""
+            SELECT s.order_id, l.id, l.sku, l.kind, l.quantity, l.entitlement_id, l.refunded_amount,
+                   l.quantity * l.unit_price_amount + l.shipping_amount AS due, l.discounts,
+                   {cancelled} AS cancelled_quantity
+            FROM order_lines l JOIN sub_orders s ON s.id = l.sub_order_id
+            WHERE s.order_id = ANY($1::text[]) ORDER BY s.position, l.position""", order_ids):
+        line = dict(row) | {"paid": row["due"] - sum(_json(row["discounts"]).values())}
+        goods.lines.setdefault(row["order_id"], []).append(line)
     for row in await fetch("order", "SELECT order_id, shipment_id, status, waybill, dispatch_number, lines "
                                     "FROM order_shipments WHERE order_id = ANY($1::text[])", order_ids):
         goods.tracked.setdefault(row["order_id"], []).append(dict(row) | {"lines": _json(row["lines"])})
