@@ -51,7 +51,8 @@ class SqlaShipmentRepository:
         await self.session.execute(update(shipments).where(shipments.c.id == shipment.id)
                                    .values(shipment_values(shipment)))
         await self.session.execute(delete(shipment_lines).where(shipment_lines.c.shipment_id == shipment.id))
-        await self.session.execute(insert(shipment_lines), line_values(shipment))
+        if lines := line_values(shipment):  # none once staff merged all it held into another shipment
+            await self.session.execute(insert(shipment_lines), lines)
         await self._append_history(shipment)
 
     async def get(self, shipment_id: str, *, lock: bool = False) -> Shipment:

@@ -3,6 +3,9 @@ API.md), installed on the app by bootstrap. Add a row per refusal a route can me
 specific first."""
 
 from tradeflow_fulfillment.domain.errors import (
+    CannotMerge,
+    EntitlementNotFound,
+    EntitlementRevoked,
     FulfillmentError,
     IllegalTransition,
     NotDispatchedYet,
@@ -13,6 +16,10 @@ from tradeflow_kit.problems import ErrorMap, Refusal
 
 PROBLEMS = ErrorMap(
     Refusal(ShipmentNotFound, 404, "Shipment not found"),
+    Refusal(EntitlementNotFound, 404, "Entitlement not found"),
+    Refusal(EntitlementRevoked, 409, "Entitlement revoked already", extensions=lambda e: {
+        "revoked_at": e.revoked_at.isoformat(), "revoke_reason": e.reason}),
+    Refusal(CannotMerge, 409, "Shipments cannot merge", extensions=lambda e: {"shipment_id": e.shipment_id}),
     Refusal(NotDispatchedYet, 409, "Shipment not dispatched yet"),
     Refusal(IllegalTransition, 409, "Illegal shipment transition"),
     Refusal(ReReviewRefused, 409, "Shipment on its way: no re-review"),
