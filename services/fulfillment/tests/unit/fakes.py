@@ -12,7 +12,7 @@ from tradeflow_fulfillment.app.ports import (
     OutsideStatus,
     OutsideUnavailable,
 )
-from tradeflow_fulfillment.domain.errors import ShipmentNotFound
+from tradeflow_fulfillment.domain.errors import EntitlementNotFound, ShipmentNotFound
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 from .builders import RULES
@@ -84,6 +84,12 @@ class FakeEntitlements:
 
     async def save(self, entitlement):
         assert entitlement in self.rows
+
+    async def get(self, entitlement_id, *, lock=False):
+        found = next((e for e in self.rows if e.id == entitlement_id), None)
+        if found is None:
+            raise EntitlementNotFound(entitlement_id)
+        return found
 
 
 class FakeStops:

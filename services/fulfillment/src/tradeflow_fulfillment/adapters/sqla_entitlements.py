@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.tables import entitlements, planned_orders
 from tradeflow_fulfillment.domain.entitlement import Entitlement, EntitlementStatus
+from tradeflow_fulfillment.domain.errors import EntitlementNotFound
 
 
 class SqlaEntitlementRepository:
@@ -27,6 +28,13 @@ class SqlaEntitlementRepository:
         values = _values(entitlement)
         await self.session.execute(update(entitlements).where(entitlements.c.id == entitlement.id).values(
             status=values["status"], revoked_at=values["revoked_at"], revoke_reason=values["revoke_reason"]))
+
+    async def get(self, entitlement_id: str, *, lock: bool = False) -> Entitlement:
+        query = select(entitlements).where(entitlements.c.id == entitlement_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            raise EntitlementNotFound(f"no entitlement {entitlement_id}")
+        return _entitlement(row)
 
     async def find(self, *, account: str | None, limit: int,
                    before: tuple[datetime, str] | None = None) -> list[Entitlement]:

@@ -69,6 +69,10 @@ class EntitlementRepository(Protocol):
 
     async def save(self, entitlement: Entitlement) -> None: ...
 
+    async def get(self, entitlement_id: str, *, lock: bool = False) -> Entitlement:
+        """The entitlement; EntitlementNotFound if there is none. `lock`: row-locked until the
+        transaction ends."""
+
     async def find(self, *, account: str | None, limit: int, before: Page = None) -> list[Entitlement]:
         """Newest granted first; an account's, or all."""
 
