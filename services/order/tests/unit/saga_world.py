@@ -3,6 +3,7 @@ the service consumes with, and fire deadlines with the kit's own scheduler."""
 
 from datetime import timedelta
 
+from tradeflow_contracts import fulfillment as ful
 from tradeflow_contracts import inventory as inv
 from tradeflow_contracts import payments as pay
 from tradeflow_contracts.registry import Contract
@@ -79,3 +80,11 @@ def closed(order_id: str) -> pay.PaymentClosed:
 def refunded(order_id: str, refund_id: str, amount: int, paid: int) -> pay.PaymentRefunded:
     return pay.PaymentRefunded(order_id=order_id, refund_id=refund_id, amount=amount, refunded_total=amount,
                                paid_amount=paid)
+
+
+def stopped_all(order) -> ful.FulfillmentStopped:
+    """Fulfillment stopped every unit of the order (nothing was planned yet)."""
+    return ful.FulfillmentStopped(
+        order_id=order.id, reason="changed mind", going_on=[], decided_at="2026-11-22T10:10:00Z",
+        stopped=[ful.StoppedUnits(line_id=ln.id, sub_order_id=s.id, quantity=ln.quantity)
+                 for s in order.sub_orders for ln in s.lines])

@@ -15,11 +15,11 @@ from tradeflow_order.app.approve_order import approve_order
 from tradeflow_order.app.auto_confirm import confirm_due
 from tradeflow_order.app.cancel_order import cancel_order
 from tradeflow_order.app.reject_order import reject_order
-from tradeflow_order.domain.errors import IllegalTransition
+from tradeflow_order.domain.errors import CancellationInProgress, IllegalTransition
 from tradeflow_order.domain.model import OrderType, PricedBy, Terms, WarehouseShare
 from tradeflow_order.domain.placement import CartLine
 
-from .saga_world import SagaWorld, closed, refunded, rejected, reserved, succeeded
+from .saga_world import SagaWorld, closed, refunded, rejected, reserved, stopped_all, succeeded
 
 
 @pytest.fixture
@@ -145,18 +145,90 @@ async def test_a_payment_found_while_closing_pays_the_order(world):
     assert world.order(order.id).status == "awaiting_shipment" and world.db.sent(inv.ReleaseStock) == []
 
 
-async def test_cancel_after_payment_refunds_in_full_and_releases(world):
+async def test_cancel_after_payment_asks_fulfillment_then_refunds_in_full_and_releases(world):
     order = await paid_order(world)
     async with world.transactions.begin() as tx:
         await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
+    [(key, stop)] = [(k, m) for k, m in world.db.outbox if isinstance(m, ful.StopFulfillment)]
+    assert (key, stop.order_id, stop.reason, stop.requested_by) == (order.id, order.id, "changed mind", "buyer:b1")
+    assert [(ln.line_id, ln.sub_order_id, ln.sku, ln.quantity, ln.kind) for ln in stop.lines] == [
+        (ln.id, s.id, ln.sku, ln.quantity, "physical") for s in order.sub_orders for ln in s.lines]
+    assert world.db.sent(pay.RefundPayment) == [] and world.db.sent(inv.ReleaseStock) == []
+    assert (world.saga(order.id).step, world.saga(order.id).state) == ("cancelling", SagaState.RUNNING)
+    assert world.order(order.id).status == "awaiting_shipment"
+    await world.reply(stopped_all(order))
     [refund] = world.db.sent(pay.RefundPayment)
     assert refund.amount == order.paid_amount and len(world.db.sent(inv.ReleaseStock)) == 2
-    assert world.steps(order.id)[-2:] == ["handed_over", "cancelled"]
+    assert world.steps(order.id)[-3:] == ["handed_over", "cancelling", "cancelled"]
+    assert world.saga(order.id).state is SagaState.COMPENSATED
     await world.reply(refunded(order.id, refund.refund_id, refund.amount, order.paid_amount))
     assert world.order(order.id).payment_status == "refunded"
     assert world.order(order.id).refunded_amount == order.paid_amount
     lines = [ln for sub in world.order(order.id).sub_orders for ln in sub.lines]
     assert [ln.refunded_amount for ln in lines] == [ln.paid_amount for ln in lines]  # every line, exactly
+    sent = len(world.db.outbox)
+    await world.reply(stopped_all(order))  # a repeat changes nothing
+    assert len(world.db.outbox) == sent and world.saga(order.id).step == "cancelled"
+
+
+async def test_a_partial_stop_goes_back_to_handed_over_and_releases_exactly_the_stopped_units(world):
+    order = await world.place(CartLine("SKU-A", "m1", 3, 1000), CartLine("SKU-B", "m1", 1, 500))
+    await world.reserve_all(order)
+    await world.reply(succeeded(order.id, order.paid_amount))
+    [sub] = order.sub_orders
+    a, b = sub.lines
+    async with world.transactions.begin() as tx:
+        await cancel_order(tx, world.c, order.id, "staff:s1", "warehouse fire")
+    with pytest.raises(CancellationInProgress):
+        async with world.transactions.begin() as tx:
+            await cancel_order(tx, world.c, order.id, "buyer:b1", "again", buyer_id="b1")
+    await world.reply(ful.FulfillmentStopped(
+        order_id=order.id, reason="warehouse fire", decided_at=world.clock.at,
+        stopped=[ful.StoppedUnits(line_id=a.id, sub_order_id=sub.id, quantity=1, shipment_id="sh-1", warehouse="WH-1"),
+                 ful.StoppedUnits(line_id=b.id, sub_order_id=sub.id, quantity=1, shipment_id="sh-1", warehouse="WH-1")],
+        going_on=[ful.GoingOnUnits(line_id=a.id, sub_order_id=sub.id, quantity=2, shipment_id="sh-2",
+                                   problem="intercept-timeout", detail="the warehouse did not answer in time")]))
+    [release] = world.db.sent(inv.ReleaseStock)
+    assert [(u.line_id, u.warehouse, u.quantity) for u in release.units] == [(a.id, "WH-1", 1), (b.id, "WH-1", 1)]
+    [refund] = world.db.sent(pay.RefundPayment)
+    assert refund.amount == a.paid_amount // 3 + b.paid_amount  # 1 of A's 3 units, its shipping share included
+    assert world.steps(order.id)[-2:] == ["cancelling", "handed_over"]
+    assert world.saga(order.id).state is SagaState.COMPLETED
+    stored = world.order(order.id)
+    assert (stored.status, stored.cancellation.state) == ("awaiting_shipment", "partially_cancelled")
+    assert world.db.sent(ord_.OrderCancelled) == []
+
+
+async def test_a_refused_stop_leaves_the_order_going_and_it_may_be_asked_again(world):
+    order = await paid_order(world)
+    async with world.transactions.begin() as tx:
+        await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
+    going_on = [ful.GoingOnUnits(line_id=ln.id, sub_order_id=s.id, quantity=ln.quantity, shipment_id="sh-1",
+                                 problem="intercept-failed", detail="already packed")
+                for s in order.sub_orders for ln in s.lines]
+    await world.reply(ful.FulfillmentStopped(order_id=order.id, reason="changed mind", stopped=[], going_on=going_on,
+                                             decided_at=world.clock.at))
+    assert world.db.sent(pay.RefundPayment) == [] and world.db.sent(inv.ReleaseStock) == []
+    assert world.steps(order.id)[-2:] == ["cancelling", "handed_over"]
+    assert world.order(order.id).history[-1].event == "cancel_refused"
+    async with world.transactions.begin() as tx:
+        await cancel_order(tx, world.c, order.id, "buyer:b1", "please", buyer_id="b1")
+    assert len(world.db.sent(ful.StopFulfillment)) == 2 and world.saga(order.id).step == "cancelling"
+
+
+async def test_shipments_are_still_tracked_while_a_cancellation_is_decided(world):
+    order = await paid_order(world)
+    async with world.transactions.begin() as tx:
+        await cancel_order(tx, world.c, order.id, "buyer:b1", "changed mind", buyer_id="b1")
+    await world.reply(ful.ShipmentPlanned(
+        shipment_id="sh-1", order_id=order.id, order_ids=[order.id], sub_order_ids=[s.id for s in order.sub_orders],
+        warehouse="WH-1", carrier="SF", status="dispatched", planned_at=world.clock.at, dispatch_after=world.clock.at,
+        lines=[ful.ShipmentLine(line_id=ln.id, order_id=order.id, sub_order_id=s.id, sku=ln.sku, quantity=ln.quantity)
+               for s in order.sub_orders for ln in s.lines]))
+    await world.reply(ful.ShipmentStatusChanged(
+        shipment_id="sh-1", order_id=order.id, order_ids=[order.id], sub_order_ids=[], from_status="dispatched",
+        to_status="shipped", event="shipped", source="warehouse", at=world.clock.at, warehouse="WH-1", carrier="SF"))
+    assert (world.order(order.id).status, world.saga(order.id).step) == ("shipped", "cancelling")
 
 
 async def test_cancel_while_awaiting_payment_closes_the_payment(world):
@@ -222,6 +294,7 @@ async def test_a_refund_that_fails_is_recorded_for_staff(world):
     order = await paid_order(world)
     async with world.transactions.begin() as tx:
         await cancel_order(tx, world.c, order.id, "staff:s1", "warehouse fire")
+    await world.reply(stopped_all(order))
     [refund] = world.db.sent(pay.RefundPayment)
     await world.reply(pay.RefundFailed(order_id=order.id, refund_id=refund.refund_id, reason="PSP refused"))
     entry = world.order(order.id).history[-1]

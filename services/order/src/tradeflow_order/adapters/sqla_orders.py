@@ -1,5 +1,5 @@
-"""SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines, history;
-its saga step from the kit's `sagas` table)."""
+"""SqlaOrderRepository: the order aggregate in PostgreSQL (orders, sub_orders, order_lines,
+order_shipments, order_refunds, history; its saga step from the kit's `sagas` table)."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -21,8 +21,17 @@ from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tradeflow_order.adapters import order_parts as parts
 from tradeflow_order.adapters.order_changes import changed_notice
-from tradeflow_order.adapters.tables import order_history, order_lines, order_shipments, orders, sagas, sub_orders
+from tradeflow_order.adapters.tables import (
+    order_history,
+    order_lines,
+    order_refunds,
+    order_shipments,
+    orders,
+    sagas,
+    sub_orders,
+)
 from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.model import (
     AppliedCoupon,
@@ -34,13 +43,13 @@ from tradeflow_order.domain.model import (
     OrderType,
     PricedBy,
     Receiver,
+    StoppedUnits,
     SubOrder,
     Terms,
     WarehouseShare,
 )
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.states import OrderStatus, Reservation
-from tradeflow_order.domain.tracking import OrderShipment, ShippedLine, TrackingEvent
 
 
 class SqlaOrderRepository:
@@ -87,13 +96,15 @@ class SqlaOrderRepository:
             await self.session.execute(
                 update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
                 .values(status=bindparam("status"), reservation=bindparam("reservation")), subs)
-        if lines := [{"line_id": lid, "refunded": rf, "wh": _warehouses_json(wh), "ent": ent}
-                     for lid, (rf, wh, ent) in now.lines.items()
-                     if before is None or before.lines.get(lid) != (rf, wh, ent)]:
+        if lines := [{"line_id": lid, "refunded": rf, "wh": _warehouses_json(wh), "ent": ent,
+                      "stops": [asdict(stop) for stop in stops], "cancelled": sum(stop.quantity for stop in stops)}
+                     for lid, (rf, wh, ent, stops) in now.lines.items()
+                     if before is None or before.lines.get(lid) != (rf, wh, ent, stops)]:
             await self.session.execute(
                 update(order_lines).where(order_lines.c.id == bindparam("line_id"))
                 .values(refunded_amount=bindparam("refunded"), warehouses=bindparam("wh", type_=JSONB),
-                        entitlement_id=bindparam("ent")), lines)
+                        entitlement_id=bindparam("ent"), stops=bindparam("stops", type_=JSONB),
+                        cancelled_quantity=bindparam("cancelled")), lines)
         if shipments := [row for sid, row in now.shipments.items()
                          if before is None or before.shipments.get(sid) != row]:
             upsert = pg_insert(order_shipments)
@@ -101,6 +112,10 @@ class SqlaOrderRepository:
                 index_elements=["order_id", "shipment_id"],
                 set_={c: upsert.excluded[c] for c in ("status", "waybill", "dispatch_number", "lines", "events")}),
                 shipments)
+        if refunds := [row for rid, row in now.refunds.items() if before is None or before.refunds.get(rid) != row]:
+            upsert = pg_insert(order_refunds)
+            await self.session.execute(upsert.on_conflict_do_update(
+                index_elements=["order_id", "refund_id"], set_={"state": upsert.excluded.state}), refunds)
         self._as_read[order.id] = now
         await self._append_history(order)
 
@@ -173,25 +188,29 @@ _SELECT = select(
         sub_orders.c.order_id == orders.c.id).correlate(orders)), order_lines.c.position).label("lines"),
     _as_json(order_history, order_history.c.order_id == orders.c.id, order_history.c.id).label("history"),
     _as_json(order_shipments, order_shipments.c.order_id == orders.c.id, order_shipments.c.position).label("shipments"),
+    _as_json(order_refunds, order_refunds.c.order_id == orders.c.id, order_refunds.c.position).label("refunds"),
 ).join(sagas, sagas.c.id == orders.c.id)
 
 
 @dataclass(frozen=True)
 class _Rows:
     """What `save` may write of an order: its row's changing columns, each sub-order's status and
-    reservation, each line's refunded amount, warehouses and entitlement, each shipment tracked."""
+    reservation, each line's refunded amount, warehouses, entitlement and stops, each shipment
+    tracked, each refund asked for."""
 
     order: dict
     subs: dict[str, tuple]
     lines: dict[str, tuple]
     shipments: dict[str, dict]
+    refunds: dict[str, dict]
 
     @classmethod
     def of(cls, order: Order) -> "_Rows":
         return cls(_order_row(order), {s.id: (s.status, s.reservation) for s in order.sub_orders},
-                   {ln.id: (ln.refunded_amount, ln.warehouses, ln.entitlement_id)
+                   {ln.id: (ln.refunded_amount, ln.warehouses, ln.entitlement_id, ln.stops)
                     for s in order.sub_orders for ln in s.lines},
-                   {sh.id: _shipment_row(order.id, i, sh) for i, sh in enumerate(order.shipments)})
+                   {sh.id: parts.shipment_row(order.id, i, sh) for i, sh in enumerate(order.shipments)},
+                   {r.id: parts.refund_row(order.id, i, r) for i, r in enumerate(order.refunds)})
 
 
 def _address_key(receiver: Receiver) -> str:
@@ -203,7 +222,8 @@ def _order_row(order: Order) -> dict:
             "hold_reason": order.hold.reason if order.hold else None,
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
-            "paid_amount": order.paid_amount, "auto_confirm_at": order.auto_confirm_at}
+            "paid_amount": order.paid_amount, "auto_confirm_at": order.auto_confirm_at,
+            "cancellation": parts.cancellation_json(order.cancellation)}
 
 
 def _terms_row(terms: Terms) -> dict:
@@ -219,22 +239,6 @@ def _terms(row) -> Terms:
                  tuple(AppliedCoupon(**c) for c in benefits.get("coupons", [])), benefits.get("points_amount", 0))
 
 
-def _shipment_row(order_id: str, position: int, shipment: OrderShipment) -> dict:
-    return {"order_id": order_id, "shipment_id": shipment.id, "position": position, "warehouse": shipment.warehouse,
-            "carrier": shipment.carrier, "status": shipment.status, "waybill": shipment.waybill,
-            "dispatch_number": shipment.dispatch_number,
-            "lines": [{"line_id": ln.line_id, "quantity": ln.quantity} for ln in shipment.lines],
-            "events": [{"at": e.at.isoformat(), "status": e.status, "event": e.event} for e in shipment.events]}
-
-
-def _shipment(row: dict) -> OrderShipment:
-    return OrderShipment(row["shipment_id"], row["warehouse"], row["carrier"], row["status"],
-                         tuple(ShippedLine(ln["line_id"], ln["quantity"]) for ln in row["lines"]),
-                         row["waybill"], row["dispatch_number"],
-                         [TrackingEvent(datetime.fromisoformat(e["at"]), e["status"], e["event"])
-                          for e in row["events"]])
-
-
 def _warehouses_json(warehouses: tuple[WarehouseShare, ...]) -> list[dict]:
     return [{"code": w.code, "quantity": w.quantity} | ({"incoming": True} if w.incoming else {})
             for w in warehouses]
@@ -248,7 +252,8 @@ def _order(row) -> Order:
             ln["id"], ln["sku"], ln["merchant_id"], ln["quantity"], ln["unit_price_amount"], ln["kind"],
             ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
             tuple(WarehouseShare(w["code"], w["quantity"], w.get("incoming", False)) for w in ln["warehouses"]),
-            ln["title"], ln["sku_version"], ln["weight_grams"], ln["volume_cm3"], ln["oversize"], ln["entitlement_id"]))
+            ln["title"], ln["sku_version"], ln["weight_grams"], ln["volume_cm3"], ln["oversize"], ln["entitlement_id"],
+            tuple(StoppedUnits(**stop) for stop in ln["stops"])))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,
@@ -257,6 +262,7 @@ def _order(row) -> Order:
         status=row.status, payment_status=row.payment_status, step=row.step,
         hold=Hold(row.hold_reason, row.hold_since) if row.hold_reason else None, cancel_reason=row.cancel_reason,
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount, terms=_terms(row),
-        shipments=[_shipment(s) for s in row.shipments], auto_confirm_at=row.auto_confirm_at,
+        shipments=[parts.shipment(s) for s in row.shipments], auto_confirm_at=row.auto_confirm_at,
+        cancellation=parts.cancellation(row.cancellation), refunds=[parts.refund(r) for r in row.refunds],
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
                               h["actor"], h["reason"], h["payment_status"]) for h in row.history])

@@ -49,6 +49,8 @@ orders = Table(
     Column("priced_by", Text, nullable=False, server_default="staff"),
     Column("benefits", JSONB, nullable=False, server_default="{}"),  # coupons [{code, amount}], points_amount
     Column("auto_confirm_at", DateTime(timezone=True)),
+    # a paid order's: {state, reason, requested_by, requested_at, decided_at, going_on: [...]}
+    Column("cancellation", JSONB),
     Index("orders_buyer_created", "buyer_id", "created_at"),
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
@@ -87,6 +89,8 @@ order_lines = Table(
     Column("volume_cm3", Integer, nullable=False, server_default="0"),
     Column("oversize", Boolean, nullable=False, server_default="false"),
     Column("entitlement_id", Text),
+    Column("stops", JSONB, nullable=False, server_default="[]"),  # [{quantity, shipment_id, warehouse, ...}]
+    Column("cancelled_quantity", Integer, nullable=False, server_default="0"),  # the stops' units, for queries
 )
 
 # The order's part of each shipment holding its lines (a read model fed by fulfillment's events).
@@ -102,6 +106,19 @@ order_shipments = Table(
     Column("dispatch_number", Text),
     Column("lines", JSONB, nullable=False),  # [{line_id, quantity}]
     Column("events", JSONB, nullable=False),  # [{at, status, event}]
+)
+
+# The refunds the order asked for, each with its lines' shares (attributed so when it is made).
+order_refunds = Table(
+    "order_refunds", metadata,
+    Column("order_id", Text, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("refund_id", Text, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("lines", JSONB, nullable=False),  # {line_id: share}
+    Column("state", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
 )
 
 order_history = Table(

@@ -2,12 +2,14 @@
 carries its `type` slug), installed on the app by bootstrap. Most specific first."""
 
 from tradeflow_kit.problems import ErrorMap, Refusal
-from tradeflow_order.api.views import quote_view
+from tradeflow_order.api.views import AFTER_SALES, quote_view
 from tradeflow_order.domain.errors import (
+    CancellationInProgress,
     CouponUnavailable,
     IllegalTransition,
     InsufficientPoints,
     InvalidOrder,
+    NotCancellableSigned,
     NotYourOrder,
     OrderError,
     OrderNotFound,
@@ -40,6 +42,10 @@ def _new_quote(exc: PriceChanged) -> dict:
     return {"quote": quote_view(exc.quote.buyer.currency, exc.quote.lines, exc.quote.terms)}
 
 
+def _after_sales(_exc: NotCancellableSigned) -> dict:
+    return {"after_sales": AFTER_SALES}
+
+
 PROBLEMS = ErrorMap(
     Refusal(InvalidOrder, 422, "Invalid order", errors=_invalid_field),
     Refusal(PriceChanged, 409, "The price changed", errors=_differences, extensions=_new_quote),
@@ -48,6 +54,8 @@ PROBLEMS = ErrorMap(
     Refusal(OrderNotFound, 404, "Order not found"),
     Refusal(NotYourOrder, 403, "Not allowed"),
     Refusal(IllegalTransition, 409, "Illegal transition"),
+    Refusal(CancellationInProgress, 409, "Cancellation in progress"),
+    Refusal(NotCancellableSigned, 409, "Signed for: use after-sales", extensions=_after_sales),
     Refusal(UnpaidUnitsLimit, 409, "Too many unpaid units", errors=_units_over_limit),
     Refusal(OrderError, 409, "Order rule violated"),
 )

@@ -33,6 +33,7 @@ from tradeflow_order.app.read_orders import get_order, list_orders
 from tradeflow_order.app.reject_order import reject_order
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.placement import Cart, place
+from tradeflow_order.domain.states import OrderStep
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
@@ -128,15 +129,23 @@ async def get_list(who: Readers, api: Api, status: str | None = None, buyer_id: 
             "next_cursor": encode_cursor(page[-1].created_at, page[-1].id) if more else None}
 
 
-@router.post("/{order_id}/cancel", summary="Cancel before shipment (refunds if paid; Idempotency-Key accepted)")
+@router.post("/{order_id}/cancel", status_code=200,
+             summary="Cancel: at once before payment (200); a paid order asks fulfillment (202) "
+                     "(Idempotency-Key accepted)",
+             responses={202: {"description": "Asked: fulfillment decides; the order shows `cancellation`"}})
 async def post_cancel(order_id: str, body: ReasonIn, who: BuyerOrStaff, api: Api,
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Before payment the order is cancelled (200). A paid order (awaiting_shipment, partially_shipped,
+    shipped) is cancelled as far as fulfillment can still stop its goods: 202 with `cancellation:
+    {state: requested}`, then `cancelled`, `partially_cancelled` or `refused` with the units going
+    on and the `after_sales` pointer. 409 `not-cancellable-signed` (with `after_sales`) when every
+    unit was signed for; 409 `cancellation-in-progress` while one is being decided."""
     buyer_id = None if Role.STAFF in who.roles else who.sub  # the buyer role, by BuyerOrStaff
 
     async def run(tx: OrderTransaction) -> Order:
         return await cancel_order(tx, api.collaborators, order_id, _actor(who), body.reason, buyer_id)
     return await _once(api, f"POST /orders/{order_id}/cancel", who, idempotency_key, body.model_dump(mode="json"),
-                       run)
+                       run, accepted=lambda order: order.step is OrderStep.CANCELLING)
 
 
 @router.post("/{order_id}/confirm-receipt",
@@ -187,13 +196,15 @@ def _buyer_for(body: PlaceOrderIn, who: Principal) -> str:
 
 
 async def _once(api: OrderApi, scope: str, who: Principal, key: str | None, body: dict,
-                run: Command, created: bool = False) -> JSONResponse:
+                run: Command, created: bool = False,
+                accepted: Callable[[Order], bool] = lambda _: False) -> JSONResponse:
     """Run a changing command in one transaction; with an Idempotency-Key (required to create),
-    at most once. A new order is a 201 with its Location."""
+    at most once. A new order is a 201 with its Location; a change left to another service to
+    decide (`accepted`) a 202."""
     async with api.transactions.begin() as tx:
         async def command() -> StoredResponse:
             order = await run(tx)
-            return StoredResponse(201 if created else 200, order_view(order))
+            return StoredResponse(201 if created else 202 if accepted(order) else 200, order_view(order))
 
         answer, replayed = await api.idempotency.once(tx.session, scope, who.sub, key, body, command, required=created)
     if replayed:

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from tradeflow_order.domain.cancellation import Cancellation
 from tradeflow_order.domain.model import Line, SubOrder, Terms
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.tracking import OrderShipment
@@ -13,6 +14,7 @@ def order_view(order: Order) -> dict:
 
 
 SUB_ORDER_EVENTS = ("stock_reserved", "pre_sale_stock_arrived")  # about one sub-order, named in the reason
+AFTER_SALES = "/after-sales"  # where the buyer goes for what a cancellation could not stop
 
 
 def merchant_order_view(order: Order, merchant_id: str) -> dict:
@@ -31,6 +33,8 @@ def merchant_order_view(order: Order, merchant_id: str) -> dict:
              "coupons": [],  # they may be another merchant's; its lines show what they took
              "points_amount": sum(ln.discounts.get("points", 0) for s in subs for ln in s.lines),
              "cancel_reason": cancel_cause(order.cancel_reason),
+             "cancellation": cancellation_view(order.cancellation, {ln.id for s in subs for ln in s.lines},
+                                               merchant=True),
              "history": [h | {"actor": None, "reason": None} for h, entry in zip(view["history"], order.history,
                                                                                  strict=True)
                          if entry.event not in SUB_ORDER_EVENTS or entry.reason in {s.id for s in subs}]}
@@ -60,6 +64,7 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "refunded_amount": order.refunded_amount,
         "hold": {"reason": order.hold.reason, "since": order.hold.since.isoformat()} if order.hold else None,
         "cancel_reason": order.cancel_reason,
+        "cancellation": cancellation_view(order.cancellation, {ln.id for ln in order.lines}),
         "payment_deadline": order.payment_deadline.isoformat() if order.payment_deadline else None,
         "auto_confirm_at": order.auto_confirm_at.isoformat() if order.auto_confirm_at else None,
         "sub_orders": [_sub_order(s) for s in subs],
@@ -67,6 +72,21 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "history": [{"at": h.at.isoformat(), "from": h.from_status, "to": h.to_status, "event": h.event,
                      "actor": h.actor, "reason": h.reason} for h in order.history],
     }
+
+
+def cancellation_view(cancellation: Cancellation | None, line_ids: set[str], merchant: bool = False) -> dict | None:
+    """A paid order's cancellation as asked and decided: the units going on (of these lines) and,
+    when some do, where the buyer goes for them. A merchant sees the cause without its details."""
+    if cancellation is None:
+        return None
+    going_on = [{"line_id": g.line_id, "quantity": g.quantity, "shipment_id": g.shipment_id, "problem": g.problem,
+                 "detail": g.detail} for g in cancellation.going_on if g.line_id in line_ids]
+    return {"state": cancellation.state,
+            "reason": cancel_cause(cancellation.reason) if merchant else cancellation.reason,
+            "requested_by": None if merchant else cancellation.requested_by,
+            "requested_at": cancellation.requested_at.isoformat(),
+            "decided_at": cancellation.decided_at.isoformat() if cancellation.decided_at else None,
+            "going_on": going_on, "after_sales": AFTER_SALES if going_on else None}
 
 
 def quote_view(currency: str, lines: list[Line], terms: Terms) -> dict:
@@ -82,7 +102,8 @@ def quote_view(currency: str, lines: list[Line], terms: Terms) -> dict:
 
 
 def _quoted_line(line: Line) -> dict:
-    return {k: v for k, v in _line(line).items() if k not in ("id", "refunded_amount", "warehouses")}
+    return {k: v for k, v in _line(line).items()
+            if k not in ("id", "refunded_amount", "warehouses", "cancelled_quantity")}
 
 
 def _amounts(subs: list[SubOrder]) -> dict:
@@ -131,5 +152,6 @@ def _line(line: Line) -> dict:
             "quantity": line.quantity, "unit_price_amount": line.unit_price_amount,
             "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
             "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
-            "refunded_amount": line.refunded_amount, "entitlement_id": line.entitlement_id,
+            "refunded_amount": line.refunded_amount, "cancelled_quantity": line.cancelled_quantity,
+            "entitlement_id": line.entitlement_id,
             "warehouses": [{"code": w.code, "quantity": w.quantity, "incoming": w.incoming} for w in line.warehouses]}

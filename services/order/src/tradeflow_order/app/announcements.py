@@ -1,6 +1,6 @@
 """The order's domain events → platform messages (the contracts): the one explicit map."""
 
-from tradeflow_contracts import inventory, orders, payments
+from tradeflow_contracts import fulfillment, inventory, orders, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.domain import events as ev
@@ -35,8 +35,9 @@ def announcement(order: Order, event: ev.OrderEvent) -> Contract:
                 pre_sale=order.terms.type is OrderType.PRE_SALE,
                 lines=[inventory.LineToReserve(line_id=ln.id, sku=ln.sku, quantity=ln.quantity)
                        for ln in sub.lines if ln.kind == "physical"])
-        case ev.StockReleaseRequested(sub_order_id=sub_id, reason=reason):
-            return inventory.ReleaseStock(order_id=order.id, sub_order_id=sub_id, reason=reason)
+        case ev.StockReleaseRequested(sub_order_id=sub_id, reason=reason, units=units):
+            return inventory.ReleaseStock(order_id=order.id, sub_order_id=sub_id, reason=reason, units=[
+                inventory.UnitsToRelease(line_id=u.line_id, warehouse=u.warehouse, quantity=u.quantity) for u in units])
         case ev.PaymentRequested(amount=amount, deadline=deadline):
             return payments.RequestPayment(order_id=order.id, buyer_id=order.buyer_id, amount=amount,
                                            currency=order.currency, deadline=deadline)
@@ -48,6 +49,11 @@ def announcement(order: Order, event: ev.OrderEvent) -> Contract:
             return _order_paid(order)
         case ev.OrderWasCancelled(reason=reason, refund_amount=refund):
             return orders.OrderCancelled(order_id=order.id, reason=reason, refund_amount=refund)
+        case ev.FulfillmentStopRequested(reason=reason, requested_by=by, requested_at=at):
+            return fulfillment.StopFulfillment(
+                order_id=order.id, reason=reason, requested_by=by, requested_at=at,
+                lines=[fulfillment.OrderLineRef(line_id=ln.id, sub_order_id=s.id, sku=ln.sku, quantity=ln.quantity,
+                                                kind=ln.kind) for s in order.sub_orders for ln in s.lines])
     raise TypeError(f"no message for {event!r}")
 
 

@@ -25,6 +25,7 @@ USE_CASES: dict[type[Contract], UseCase] = {
     fulfillment.ShipmentPlanned: shipping.record_shipment_planned,
     fulfillment.ShipmentStatusChanged: shipping.record_shipment_changed,
     fulfillment.EntitlementGranted: shipping.record_entitlement_granted,
+    fulfillment.FulfillmentStopped: shipping.record_fulfillment_stopped,
 }
 
 

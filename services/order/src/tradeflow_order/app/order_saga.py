@@ -1,10 +1,11 @@
 """The order saga (ARCHITECTURE "Sagas"), declared as a table the kit enforces and runs:
 
-    reserving → [held] → awaiting_payment → [closing_payment] → handed_over, or cancelled.
+    reserving → [held] → awaiting_payment → [closing_payment] → handed_over ⇄ [cancelling], or cancelled.
 
 Compensations: out of stock → cancel, release the rest; review not done in time → cancel,
 release; payment deadline passed → close the payment, release, cancel; cancel after payment →
-refund, release; paid after cancel → refund.
+fulfillment stops what it still can (cancelling), then refund and release what was stopped —
+all of it (cancelled) or part (back to handed_over); paid after cancel → refund.
 """
 
 from datetime import timedelta
@@ -36,11 +37,22 @@ def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta
         Step(S.HANDED_OVER, sends=(orders.OrderPaid,),
              awaits=(payments.PaymentRefunded, payments.RefundFailed, inventory.PreSaleStockArrived,
                      fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged, fulfillment.EntitlementGranted),
-             next=(S.CANCELLED,), compensation=(payments.RefundPayment,), ends=SagaState.COMPLETED,
+             next=(S.CANCELLING,), compensation=(payments.RefundPayment,), ends=SagaState.COMPLETED,
              doc="paid: the sub-orders go to fulfillment (a pre-sale's once its goods arrive), whose shipments and "
-                 "entitlements the order tracks (partially shipped, shipped, completed); a cancel before shipment "
-                 "refunds"),
+                 "entitlements the order tracks (partially shipped, shipped, completed); a cancel asks fulfillment "
+                 "(→ cancelling)"),
+        Step(S.CANCELLING, sends=(fulfillment.StopFulfillment,),
+             awaits=(fulfillment.FulfillmentStopped, payments.PaymentRefunded, payments.RefundFailed,
+                     inventory.PreSaleStockArrived, fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged,
+                     fulfillment.EntitlementGranted),
+             next=(S.HANDED_OVER, S.CANCELLED), compensation=(payments.RefundPayment, inventory.ReleaseStock),
+             doc="the buyer or staff cancel a paid order: fulfillment stops what it still can, shipment by shipment "
+                 "by its stage, and answers once (shipments are still tracked meanwhile). Everything stopped → "
+                 "cancelled (refund the rest, release the stock); some → handed_over, the stopped units refunded and "
+                 "their stock released; nothing → handed_over, refused (after-sales is the way)"),
         Step(S.CANCELLED, sends=(orders.OrderCancelled,),
-             awaits=(payments.PaymentRefunded, payments.RefundFailed), ends=SagaState.COMPENSATED,
-             doc="every step taken was compensated; a late reservation is released, a late payment refunded"),
+             awaits=(payments.PaymentRefunded, payments.RefundFailed, fulfillment.ShipmentStatusChanged),
+             ends=SagaState.COMPENSATED,
+             doc="every step taken was compensated; a late reservation is released, a late payment refunded; an "
+                 "intercepted parcel's way back is still tracked"),
     ))

@@ -2,13 +2,23 @@
 (GET /orders/{id} shows them) and its status follows them — partially shipped, shipped, and for
 virtual goods completed once every entitlement is granted. Once everything is received, receipt
 is confirmed for the buyer after `auto_confirm_after` (app/auto_confirm.py) unless they confirm
-first. Keyed by the order, they arrive in order; a repeat changes nothing."""
+first. Keyed by the order, they arrive in order; a repeat changes nothing.
+
+FulfillmentStopped answers the order's StopFulfillment (a paid order cancelled): the order is
+cancelled, partially cancelled or goes on as fulfillment decided (domain/cancellation.py)."""
 
 from datetime import datetime
 
-from tradeflow_contracts.fulfillment import EntitlementGranted, ShipmentPlanned, ShipmentStatusChanged
+from tradeflow_contracts.fulfillment import (
+    EntitlementGranted,
+    FulfillmentStopped,
+    ShipmentPlanned,
+    ShipmentStatusChanged,
+)
 from tradeflow_order.app.advance import advance
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
+from tradeflow_order.domain.cancellation import GoingOnUnits
+from tradeflow_order.domain.model import StoppedUnits
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.tracking import ShippedLine
 
@@ -32,3 +42,14 @@ async def record_entitlement_granted(tx: OrderTransaction, message: EntitlementG
         order.entitlement_granted(message.line_id, message.entitlement_id, now)
         order.arm_auto_confirm(now + c.auto_confirm_after)
     await advance(tx, c, message.order_id, message.TYPE, grant)
+
+
+async def record_fulfillment_stopped(tx: OrderTransaction, message: FulfillmentStopped, c: Collaborators) -> None:
+    stopped = [(u.line_id, StoppedUnits(u.quantity, u.shipment_id, u.warehouse, u.returning, u.entitlement_id))
+               for u in message.stopped]
+    going_on = [GoingOnUnits(u.line_id, u.quantity, u.shipment_id, u.problem, u.detail) for u in message.going_on]
+
+    def decide(order: Order, now: datetime) -> None:
+        order.fulfillment_stopped(stopped, going_on, now)
+        order.arm_auto_confirm(now + c.auto_confirm_after)  # what goes on may all be received already
+    await advance(tx, c, message.order_id, message.TYPE, decide)

@@ -2,7 +2,8 @@
 
 Succeeded pays the order (or, after a cancellation, is refunded — never kept); failed is
 recorded (the buyer may try again until the deadline); closed cancels an order whose deadline
-passed; refunded and refund-failed are recorded for the buyer and for staff.
+passed; refunded and refund-failed are recorded for the buyer and for staff (a refund the order
+asked for is attributed to its lines as asked, by its refund id).
 """
 
 from tradeflow_contracts.payments import PaymentClosed, PaymentFailed, PaymentRefunded, PaymentSucceeded, RefundFailed
@@ -24,8 +25,9 @@ async def record_payment_closed(tx: OrderTransaction, message: PaymentClosed, c:
 
 async def record_refunded(tx: OrderTransaction, message: PaymentRefunded, c: Collaborators) -> None:
     await advance(tx, c, message.order_id, message.TYPE,
-                  lambda order, now: order.refunded(message.refunded_total, now))
+                  lambda order, now: order.refunded(message.refunded_total, now, message.refund_id, message.amount))
 
 
 async def record_refund_failed(tx: OrderTransaction, message: RefundFailed, c: Collaborators) -> None:
-    await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.refund_failed(message.reason, now))
+    await advance(tx, c, message.order_id, message.TYPE,
+                  lambda order, now: order.refund_failed(message.reason, now, message.refund_id))

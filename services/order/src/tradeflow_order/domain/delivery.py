@@ -1,14 +1,16 @@
 """The order after payment (DOMAIN §1 States, §4): what it knows of its shipments and
 entitlements, and what its status makes of them — `partially_shipped`, `shipped`, `completed` on
 the buyer's confirmation (or by itself after the auto-confirm period), or at once for virtual goods
-when every entitlement is granted. A part of the `Order` aggregate, kept apart from its saga steps.
+when every entitlement is granted. Cancelled units never ship: a line counts as shipped (signed
+for, granted) when its units not cancelled are, and a fully cancelled line holds nothing back.
+A part of the `Order` aggregate, kept apart from its saga steps.
 """
 
 from datetime import datetime
 
 from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.states import OrderStatus
-from tradeflow_order.domain.tracking import OrderShipment, ShippedLine, TrackingEvent, shipped_units
+from tradeflow_order.domain.tracking import SIGNED, OrderShipment, ShippedLine, TrackingEvent, shipped_units
 
 S = OrderStatus
 
@@ -40,9 +42,7 @@ class FollowsDelivery:
         self._follow_fulfillment(now)
 
     def entitlement_granted(self, line_id: str, entitlement_id: str, now: datetime) -> None:
-        line = next((ln for sub in self.sub_orders for ln in sub.lines if ln.id == line_id), None)
-        if line is None:
-            raise IllegalTransition(f"order {self.id} has no line {line_id}")
+        line = self.line(line_id)
         if line.entitlement_id is None:
             line.entitlement_id = entitlement_id
             self._follow_fulfillment(now)
@@ -55,8 +55,7 @@ class FollowsDelivery:
             raise IllegalTransition(reason)
         self._transition("confirm_receipt", actor, now)
         self._auto_confirm_at = None
-        for sub in self.sub_orders:
-            sub.status = S.COMPLETED
+        self._complete_sub_orders()
 
     def arm_auto_confirm(self, at: datetime) -> None:
         """Once everything is received, receipt is confirmed for the buyer at `at` unless they
@@ -65,40 +64,60 @@ class FollowsDelivery:
             self._auto_confirm_at = at
 
     def _not_received(self) -> str | None:
-        signed = shipped_units(self.shipments, signed_only=True)
-        if any(signed.get(ln.id, 0) < ln.quantity for ln in self._physical_lines()):
+        signed = self._units_out(signed_only=True)
+        if any(signed.get(ln.id, 0) < ln.remaining_quantity for ln in self._physical_lines()):
             return "not every parcel of the order is signed for yet"
-        if any(ln.kind == "virtual" and not ln.entitlement_id for sub in self.sub_orders for ln in sub.lines):
+        if any(ln.kind == "virtual" and not ln.entitlement_id for ln in _going(self.lines)):
             return "not every entitlement of the order is granted yet"
         return None
 
+    def _units_out(self, *, signed_only: bool = False) -> dict[str, int]:
+        """Units of each line in parcels that left their warehouse (or were signed for), but for
+        units stopped in them (intercepted by the carrier, on their way back)."""
+        units = shipped_units(self.shipments, signed_only=signed_only)
+        counted = {sh.id for sh in self.shipments if (sh.status == SIGNED if signed_only else sh.left_warehouse)}
+        for line in self.lines:
+            for stop in line.stops:
+                if stop.shipment_id in counted:
+                    units[line.id] = units.get(line.id, 0) - stop.quantity
+        return units
+
     def _physical_lines(self) -> list:
-        return [ln for sub in self.sub_orders for ln in sub.lines if ln.kind == "physical"]
+        """Physical lines with units not cancelled."""
+        return [ln for ln in _going(self.lines) if ln.kind == "physical"]
+
+    def _complete_sub_orders(self) -> None:
+        for sub in self.sub_orders:
+            if sub.status is not S.CANCELLED:  # every unit of it was stopped
+                sub.status = S.COMPLETED
 
     def _follow_fulfillment(self, now: datetime) -> None:
         if self._status not in (S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED):
             return
-        shipped = shipped_units(self.shipments)
+        shipped = self._units_out()
         for sub in self.sub_orders:
             sub.status = _fulfilment_status(sub.lines, shipped, sub.status)
         physical = self._physical_lines()
-        granted = all(ln.entitlement_id for sub in self.sub_orders for ln in sub.lines if ln.kind == "virtual")
+        granted = all(ln.entitlement_id for ln in _going(self.lines) if ln.kind == "virtual")
         if not physical:
-            if granted:
+            if granted and self._can("complete"):
                 self._transition("complete", "fulfillment", now, "every entitlement granted")
-                for sub in self.sub_orders:
-                    sub.status = S.COMPLETED
-        elif all(shipped.get(ln.id, 0) >= ln.quantity for ln in physical):
+                self._complete_sub_orders()
+        elif all(shipped.get(ln.id, 0) >= ln.remaining_quantity for ln in physical):
             self._transition("ship", "fulfillment", now)
         elif self._status is S.AWAITING_SHIPMENT and any(shipped.get(ln.id, 0) for ln in physical):
             self._transition("ship_part", "fulfillment", now)
 
 
+def _going(lines: list) -> list:
+    return [ln for ln in lines if ln.remaining_quantity]
+
+
 def _fulfilment_status(lines: list, shipped: dict[str, int], status: OrderStatus) -> OrderStatus:
     """A sub-order's own status by its physical lines' units that left their warehouses."""
-    physical = [ln for ln in lines if ln.kind == "physical"]
+    physical = [ln for ln in _going(lines) if ln.kind == "physical"]
     if not physical or status not in (S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED):
         return status
-    if all(shipped.get(ln.id, 0) >= ln.quantity for ln in physical):
+    if all(shipped.get(ln.id, 0) >= ln.remaining_quantity for ln in physical):
         return S.SHIPPED
     return S.PARTIALLY_SHIPPED if any(shipped.get(ln.id, 0) for ln in physical) else status

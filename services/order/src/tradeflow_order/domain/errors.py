@@ -68,3 +68,16 @@ class PriceChanged(OrderError):
     def __init__(self, differences: list[tuple[str, str]], quote: object) -> None:
         super().__init__("the price changed: " + "; ".join(message for _, message in differences))
         self.differences, self.quote = differences, quote
+
+
+class CancellationInProgress(OrderError):
+    """The order's cancellation is being decided by fulfillment: wait for its answer."""
+
+    slug = "cancellation-in-progress"
+
+
+class NotCancellableSigned(OrderError):
+    """Every unit of the paid order was signed for (and nothing virtual can be revoked): only
+    after-sales (a return, a refund) can take it back."""
+
+    slug = "not-cancellable-signed"

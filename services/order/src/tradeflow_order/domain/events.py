@@ -15,9 +15,19 @@ class StockReservationRequested:
 
 
 @dataclass(frozen=True)
+class UnitsToRelease:
+    line_id: str
+    warehouse: str
+    quantity: int
+
+
+@dataclass(frozen=True)
 class StockReleaseRequested:
+    """Release what the sub-order holds and has not shipped — or, with `units`, only those."""
+
     sub_order_id: str
     reason: str
+    units: tuple[UnitsToRelease, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,15 @@ class OrderWasCancelled:
 
 
 @dataclass(frozen=True)
+class FulfillmentStopRequested:
+    """The paid order is to be cancelled: fulfillment stops what it still can and answers."""
+
+    reason: str
+    requested_by: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
 class BenefitsReleased:
     """The order gives back the coupons and points it holds (cancelled, or fully refunded)."""
 
@@ -58,4 +77,4 @@ class BenefitsReleased:
 
 OrderEvent = (OrderWasPlaced | StockReservationRequested | StockReleaseRequested | PaymentRequested
               | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled
-              | BenefitsReleased)
+              | FulfillmentStopRequested | BenefitsReleased)

@@ -76,6 +76,23 @@ class Receiver:
     address: str
 
 
+@dataclass(frozen=True)
+class StoppedUnits:
+    """Units of a line fulfillment stopped when the order was cancelled after payment: they never
+    reach the buyer (in `shipment_id`, held in `warehouse`; `returning`: shipped and coming back;
+    a virtual line's `entitlement_id` revoked; all None: never put in a shipment)."""
+
+    quantity: int
+    shipment_id: str | None = None
+    warehouse: str | None = None
+    returning: bool = False
+    entitlement_id: str | None = None
+
+    def same_units(self, other: "StoppedUnits") -> bool:
+        """The same parcel's (or entitlement's, or never-planned) units of the line: stopped once."""
+        return (self.shipment_id, self.entitlement_id) == (other.shipment_id, other.entitlement_id)
+
+
 @dataclass
 class Line:
     id: str
@@ -95,6 +112,16 @@ class Line:
     volume_cm3: int = 0
     oversize: bool = False
     entitlement_id: str | None = None  # a virtual line's, once fulfillment granted it
+    stops: tuple[StoppedUnits, ...] = ()  # what cancellations after payment stopped of it
+
+    @property
+    def cancelled_quantity(self) -> int:
+        return min(self.quantity, sum(stop.quantity for stop in self.stops))
+
+    @property
+    def remaining_quantity(self) -> int:
+        """Units still going to the buyer (not cancelled)."""
+        return self.quantity - self.cancelled_quantity
 
     @property
     def goods_amount(self) -> int:

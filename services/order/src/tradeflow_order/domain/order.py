@@ -10,15 +10,20 @@ provider whether the buyer paid after all (a webhook may have been lost). The sa
 `closing_payment` (status still pending_payment) and cancels only when the payment is closed
 (PaymentClosed); a PaymentSucceeded instead pays the order. A success after cancellation is
 refunded, never kept.
+
+Once paid and handed over, a cancellation is fulfillment's to decide (`cancellation.py`): the
+order asks and waits in `cancelling`. Every refund it asks for names its lines' shares
+(`refunds.py`), so refunds are attributed to lines exactly.
 """
 
 from datetime import datetime
 
 from tradeflow_order.domain import events as ev
+from tradeflow_order.domain.cancellation import Cancellation, CancelsAfterPayment
 from tradeflow_order.domain.delivery import FollowsDelivery
 from tradeflow_order.domain.errors import IllegalTransition
-from tradeflow_order.domain.model import HistoryEntry, Hold, Receiver, SubOrder, Terms, WarehouseShare
-from tradeflow_order.domain.money import apportion
+from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder, Terms, WarehouseShare
+from tradeflow_order.domain.refunds import AskedRefund, KeepsRefunds
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus, Reservation
 from tradeflow_order.domain.tracking import OrderShipment
 
@@ -30,6 +35,8 @@ TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
     (S.PENDING_PAYMENT, "pay"): S.AWAITING_SHIPMENT,
     (S.PENDING_PAYMENT, "cancel"): S.CANCELLED,
     (S.AWAITING_SHIPMENT, "cancel"): S.CANCELLED,
+    (S.PARTIALLY_SHIPPED, "cancel"): S.CANCELLED,  # paid: only when fulfillment stopped every unit
+    (S.SHIPPED, "cancel"): S.CANCELLED,
     (S.AWAITING_SHIPMENT, "ship_part"): S.PARTIALLY_SHIPPED,
     (S.AWAITING_SHIPMENT, "ship"): S.SHIPPED,
     (S.PARTIALLY_SHIPPED, "ship"): S.SHIPPED,
@@ -42,14 +49,15 @@ TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
 }
 
 
-class Order(FollowsDelivery):
+class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
     def __init__(self, *, id: str, buyer_id: str, channel: str, currency: str, receiver: Receiver,
                  created_at: datetime, sub_orders: list[SubOrder], status: OrderStatus = S.PENDING_PAYMENT,
                  payment_status: PaymentStatus = PaymentStatus.UNPAID, step: OrderStep = OrderStep.RESERVING,
                  hold: Hold | None = None, cancel_reason: str | None = None,
                  payment_deadline: datetime | None = None, refunded_amount: int = 0,
                  history: list[HistoryEntry] | None = None, terms: Terms = Terms(),
-                 shipments: list[OrderShipment] | None = None, auto_confirm_at: datetime | None = None) -> None:
+                 shipments: list[OrderShipment] | None = None, auto_confirm_at: datetime | None = None,
+                 cancellation: Cancellation | None = None, refunds: list[AskedRefund] | None = None) -> None:
         self.id, self.buyer_id, self.channel, self.currency = id, buyer_id, channel, currency
         self.receiver, self.created_at, self.sub_orders, self.terms = receiver, created_at, sub_orders, terms
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
@@ -57,6 +65,7 @@ class Order(FollowsDelivery):
         self._refunded_amount = refunded_amount
         self.shipments = list(shipments or [])
         self._auto_confirm_at = auto_confirm_at
+        self._cancellation, self._refunds = cancellation, list(refunds or [])
         self._history = list(history or [])
         self._saved_history = len(self._history)
         self._events: list[ev.OrderEvent] = []
@@ -69,6 +78,17 @@ class Order(FollowsDelivery):
     payment_deadline = property(lambda self: self._payment_deadline)
     refunded_amount = property(lambda self: self._refunded_amount)
     auto_confirm_at = property(lambda self: self._auto_confirm_at)  # when receipt is confirmed for the buyer
+    cancellation = property(lambda self: self._cancellation)  # a paid order's, once asked
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for sub in self.sub_orders for line in sub.lines]
+
+    def line(self, line_id: str) -> Line:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        raise IllegalTransition(f"order {self.id} has no line {line_id}")
 
     @property
     def history(self) -> tuple[HistoryEntry, ...]:
@@ -176,7 +196,9 @@ class Order(FollowsDelivery):
         """A payment succeeded. Too late (cancelled) → it is refunded, never kept."""
         if self._status is S.CANCELLED:
             self._payment_status = PaymentStatus.PAID
-            self._request_refund(self.paid_amount, "paid after the order was cancelled", now)
+            if self.paid_amount:  # each capture in full, whatever was refunded before
+                self._request_refund({ln.id: ln.paid_amount for ln in self.lines}, "paid after the order was cancelled",
+                                     now)
             return
         if self._step not in (OrderStep.AWAITING_PAYMENT, OrderStep.CLOSING_PAYMENT):
             raise IllegalTransition(f"cannot pay order {self.id}: the order is {self._step}, not awaiting_payment")
@@ -187,9 +209,22 @@ class Order(FollowsDelivery):
             sub.status = self._status
         self._events.append(ev.OrderWasPaid())
 
+    def cancel_as_asked(self, reason: str, actor: str, now: datetime) -> None:
+        """The buyer or staff cancel: at once before payment; once paid, fulfillment decides."""
+        if self._step in (OrderStep.HANDED_OVER, OrderStep.CANCELLING):
+            self.request_cancellation(reason, actor, now)
+        else:
+            self.cancel(reason, actor, now)
+
     def cancel(self, reason: str, actor: str, now: datetime) -> None:
         """Cancel before shipment, compensating every step taken so far."""
-        was_paid = self._payment_status is PaymentStatus.PAID
+        if self._status in (S.PARTIALLY_SHIPPED, S.SHIPPED):  # only fulfillment stops what has shipped
+            raise IllegalTransition(f"cannot cancel an order that is {self._status}")
+        self._cancel_everything(reason, actor, now)
+
+    def _cancel_everything(self, reason: str, actor: str, now: datetime) -> None:
+        """Stock released, an open payment closed, what was paid and not refunded refunded."""
+        was_paid = self._payment_status is not PaymentStatus.UNPAID
         self._transition("cancel", actor, now, reason)
         if self._step is OrderStep.AWAITING_PAYMENT:
             self._events.append(ev.PaymentCloseRequested(reason))
@@ -199,10 +234,10 @@ class Order(FollowsDelivery):
             if sub.reservation in (Reservation.PENDING, Reservation.RESERVED):
                 self._events.append(ev.StockReleaseRequested(sub.id, reason))
                 sub.reservation = Reservation.RELEASED
-        refund = self.paid_amount if was_paid and self.paid_amount > 0 else 0
-        if refund:
-            self._request_refund(refund, reason, now)
-        self._events.append(ev.OrderWasCancelled(reason, refund))
+        shares = self._rest_to_refund() if was_paid else {}
+        if sum(shares.values()):
+            self._request_refund(shares, reason, now)
+        self._events.append(ev.OrderWasCancelled(reason, sum(shares.values())))
         self._release_benefits(now)
 
     def reject(self, actor: str, reason: str, now: datetime) -> None:
@@ -230,29 +265,6 @@ class Order(FollowsDelivery):
         if self._step is OrderStep.CLOSING_PAYMENT:
             self.cancel(reason or DEADLINE_PASSED, "saga", now)
 
-    def refund_failed(self, reason: str, now: datetime) -> None:
-        """Recorded for staff to act on; the money stays where it is."""
-        self._record(now, self._status, "refund_failed", "payment", reason)
-
-    def refunded(self, refunded_total: int, now: datetime) -> None:
-        """The payment's refunds now total `refunded_total`. A refund of the order (a cancellation,
-        a payment that came too late) is attributed to its lines in proportion to what each paid,
-        the last line taking the remainder and none beyond what it paid, so a full refund gives
-        every line back exactly its paid amount; lines and sub-orders sum to the order."""
-        self._refunded_amount = refunded_total
-        lines = [line for sub in self.sub_orders for line in sub.lines]
-        paid = [line.paid_amount for line in lines]
-        for line, share in zip(lines, apportion(min(refunded_total, self.paid_amount), paid, caps=paid), strict=True):
-            line.refunded_amount = share
-        self._payment_status = (PaymentStatus.REFUNDED if refunded_total >= self.paid_amount
-                                else PaymentStatus.PARTIALLY_REFUNDED)
-        self._record(now, self._status, "refunded", "payment", f"{refunded_total} refunded")
-        if self._payment_status is PaymentStatus.REFUNDED and (self._status, "close") in TRANSITIONS:
-            self._transition("close", "payment", now, "fully refunded")  # a cancelled order stays cancelled
-            for sub in self.sub_orders:
-                sub.status = S.CLOSED
-            self._release_benefits(now)
-
     # -- helpers ------------------------------------------------------------------------------
     def _release_benefits(self, now: datetime) -> None:
         if self.terms.coupons or self.terms.points_amount:
@@ -264,9 +276,8 @@ class Order(FollowsDelivery):
                 return sub
         raise IllegalTransition(f"order {self.id} has no sub-order {sub_order_id}")
 
-    def _request_refund(self, amount: int, reason: str, now: datetime) -> None:
-        self._events.append(ev.RefundRequested(f"{self.id}-refund-{len(self._history)}", amount, reason))
-        self._record(now, self._status, "refund_requested", "saga", reason)
+    def _can(self, event: str) -> bool:
+        return (self._status, event) in TRANSITIONS
 
     def _transition(self, event: str, actor: str, now: datetime, reason: str | None = None) -> None:
         target = TRANSITIONS.get((self._status, event))

@@ -40,4 +40,14 @@ class OrderStep(StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
     CLOSING_PAYMENT = "closing_payment"
     HANDED_OVER = "handed_over"
+    CANCELLING = "cancelling"  # paid: fulfillment decides what of it can still be stopped
     CANCELLED = "cancelled"
+
+
+class CancellationState(StrEnum):
+    """A paid order's cancellation: asked (requested), then as fulfillment decided it."""
+
+    REQUESTED = "requested"
+    CANCELLED = "cancelled"  # every unit stopped: the order is cancelled
+    PARTIALLY_CANCELLED = "partially_cancelled"  # some units stopped, the others go on
+    REFUSED = "refused"  # nothing could be stopped any more

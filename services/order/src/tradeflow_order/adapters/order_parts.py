@@ -1,0 +1,55 @@
+"""The parts of an order the repository keeps as JSON or in rows of their own: the shipments it
+tracks, the refunds it asked for, a paid order's cancellation; each to its row and back."""
+
+from dataclasses import asdict
+from datetime import datetime
+
+from tradeflow_order.domain.cancellation import Cancellation, GoingOnUnits
+from tradeflow_order.domain.refunds import AskedRefund, RefundState
+from tradeflow_order.domain.states import CancellationState
+from tradeflow_order.domain.tracking import OrderShipment, ShippedLine, TrackingEvent
+
+
+def shipment_row(order_id: str, position: int, shipment: OrderShipment) -> dict:
+    return {"order_id": order_id, "shipment_id": shipment.id, "position": position, "warehouse": shipment.warehouse,
+            "carrier": shipment.carrier, "status": shipment.status, "waybill": shipment.waybill,
+            "dispatch_number": shipment.dispatch_number,
+            "lines": [{"line_id": ln.line_id, "quantity": ln.quantity} for ln in shipment.lines],
+            "events": [{"at": e.at.isoformat(), "status": e.status, "event": e.event} for e in shipment.events]}
+
+
+def shipment(row: dict) -> OrderShipment:
+    return OrderShipment(row["shipment_id"], row["warehouse"], row["carrier"], row["status"],
+                         tuple(ShippedLine(ln["line_id"], ln["quantity"]) for ln in row["lines"]),
+                         row["waybill"], row["dispatch_number"],
+                         [TrackingEvent(datetime.fromisoformat(e["at"]), e["status"], e["event"])
+                          for e in row["events"]])
+
+
+def cancellation_json(c: Cancellation | None) -> dict | None:
+    if c is None:
+        return None
+    return {"state": c.state.value, "reason": c.reason, "requested_by": c.requested_by,
+            "requested_at": c.requested_at.isoformat(),
+            "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+            "going_on": [asdict(g) for g in c.going_on]}
+
+
+def cancellation(data: dict | None) -> Cancellation | None:
+    if data is None:
+        return None
+    return Cancellation(CancellationState(data["state"]), data["reason"], data["requested_by"],
+                        datetime.fromisoformat(data["requested_at"]),
+                        datetime.fromisoformat(data["decided_at"]) if data["decided_at"] else None,
+                        tuple(GoingOnUnits(**g) for g in data["going_on"]))
+
+
+def refund_row(order_id: str, position: int, refund: AskedRefund) -> dict:
+    return {"order_id": order_id, "refund_id": refund.id, "position": position, "amount": refund.amount,
+            "reason": refund.reason, "lines": dict(refund.lines), "state": refund.state.value,
+            "requested_at": refund.requested_at}
+
+
+def refund(row: dict) -> AskedRefund:
+    return AskedRefund(row["refund_id"], row["amount"], row["reason"], dict(row["lines"]),
+                       datetime.fromisoformat(row["requested_at"]), RefundState(row["state"]))
