@@ -26,7 +26,7 @@ async def test_staff_follow_an_order_saga_from_placement_to_hand_over(platform):
     definitions = await platform.http.get("/ops/order/sagas/definitions", headers=platform.staff)
     [order_saga] = [d for d in definitions.json()["items"] if d["name"] == "order"]
     assert [s["name"] for s in order_saga["steps"]] == [
-        "reserving", "held", "awaiting_payment", "closing_payment", "handed_over", "cancelled"]
+        "reserving", "held", "awaiting_payment", "closing_payment", "handed_over", "cancelling", "cancelled"]
     assert order_saga["steps"][2]["deadline_seconds"] > 0 and order_saga["steps"][4]["ends"] == "completed"
 
 
