@@ -17,9 +17,10 @@ from tradeflow_fulfillment.api.review import router as review_router
 from tradeflow_fulfillment.api.routes import router
 from tradeflow_fulfillment.api.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.api.wiring import FulfillmentApi
-from tradeflow_fulfillment.app.dispatch_shipments import DispatchPolicy, run_dispatcher
+from tradeflow_fulfillment.app.dispatch_shipments import run_dispatcher
 from tradeflow_fulfillment.app.handlers import message_handlers
 from tradeflow_fulfillment.app.intercept_shipments import run_interceptor
+from tradeflow_fulfillment.app.outside_jobs import DispatchPolicy
 from tradeflow_fulfillment.app.ports import Collaborators, Logistics
 from tradeflow_fulfillment.domain.carriers import CarrierRules
 from tradeflow_fulfillment.domain.errors import FulfillmentError

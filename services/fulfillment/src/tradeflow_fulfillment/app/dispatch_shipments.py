@@ -25,11 +25,12 @@ of replicas may run the dispatcher.
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
+from tradeflow_fulfillment.app.outside_jobs import DispatchPolicy, run_job, up_to_batch
 from tradeflow_fulfillment.app.ports import (
     DispatchInstruction,
     DispatchNumberTaken,
@@ -43,23 +44,10 @@ from tradeflow_fulfillment.app.ports import (
 from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
-from tradeflow_kit.periodic import run_rounds
 from tradeflow_kit.system import Clock
 
 log = structlog.get_logger(__name__)
 DISPATCHABLE = (ShipmentStatus.READY, ShipmentStatus.INTERCEPTED)  # ready, or going again after an interception
-
-
-@dataclass(frozen=True)
-class DispatchPolicy:
-    interval: timedelta = timedelta(seconds=1)  # how often the dispatcher looks for due shipments
-    batch: int = 20  # shipments per round (a full round runs again at once)
-    lease: timedelta = timedelta(seconds=60)  # a claimed dispatch not recorded by then is taken again
-    first_backoff: timedelta = timedelta(seconds=1)  # after an unreachable warehouse or carrier, doubling
-    max_backoff: timedelta = timedelta(seconds=60)
-
-    def backoff(self, tries: int) -> timedelta:
-        return min(self.first_backoff * 2 ** max(tries - 1, 0), self.max_backoff)
 
 
 @dataclass(frozen=True)
@@ -76,28 +64,26 @@ class Outcome:
         return self.unavailable is None and self.refused is None and not self.number_taken
 
 
+async def dispatch_one(transactions: Transactions, logistics: Logistics, clock: Clock,
+                       policy: DispatchPolicy) -> bool:
+    """Attempt the dispatch of the longest due shipment; False when none is due."""
+    claimed = await _claim(transactions, clock.now(), policy)
+    if claimed is None:
+        return False
+    outcome = await _send(claimed, logistics)
+    await _record(transactions, claimed, outcome, clock.now(), policy)
+    return True
+
+
 async def dispatch_due(transactions: Transactions, logistics: Logistics, clock: Clock,
                        policy: DispatchPolicy) -> int:
     """Dispatch up to `batch` due shipments; how many were attempted."""
-    done = 0
-    while done < policy.batch:
-        claimed = await _claim(transactions, clock.now(), policy)
-        if claimed is None:
-            break
-        outcome = await _send(claimed, logistics)
-        await _record(transactions, claimed, outcome, clock.now(), policy)
-        done += 1
-    return done
+    return await up_to_batch(dispatch_one, transactions, logistics, clock, policy)
 
 
 async def run_dispatcher(transactions: Transactions, logistics: Logistics, clock: Clock, policy: DispatchPolicy,
                          stop: asyncio.Event) -> None:
-    """Rounds every `interval` (at once again after a full batch) until `stop` is set."""
-    async def round_() -> int:
-        return await dispatch_due(transactions, logistics, clock, policy)
-
-    await run_rounds("fulfillment.dispatch", round_, stop, interval=policy.interval.total_seconds(),
-                     full=policy.batch)
+    await run_job("fulfillment.dispatch", dispatch_one, transactions, logistics, clock, policy, stop)
 
 
 async def _claim(transactions: Transactions, now: datetime, policy: DispatchPolicy) -> Shipment | None:

@@ -19,40 +19,38 @@ from datetime import datetime
 import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
-from tradeflow_fulfillment.app.dispatch_shipments import DispatchPolicy
+from tradeflow_fulfillment.app.outside_jobs import DispatchPolicy, run_job, up_to_batch
 from tradeflow_fulfillment.app.ports import Logistics, OutsideRefused, OutsideUnavailable, Transactions
 from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
 from tradeflow_fulfillment.domain.interception import CARRIER, Interception
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
-from tradeflow_kit.periodic import run_rounds
 from tradeflow_kit.system import Clock
 
 log = structlog.get_logger(__name__)
 
 
+async def intercept_one(transactions: Transactions, logistics: Logistics, clock: Clock,
+                        policy: DispatchPolicy) -> bool:
+    """Send, or give up at its deadline, the longest due interception; False when none is due."""
+    claimed = await _claim(transactions, clock.now(), policy)
+    if claimed is None:
+        return False
+    if claimed.interception is not None:
+        error, refused = await _send(claimed, logistics)
+        await _record(transactions, claimed, error, refused, clock.now(), policy)
+    return True
+
+
 async def intercept_due(transactions: Transactions, logistics: Logistics, clock: Clock,
                         policy: DispatchPolicy) -> int:
     """Send or give up up to `batch` due interceptions; how many were handled."""
-    done = 0
-    while done < policy.batch:
-        claimed = await _claim(transactions, clock.now(), policy)
-        if claimed is None:
-            break
-        if claimed.interception is not None:
-            error, refused = await _send(claimed, logistics)
-            await _record(transactions, claimed, error, refused, clock.now(), policy)
-        done += 1
-    return done
+    return await up_to_batch(intercept_one, transactions, logistics, clock, policy)
 
 
 async def run_interceptor(transactions: Transactions, logistics: Logistics, clock: Clock, policy: DispatchPolicy,
                           stop: asyncio.Event) -> None:
-    async def round_() -> int:
-        return await intercept_due(transactions, logistics, clock, policy)
-
-    await run_rounds("fulfillment.intercept", round_, stop, interval=policy.interval.total_seconds(),
-                     full=policy.batch)
+    await run_job("fulfillment.intercept", intercept_one, transactions, logistics, clock, policy, stop)
 
 
 async def _claim(transactions: Transactions, now: datetime, policy: DispatchPolicy) -> Shipment | None:
