@@ -68,18 +68,19 @@ class Simulators:
     async def forgotten(self, shipment: dict) -> str | None:
         """Why a shipment that stopped short of signed is explained by a simulator restart (its
         book is in memory) — or None: the platform left it stuck. `shipment`: fulfillment's row
-        (status, dispatch_number, waybill, planned_at, shipped_at)."""
-        since = shipment["planned_at"].timestamp()
-        if shipment["status"] in WMS_STAGES and shipment["dispatch_number"]:
+        (status, progress — how far the goods were reported, also while being intercepted —,
+        dispatch_number, waybill, planned_at, shipped_at)."""
+        since, stage = shipment["planned_at"].timestamp(), shipment["progress"] or shipment["status"]
+        if stage in WMS_STAGES and shipment["dispatch_number"]:
             if self.kills.killed_since("wms-simulator", since) \
                     and await self._unknown("wms-simulator", f"/wms/dispatches/{shipment['dispatch_number']}"):
                 return "the WMS simulator was restarted since and forgot the dispatch"
-        if shipment["status"] in (*WMS_STAGES, *TMS_STAGES) and shipment["waybill"]:
+        if stage in (*WMS_STAGES, *TMS_STAGES) and shipment["waybill"]:
             if self.kills.killed_since("tms-simulator", since) \
                     and await self._unknown("tms-simulator", f"/tms/waybills/{shipment['waybill']}"):
                 return "the TMS simulator was restarted since and forgot the waybill"
         shipped_at: datetime | None = shipment.get("shipped_at")
-        if shipment["status"] in TMS_STAGES and shipped_at is not None \
+        if stage in TMS_STAGES and shipped_at is not None \
                 and self.kills.down_at("tms-simulator", shipped_at.timestamp()):
             waybill = await self._get("tms-simulator", f"/tms/waybills/{shipment['waybill']}")
             if waybill is not None and waybill.get("handed_over_at") is None:
