@@ -146,9 +146,12 @@ class GoingOnUnits(BaseModel):
     line_id: str
     sub_order_id: str
     quantity: int = Field(gt=0)
-    shipment_id: str
+    shipment_id: str | None = None
+    """None: in no shipment of ours (`not-fulfilled-here`)."""
     problem: str
-    """`not-cancellable-signed`, `intercept-failed`, `intercept-timeout` or `merged-parcel-shipped`."""
+    """`not-cancellable-signed`, `intercept-failed`, `intercept-timeout`, `merged-parcel-shipped`, or
+    `not-fulfilled-here` (an order paid before fulfillment's start point, FULFILLMENT_PLAN_PAID_SINCE:
+    its goods were never planned here)."""
     detail: str
 
 

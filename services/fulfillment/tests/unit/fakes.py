@@ -114,6 +114,9 @@ class FakePlannedOrders:
         self.orders.add(order_id)
         return True
 
+    async def was_skipped(self, order_id):
+        return order_id in self.skipped
+
     async def skip(self, order_id, at, paid_at):
         if order_id in self.orders:
             return False

@@ -79,6 +79,14 @@ async def test_an_order_never_planned_is_stopped_whole_and_a_later_payment_plans
     assert not await tx.planned_orders.claim("o-1", AT)  # order.paid arriving now plans nothing
 
 
+async def test_an_order_skipped_as_paid_before_the_start_point_is_not_ours_to_stop(clock):
+    tx = FakeTransaction()
+    await tx.planned_orders.skip("o-1", AT, AT - timedelta(days=90))
+    await stop(tx, clock)
+    [answer] = answers(tx)
+    assert (stopped(answer), going_on(answer)) == ([], [("l-1", 2, None, "not-fulfilled-here")])
+
+
 async def test_before_dispatch_the_shipment_is_cancelled_and_the_answer_names_its_warehouse(clock):
     tx = await given(FakeTransaction(), shipment(lines=[O1]))
     await stop(tx, clock)

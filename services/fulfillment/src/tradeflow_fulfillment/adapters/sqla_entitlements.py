@@ -56,6 +56,11 @@ class SqlaPlannedOrders:
                      .on_conflict_do_nothing().returning(planned_orders.c.order_id))
         return (await self.session.execute(statement)).first() is not None
 
+    async def was_skipped(self, order_id: str) -> bool:
+        row = (await self.session.execute(select(planned_orders.c.outcome)
+                                          .where(planned_orders.c.order_id == order_id))).first()
+        return row is not None and row.outcome == "skipped_before_start"
+
     async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
         statement = (pg_insert(planned_orders).values(order_id=order_id, planned_at=at, outcome="skipped_before_start",
                                                       paid_at=paid_at)

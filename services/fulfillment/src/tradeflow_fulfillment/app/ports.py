@@ -91,6 +91,9 @@ class PlannedOrders(Protocol):
         """Record that the order's fulfillment is planned; False if it was already (by any
         message, any replica): the caller then does nothing."""
 
+    async def was_skipped(self, order_id: str) -> bool:
+        """Whether the order was skipped as paid before the start point."""
+
     async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
         """Record that the order, paid at `paid_at` before the start point, is not planned (ops
         see it: `planned_orders.outcome`); False if the order was planned or skipped already."""

@@ -1,7 +1,10 @@
 """Stop a paid order's fulfillment: the order is cancelled after payment (DOMAIN §4 订单取消).
 
 * An order not planned yet is planned as nothing (a later `order.paid` finds it claimed): every
-  line is stopped at once.
+  line is stopped at once. One skipped as paid before the start point (FULFILLMENT_PLAN_PAID_SINCE)
+  is not ours to stop: every line goes on (`not-fulfilled-here`). A stop that arrives, on a first
+  start, before the old `order.paid` is read counts as never planned — keep the start point's
+  replay short (start fulfillment before the orders it should skip are cancelled).
 * Otherwise its active entitlements are revoked, and every shipment holding its goods is asked to
   stop them (`Shipment.stop`: by stage — at once before dispatch, an interception at the warehouse
   or the carrier after, refused once signed). Parts decided later are recorded when their answer
@@ -20,7 +23,7 @@ from tradeflow_contracts import fulfillment as contract
 from tradeflow_contracts.fulfillment import StopFulfillment
 from tradeflow_fulfillment.app.announcements import announce_entitlement, announce_shipment
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
-from tradeflow_fulfillment.domain.interception import Stopped, Verdict
+from tradeflow_fulfillment.domain.interception import NOT_FULFILLED_HERE, GoingOn, Stopped, Verdict
 from tradeflow_fulfillment.domain.stopping import OrderStop, Units, units_in
 
 log = structlog.get_logger(__name__)
@@ -38,8 +41,12 @@ async def stop_fulfillment(tx: FulfillmentTransaction, message: StopFulfillment,
         stop = OrderStop.request(order_id, message.reason, message.requested_by, now)
     else:
         stop.ask_again(message.reason, message.requested_by, now)
+    lines = [Units(ln.line_id, ln.sub_order_id, ln.quantity) for ln in message.lines]
     if never_planned:
-        stop.decide([Units(ln.line_id, ln.sub_order_id, ln.quantity) for ln in message.lines], Stopped())
+        stop.decide(lines, Stopped())
+    elif await tx.planned_orders.was_skipped(order_id):
+        stop.decide(lines, GoingOn(NOT_FULFILLED_HERE, "paid before fulfillment's start point "
+                                   "(FULFILLMENT_PLAN_PAID_SINCE): its goods were never planned here"))
     else:
         await _revoke_entitlements(tx, stop, now)
         for shipment in shipments:

@@ -37,6 +37,7 @@ NOT_CANCELLABLE_SIGNED = "not-cancellable-signed"
 INTERCEPT_FAILED = "intercept-failed"
 INTERCEPT_TIMEOUT = "intercept-timeout"
 MERGED_PARCEL_SHIPPED = "merged-parcel-shipped"
+NOT_FULFILLED_HERE = "not-fulfilled-here"  # paid before fulfillment's start point: never planned here
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class GoingOnUnits:
 
     line_id: str
     quantity: int
-    shipment_id: str
+    shipment_id: str | None  # None: in no shipment of fulfillment's (`not-fulfilled-here`)
     problem: str
     detail: str
 
