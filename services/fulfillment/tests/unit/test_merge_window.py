@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tradeflow_fulfillment.domain.errors import CannotMerge, FulfillmentError, IllegalTransition
-from tradeflow_fulfillment.domain.events import LinesPlanned, OrderSplitOut, StatusChanged
+from tradeflow_fulfillment.domain.errors import CannotMerge
+from tradeflow_fulfillment.domain.events import LinesPlanned, StatusChanged
 from tradeflow_fulfillment.domain.model import Flag
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
 
@@ -116,30 +116,3 @@ def merged():
     return waiting
 
 
-def test_an_order_leaving_a_merged_shipment_takes_its_lines_into_a_new_one():
-    waiting = merged()
-    split = waiting.split_out("o-b", "shp-9", SOON, LIMITS)
-    assert (units([waiting]), waiting.order_ids, Flag.HIGH_VALUE in waiting.flags) == ([[("a-1", 1)]], ("o-a",),
-                                                                                      False)
-    assert (split.id, units([split]), split.status, split.dispatch_after) == (
-        "shp-9", [[("b-1", 1)]], S.PENDING_REVIEW, AT + WINDOW)
-    assert waiting.pull_events() == [OrderSplitOut("o-b", "shp-9")]
-    assert split.pull_events() == [LinesPlanned("o-b")]
-    assert (waiting.history[-1].event, waiting.history[-1].detail) == (E.SPLIT_OUT, "o-b → shp-9")
-
-
-def test_the_only_order_leaving_cancels_the_shipment():
-    waiting = first()
-    assert waiting.split_out("o-a", "shp-9", SOON, LIMITS) is None
-    assert waiting.status is S.CANCELLED
-    assert waiting.pull_events()[-1] == OrderSplitOut("o-a", None)
-
-
-def test_after_dispatch_an_order_cannot_leave_and_an_unknown_order_is_an_error():
-    waiting = merged()
-    with pytest.raises(FulfillmentError, match="nothing of order o-z"):
-        waiting.split_out("o-z", "shp-9", SOON, LIMITS)
-    waiting.approve(SOON, "staff:s-1")
-    waiting.dispatch(waiting.next_dispatch_number, "SF", "WB-1", SOON)
-    with pytest.raises(IllegalTransition, match="only an interception"):
-        waiting.split_out("o-b", "shp-9", SOON, LIMITS)

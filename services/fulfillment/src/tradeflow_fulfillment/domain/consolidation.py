@@ -10,16 +10,17 @@ Rules:
   both not; neither oversize nor over a limit; and the two together keep the parcel limits
   (`goods_refusal`, the same rules staff merging by hand keep: `hand_merge.py`).
   Flags combine; if the whole becomes high value it goes back to review (`hold`).
-* Before dispatch an order's lines can leave again (`split_out`): as a new shipment, or — the
-  order being all it held — by cancelling this one.
+* Before dispatch an order's lines can leave again when it is cancelled (`Shipment.leave`,
+  `interception.py`): the shipment goes on without them, or — the order being all it held — is
+  cancelled.
 """
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from tradeflow_fulfillment.domain.errors import CannotMerge, FulfillmentError, IllegalTransition
-from tradeflow_fulfillment.domain.events import LinesPlanned, OrderSplitOut
+from tradeflow_fulfillment.domain.errors import CannotMerge
+from tradeflow_fulfillment.domain.events import LinesPlanned
 from tradeflow_fulfillment.domain.model import Flag, ParcelRules, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
 
@@ -126,28 +127,6 @@ class Consolidation:
             self._events.append(LinesPlanned(order_id))
         if Flag.HIGH_VALUE in self._flags:
             self.hold("high value once merged", at, SOURCE)
-
-    def split_out(self, order_id: str, new_id: str, at: datetime, rules: ParcelRules) -> "Shipment | None":
-        """Before dispatch, the order's lines leave: the new shipment holding them, or None when
-        the order was all this one held (then this one is cancelled)."""
-        if self._status not in (S.PENDING_REVIEW, S.READY):
-            raise IllegalTransition(f"shipment {self.id} is {self._status}: its lines can no longer leave it "
-                                    "(after dispatch only an interception stops them)")
-        leaving = [ln for ln in self._lines if ln.order_id == order_id]
-        if not leaving:
-            raise FulfillmentError(f"shipment {self.id} holds nothing of order {order_id}")
-        if len(leaving) == len(self._lines):
-            self.cancel(f"order {order_id} left it", at, SOURCE)
-            self._events.append(OrderSplitOut(order_id, None))
-            return None
-        split = type(self).plan(new_id, buyer_id=self.buyer_id, receiver=self.receiver, warehouse=self.warehouse,
-                                carrier=self._carrier, lines=leaving, at=at, window=timedelta(0), rules=rules)
-        split.dispatch_after = self.dispatch_after
-        self._lines = [ln for ln in self._lines if ln.order_id != order_id]
-        self._flags = rules.flags_for(self._lines)
-        self._record(at, E.SPLIT_OUT, SOURCE, detail=f"{order_id} → {new_id}")
-        self._events.append(OrderSplitOut(order_id, new_id))
-        return split
 
 
 def _mergeable(flags: frozenset[Flag]) -> bool:

@@ -24,14 +24,6 @@ class StatusChanged:
 
 
 @dataclass(frozen=True)
-class OrderSplitOut:
-    """The order's lines left this shipment (for `into`, or with nothing left of it)."""
-
-    order_id: str
-    into: str | None
-
-
-@dataclass(frozen=True)
 class OrderLeft:
     """The order's lines left the shipment, which goes on without them (the order was cancelled)."""
 
@@ -71,6 +63,6 @@ class EntitlementWasRevoked:
     pass
 
 
-ShipmentDomainEvent = (LinesPlanned | StatusChanged | OrderSplitOut | OrderLeft | MergedAway | LeftWarehouse
+ShipmentDomainEvent = (LinesPlanned | StatusChanged | OrderLeft | MergedAway | LeftWarehouse
                        | CameBack)
 EntitlementDomainEvent = EntitlementWasGranted | EntitlementWasRevoked

@@ -6,8 +6,8 @@ in its history `{at, status, event, source}`. State is private: only the methods
 recording the domain events (`pull_events()`) that become outbox messages.
 
 A shipment waits `ready` in the merge window until `dispatch_after` (`merging.py`); orders of
-the same buyer, receiver and warehouse may join it meanwhile, and leave it again before
-dispatch (`split_out`); staff may merge held shipments into it by hand, after the window too
+the same buyer, receiver and warehouse may join it meanwhile, and leave it again when cancelled
+(`leave`); staff may merge held shipments into it by hand, after the window too
 (`hand_merge.py`). Each dispatch to the warehouse has its own number (warehouses refuse a
 number twice); re-review dispatches the intercepted shipment again under a new one. How a
 dispatch is attempted and how reports name what they are about: `dispatching.py`.
