@@ -1,5 +1,7 @@
 """Shipments and entitlements as API.md shapes them."""
 
+from dataclasses import asdict
+
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.shipment import Shipment
 
@@ -7,9 +9,11 @@ from tradeflow_fulfillment.domain.shipment import Shipment
 def shipment_view(s: Shipment, merchant_id: str | None = None, *, internal: bool = False) -> dict:
     """The whole shipment; for a merchant only its own lines (a shipment may hold other
     merchants' goods of the same buyer), and the history without details (they name orders).
-    `internal` (staff and system): also the dispatch under way, if any."""
+    `internal` (staff and system): also the receiver, the dispatch and the interception under way."""
     lines = [ln for ln in s.lines if merchant_id is None or ln.merchant_id == merchant_id]
-    return ({"dispatch_attempt": _attempt_view(s)} if internal else {}) | {
+    staff = {"receiver": asdict(s.receiver), "dispatch_attempt": _attempt_view(s),
+             "interception": _interception_view(s)}
+    return (staff if internal else {}) | {
         "id": s.id, "order_id": lines[0].order_id if lines else s.order_id,
         "order_ids": list(dict.fromkeys(ln.order_id for ln in lines)),
         "sub_order_ids": list(dict.fromkeys(ln.sub_order_id for ln in lines)),
@@ -29,6 +33,17 @@ def _attempt_view(s: Shipment) -> dict | None:
     a = s.dispatch_attempt
     return None if a is None else {"dispatch_number": a.number, "tries": a.tries, "waybill": a.waybill,
                                    "last_error": a.last_error, "retry_at": a.retry_at.isoformat()}
+
+
+def _interception_view(s: Shipment) -> dict | None:
+    """A stop or a re-review under way: for which orders, asked of whom (`wms`, `tms`, or null
+    while a dispatch settles), until when, sent or not."""
+    i = s.interception
+    if i is None:
+        return None
+    return {"orders": list(i.orders), "reason": i.reason, "by": i.by, "requested_at": i.requested_at.isoformat(),
+            "deadline": i.deadline.isoformat(), "sent": i.sent, "tries": i.tries, "last_error": i.last_error,
+            "new_receiver": asdict(i.change.receiver) if i.change else None}
 
 
 def entitlement_view(e: Entitlement) -> dict:
