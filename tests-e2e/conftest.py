@@ -26,3 +26,19 @@ async def skus(platform):
     await platform.stock(a, warehouse, 10)
     await platform.stock(b, warehouse, 10)
     return a, b
+
+
+@pytest.fixture
+async def wms():
+    """The warehouse (WMS) simulator: its control API (`/sim/...`) and provider API (`/wms/...`)."""
+    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191"),
+                                 timeout=15) as client:
+        yield client
+
+
+@pytest.fixture
+async def tms():
+    """The carriers' (TMS) simulator: its control API (`/sim/...`) and provider API (`/tms/...`)."""
+    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192"),
+                                 timeout=15) as client:
+        yield client

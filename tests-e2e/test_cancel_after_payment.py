@@ -13,27 +13,12 @@ control APIs:
 
 After each: stock on hand = initial − shipped + restocked, and nothing stays reserved."""
 
-import os
 
 import httpx
 import pytest
 from platform_client import auth, eventually, line, order_body, unique
 
 HIGH_VALUE = 2_100_000  # above fulfillment's high-value threshold: the shipment waits for review
-
-
-@pytest.fixture
-async def wms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191"),
-                                 timeout=15) as client:
-        yield client
-
-
-@pytest.fixture
-async def tms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192"),
-                                 timeout=15) as client:
-        yield client
 
 
 class Shop:

@@ -5,25 +5,8 @@ driven through their control APIs, their signed webhooks come back through the g
 deducts exactly the shipped units, and the order follows its shipment — to completed, receipt
 confirmed for the buyer once the auto-confirm period passed."""
 
-import os
 
-import httpx
-import pytest
 from platform_client import auth, eventually, line, order_body, unique
-
-
-@pytest.fixture
-async def wms():
-    url = os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191")
-    async with httpx.AsyncClient(base_url=url, timeout=15) as client:
-        yield client
-
-
-@pytest.fixture
-async def tms():
-    url = os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192")
-    async with httpx.AsyncClient(base_url=url, timeout=15) as client:
-        yield client
 
 
 async def test_a_paid_order_is_dispatched_shipped_and_signed_for_and_its_units_leave_stock(platform, wms, tms):

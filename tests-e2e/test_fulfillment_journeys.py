@@ -17,27 +17,12 @@ Timing: the test stack's merge window is FULFILLMENT_MERGE_WINDOW_SECONDS=2 (it 
 first shipment's planning) and ORDER_AUTO_CONFIRM_SECONDS=5 (from the last signing)."""
 
 import asyncio
-import os
 
 import httpx
 import pytest
 from platform_client import auth, eventually, line, order_body, unique
 
 INITIAL = 10  # units on hand of every fresh SKU here
-
-
-@pytest.fixture
-async def wms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191"),
-                                 timeout=15) as client:
-        yield client
-
-
-@pytest.fixture
-async def tms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192"),
-                                 timeout=15) as client:
-        yield client
 
 
 class Journey:

@@ -4,25 +4,8 @@ cannot take them. Fulfillment plans the pre-sale's shipment at once but holds it
 leaves it, however long past its merge window — until staff receive the goods; then it is
 dispatched, shipped through the warehouse simulator, and the stock deducted once."""
 
-import os
 
-import httpx
-import pytest
 from platform_client import auth, eventually, line, order_body, unique
-
-
-@pytest.fixture
-async def wms():
-    url = os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191")
-    async with httpx.AsyncClient(base_url=url, timeout=15) as client:
-        yield client
-
-
-@pytest.fixture
-async def tms():
-    url = os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192")
-    async with httpx.AsyncClient(base_url=url, timeout=15) as client:
-        yield client
 
 
 async def test_a_pre_sale_waits_for_incoming_goods_and_ships_once_they_arrive(platform, wms, tms):

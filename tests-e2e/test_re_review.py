@@ -3,28 +3,15 @@ shipped shipment to another receiver; the warehouse simulator stops it, fulfillm
 again under a new dispatch number (the warehouse refuses a number twice) with a new waybill to
 the new receiver (the old one voided at the carrier), and its history shows both dispatches."""
 
-import os
 
 import httpx
-import pytest
 from platform_client import auth, eventually, line, order_body, unique
-
-
-@pytest.fixture
-async def sims():
-    wms_url = os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191")
-    tms_url = os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192")
-    async with httpx.AsyncClient(base_url=wms_url, timeout=15) as wms, \
-            httpx.AsyncClient(base_url=tms_url, timeout=15) as tms:
-        yield wms, tms
-
 
 NEW_RECEIVER = {"name": "Li Lei", "phone": "13800001111", "region": "west", "city": "Chengdu",
                 "address": "9 Jinli St"}
 
 
-async def test_a_dispatched_shipment_re_reviewed_goes_again_under_a_new_number_to_the_new_receiver(platform, sims):
-    wms, tms = sims
+async def test_a_dispatched_shipment_re_reviewed_goes_again_under_a_new_number_to_the_new_receiver(platform, wms, tms):
     buyer = unique("buyer")
     sku = await platform.product(unique("m-rr"), 1500, on_hand=5, warehouse=unique("WH-R"))
     order = await platform.placed(buyer, order_body([line(sku, 1)]))

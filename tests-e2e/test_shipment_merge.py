@@ -6,28 +6,11 @@ of being dispatched at once — are merged by staff into one shipment; once appr
 is dispatched, shipped and signed for through the warehouse (WMS) and carrier (TMS) simulators,
 both orders follow it to shipped and completed, and each SKU's shipped unit leaves stock once."""
 
-import os
 from datetime import UTC, datetime
 
-import httpx
-import pytest
 from platform_client import auth, eventually, line, order_body, unique
 
 HIGH_VALUE = 2_100_000  # above fulfillment's high-value threshold (2,000,000): the shipment waits for review
-
-
-@pytest.fixture
-async def wms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_WMS_SIMULATOR_URL", "http://127.0.0.1:8191"),
-                                 timeout=15) as client:
-        yield client
-
-
-@pytest.fixture
-async def tms():
-    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192"),
-                                 timeout=15) as client:
-        yield client
 
 
 class Buyer:
