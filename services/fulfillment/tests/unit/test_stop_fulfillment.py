@@ -246,3 +246,20 @@ async def test_a_request_while_one_is_being_decided_waits_for_its_answer(clock):
 def test_order_paid_and_stop_fulfillment_are_both_consumed():
     from tradeflow_fulfillment.app.handlers import USE_CASES
     assert {OrderPaid, StopFulfillment} <= set(USE_CASES)
+
+
+async def test_a_parcel_signed_for_while_the_carrier_was_being_asked_ends_signed_not_intercept_failed(clock):
+    """Found by the chaos suite: the signed report was only noted while intercepting, the carrier
+    then refused (signed), and the shipment stayed intercept_failed forever."""
+    tx, outside = await given(FakeTransaction(), shipment(S.OUT_FOR_DELIVERY, S.OUT_FOR_DELIVERY, lines=[O1])), \
+        logistics()
+    await stop(tx, clock)
+    await record_report(tx, tms("signed"), AT)  # noted: it is being stopped
+    assert tx.shipments.rows["shp-1"].status is S.INTERCEPTING
+    outside.carriers.refuse = "waybill_signed"
+    await intercept_due(tx, outside, clock, POLICY)
+    s = tx.shipments.rows["shp-1"]
+    assert (s.status, s.history[-1].detail) == (S.SIGNED, "reported while it was being stopped")
+    assert going_on(answers(tx)[0]) == [("l-1", 2, "shp-1", "intercept-failed")]
+    told = [m.to_status for _, m in tx.published if isinstance(m, ShipmentStatusChanged)]
+    assert told[-2:] == ["intercept_failed", "signed"]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from tradeflow_fulfillment.domain.errors import IllegalTransition
 from tradeflow_fulfillment.domain.events import OrderLeft
 from tradeflow_fulfillment.domain.model import Receiver
-from tradeflow_fulfillment.domain.transitions import ShipmentEvent, ShipmentStatus
+from tradeflow_fulfillment.domain.transitions import REPORTS, ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
     from tradeflow_fulfillment.domain.shipment import Shipment
@@ -185,6 +185,7 @@ class Intercepting:
         if done is None:
             return {}
         if self._status is S.INTERCEPT_FAILED:
+            self._catch_up(at)
             who = "carrier" if done.by == CARRIER else "warehouse"
             verdict = (GoingOn(INTERCEPT_TIMEOUT, f"the {who} did not answer by {done.deadline.isoformat()}")
                        if timed_out else GoingOn(INTERCEPT_FAILED, f"the {who} could not stop shipment {self.id}"))
@@ -196,6 +197,13 @@ class Intercepting:
         if done.change is not None and self._status is S.INTERCEPTED:
             self.apply_change(done.change, done.reason, at)
         return verdicts
+
+    def _catch_up(self: "Shipment", at: datetime) -> None:
+        """Not stopped: the shipment goes on from where its goods were reported meanwhile (a parcel
+        signed for while the carrier was being asked is signed, not left intercept_failed)."""
+        reached = next((event for event, stage in REPORTS.items() if stage is self._progress), None)
+        if reached is not None and self._progress not in (S.DISPATCHED, S.INTERCEPT_FAILED):
+            self._move(reached, at, SOURCE, detail="reported while it was being stopped")
 
     def _leave_all(self: "Shipment", done: Interception, at: datetime) -> dict[str, Verdict]:
         for order_id in done.orders:
