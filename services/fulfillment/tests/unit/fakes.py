@@ -27,8 +27,8 @@ class FixedClock:
 
 
 class CountingIds:
-    def __init__(self) -> None:
-        self._n = count(1)
+    def __init__(self, start: int = 1) -> None:
+        self._n = count(start)
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self._n)}"
@@ -179,8 +179,8 @@ class FakeTransaction:
         return [m.TYPE for _, m in self.published]
 
 
-def collaborators(clock: FixedClock) -> Collaborators:
-    return Collaborators(clock, CountingIds(), RULES)
+def collaborators(clock: FixedClock, first_id: int = 1) -> Collaborators:
+    return Collaborators(clock, CountingIds(first_id), RULES)
 
 
 class FakeWarehouse:

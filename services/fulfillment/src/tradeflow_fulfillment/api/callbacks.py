@@ -81,7 +81,7 @@ async def _authentic(request: Request, api: FulfillmentApi, signature: WebhookSi
 
 async def _record(api: FulfillmentApi, report: ProviderReport) -> CallbackAnswer:
     async with api.transactions.begin() as tx:
-        result = await record_report(tx, report, _now(api))
+        result = await record_report(tx, report, _now(api), api.collaborators)
     return CallbackAnswer(event_id=report.event_id, result=result.value)
 
 

@@ -20,7 +20,8 @@ from enum import StrEnum
 import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
-from tradeflow_fulfillment.app.ports import FulfillmentTransaction
+from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
+from tradeflow_fulfillment.app.split_shipment import replace_if_split
 from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
 from tradeflow_fulfillment.domain.dispatching import CARRIER, WAREHOUSE
 from tradeflow_fulfillment.domain.transitions import ShipmentEvent
@@ -52,8 +53,10 @@ class ReportResult(StrEnum):
     DUPLICATE = "duplicate"  # this very event was handled before
 
 
-async def record_report(tx: FulfillmentTransaction, report: ProviderReport, at: datetime) -> ReportResult:
-    """`at`: when we received it (the history keeps when it happened, `occurred_at`)."""
+async def record_report(tx: FulfillmentTransaction, report: ProviderReport, at: datetime,
+                        c: Collaborators | None = None) -> ReportResult:
+    """`at`: when we received it (the history keeps when it happened, `occurred_at`); `c`: to plan
+    the two shipments a re-review packing units apart is replaced by once the warehouse stopped it."""
     event = EVENTS[report.source][report.type]
     if not await tx.callbacks.first_time(report.source, report.event_id, type_=report.type,
                                          reference=report.reference, shipment_id=report.shipment_id, at=at):
@@ -63,6 +66,10 @@ async def record_report(tx: FulfillmentTransaction, report: ProviderReport, at: 
     act = shipment.warehouse_report if report.source == WAREHOUSE else shipment.carrier_report
     applied = act(report.reference, event, report.occurred_at)
     verdicts = shipment.settle_interception(at) if applied and event in ANSWERS else {}
+    if shipment.split_pending:  # a re-review packing units apart, now stopped at the warehouse
+        if c is None:
+            raise TypeError("record_report needs the collaborators to plan the shipments of a split")
+        await replace_if_split(tx, shipment, c, at)
     await tx.shipments.save(shipment)
     await announce_shipment(tx, shipment)
     await record_verdicts(tx, shipment.id, verdicts, at)

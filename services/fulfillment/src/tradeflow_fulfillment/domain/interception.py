@@ -66,6 +66,9 @@ class Change:
 
     receiver: Receiver
     carrier: str
+    split: tuple[tuple[str, int], ...] = ()
+    """(line id, units): the warehouse asks to pack these apart (拆包裹) — the shipment is replaced
+    by two, these units and the rest."""
 
 
 @dataclass(frozen=True)

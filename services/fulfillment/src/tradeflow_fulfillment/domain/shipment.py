@@ -54,6 +54,7 @@ class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Interceptin
         self._dispatch_numbers = list(dispatch_numbers)
         self._attempt, self._skipped_numbers = dispatch_attempt, list(skipped_dispatch_numbers)
         self._interception, self._awaiting = interception, list(awaiting_stock)
+        self._split_pending: tuple[tuple[str, int], ...] = ()  # re-review: units to pack apart (transient)
         self._history = list(history)
         self._saved_history = len(self._history)
         self._events: list[ShipmentDomainEvent] = []
