@@ -4,7 +4,7 @@ interception left to go again, and every shipment holding an order's lines is fo
 
 from datetime import timedelta
 
-from tradeflow_fulfillment.domain.interception import GoingOn, Stopped
+from tradeflow_fulfillment.domain.interception import Change, GoingOn, Stopped
 from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.stopping import OrderStop, Units
@@ -88,3 +88,15 @@ async def test_an_order_stop_round_trips_and_is_updated_in_place(transactions, c
     async with transactions.begin() as tx:
         last = await tx.stops.get("o-1")
     assert (last.decided, last.answered_at, len(last.outcomes)) == (True, clock.at, 3)
+
+
+async def test_a_re_review_under_way_keeps_its_change_and_the_units_to_pack_apart(transactions, collaborators, clock):
+    await dispatched(transactions, collaborators, "shp-4", "o-1")
+    change = Change(Receiver("B", "2", "west", "CD", "9 St"), "YTO", (("l-o-1", 1),))
+    async with transactions.begin() as tx:
+        s = await tx.shipments.get("shp-4", lock=True)
+        s.re_review(change, "moved", "staff:s-1", clock.at, clock.at + timedelta(minutes=2))
+        await tx.shipments.save(s)
+    async with transactions.begin() as tx:
+        again = await tx.shipments.get("shp-4")
+    assert (again.status, again.interception.change) == (S.INTERCEPTING, change)

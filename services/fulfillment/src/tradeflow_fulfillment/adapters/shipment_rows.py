@@ -30,7 +30,8 @@ def _interception_value(i: Interception | None) -> dict | None:
             "deadline": i.deadline.isoformat(), "by": i.by, "sent": i.sent,
             "retry_at": i.retry_at.isoformat() if i.retry_at else None, "tries": i.tries, "last_error": i.last_error,
             "change": None if i.change is None else {"receiver": asdict(i.change.receiver),
-                                                     "carrier": i.change.carrier}}
+                                                     "carrier": i.change.carrier,
+                                                     "split": [list(units) for units in i.change.split]}}
 
 
 def _interception_of(value: dict | None) -> Interception | None:
@@ -40,7 +41,8 @@ def _interception_of(value: dict | None) -> Interception | None:
     return Interception(tuple(value["orders"]), value["reason"], datetime.fromisoformat(value["requested_at"]),
                         datetime.fromisoformat(value["deadline"]), value["by"], value["sent"],
                         datetime.fromisoformat(retry_at) if retry_at else None, value["tries"], value["last_error"],
-                        None if change is None else Change(Receiver(**change["receiver"]), change["carrier"]))
+                        None if change is None else Change(Receiver(**change["receiver"]), change["carrier"],
+                                                           tuple((ln, n) for ln, n in change.get("split", ()))))
 
 
 def _attempt_values(a: DispatchAttempt | None) -> dict:

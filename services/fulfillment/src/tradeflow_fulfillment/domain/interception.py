@@ -137,8 +137,9 @@ class Intercepting:
     def _intercept(self: "Shipment", interception: Interception, at: datetime) -> None:
         by = CARRIER if self.has_shipped else WAREHOUSE
         self._interception = replace(interception, by=by, sent=False, retry_at=at)
-        self._move(E.INTERCEPT, at, SOURCE, detail=f"asked of the {'carrier' if by == CARRIER else 'warehouse'} for "
-                                                  f"{', '.join(interception.orders)}: {interception.reason}")
+        orders = f" for {', '.join(interception.orders)}" if interception.orders else ""
+        self._move(E.INTERCEPT, at, SOURCE, detail=f"asked of the {'carrier' if by == CARRIER else 'warehouse'}"
+                                                  f"{orders}: {interception.reason}")
 
     # -- the interceptor ------------------------------------------------------------------------
     @property
