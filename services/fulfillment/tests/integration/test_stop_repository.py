@@ -91,7 +91,7 @@ async def test_an_order_stop_round_trips_and_is_updated_in_place(transactions, c
 
 
 async def test_a_re_review_under_way_keeps_its_change_and_the_units_to_pack_apart(transactions, collaborators, clock):
-    await dispatched(transactions, collaborators, "shp-4", "o-1")
+    await dispatched(transactions, collaborators, "shp-4", "o-1", "o-2")
     change = Change(Receiver("B", "2", "west", "CD", "9 St"), "YTO", (("l-o-1", 1),))
     async with transactions.begin() as tx:
         s = await tx.shipments.get("shp-4", lock=True)
