@@ -3,7 +3,7 @@ refunds (hypothesis): no line ever gets back more than it paid, the lines always
 refunded, and a line whose every unit was stopped gets back exactly what it paid."""
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.cancellation import AFTER_PAYMENT, GoingOnUnits
 from tradeflow_order.domain.model import StoppedUnits
-from tradeflow_order.domain.placement import place
 
+from .paying import paid_order
 from .test_pricing_reconciles import carts
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
@@ -45,14 +45,7 @@ class Payment:
 
 
 def paid(cart):
-    counter = itertools.count()
-    order = place(cart, lambda prefix: f"{prefix}-{next(counter)}", "buyer:b1", NOW)
-    for sub in order.sub_orders:
-        order.stock_reserved(sub.id, {}, NOW)
-    order.await_payment(NOW + timedelta(minutes=30), NOW)
-    order.pay(NOW)
-    order.pull_events()
-    return order
+    return paid_order(cart, NOW)
 
 
 def stop_some(order, data, parcels) -> None:

@@ -4,7 +4,6 @@ partially cancelled or refused — with refunds and stock releases worked out by
 The order: line A (merchant m1) 3 × 400 with a 200 coupon on it → paid 1000; line B (merchant m2)
 1 × 500 → paid 500; 1500 in all."""
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,21 +16,16 @@ from tradeflow_order.domain.placement import Cart, CartLine, place
 from tradeflow_order.domain.pricing import Discount
 from tradeflow_order.domain.tracking import ShippedLine
 
+from .paying import paid_order
+
 NOW = datetime(2026, 12, 6, 9, tzinfo=UTC)
 TERMS = Terms(priced_by=PricedBy.STAFF, coupons=(AppliedCoupon("WELCOME", 200),))
 
 
 def paid(*lines: CartLine, discounts=(Discount("coupon", 200, frozenset({"A"})),)):
-    counter = itertools.count()
     cart = Cart("b1", "app", "CNY", Receiver("n", "13800000000", "east", "c", "a"),
                 list(lines) or [CartLine("A", "m1", 3, 400), CartLine("B", "m2", 1, 500)], 0, list(discounts), TERMS)
-    order = place(cart, lambda prefix: f"{prefix}-{next(counter)}", "buyer:b1", NOW)
-    for sub in order.sub_orders:
-        order.stock_reserved(sub.id, {}, NOW)
-    order.await_payment(NOW + timedelta(minutes=30), NOW)
-    order.pay(NOW)
-    order.pull_events()
-    return order
+    return paid_order(cart, NOW)
 
 
 def asked(order, reason: str = "changed my mind"):
