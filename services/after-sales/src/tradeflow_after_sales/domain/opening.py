@@ -1,0 +1,50 @@
+"""Opening a case: the request read as the business reads it (what `AfterSalesCase.open` checks
+besides eligibility) and the case's lines made from it.
+
+* a reason is required; the description is free; each evidence link is a non-blank http(s) URL;
+* replacements are named only by an exchange, only for lines it claims (`exchange.py`);
+* a channel's refund amount only on a channel order, never negative: the money moved on the
+  channel; here nothing is refunded (the order's lines paid zero) and the case records it;
+* each line of a refund type gets its refund by the rule (`refund.quote`), each line of an
+  exchange its replacement.
+"""
+
+from tradeflow_after_sales.domain.errors import InvalidCase
+from tradeflow_after_sales.domain.exchange import check_wanted, replacement_for
+from tradeflow_after_sales.domain.model import CaseLine, CaseRequest
+from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot, OrderType
+from tradeflow_after_sales.domain.refund import quote
+from tradeflow_after_sales.domain.states import CaseType
+
+
+def required(text: str, field: str) -> str:
+    """The text, stripped; InvalidCase when there is none."""
+    if not text or not text.strip():
+        raise InvalidCase(f"{field} is required", field)
+    return text.strip()
+
+
+def check_request(request: CaseRequest, order: OrderSnapshot) -> None:
+    required(request.reason, "reason")
+    for index, link in enumerate(request.evidence):
+        if not link.strip().lower().startswith(("https://", "http://")):
+            raise InvalidCase(f"evidence {link!r} is not a link", f"evidence.{index}")
+    if request.replacements and request.type is not CaseType.EXCHANGE:
+        raise InvalidCase(f"a {request.type} case names no replacement", "replacements")
+    if request.channel_refund_amount is not None:
+        if order.type is not OrderType.CHANNEL:
+            raise InvalidCase("a channel refund amount is only for a channel order", "channel_refund_amount")
+        if request.channel_refund_amount < 0:
+            raise InvalidCase("a channel refund amount cannot be negative", "channel_refund_amount")
+
+
+def case_lines(case_id: str, order: OrderSnapshot, request: CaseRequest) -> tuple[CaseLine, ...]:
+    if request.type is CaseType.EXCHANGE:
+        wanted = dict(request.replacements)
+        check_wanted(wanted, {claimed.line_id for claimed in request.lines})
+        return tuple(CaseLine(line.id, line.sku, claimed.quantity, line.virtual,
+                              replacement=replacement_for(line, wanted.get(line.id)))
+                     for claimed in request.lines for line in (order.line(claimed.line_id),))
+    refunds = quote(order, request.lines, case_id)
+    return tuple(CaseLine(line.id, line.sku, claimed.quantity, line.virtual, refund=refunds[line.id])
+                 for claimed in request.lines for line in (order.line(claimed.line_id),))
