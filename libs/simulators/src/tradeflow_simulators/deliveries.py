@@ -1,4 +1,5 @@
-"""Events a provider reports and the in-memory webhook outbox of the warehouse and the carrier.
+"""Events a provider reports and the webhook outbox of the warehouse and the carrier, kept in
+the simulator's book (`tradeflow_simulators.book`).
 
 Order per subject: a subject's deliveries (one dispatch's, one waybill's) leave one at a time,
 in the order they were queued — the next is first attempted once the one before was answered
@@ -9,6 +10,7 @@ trust arrival order).
 """
 
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterable
@@ -49,38 +51,63 @@ def announce(dispatcher: WebhookDispatcher, url: str, notices: Iterable[Notice],
     return queued
 
 
-class MemoryDeliveries:
-    """A `DeliveryStore` in memory (a restart forgets it), ordered per subject."""
+class OrderedDeliveries:
+    """A `DeliveryStore` in the simulator's book (SQLite table `table`), ordered per subject: only
+    the first pending delivery of a subject is ever due. Kept across a restart: what was pending
+    is attempted again (the same event id: the receiver deduplicates)."""
 
-    def __init__(self) -> None:
-        self._all: dict[str, Delivery] = {}
-        self._pending: dict[str, Delivery] = {}  # in the order queued
+    def __init__(self, db: sqlite3.Connection, table: str = "deliveries") -> None:
+        if not table.isidentifier():
+            raise ValueError(f"not a table name: {table!r}")
+        self.db, self.table = db, table
+        db.executescript(f"""
+            CREATE TABLE IF NOT EXISTS {table} (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order queued
+                delivery_id TEXT NOT NULL UNIQUE,
+                event_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                url TEXT NOT NULL,
+                body BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                headers TEXT NOT NULL DEFAULT '{{}}',
+                attempts TEXT NOT NULL DEFAULT '[]',
+                state TEXT NOT NULL DEFAULT 'pending',
+                next_attempt_at REAL
+            );
+            CREATE INDEX IF NOT EXISTS {table}_by_subject ON {table} (subject, seq);
+            CREATE INDEX IF NOT EXISTS {table}_pending ON {table} (state, subject, seq);""")
+        # the head of each subject's line: its first delivery still pending
+        self._heads = (f"SELECT d.* FROM {table} d JOIN (SELECT MIN(seq) AS seq FROM {table} "
+                       "WHERE state = 'pending' GROUP BY subject) head ON d.seq = head.seq")
 
     def add(self, delivery: Delivery) -> None:
-        self._all[delivery.delivery_id] = delivery
-        self._pending[delivery.delivery_id] = delivery
-
-    def _heads(self) -> list[Delivery]:
-        """The first pending delivery of each subject: the only one that may be attempted."""
-        heads: dict[str, Delivery] = {}
-        for delivery in self._pending.values():
-            heads.setdefault(delivery.subject, delivery)
-        return list(heads.values())
+        self.db.execute(f"INSERT INTO {self.table} (delivery_id, event_id, type, subject, url, body, created_at, "
+                        "headers, attempts, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (delivery.delivery_id, delivery.event_id, delivery.type, delivery.subject, delivery.url,
+                         delivery.body, delivery.created_at, json.dumps(delivery.headers),
+                         json.dumps(list(delivery.attempts)), delivery.state, delivery.next_attempt_at))
 
     def due(self, now: float, limit: int) -> list[Delivery]:
-        return [d for d in self._heads() if d.next_attempt_at is not None and d.next_attempt_at <= now][:limit]
+        rows = self.db.execute(f"{self._heads} WHERE d.next_attempt_at <= ? ORDER BY d.seq LIMIT ?", (now, limit))
+        return [_delivery(row) for row in rows.fetchall()]
 
     def next_due_after(self, now: float) -> float | None:
-        return min((d.next_attempt_at for d in self._heads() if d.next_attempt_at and d.next_attempt_at > now),
-                   default=None)
+        return self.db.execute(f"SELECT MIN(next_attempt_at) FROM ({self._heads}) WHERE next_attempt_at > ?",
+                               (now,)).fetchone()[0]
 
     def record(self, delivery: Delivery) -> None:
-        self._all[delivery.delivery_id] = delivery
-        if delivery.state == "pending":
-            self._pending[delivery.delivery_id] = delivery
-        else:
-            self._pending.pop(delivery.delivery_id, None)
+        self.db.execute(f"UPDATE {self.table} SET headers = ?, attempts = ?, state = ?, next_attempt_at = ? "
+                        "WHERE delivery_id = ?", (json.dumps(delivery.headers), json.dumps(list(delivery.attempts)),
+                                                  delivery.state, delivery.next_attempt_at, delivery.delivery_id))
 
     def listing(self, subject: str | None = None) -> list[Delivery]:
         """Every delivery (of `subject`), in the order queued."""
-        return [d for d in self._all.values() if subject in (None, d.subject)]
+        where, args = ("WHERE subject = ?", (subject,)) if subject is not None else ("", ())
+        return [_delivery(row) for row in self.db.execute(f"SELECT * FROM {self.table} {where} ORDER BY seq", args)]
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(row["delivery_id"], row["event_id"], row["type"], row["subject"], row["url"], bytes(row["body"]),
+                    row["created_at"], json.loads(row["headers"]), tuple(json.loads(row["attempts"])), row["state"],
+                    row["next_attempt_at"])

@@ -4,10 +4,11 @@ receiver answers 2xx — for hours (`give_up_after`, counted from the first atte
 `attempts` times when that is set (> 0). Each attempt is signed afresh with the current
 timestamp (`SignatureScheme`), so a receiver may reject old ones.
 
-Where deliveries are kept is the provider's choice (`DeliveryStore`): the PSP keeps them in its
-SQLite book (resumed after a restart), the warehouse and the carrier in memory. The store also
-decides which deliveries are due: the in-memory one sends a subject's events one at a time, in
-order (`tradeflow_simulators.deliveries`).
+Where deliveries are kept is the provider's choice (`DeliveryStore`): each simulator keeps them
+in its SQLite book, so a restarted one resumes them. The store also decides which deliveries are
+due: the warehouse's and the carrier's send a subject's events one at a time, in order
+(`tradeflow_simulators.deliveries`). The warehouse and the carrier also hand parcels to each
+other through a dispatcher of their own (a control call retried the same way).
 """
 
 import asyncio

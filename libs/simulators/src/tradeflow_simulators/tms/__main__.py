@@ -7,7 +7,7 @@ from tradeflow_simulators.tms.settings import TmsSimSettings
 
 
 def main() -> None:
-    settings = TmsSimSettings()
+    settings = TmsSimSettings.for_process()  # its book in a file under .local/tms-sim
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                 timeout_graceful_shutdown=5)
 

@@ -1,5 +1,6 @@
 """The carriers' book (a transport management system for every carrier): the waybills they
-issued, and where each parcel is. Kept in memory: a restarted simulator has forgotten them.
+issued, and where each parcel is. Held in memory and written through to a `WaybillBook` at each
+change (`tms/book.py`, SQLite): a restarted simulator loads every waybill it had.
 
 Rules: a waybill number is unique (for its carrier, and here for all of them); asking again for
 a waybill for the same carrier and shipment with the same details returns the one issued
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.edge import ProviderError
@@ -96,12 +98,34 @@ def waybill_number(carrier: str) -> str:
     return f"{prefix}{secrets.randbelow(10**12):012d}"
 
 
+class Book(Protocol):
+    """Where the carriers write each waybill they changed, and read them back at start-up."""
+
+    def save(self, waybill: Waybill) -> None: ...
+
+    def load(self) -> list[Waybill]: ...
+
+
+class Unwritten:
+    """No book: the waybills live as long as the `Carriers` (unit tests)."""
+
+    def save(self, waybill: Waybill) -> None:
+        pass
+
+    def load(self) -> list[Waybill]:
+        return []
+
+
 class Carriers:
     def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 numbers: Callable[[str], str] = waybill_number) -> None:
-        self.clock, self.numbers = clock, numbers
+                 numbers: Callable[[str], str] = waybill_number, book: Book | None = None) -> None:
+        self.clock, self.numbers, self.book = clock, numbers, book or Unwritten()
         self._waybills: dict[str, Waybill] = {}
         self._live: dict[tuple[str, str], Waybill] = {}  # (carrier, shipment_id) → its live waybill
+        for waybill in self.book.load():  # in the order issued: a shipment's live one is its last
+            self._waybills[waybill.waybill] = waybill
+            if waybill.status not in (WaybillStatus.INTERCEPTED, WaybillStatus.CANCELLED):
+                self._live[(waybill.carrier, waybill.shipment_id)] = waybill
 
     def issue(self, carrier: str, shipment_id: str, warehouse: str, receiver: dict,
               weight_grams: int) -> tuple[Waybill, bool]:
@@ -117,6 +141,7 @@ class Carriers:
             number = self.numbers(carrier)
         waybill = Waybill(number, carrier, shipment_id, warehouse, receiver, weight_grams, self.clock())
         self._waybills[number] = self._live[(carrier, shipment_id)] = waybill
+        self.book.save(waybill)
         return waybill, True
 
     def cancel(self, number: str) -> Waybill:
@@ -130,6 +155,7 @@ class Carriers:
         waybill.status = WaybillStatus.CANCELLED
         if self._live.get((waybill.carrier, waybill.shipment_id)) is waybill:
             del self._live[(waybill.carrier, waybill.shipment_id)]
+        self.book.save(waybill)
         return waybill
 
     def waybill(self, number: str) -> Waybill:
@@ -140,7 +166,9 @@ class Carriers:
     def hand_over(self, number: str) -> Waybill:
         """The warehouse gave the parcel to the courier (once; again changes nothing)."""
         waybill = self.waybill(number)
-        waybill.handed_over_at = waybill.handed_over_at or self.clock()
+        if waybill.handed_over_at is None:
+            waybill.handed_over_at = self.clock()
+            self.book.save(waybill)
         return waybill
 
     def request_interception(self, number: str) -> Waybill:
@@ -150,6 +178,7 @@ class Carriers:
                                 signed_at=waybill.signed_at.isoformat())
         if waybill.interception in (Interception.NONE, Interception.FAILED):
             waybill.interception = Interception.REQUESTED
+            self.book.save(waybill)
         return waybill
 
     def report(self, number: str, event: str) -> Notice:
@@ -159,6 +188,7 @@ class Carriers:
         notice = self._settle(waybill, event == "intercept_ok") if event.startswith("intercept") \
             else self._move(waybill, WaybillStatus(event))
         waybill.steered = True
+        self.book.save(waybill)
         return notice
 
     def auto_step(self) -> list[Notice]:
@@ -172,6 +202,9 @@ class Carriers:
                 notices.append(self._settle(waybill, succeed=True))
             elif waybill.handed_over_at is not None:
                 notices.append(self._move(waybill, JOURNEY[JOURNEY.index(waybill.status) + 1]))
+            else:
+                continue
+            self.book.save(waybill)
         return notices
 
     def _move(self, waybill: Waybill, to: WaybillStatus) -> Notice:

@@ -26,8 +26,7 @@ async def report_event(waybill: str, report: Report, state: TmsState = Depends(t
     forward). `intercept_ok` / `intercept_fail` answer the interception asked (409 if none is
     waiting; `intercept_ok` 409 once signed); journey events on an intercepted waybill are 409.
     Auto mode leaves the waybill alone from then on."""
-    notice = state.carriers.report(waybill, report.event)
-    queued = state.report([notice], duplicate=report.duplicate)
+    queued = state.change(lambda: [state.carriers.report(waybill, report.event)], duplicate=report.duplicate)
     found = state.carriers.waybill(waybill)
     return {"waybill": waybill, "status": found.status.value, "interception": found.interception.value,
             "webhooks": [{"event_id": d.event_id, "type": d.type} for d in queued]}
@@ -43,3 +42,9 @@ async def hand_over(waybill: str, state: TmsState = Depends(tms_state)) -> dict:
 @router.get("/sim/webhooks")
 async def list_webhooks(waybill: str | None = None, state: TmsState = Depends(tms_state)) -> dict:
     return {"items": [d.describe("waybill") for d in state.deliveries.listing(waybill)]}
+
+
+@router.get("/sim/handoffs")
+async def list_handoffs(waybill: str | None = None, state: TmsState = Depends(tms_state)) -> dict:
+    """The returns told to the warehouse (`type: return`), each retried until the warehouse took it."""
+    return {"items": [d.describe("waybill") for d in state.handoffs.listing(waybill)]}

@@ -1,24 +1,50 @@
-"""What one running carrier simulator holds: its settings, its book, its webhooks, its auto mode."""
+"""What one running carrier simulator holds: its settings, its book, its webhooks, its auto mode —
+and the return of a parcel it stopped after the warehouse had handed it over: the carrier brings
+it back to its warehouse and tells the warehouse simulator (`warehouse_url`): `POST
+<warehouse_url>/sim/returns {"waybill"}`, queued with the `intercepted` webhook (in the same
+transaction) and retried with backoff until the warehouse answers 2xx, also after a restart. The
+warehouse in auto mode then reports `return_received`."""
+
+import sqlite3
+from collections.abc import Iterable
 
 from fastapi import Request
 
+from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.runtime import SimulatorRuntime
 from tradeflow_simulators.signing import SignatureScheme
+from tradeflow_simulators.tms.book import WaybillBook
 from tradeflow_simulators.tms.carriers import Carriers
 from tradeflow_simulators.tms.settings import TmsSimSettings
+from tradeflow_simulators.webhooks import Delivery
 
 TMS_SIGNATURE = SignatureScheme("TMS")
 
 
 class TmsState(SimulatorRuntime):
     settings: TmsSimSettings
+    carriers: Carriers  # loaded from the book at start-up
 
     def __init__(self, settings: TmsSimSettings) -> None:
         super().__init__(settings, TMS_SIGNATURE)
-        self.carriers = Carriers()
+
+    def open_book(self, db: sqlite3.Connection) -> None:
+        self.carriers = Carriers(book=WaybillBook(db))
+
+    def report(self, notices: Iterable[Notice], *, duplicate: bool = False,
+               out_of_order: bool = False) -> list[Delivery]:
+        notices = list(notices)
+        queued = super().report(notices, duplicate=duplicate, out_of_order=out_of_order)
+        for notice in notices:
+            waybill = notice.fields["waybill"]
+            if notice.type == "intercepted" and self.settings.warehouse_url \
+                    and self.carriers.waybill(waybill).handed_over_at is not None:
+                url = f"{self.settings.warehouse_url.rstrip('/')}/sim/returns"
+                self.hand_off(url, waybill, "return", {"waybill": waybill})
+        return queued
 
     async def auto_step(self) -> None:
-        self.report(self.carriers.auto_step())
+        self.change(self.carriers.auto_step)
 
 
 def tms_state(request: Request) -> TmsState:

@@ -7,7 +7,7 @@ from tradeflow_simulators.wms.settings import WmsSimSettings
 
 
 def main() -> None:
-    settings = WmsSimSettings()
+    settings = WmsSimSettings.for_process()  # its book in a file under .local/wms-sim
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                 timeout_graceful_shutdown=5)
 

@@ -6,6 +6,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
+from tradeflow_simulators.edge import Strict
 from tradeflow_simulators.wms.state import WmsState, wms_state
 
 
@@ -27,14 +28,35 @@ async def decide_dispatch(dispatch_number: str, decision: Decision, state: WmsSt
     `intercept_ok` 409 once shipped); `ignore`: never report on the dispatch again (an
     interception that times out); `return_received`: the shipped parcel came back and is received
     (409 unless shipped). Auto mode leaves a decided dispatch alone."""
-    notices = state.warehouse.decide(dispatch_number, decision.outcome)
-    queued = state.report(notices, duplicate=decision.duplicate, out_of_order=decision.out_of_order)
+    queued = state.change(lambda: state.warehouse.decide(dispatch_number, decision.outcome),
+                          duplicate=decision.duplicate, out_of_order=decision.out_of_order)
     dispatch = state.warehouse.dispatch(dispatch_number)
     return {"dispatch_number": dispatch_number, "status": dispatch.status.value,
             "interception": dispatch.interception.value,
             "webhooks": [{"event_id": d.event_id, "type": d.type} for d in queued]}
 
 
+class Return(Strict):
+    waybill: str
+
+
+@router.post("/sim/returns", status_code=202)
+async def expect_return(body: Return, state: WmsState = Depends(wms_state)) -> dict:
+    """The carrier stopped the parcel of `waybill` after the hand-over and is bringing it back
+    (the carrier simulator calls it, `TMS_SIM_WAREHOUSE_URL`): in auto mode the warehouse reports
+    `return_received` at its next step; a decided dispatch waits for the control API. Again:
+    nothing changes. 404 `dispatch_not_found` if no dispatch of that waybill has shipped."""
+    dispatch = state.warehouse.expect_return(body.waybill)
+    return {"dispatch_number": dispatch.dispatch_number, "waybill": body.waybill, "status": dispatch.status.value,
+            "return_due": dispatch.return_due}
+
+
 @router.get("/sim/webhooks")
 async def list_webhooks(dispatch_number: str | None = None, state: WmsState = Depends(wms_state)) -> dict:
     return {"items": [d.describe("dispatch_number") for d in state.deliveries.listing(dispatch_number)]}
+
+
+@router.get("/sim/handoffs")
+async def list_handoffs(waybill: str | None = None, state: WmsState = Depends(wms_state)) -> dict:
+    """The hand-overs to the carrier (`type: handover`), each retried until the carrier took it."""
+    return {"items": [d.describe("waybill") for d in state.handoffs.listing(waybill)]}

@@ -1,18 +1,21 @@
 """The warehouse management system's book: the dispatch instructions it took, and what became
-of them. Kept in memory: a restarted simulator has forgotten every dispatch.
+of them. Held in memory and written through to a `DispatchBook` at each change (`wms/book.py`,
+SQLite): a restarted simulator loads every dispatch it had.
 
 Rules a warehouse enforces whoever sends the instruction: a dispatch number is taken once —
 the same number again is refused, even with the same body (it could be a second parcel); a
 dispatch goes accepted → picked → packed → shipped; an interception may be asked until it has
 shipped (after that: 409) and is answered later (intercepted, or intercept_failed) — never in
 the reply; a dispatch that was intercepted ships no more. A shipped parcel that the carrier
-brings back (intercepted after shipping) is received once (`return_received`).
+brings back (intercepted after shipping) is received once (`return_received`): the carrier says
+it is coming (`expect_return`) and auto mode receives it at its next step.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.edge import ProviderError
@@ -78,6 +81,7 @@ class Dispatch:
     shipped_at: datetime | None = None
     silent: bool = False  # told to `ignore` it: the warehouse never reports on it again
     steered: bool = False  # decided through the control API: auto mode leaves it alone
+    return_due: bool = False  # the carrier is bringing the shipped parcel back: auto mode receives it
     last_event_at: datetime | None = field(default=None, repr=False)
 
     def describe(self) -> dict:
@@ -88,10 +92,28 @@ class Dispatch:
                 "shipped_at": self.shipped_at.isoformat() if self.shipped_at else None}
 
 
+class Book(Protocol):
+    """Where the warehouse writes each dispatch it changed, and reads them back at start-up."""
+
+    def save(self, dispatch: Dispatch) -> None: ...
+
+    def load(self) -> list[Dispatch]: ...
+
+
+class Unwritten:
+    """No book: the dispatches live as long as the `Warehouse` (unit tests)."""
+
+    def save(self, dispatch: Dispatch) -> None:
+        pass
+
+    def load(self) -> list[Dispatch]:
+        return []
+
+
 class Warehouse:
-    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.clock = clock
-        self._dispatches: dict[str, Dispatch] = {}
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC), book: Book | None = None) -> None:
+        self.clock, self.book = clock, book or Unwritten()
+        self._dispatches: dict[str, Dispatch] = {d.dispatch_number: d for d in self.book.load()}
 
     def accept(self, dispatch: Dispatch) -> Dispatch:
         if (earlier := self._dispatches.get(dispatch.dispatch_number)) is not None:
@@ -101,6 +123,7 @@ class Warehouse:
                 "number once, also with the same body — a new instruction needs a new number",
                 dispatch_number=dispatch.dispatch_number, dispatch_status=earlier.status.value)
         self._dispatches[dispatch.dispatch_number] = dispatch
+        self.book.save(dispatch)
         return dispatch
 
     def dispatch(self, dispatch_number: str) -> Dispatch:
@@ -116,6 +139,7 @@ class Warehouse:
                                  dispatch_status=dispatch.status.value, shipped_at=dispatch.shipped_at.isoformat())
         if dispatch.interception in (Interception.NONE, Interception.FAILED):
             dispatch.interception = Interception.REQUESTED
+            self.book.save(dispatch)
         return dispatch
 
     def decide(self, dispatch_number: str, outcome: str) -> list[Notice]:
@@ -132,6 +156,7 @@ class Warehouse:
         else:
             notices = []
         dispatch.steered, dispatch.silent = True, outcome == "ignore"
+        self.book.save(dispatch)
         return notices
 
     def ship(self, dispatch_number: str) -> list[Notice]:
@@ -141,6 +166,7 @@ class Warehouse:
         notices = []
         while dispatch.status in NEXT_STEP:
             notices.append(self._step(dispatch))
+        self.book.save(dispatch)
         return notices
 
     def receive_return(self, dispatch_number: str) -> list[Notice]:
@@ -149,8 +175,25 @@ class Warehouse:
         if dispatch.status is not DispatchStatus.SHIPPED:
             raise NotShipped(f"dispatch {dispatch_number} is {dispatch.status}: only a shipped parcel comes back",
                              dispatch_status=dispatch.status.value)
-        dispatch.status = DispatchStatus.RETURNED
-        return [self._notice(dispatch, "return_received", lines=[line.__dict__ for line in dispatch.lines])]
+        dispatch.status, dispatch.return_due = DispatchStatus.RETURNED, False
+        notice = self._notice(dispatch, "return_received", lines=[line.__dict__ for line in dispatch.lines])
+        self.book.save(dispatch)
+        return [notice]
+
+    def expect_return(self, waybill: str) -> Dispatch:
+        """The carrier is bringing back the parcel of `waybill` (it stopped it after the hand-over):
+        the shipped dispatch of that waybill is received at auto mode's next step (a decided one
+        waits for the control API). Told again, or once received: nothing changes."""
+        of_waybill = [d for d in self._dispatches.values() if d.waybill == waybill]
+        shipped = [d for d in of_waybill if d.status in (DispatchStatus.SHIPPED, DispatchStatus.RETURNED)]
+        if not shipped:
+            raise UnknownDispatch(f"no dispatch of waybill {waybill} has shipped", waybill=waybill,
+                                  dispatch_numbers=[d.dispatch_number for d in of_waybill])
+        dispatch = shipped[-1]
+        if dispatch.status is DispatchStatus.SHIPPED and not dispatch.return_due:
+            dispatch.return_due = True
+            self.book.save(dispatch)
+        return dispatch
 
     def settle_interception(self, dispatch_number: str, succeed: bool) -> list[Notice]:
         dispatch = self.dispatch(dispatch_number)
@@ -160,22 +203,31 @@ class Warehouse:
         if not succeed:
             dispatch.interception = Interception.FAILED
             reason = "the parcel had left" if dispatch.status is DispatchStatus.SHIPPED else "could not be stopped"
-            return [self._notice(dispatch, "intercept_failed", reason=reason)]
-        self._refuse_if_done(dispatch)
-        dispatch.status, dispatch.interception = DispatchStatus.INTERCEPTED, Interception.SUCCEEDED
-        return [self._notice(dispatch, "intercepted")]
+            notices = [self._notice(dispatch, "intercept_failed", reason=reason)]
+        else:
+            self._refuse_if_done(dispatch)
+            dispatch.status, dispatch.interception = DispatchStatus.INTERCEPTED, Interception.SUCCEEDED
+            notices = [self._notice(dispatch, "intercepted")]
+        self.book.save(dispatch)
+        return notices
 
     def auto_step(self) -> list[Notice]:
         """Auto mode's tick: every dispatch not taken over by the control API moves one step — an
-        interception asked before it shipped succeeds, else the next of picked, packed, shipped."""
+        interception asked before it shipped succeeds, else the next of picked, packed, shipped;
+        a shipped parcel the carrier is bringing back is received."""
         notices = []
         for dispatch in list(self._dispatches.values()):
-            if dispatch.steered or dispatch.silent or dispatch.status not in NEXT_STEP:
+            if dispatch.steered or dispatch.silent:
                 continue
-            if dispatch.interception is Interception.REQUESTED:
+            if dispatch.status is DispatchStatus.SHIPPED and dispatch.return_due:
+                notices += self.receive_return(dispatch.dispatch_number)
+            elif dispatch.status not in NEXT_STEP:
+                continue
+            elif dispatch.interception is Interception.REQUESTED:
                 notices += self.settle_interception(dispatch.dispatch_number, succeed=True)
             else:
                 notices.append(self._step(dispatch))
+                self.book.save(dispatch)
         return notices
 
     def _refuse_if_done(self, dispatch: Dispatch) -> None:

@@ -1,0 +1,60 @@
+"""The warehouse's dispatches in its SQLite book (table `dispatches`), one row per dispatch number,
+rewritten whole at each change: what a restarted warehouse loads (`Warehouse(book=…)`)."""
+
+import json
+import sqlite3
+
+from tradeflow_simulators.book import iso, moment
+from tradeflow_simulators.interception import Interception
+from tradeflow_simulators.wms.warehouse import Dispatch, DispatchLine, DispatchStatus
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dispatches (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order taken
+    dispatch_number TEXT NOT NULL UNIQUE,
+    warehouse TEXT NOT NULL,
+    shipment_id TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    waybill TEXT NOT NULL,
+    receiver TEXT NOT NULL,  -- JSON
+    lines TEXT NOT NULL,  -- JSON [{line_id, sku, quantity}]
+    accepted_at TEXT NOT NULL,  -- ISO 8601, as all moments here
+    status TEXT NOT NULL,
+    interception TEXT NOT NULL,
+    shipped_at TEXT,
+    silent INTEGER NOT NULL,
+    steered INTEGER NOT NULL,
+    return_due INTEGER NOT NULL,
+    last_event_at TEXT
+);
+CREATE INDEX IF NOT EXISTS dispatches_by_waybill ON dispatches (waybill);
+"""
+COLUMNS = ("dispatch_number", "warehouse", "shipment_id", "carrier", "waybill", "receiver", "lines", "accepted_at",
+           "status", "interception", "shipped_at", "silent", "steered", "return_due", "last_event_at")
+
+
+class DispatchBook:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(SCHEMA)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
+        self._upsert = (f"INSERT INTO dispatches ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+                        f"ON CONFLICT (dispatch_number) DO UPDATE SET {updates}")
+
+    def save(self, d: Dispatch) -> None:
+        self.db.execute(self._upsert, (
+            d.dispatch_number, d.warehouse, d.shipment_id, d.carrier, d.waybill, json.dumps(d.receiver),
+            json.dumps([line.__dict__ for line in d.lines]), iso(d.accepted_at), d.status.value,
+            d.interception.value, iso(d.shipped_at), d.silent, d.steered, d.return_due, iso(d.last_event_at)))
+
+    def load(self) -> list[Dispatch]:
+        """Every dispatch, in the order taken."""
+        return [_dispatch(row) for row in self.db.execute("SELECT * FROM dispatches ORDER BY seq")]
+
+
+def _dispatch(row: sqlite3.Row) -> Dispatch:
+    lines = tuple(DispatchLine(**line) for line in json.loads(row["lines"]))
+    return Dispatch(row["dispatch_number"], row["warehouse"], row["shipment_id"], row["carrier"], row["waybill"],
+                    json.loads(row["receiver"]), lines, moment(row["accepted_at"]), DispatchStatus(row["status"]),
+                    Interception(row["interception"]), moment(row["shipped_at"]), bool(row["silent"]),
+                    bool(row["steered"]), bool(row["return_due"]), moment(row["last_event_at"]))
