@@ -6,8 +6,10 @@ parcel. It reports `picked_up`, `in_transit`, `out_for_delivery`, `signed`, `int
 `intercept_failed` by signed webhooks (`X-TMS-Timestamp`, `X-TMS-Signature`) to the configured
 callback URL, retried until answered 2xx. Demo and test control (no key): `POST
 /sim/waybills/{waybill}` reports one event, `POST /sim/waybills/{waybill}/handover` hands a
-parcel over (the warehouse simulator does it at shipped), `GET /sim/webhooks` lists the
-deliveries, `POST /sim/mode` switches auto-advance. Everything is kept in memory.
+parcel over (the warehouse simulator does it at shipped), `GET /sim/webhooks` and `GET
+/sim/handoffs` list the deliveries and the returns told to the warehouse, `POST /sim/mode`
+switches auto-advance. The book, the webhooks and the returns are kept in SQLite
+(`TMS_SIM_DATA_FILE`) and survive a restart.
 """
 
 from tradeflow_simulators.tms.app import create_app

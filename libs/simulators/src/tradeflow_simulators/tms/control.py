@@ -1,6 +1,6 @@
 """Demo and test control: make the carrier report one event about a waybill, hand a parcel over
-(the warehouse simulator does it at shipped), see which webhooks went out. Not part of a real
-carrier's API."""
+(the warehouse simulator does it at shipped), see which webhooks and returns went out. Not part of
+a real carrier's API."""
 
 from typing import Literal
 

@@ -5,8 +5,10 @@ number once only), `GET /wms/dispatches/{dispatch_number}` tells its status, `PO
 /wms/dispatches/{dispatch_number}/intercept` asks to stop it. It reports `picked`, `packed`,
 `shipped`, `intercepted`, `intercept_failed` and `return_received` by signed webhooks (`X-WMS-Timestamp`,
 `X-WMS-Signature`) to the configured callback URL, retried until answered 2xx. Demo and test
-control (no key): `POST /sim/dispatches/{dispatch_number}` decides, `GET /sim/webhooks` lists
-the deliveries, `POST /sim/mode` switches auto-advance. Everything is kept in memory.
+control (no key): `POST /sim/dispatches/{dispatch_number}` decides, `POST /sim/returns` hears
+from the carrier that a parcel comes back, `GET /sim/webhooks` and `GET /sim/handoffs` list the
+deliveries and the hand-overs to the carrier, `POST /sim/mode` switches auto-advance. The book,
+the webhooks and the hand-overs are kept in SQLite (`WMS_SIM_DATA_FILE`) and survive a restart.
 """
 
 from tradeflow_simulators.wms.app import create_app

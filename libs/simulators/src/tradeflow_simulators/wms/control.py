@@ -1,5 +1,6 @@
-"""Demo and test control: decide what the warehouse does with a dispatch, see which webhooks
-went out, switch auto-advance. Not part of a real WMS's API."""
+"""Demo and test control: decide what the warehouse does with a dispatch, hear from the carrier
+simulator that a parcel comes back, see which webhooks and hand-overs went out. Not part of a
+real WMS's API."""
 
 from typing import Literal
 
