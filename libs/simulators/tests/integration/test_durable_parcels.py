@@ -122,14 +122,22 @@ async def test_a_hand_over_while_the_carrier_is_down_is_retried_until_the_carrie
     assert _kinds(receiver, "tms", waybill=waybill) == ["picked_up", "in_transit", "out_for_delivery", "signed"]
 
 
-async def test_in_auto_mode_a_parcel_the_carrier_stopped_after_the_hand_over_comes_back_to_its_warehouse(receiver):
+@asynccontextmanager
+async def _warehouse_and_carrier(receiver):
+    """The warehouse in auto mode handing its parcels to the carrier, the carrier in manual mode
+    telling the warehouse of the parcels it brings back: (warehouse, carrier, the warehouse's URL)."""
     wms_socket, tms_socket = bound_socket(), bound_socket()
     warehouse_settings = wms.WmsSimSettings(api_key=API_KEY, callback_url=receiver.url,
                                             carrier_url=url_of(tms_socket), **FAST_RETRIES, **AUTO)
     carrier_settings = tms.TmsSimSettings(api_key=API_KEY, callback_url=receiver.url,
-                                          warehouse_url=url_of(wms_socket), **FAST_RETRIES)  # manual mode at first
+                                          warehouse_url=url_of(wms_socket), **FAST_RETRIES)
     async with (serving(tms.create_app(carrier_settings), sock=tms_socket) as tms_url, client(tms_url) as tms_sim,
                 serving(wms.create_app(warehouse_settings), sock=wms_socket) as wms_url, client(wms_url) as wms_sim):
+        yield wms_sim, tms_sim, wms_url
+
+
+async def test_in_auto_mode_a_parcel_the_carrier_stopped_after_the_hand_over_comes_back_to_its_warehouse(receiver):
+    async with _warehouse_and_carrier(receiver) as (wms_sim, tms_sim, wms_url):
         waybill = await issued(tms_sim, "shp-B1")
         await wms_sim.post("/wms/dispatches", json=dispatch_body("D-B1", waybill=waybill))
         await poll_until(lambda: _tracked(tms_sim, waybill), lambda w: w["handed_over_at"] is not None, 10,
@@ -144,6 +152,20 @@ async def test_in_auto_mode_a_parcel_the_carrier_stopped_after_the_hand_over_com
     assert _kinds(receiver, "wms", dispatch_number="D-B1") == ["picked", "packed", "shipped", "return_received"]
     assert _kinds(receiver, "tms", waybill=waybill) == ["intercepted"]
     assert dispatch["status"] == "returned"
+
+
+async def test_a_parcel_handed_over_after_its_waybill_was_intercepted_goes_straight_back(receiver):
+    async with _warehouse_and_carrier(receiver) as (wms_sim, tms_sim, _):
+        waybill = await issued(tms_sim, "shp-B2")
+        await tms_sim.post(f"/tms/waybills/{waybill}/intercept")
+        await tms_sim.post(f"/sim/waybills/{waybill}", json={"event": "intercept_ok"})  # the courier never had it
+        assert await _items(tms_sim, "/sim/handoffs") == [], "nothing to bring back yet"
+        await wms_sim.post("/wms/dispatches", json=dispatch_body("D-B2", waybill=waybill))  # ships it all the same
+        await _heard(receiver, "wms", "return_received", dispatch_number="D-B2")
+        [told] = await _delivered(tms_sim, 1, "/sim/handoffs", waybill=waybill)
+        tracked = await _tracked(tms_sim, waybill)
+    assert (tracked["status"], tracked["handed_over_at"] is not None, told["type"]) == ("intercepted", True, "return")
+    assert _kinds(receiver, "wms", dispatch_number="D-B2") == ["picked", "packed", "shipped", "return_received"]
 
 
 async def test_the_warehouse_is_told_a_parcel_comes_back_only_for_a_waybill_that_shipped(wms_sim):

@@ -35,7 +35,7 @@ async def report_event(waybill: str, report: Report, state: TmsState = Depends(t
 @router.post("/sim/waybills/{waybill}/handover", status_code=202)
 async def hand_over(waybill: str, state: TmsState = Depends(tms_state)) -> dict:
     """The warehouse gave the parcel to the courier: in auto mode the carrier moves it from now on."""
-    found = state.carriers.hand_over(waybill)
+    found = state.hand_over(waybill)
     return {"waybill": waybill, "handed_over_at": found.handed_over_at.isoformat()}
 
 
