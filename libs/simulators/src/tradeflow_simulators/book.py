@@ -16,8 +16,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 MEMORY = ":memory:"
+T = TypeVar("T")
+
+
+class Book(Protocol[T]):
+    """Where a simulator writes each thing it changed (a dispatch, a waybill), and reads them all
+    back at start-up, in the order they were first written."""
+
+    def save(self, item: T) -> None: ...
+
+    def load(self) -> list[T]: ...
+
+
+class Unwritten(Generic[T]):
+    """No book: what the simulator holds lives as long as the object holding it (unit tests)."""
+
+    def save(self, item: T) -> None:
+        pass
+
+    def load(self) -> list[T]:
+        return []
 
 
 def default_data_file(directory: str, name: str) -> str:
@@ -34,6 +55,13 @@ def connect(path: str) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     return connection
+
+
+def upsert(table: str, columns: tuple[str, ...]) -> str:
+    """Insert a row, or rewrite the one with the same `columns[0]` (it keeps its place, `seq`)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}")
 
 
 @contextmanager

@@ -4,7 +4,7 @@ whole at each change: what a restarted carrier simulator loads (`Carriers(book=â
 import json
 import sqlite3
 
-from tradeflow_simulators.book import iso, moment
+from tradeflow_simulators.book import iso, moment, upsert
 from tradeflow_simulators.interception import Interception
 from tradeflow_simulators.tms.carriers import Waybill, WaybillStatus
 
@@ -35,9 +35,7 @@ class WaybillBook:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(SCHEMA)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
-        self._upsert = (f"INSERT INTO waybills ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-                        f"ON CONFLICT (waybill) DO UPDATE SET {updates}")
+        self._upsert = upsert("waybills", COLUMNS)
 
     def save(self, w: Waybill) -> None:
         self.db.execute(self._upsert, (

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
+from tradeflow_simulators.book import Book, Unwritten
 from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.edge import ProviderError
 from tradeflow_simulators.interception import Interception
@@ -98,27 +98,9 @@ def waybill_number(carrier: str) -> str:
     return f"{prefix}{secrets.randbelow(10**12):012d}"
 
 
-class Book(Protocol):
-    """Where the carriers write each waybill they changed, and read them back at start-up."""
-
-    def save(self, waybill: Waybill) -> None: ...
-
-    def load(self) -> list[Waybill]: ...
-
-
-class Unwritten:
-    """No book: the waybills live as long as the `Carriers` (unit tests)."""
-
-    def save(self, waybill: Waybill) -> None:
-        pass
-
-    def load(self) -> list[Waybill]:
-        return []
-
-
 class Carriers:
     def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 numbers: Callable[[str], str] = waybill_number, book: Book | None = None) -> None:
+                 numbers: Callable[[str], str] = waybill_number, book: Book[Waybill] | None = None) -> None:
         self.clock, self.numbers, self.book = clock, numbers, book or Unwritten()
         self._waybills: dict[str, Waybill] = {}
         self._live: dict[tuple[str, str], Waybill] = {}  # (carrier, shipment_id) → its live waybill

@@ -4,7 +4,7 @@ rewritten whole at each change: what a restarted warehouse loads (`Warehouse(boo
 import json
 import sqlite3
 
-from tradeflow_simulators.book import iso, moment
+from tradeflow_simulators.book import iso, moment, upsert
 from tradeflow_simulators.interception import Interception
 from tradeflow_simulators.wms.warehouse import Dispatch, DispatchLine, DispatchStatus
 
@@ -37,9 +37,7 @@ class DispatchBook:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(SCHEMA)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
-        self._upsert = (f"INSERT INTO dispatches ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-                        f"ON CONFLICT (dispatch_number) DO UPDATE SET {updates}")
+        self._upsert = upsert("dispatches", COLUMNS)
 
     def save(self, d: Dispatch) -> None:
         self.db.execute(self._upsert, (

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
+from tradeflow_simulators.book import Book, Unwritten
 from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.edge import ProviderError
 from tradeflow_simulators.interception import Interception
@@ -92,26 +92,9 @@ class Dispatch:
                 "shipped_at": self.shipped_at.isoformat() if self.shipped_at else None}
 
 
-class Book(Protocol):
-    """Where the warehouse writes each dispatch it changed, and reads them back at start-up."""
-
-    def save(self, dispatch: Dispatch) -> None: ...
-
-    def load(self) -> list[Dispatch]: ...
-
-
-class Unwritten:
-    """No book: the dispatches live as long as the `Warehouse` (unit tests)."""
-
-    def save(self, dispatch: Dispatch) -> None:
-        pass
-
-    def load(self) -> list[Dispatch]:
-        return []
-
-
 class Warehouse:
-    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC), book: Book | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 book: Book[Dispatch] | None = None) -> None:
         self.clock, self.book = clock, book or Unwritten()
         self._dispatches: dict[str, Dispatch] = {d.dispatch_number: d for d in self.book.load()}
 
