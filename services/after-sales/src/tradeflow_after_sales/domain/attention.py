@@ -3,7 +3,7 @@
 A saga step that cannot succeed — it kept failing through its retries with backoff, or its reply
 was dead-lettered — parks the case in `needs_attention` (`park`): the case keeps the reason, the
 status it was in and the step to retry there. Parked again before anyone acted, it keeps the
-newest reason (recorded, no move). Staff then either `retry` — the case goes back to the parked
+newest reason and step (recorded, no move). Staff then either `retry` — the case goes back to the parked
 status and the saga runs the step again (its name is returned) — or `force_close` it with a reason
 (`closed`). Nothing else moves a parked case except what the outside reports (see `case.py`), an
 exchange turned into a refund (`conversions.py`), and the buyer cancelling where the parked
@@ -26,8 +26,8 @@ class Attending:
     def park(self, step: str, reason: str, now: datetime, actor: str = "saga") -> None:
         step, reason = required(step, "step"), required(reason, "reason")
         if self._status is S.NEEDS_ATTENTION:
-            self._attention = Attention(reason, self._attention.status, self._attention.step, now)
-            self._record(now, self._status, E.PARK, actor, f"{self._attention.step}: {reason}")
+            self._attention = Attention(reason, self._attention.status, step, now)
+            self._record(now, self._status, E.PARK, actor, f"{step}: {reason}")
             return
         self._target(E.PARK)
         attention = Attention(reason, self._status, step, now)
