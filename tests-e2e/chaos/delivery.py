@@ -19,8 +19,8 @@ fulfillment and inventory databases (`delivery_rows.Goods`):
 * **nothing stuck** — every shipment of a kept order is `signed` (or stopped), and an order whose
   parcels are all signed and entitlements granted (what a cancellation did not stop) is
   `completed` (auto-confirm), a completed one all received; a shipment a restarted simulator
-  forgot is explained, not counted (a returning parcel counts as stopped: the simulators' auto
-  mode never receives it back);
+  forgot would be explained, not counted (none should be: they are durable); a returning parcel
+  counts as stopped (in auto mode it comes back and is restocked, but may still be on its way);
 * **tracking agrees** — each paid order's tracked shipments (the order's read model) are the
   shipments fulfillment holds its lines in, with their status, waybill, dispatch number and lines.
 """

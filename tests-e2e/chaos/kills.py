@@ -6,10 +6,10 @@ supervisor restarts a dead part with backoff, and `tradeflow-stack status --json
 with `name`, `pid`, `state` (running | starting | restarting | stopped) and `restarts`.
 
 Schedules: `in_turn` (each part once, in order — the test) and `at_random` (`make chaos`).
-The warehouse and carrier simulators are parts too: they keep their books in memory, so a killed
-one comes back having forgotten every dispatch or waybill it held (`Kills.down` keeps when each
-part was down, for the invariants to tell such a shipment from a stuck one), and in its start-up
-mode (`unleash` calls `revived` with each part back, so the chaos can switch auto mode on again).
+The warehouse and carrier simulators are parts too: they keep their books in SQLite and come back
+with them (`Kills.down` keeps when each part was down, for the invariants to tell a shipment a
+restart stranded from a stuck one, should one ever be), and in its start-up mode (`unleash`
+calls `revived` with each part back, so the chaos can switch auto mode on again).
 Replicas (`ORDER_REPLICAS=2` …) are parts too (`order-2`): `with_replicas` adds the ones the
 stack lists, so `make chaos` kills them as well.
 """

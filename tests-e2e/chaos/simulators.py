@@ -3,11 +3,13 @@
 In auto mode they move every dispatch and waybill one step each `STEP_SECONDS` (picked, packed,
 shipped; picked up, in transit, out for delivery, signed) and report each step by signed webhook,
 so paid orders go on to `shipped` and `completed` with no test deciding. A simulator keeps its
-book in memory and starts in its configured mode: one killed comes back having forgotten what it
-held, and not in auto mode — `revive` switches it on again, as an operator would.
+book and its undelivered webhooks in SQLite (it comes back from a kill -9 with them) but starts in
+its configured mode, not auto — `revive` switches it on again, as an operator would.
 
-`forgotten` tells a shipment those restarts stranded from one the platform left stuck: the
-invariants ask it about each shipment that did not reach the end.
+`forgotten` would tell a shipment a restart stranded (the simulator no longer knows its dispatch or
+waybill) from one the platform left stuck: the invariants ask it about each shipment that did not
+reach the end. Since the simulators became durable it should never explain one — each it does is
+listed in the report, so a regression there shows.
 """
 
 import os
@@ -66,8 +68,8 @@ class Simulators:
             self.kills.not_recovered.append(f"{part} (auto mode refused for {REVIVE_SECONDS:g}s)")
 
     async def forgotten(self, shipment: dict) -> str | None:
-        """Why a shipment that stopped short of signed is explained by a simulator restart (its
-        book is in memory) — or None: the platform left it stuck. `shipment`: fulfillment's row
+        """Why a shipment that stopped short of signed is explained by a simulator restart (it no
+        longer knows the dispatch or waybill) — or None: the platform left it stuck. `shipment`: fulfillment's row
         (status, progress — how far the goods were reported, also while being intercepted —,
         dispatch_number, waybill, planned_at, shipped_at)."""
         since, stage = shipment["planned_at"].timestamp(), shipment["progress"] or shipment["status"]
@@ -84,7 +86,7 @@ class Simulators:
                 and self.kills.down_at("tms-simulator", shipped_at.timestamp()):
             waybill = await self._get("tms-simulator", f"/tms/waybills/{shipment['waybill']}")
             if waybill is not None and waybill.get("handed_over_at") is None:
-                return "shipped while the TMS simulator was down: the WMS simulator's hand-over failed (never retried)"
+                return "shipped while the TMS simulator was down and its hand-over not taken yet"
         return None
 
     async def _unknown(self, part: str, path: str) -> bool:
