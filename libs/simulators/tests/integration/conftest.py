@@ -3,16 +3,12 @@ carrier simulators on real ports sending their webhooks to it."""
 
 import json
 
-import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
+from simulator_calls import API_KEY, FAST_RETRIES, TMS_SECRET, WMS_SECRET, client
 
 from tradeflow_simulators import tms, wms
 from tradeflow_simulators.serving import serving
-
-API_KEY = "test-api-key"
-WMS_SECRET, TMS_SECRET = "test-wms-webhook-secret", "test-tms-webhook-secret"
-FAST_RETRIES = {"webhook_backoff_seconds": 0.01, "webhook_max_backoff_seconds": 0.05}
 
 
 class Receiver:
@@ -43,10 +39,6 @@ async def receiver():
     async with serving(receiver.app) as url:
         receiver.url = f"{url}/callbacks"
         yield receiver
-
-
-def client(url: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {API_KEY}"})
 
 
 @pytest.fixture

@@ -8,14 +8,11 @@ import json
 from contextlib import asynccontextmanager
 
 import httpx
+from simulator_calls import API_KEY, FAST_RETRIES, client, dispatch_body, issued, waybill_body
 
 from tradeflow_simulators import tms, wms
 from tradeflow_simulators.serving import RestartableServer, bound_socket, serving, url_of
 from tradeflow_testing.polling import poll_until
-
-from .conftest import API_KEY, FAST_RETRIES, client
-from .test_tms_simulator import issued, waybill_body
-from .test_wms_simulator import dispatch_body
 
 FAILING = 10**9  # the receiver answers 503 to its first FAILING calls: always, until set to 0
 AUTO = {"auto": True, "step_seconds": 0.05}

@@ -10,12 +10,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+from simulator_calls import API_KEY, dispatch_body
 
 from tradeflow_simulators.serving import bound_socket, url_of
 from tradeflow_testing.polling import poll_until, poll_within
-
-from .conftest import API_KEY
-from .test_wms_simulator import dispatch_body
 
 
 @asynccontextmanager

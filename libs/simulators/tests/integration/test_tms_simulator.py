@@ -4,26 +4,11 @@ import re
 
 import httpx
 import pytest
+from simulator_calls import TMS_SECRET, WMS_SECRET, issued, waybill_body
 
 from tradeflow_simulators.signing import SignatureRejected
 from tradeflow_simulators.tms import TMS_SIGNATURE
 from tradeflow_testing.polling import poll_until
-
-TMS_SECRET, WMS_SECRET = "test-tms-webhook-secret", "test-wms-webhook-secret"  # conftest's
-RECEIVER = {"name": "Han Meimei", "phone": "13900000000", "region": "Zhejiang", "city": "Hangzhou",
-            "address": "2 West Lake Rd"}
-
-
-def waybill_body(shipment_id: str, carrier: str = "SF", **changes) -> dict:
-    return {"shipment_id": shipment_id, "carrier": carrier, "warehouse": "WH-HZ", "receiver": RECEIVER,
-            "weight_grams": 1500} | changes
-
-
-async def issued(tms: httpx.AsyncClient, shipment_id: str, carrier: str = "SF") -> str:
-    response = await tms.post("/tms/waybills", json=waybill_body(shipment_id, carrier))
-    assert response.status_code == 201, response.text
-    assert response.json()["carrier"] == carrier
-    return response.json()["waybill"]
 
 
 async def deliveries(tms: httpx.AsyncClient, waybill: str) -> list[dict]:

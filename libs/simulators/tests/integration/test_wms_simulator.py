@@ -2,21 +2,11 @@
 
 import httpx
 import pytest
+from simulator_calls import WMS_SECRET, dispatch_body
 
 from tradeflow_simulators.signing import SignatureRejected
 from tradeflow_simulators.wms import WMS_SIGNATURE
 from tradeflow_testing.polling import poll_until
-
-WMS_SECRET = "test-wms-webhook-secret"  # conftest's
-
-
-def dispatch_body(number: str, **changes) -> dict:
-    return {"dispatch_number": number, "warehouse": "WH-SH", "shipment_id": f"shp-{number}", "carrier": "SF",
-            "waybill": f"SF-{number}",
-            "receiver": {"name": "Li Lei", "phone": "13800000000", "region": "Shanghai", "city": "Shanghai",
-                         "address": "1 Nanjing Rd"},
-            "lines": [{"line_id": "l1", "sku": "SKU-A", "quantity": 2}, {"line_id": "l2", "sku": "SKU-B",
-                                                                        "quantity": 1}]} | changes
 
 
 async def accepted(wms: httpx.AsyncClient, number: str) -> dict:

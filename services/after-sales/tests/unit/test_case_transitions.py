@@ -5,12 +5,11 @@ final status allows nothing."""
 from datetime import timedelta
 
 import pytest
+from after_sales_builders import NOW, STAFF, case_in, order
 
 from tradeflow_after_sales.domain.errors import IllegalTransition
 from tradeflow_after_sales.domain.events import CaseMoved
 from tradeflow_after_sales.domain.states import FINAL, TRANSITIONS, CaseEvent, CaseStatus, CaseType
-
-from .builders import NOW, STAFF, case_in, order
 
 S, E, T = CaseStatus, CaseEvent, CaseType
 LATER = NOW + timedelta(hours=1)

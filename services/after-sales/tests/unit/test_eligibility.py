@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from after_sales_builders import NOW, STAFF, T, line, open_case, order, with_cases
 
 from tradeflow_after_sales.domain.eligibility import AfterSalesWindows, check_eligibility, claimable
 from tradeflow_after_sales.domain.errors import (
@@ -16,8 +17,6 @@ from tradeflow_after_sales.domain.errors import (
 )
 from tradeflow_after_sales.domain.model import ClaimedLine
 from tradeflow_after_sales.domain.order_snapshot import OrderStatus, OrderType
-
-from .builders import NOW, STAFF, T, line, open_case, order, with_cases
 
 O = OrderStatus  # noqa: E741
 

@@ -5,6 +5,7 @@ buyer reports the return parcel, and a return never sent closes the case at its 
 from datetime import timedelta
 
 import pytest
+from after_sales_builders import NOW, STAFF, T, case_in, line, open_case, order, request, with_cases
 
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.errors import (
@@ -17,8 +18,6 @@ from tradeflow_after_sales.domain.events import CaseTypeChanged, ReturnParcelRep
 from tradeflow_after_sales.domain.model import Replacement
 from tradeflow_after_sales.domain.order_snapshot import OrderStatus
 from tradeflow_after_sales.domain.states import CaseStatus
-
-from .builders import NOW, STAFF, T, case_in, line, open_case, order, request, with_cases
 
 S, OS = CaseStatus, OrderStatus
 DUE = NOW + timedelta(days=7)

@@ -4,12 +4,11 @@ force-close ends it; what the outside reports still settles a parked case."""
 from datetime import timedelta
 
 import pytest
+from after_sales_builders import NOW, STAFF, T, case_in, open_case, order, with_cases
 
 from tradeflow_after_sales.domain.errors import IllegalTransition, InvalidCase
 from tradeflow_after_sales.domain.events import CaseMoved
 from tradeflow_after_sales.domain.states import CaseStatus
-
-from .builders import NOW, STAFF, T, case_in, open_case, order, with_cases
 
 S = CaseStatus
 LATER = NOW + timedelta(minutes=5)

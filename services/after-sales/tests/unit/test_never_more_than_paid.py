@@ -7,6 +7,7 @@ back exactly what it paid (its shipping share only for units refunded before shi
 from dataclasses import replace
 from datetime import timedelta
 
+from after_sales_builders import BUYER, NOW, STAFF, T, with_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +23,6 @@ from tradeflow_after_sales.domain.errors import (
 from tradeflow_after_sales.domain.model import CaseRequest, ClaimedLine, GoodwillKind
 from tradeflow_after_sales.domain.order_snapshot import OrderLine, OrderSnapshot, OrderStatus, OrderType
 from tradeflow_after_sales.domain.refund import room
-
-from .builders import BUYER, NOW, STAFF, T, with_cases
 
 O = OrderStatus  # noqa: E741
 LATER = NOW + timedelta(days=30)

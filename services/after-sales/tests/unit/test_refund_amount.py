@@ -3,12 +3,11 @@ last unit taking the remainder; coupons kept, points given back, shipping only b
 staff's override within what is left; goodwill apart."""
 
 import pytest
+from after_sales_builders import NOW, STAFF, T, line, open_case, order, with_cases
 
 from tradeflow_after_sales.domain.errors import InvalidCase, OverrideExceedsRefundable
 from tradeflow_after_sales.domain.model import GoodwillKind
 from tradeflow_after_sales.domain.order_snapshot import OrderStatus, OrderType
-
-from .builders import NOW, STAFF, T, line, open_case, order, with_cases
 
 O = OrderStatus  # noqa: E741
 
