@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
+from tradeflow_fulfillment.domain.model import ShipmentLine
 from tradeflow_fulfillment.domain.transitions import REPORTS, TRANSITIONS, ShipmentEvent, ShipmentStatus
 
 from .builders import AT, shipment
@@ -141,3 +142,17 @@ def test_any_sequence_of_events_keeps_the_shipment_on_its_table(events, start_in
             assert s.status is before and event in REPORTS
     applied = [h for h in s.history if h.applied]
     assert [h.status for h in applied][-1:] == ([s.status] if applied else [])
+
+
+def test_its_lines_count_as_changed_only_when_an_order_left_or_joined_it():
+    lines = [ShipmentLine("l-1", "o-1", "o-1-s1", "m-1", "SKU-A", 1), ShipmentLine("l-2", "o-2", "o-2-s1", "m-1",
+                                                                                  "SKU-B", 1)]
+    s = shipment(ShipmentStatus.READY, lines=lines)
+    s.dispatch(s.next_dispatch_number, "SF", "WB-1", AT)
+    s.report(ShipmentEvent.PICKED, AT, "wms")
+    assert s.pull_lines_changed() is False  # moves and reports leave the lines as they were
+    s.report(ShipmentEvent.PACKED, AT, "wms")
+    s.stop("o-1", "changed my mind", AT, AT)
+    s.interception_result(True, AT, "wms")
+    s.settle_interception(AT)  # o-1's lines leave; o-2's go again
+    assert (s.pull_lines_changed(), s.pull_lines_changed()) == (True, False)

@@ -1,8 +1,8 @@
 """SqlaShipmentRepository: shipments in PostgreSQL (a row, its lines, its append-only events).
 
 A shipment is read with its lines and events in two more statements for the whole page, and
-written back whole (its row, its lines replaced — merges and split-outs change them — and the
-events recorded since it was read)."""
+written back: its row, its lines replaced only when they changed (a merge, an order leaving, a
+split), and the events recorded since it was read."""
 
 from collections.abc import Collection
 from datetime import datetime
@@ -45,14 +45,16 @@ class SqlaShipmentRepository:
     async def add(self, shipment: Shipment) -> None:
         await self.session.execute(insert(shipments).values(new_shipment_values(shipment)))
         await self.session.execute(insert(shipment_lines), line_values(shipment))
+        shipment.pull_lines_changed()  # written as they are
         await self._append_history(shipment)
 
     async def save(self, shipment: Shipment) -> None:
         await self.session.execute(update(shipments).where(shipments.c.id == shipment.id)
                                    .values(shipment_values(shipment)))
-        await self.session.execute(delete(shipment_lines).where(shipment_lines.c.shipment_id == shipment.id))
-        if lines := line_values(shipment):  # none once staff merged all it held into another shipment
-            await self.session.execute(insert(shipment_lines), lines)
+        if shipment.pull_lines_changed():  # most saves (reports, dispatch) leave the lines as they were
+            await self.session.execute(delete(shipment_lines).where(shipment_lines.c.shipment_id == shipment.id))
+            if lines := line_values(shipment):  # none once staff merged all it held into another shipment
+                await self.session.execute(insert(shipment_lines), lines)
         await self._append_history(shipment)
 
     async def get(self, shipment_id: str, *, lock: bool = False) -> Shipment:

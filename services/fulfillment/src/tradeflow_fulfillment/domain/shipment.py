@@ -57,6 +57,7 @@ class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Interceptin
         self._split_pending: tuple[tuple[str, int], ...] = ()  # re-review: units to pack apart (transient)
         self._history = list(history)
         self._saved_history = len(self._history)
+        self._saved_lines = tuple(self._lines)
         self._events: list[ShipmentDomainEvent] = []
 
     status = property(lambda self: self._status)
@@ -90,6 +91,12 @@ class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Interceptin
     def pull_events(self) -> list[ShipmentDomainEvent]:
         events, self._events = self._events, []
         return events
+
+    def pull_lines_changed(self) -> bool:
+        """Whether its lines changed since it was loaded or last asked (a merge, an order leaving,
+        a split): only then are they written again."""
+        changed, self._saved_lines = self._saved_lines != tuple(self._lines), tuple(self._lines)
+        return changed
 
     def pull_new_history(self) -> list[HistoryEntry]:
         """The entries recorded since the shipment was loaded or last pulled (append-only)."""
