@@ -32,7 +32,8 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sub_order_id", name="pre_sale_arrivals_pkey"),
     )
-    op.add_column("planned_orders", sa.Column("outcome", sa.Text(), nullable=False, server_default=sa.text("'planned'")))
+    op.add_column("planned_orders", sa.Column("outcome", sa.Text(), nullable=False,
+                                              server_default=sa.text("'planned'")))
     op.add_column("planned_orders", sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True))
     op.create_check_constraint("planned_orders_outcome_known", "planned_orders",
                                "outcome IN ('planned', 'skipped_before_start')")
