@@ -8,6 +8,11 @@ Status queries map the provider's `status` to ProviderState; 404 means the provi
 know the attempt (UNKNOWN) — only with its `payment_not_found` code, so a wrong URL (a 404
 from anything else) is never taken for a lost payment. A cancel refused with 409 because the
 payment was decided first is answered with the payment's current state.
+
+Pooled connections are dropped well before a server's keep-alive limit (uvicorn's is 5 s), and
+the calls that are safe to repeat (refunds carry their reference, status and cancel change
+nothing twice) are sent once more when a pooled connection turns out to be closed under them.
+Opening a payment is not repeated: the provider would open a second one.
 """
 
 from datetime import datetime
@@ -19,18 +24,22 @@ from tradeflow_payment.domain.payable import ProviderReport
 from tradeflow_payment.domain.payment import ProviderState
 
 _RETRYABLE = {401, 403, 408, 429}
+_KEEPALIVE_SECONDS = 2.0
+_STALE_CONNECTION = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 class HttpPaymentProvider:
     def __init__(self, base_url: str, api_key: str, timeout_seconds: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, transport=transport,
-                                         headers={"Authorization": f"Bearer {api_key}"})
+                                         headers={"Authorization": f"Bearer {api_key}"},
+                                         limits=httpx.Limits(keepalive_expiry=_KEEPALIVE_SECONDS))
 
     async def open_payment(self, *, merchant_reference: str, amount: int, currency: str,
                            notify_url: str) -> ProviderPayment:
-        answer = await self._post("/v1/payments", {"merchant_reference": merchant_reference, "amount": amount,
-                                                   "currency": currency, "notify_url": notify_url})
+        opening = {"merchant_reference": merchant_reference, "amount": amount, "currency": currency,
+                   "notify_url": notify_url}
+        answer = await self._post("/v1/payments", opening, repeatable=False)
         return ProviderPayment(psp_reference=answer["psp_reference"], pay_url=answer["pay_url"])
 
     async def refund(self, *, psp_reference: str, amount: int, refund_reference: str) -> ProviderRefund:
@@ -55,12 +64,18 @@ class HttpPaymentProvider:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _post(self, path: str, body: dict) -> dict:
-        return self._answer(await self._send("POST", path, body))
+    async def _post(self, path: str, body: dict, repeatable: bool = True) -> dict:
+        return self._answer(await self._send("POST", path, body, repeatable))
 
-    async def _send(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
+    async def _send(self, method: str, path: str, body: dict | None = None,
+                    repeatable: bool = True) -> httpx.Response:
         try:
-            return await self._client.request(method, path, json=body)
+            try:
+                return await self._client.request(method, path, json=body)
+            except _STALE_CONNECTION:
+                if not repeatable:
+                    raise
+                return await self._client.request(method, path, json=body)
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(f"the payment provider is unreachable: {type(exc).__name__}: {exc}") from exc
 
