@@ -49,6 +49,8 @@ class ShipmentPlanned(Contract):
     lines: list[ShipmentLine]
     planned_at: datetime
     dispatch_after: datetime
+    case_id: str | None = None
+    """An after-sales case's replacement shipment (an exchange): not the order's own goods."""
 
 
 @contract
@@ -70,6 +72,8 @@ class ShipmentStatusChanged(Contract):
     carrier: str
     waybill: str | None = None
     dispatch_number: str | None = None
+    case_id: str | None = None
+    """An after-sales case's replacement shipment (an exchange): not the order's own goods."""
 
 
 @contract
@@ -97,6 +101,8 @@ class EntitlementRevoked(Contract):
     line_id: str
     reason: str
     revoked_at: datetime
+    case_id: str | None = None
+    """The after-sales case that asked (RevokeEntitlement); None when staff revoked it."""
 
 
 class OrderLineRef(BaseModel):
