@@ -112,6 +112,9 @@ class OrderLineRef(BaseModel):
     sub_order_id: str
     sku: str
     quantity: int = Field(gt=0)
+    """The units of the line to be stopped in all, counting those stopped before (cumulative, like
+    FulfillmentStopped): the order's own cancellation names the line's whole quantity; an
+    after-sales case before shipment (order.cancel-lines) the units stopped before plus its own."""
     kind: str  # physical | virtual
 
 
