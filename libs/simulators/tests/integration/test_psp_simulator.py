@@ -99,6 +99,23 @@ async def test_refunds_only_what_was_captured(psp):
     assert too_much.status_code == 422 and too_much.json()["error"]["code"] == "amount_exceeds_captured"
 
 
+async def test_the_refund_failure_switch_fails_the_next_refunds_then_lets_them_through(psp):
+    payment = await _payment(psp, "http://127.0.0.1:9/callbacks", amount=1000)
+    await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed", "notify": False})
+    refund = {"psp_reference": payment["psp_reference"], "amount": 400, "refund_reference": "rf-1"}
+    armed = await psp.post("/sim/refund-failures", json={"count": 1, "mode": "declined"})
+    declined = await psp.post("/v1/refunds", headers=KEY, json=refund)
+    await psp.post("/sim/refund-failures", json={"count": 1, "mode": "unavailable"})
+    unavailable = await psp.post("/v1/refunds", headers=KEY, json=refund)
+    made = await psp.post("/v1/refunds", headers=KEY, json=refund)
+    assert armed.status_code == 202
+    assert (declined.status_code, declined.json()["error"]["code"]) == (422, "refund_declined")
+    assert unavailable.status_code == 503
+    assert made.status_code == 201  # the switch is spent: the same reference now refunds, once
+    status = await psp.get(f"/v1/payments/{payment['psp_reference']}", headers=KEY)
+    assert status.json()["refunded_amount"] == 400
+
+
 async def test_a_payment_settled_without_notice_sends_no_webhook_but_its_status_tells(psp):
     payment = await _payment(psp, "http://127.0.0.1:9/callbacks")
     decided = await psp.post(f"/sim/payments/{payment['psp_reference']}", json={"outcome": "succeed", "notify": False})

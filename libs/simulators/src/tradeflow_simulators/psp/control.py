@@ -6,10 +6,15 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tradeflow_simulators.psp.state import PspState, psp_state
 from tradeflow_simulators.psp.webhooks import announce_outcome
+
+
+class RefundFailureSwitch(BaseModel):
+    count: int = Field(ge=0, le=1000)
+    mode: Literal["declined", "unavailable"] = "declined"
 
 
 class Decision(BaseModel):
@@ -28,6 +33,15 @@ async def decide_payment(psp_reference: str, decision: Decision, state: PspState
     payment = state.ledger.decide(psp_reference, succeed=decision.outcome == "succeed")
     event_id = announce_outcome(state.dispatcher, payment).event_id if decision.notify else None
     return {"psp_reference": psp_reference, "status": payment.status.value, "event_id": event_id}
+
+
+@router.post("/sim/refund-failures", status_code=202)
+async def fail_refunds(switch: RefundFailureSwitch, state: PspState = Depends(psp_state)) -> dict:
+    """The next `count` refund requests fail: `declined` (422 `refund_declined`: the merchant's
+    refund is refused, it must ask again) or `unavailable` (503: the merchant retries). `count: 0`
+    disarms the switch."""
+    state.refund_failures.count, state.refund_failures.mode = switch.count, switch.mode
+    return {"count": switch.count, "mode": switch.mode}
 
 
 @router.get("/sim/webhooks")

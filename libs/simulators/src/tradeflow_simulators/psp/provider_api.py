@@ -76,6 +76,10 @@ class InvalidCursor(LedgerError):
     code, status = "invalid_cursor", 400
 
 
+class RefundDeclined(LedgerError):
+    code, status = "refund_declined", 422
+
+
 @router.post("/payments/{psp_reference}/cancel")
 async def cancel_payment(psp_reference: str, state: PspState = Depends(authenticated)) -> dict:
     """Close an undecided payment: the buyer can no longer pay it (409 with `payment_status` if
@@ -90,6 +94,11 @@ async def get_payment(psp_reference: str, state: PspState = Depends(authenticate
 
 @router.post("/refunds", status_code=201)
 async def create_refund(body: RefundRequest, state: PspState = Depends(authenticated)) -> JSONResponse:
+    if (failure := state.refund_failures.take()) == "unavailable":
+        return JSONResponse({"error": {"code": "temporarily_unavailable", "message": "try again later"}},
+                            status_code=503)
+    if failure == "declined":
+        raise RefundDeclined(f"refund {body.refund_reference} declined by the provider (test switch)")
     refund, new = state.ledger.refund(body.psp_reference, body.amount, body.refund_reference)
     answer = {"refund_psp_reference": refund.refund_psp_reference, "psp_reference": refund.psp_reference,
               "refund_reference": refund.refund_reference, "amount": refund.amount, "status": "succeeded"}

@@ -1,6 +1,6 @@
 """What one running simulator holds: its settings, its book and its webhook deliveries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
@@ -10,10 +10,27 @@ from tradeflow_simulators.webhooks import WebhookDispatcher
 
 
 @dataclass
+class RefundFailures:
+    """A test switch: the next `count` refund requests fail — refused (`declined`: the provider
+    says no, 422) or answered 503 (`unavailable`: try again later). In memory: a restart clears it."""
+
+    count: int = 0
+    mode: str = "declined"
+
+    def take(self) -> str | None:
+        """The failure the next refund meets, if one is still armed."""
+        if self.count <= 0:
+            return None
+        self.count -= 1
+        return self.mode
+
+
+@dataclass
 class PspState:
     settings: PspSimSettings
     ledger: Ledger
     webhooks: WebhookDispatcher | None = None  # exists while the app runs (it owns an HTTP client)
+    refund_failures: RefundFailures = field(default_factory=RefundFailures)
 
     @property
     def dispatcher(self) -> WebhookDispatcher:
