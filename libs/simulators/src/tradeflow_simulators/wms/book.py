@@ -1,11 +1,13 @@
 """The warehouse's dispatches in its SQLite book (table `dispatches`), one row per dispatch number,
-rewritten whole at each change: what a restarted warehouse loads (`Warehouse(book=…)`)."""
+rewritten whole at each change: what a restarted warehouse loads (`Warehouse(book=…)`); likewise
+the after-sales returns it expects (table `case_returns`, `ReturnsDesk(book=…)`)."""
 
 import json
 import sqlite3
 
 from tradeflow_simulators.book import iso, moment, upsert
 from tradeflow_simulators.interception import Interception
+from tradeflow_simulators.wms.returns import CaseReturn, ReturnLine, ReturnStatus
 from tradeflow_simulators.wms.warehouse import Dispatch, DispatchLine, DispatchStatus
 
 SCHEMA = """
@@ -56,3 +58,44 @@ def _dispatch(row: sqlite3.Row) -> Dispatch:
                     json.loads(row["receiver"]), lines, moment(row["accepted_at"]), DispatchStatus(row["status"]),
                     Interception(row["interception"]), moment(row["shipped_at"]), bool(row["silent"]),
                     bool(row["steered"]), bool(row["return_due"]), moment(row["last_event_at"]))
+
+
+RETURNS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS case_returns (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL UNIQUE,
+    order_id TEXT NOT NULL,
+    warehouse TEXT NOT NULL,
+    lines TEXT NOT NULL,  -- JSON [{line_id, sku, quantity}]
+    registered_at TEXT NOT NULL,
+    carrier TEXT,
+    waybill TEXT,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    steered INTEGER NOT NULL,
+    last_event_at TEXT
+);
+"""
+RETURN_COLUMNS = ("case_id", "order_id", "warehouse", "lines", "registered_at", "carrier", "waybill", "status", "note",
+                  "steered", "last_event_at")
+
+
+class ReturnBook:
+    """The after-sales returns the warehouse expects (table `case_returns`), one row per case."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(RETURNS_SCHEMA)
+        self._upsert = upsert("case_returns", RETURN_COLUMNS)
+
+    def save(self, r: CaseReturn) -> None:
+        self.db.execute(self._upsert, (
+            r.case_id, r.order_id, r.warehouse, json.dumps([line.__dict__ for line in r.lines]), iso(r.registered_at),
+            r.carrier, r.waybill, r.status.value, r.note, r.steered, iso(r.last_event_at)))
+
+    def load(self) -> list[CaseReturn]:
+        return [CaseReturn(row["case_id"], row["order_id"], row["warehouse"],
+                           tuple(ReturnLine(**line) for line in json.loads(row["lines"])),
+                           moment(row["registered_at"]), row["carrier"], row["waybill"], ReturnStatus(row["status"]),
+                           row["note"], bool(row["steered"]), moment(row["last_event_at"]))
+                for row in self.db.execute("SELECT * FROM case_returns ORDER BY seq")]

@@ -1,6 +1,6 @@
-"""Demo and test control: decide what the warehouse does with a dispatch, hear from the carrier
-simulator that a parcel comes back, see which webhooks and hand-overs went out. Not part of a
-real WMS's API."""
+"""Demo and test control: decide what the warehouse does with a dispatch or with an after-sales
+case's return parcel, hear from the carrier simulator that a parcel comes back, see which webhooks
+and hand-overs went out. Not part of a real WMS's API."""
 
 from typing import Literal
 
@@ -37,6 +37,24 @@ async def decide_dispatch(dispatch_number: str, decision: Decision, state: WmsSt
             "webhooks": [{"event_id": d.event_id, "type": d.type} for d in queued]}
 
 
+class CaseReturnDecision(Strict):
+    outcome: Literal["receive", "inspect_ok", "inspect_fail"]
+    note: str = ""
+    duplicate: bool = False  # every webhook twice (same event id)
+    out_of_order: bool = False  # this decision's webhooks in reverse order
+
+
+@router.post("/sim/case-returns/{case_id}", status_code=202)
+async def decide_case_return(case_id: str, decision: CaseReturnDecision, state: WmsState = Depends(wms_state)) -> dict:
+    """An after-sales case's return parcel: `receive` (again: nothing reported), `inspect_ok` /
+    `inspect_fail` (with `note`; received first if it was not; 409 `return_inspected` once
+    inspected). 404 `return_not_found` if it was never registered. Auto mode leaves it alone after."""
+    queued = state.change(lambda: state.returns.decide(case_id, decision.outcome, decision.note),
+                          duplicate=decision.duplicate, out_of_order=decision.out_of_order)
+    return state.returns.get(case_id).describe() | {
+        "webhooks": [{"event_id": d.event_id, "type": d.type} for d in queued]}
+
+
 class Return(Strict):
     waybill: str
 
@@ -53,7 +71,11 @@ async def expect_return(body: Return, state: WmsState = Depends(wms_state)) -> d
 
 
 @router.get("/sim/webhooks")
-async def list_webhooks(dispatch_number: str | None = None, state: WmsState = Depends(wms_state)) -> dict:
+async def list_webhooks(dispatch_number: str | None = None, case_id: str | None = None,
+                        state: WmsState = Depends(wms_state)) -> dict:
+    """The webhooks about a dispatch (`dispatch_number`), a case's return (`case_id`), or all."""
+    if case_id is not None:
+        return {"items": [d.describe("case_id") for d in state.deliveries.listing(case_id)]}
     return {"items": [d.describe("dispatch_number") for d in state.deliveries.listing(dispatch_number)]}
 
 

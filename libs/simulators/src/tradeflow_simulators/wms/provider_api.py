@@ -1,11 +1,13 @@
 """The warehouse's API for its clients (our fulfillment service), authenticated with
 `Authorization: Bearer <API key>`: take a dispatch instruction, tell its status, ask to
-intercept it. What happens to a dispatch is reported later by webhook, never in a reply."""
+intercept it; expect an after-sales case's return parcel (`/wms/returns`). What happens to a
+dispatch or a return is reported later by webhook, never in a reply."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field, model_validator
 
 from tradeflow_simulators.edge import Receiver, Strict, check_bearer_key
+from tradeflow_simulators.wms.returns import CaseReturn, ReturnLine
 from tradeflow_simulators.wms.state import WmsState, wms_state
 from tradeflow_simulators.wms.warehouse import Dispatch, DispatchLine
 
@@ -66,3 +68,29 @@ async def intercept_dispatch(dispatch_number: str, state: WmsState = Depends(aut
     dispatch = state.warehouse.request_interception(dispatch_number)
     return {"dispatch_number": dispatch.dispatch_number, "status": dispatch.status.value,
             "interception": dispatch.interception.value}
+
+
+class ReturnRequest(Strict):
+    case_id: str = Field(min_length=1, max_length=100)
+    order_id: str = Field(min_length=1, max_length=100)
+    warehouse: str = Field(min_length=1, max_length=100)
+    lines: list[Line] = Field(min_length=1, max_length=500)
+    carrier: str | None = Field(None, min_length=1, max_length=50)
+    waybill: str | None = Field(None, min_length=1, max_length=100)
+
+
+@router.post("/returns", status_code=201)
+async def register_return(body: ReturnRequest, response: Response, state: WmsState = Depends(authenticated)) -> dict:
+    """Expect a case's return parcel: 201 the first time; again 200 — with a (new) waybill it is
+    recorded, otherwise nothing changes; other lines or another warehouse: 409 `return_conflict`."""
+    lines = tuple(ReturnLine(line.line_id, line.sku, line.quantity) for line in body.lines)
+    held, outcome = state.returns.register(CaseReturn(body.case_id, body.order_id, body.warehouse, lines,
+                                                      state.warehouse.clock(), body.carrier, body.waybill))
+    if outcome != "created":
+        response.status_code = 200
+    return held.describe() | {"registration": outcome}
+
+
+@router.get("/returns/{case_id}")
+async def get_return(case_id: str, state: WmsState = Depends(authenticated)) -> dict:
+    return state.returns.get(case_id).describe()

@@ -14,7 +14,8 @@ from tradeflow_simulators.deliveries import Notice
 from tradeflow_simulators.runtime import SimulatorRuntime
 from tradeflow_simulators.signing import SignatureScheme
 from tradeflow_simulators.webhooks import Delivery
-from tradeflow_simulators.wms.book import DispatchBook
+from tradeflow_simulators.wms.book import DispatchBook, ReturnBook
+from tradeflow_simulators.wms.returns import ReturnsDesk
 from tradeflow_simulators.wms.settings import WmsSimSettings
 from tradeflow_simulators.wms.warehouse import Warehouse
 
@@ -24,12 +25,14 @@ WMS_SIGNATURE = SignatureScheme("WMS")
 class WmsState(SimulatorRuntime):
     settings: WmsSimSettings
     warehouse: Warehouse  # loaded from the book at start-up
+    returns: ReturnsDesk  # the after-sales returns it expects, likewise
 
     def __init__(self, settings: WmsSimSettings) -> None:
         super().__init__(settings, WMS_SIGNATURE)
 
     def open_book(self, db: sqlite3.Connection) -> None:
         self.warehouse = Warehouse(book=DispatchBook(db))
+        self.returns = ReturnsDesk(self.warehouse.clock, book=ReturnBook(db))
 
     def report(self, notices: Iterable[Notice], *, duplicate: bool = False,
                out_of_order: bool = False) -> list[Delivery]:
@@ -43,7 +46,7 @@ class WmsState(SimulatorRuntime):
         return queued
 
     async def auto_step(self) -> None:
-        self.change(self.warehouse.auto_step)
+        self.change(lambda: [*self.warehouse.auto_step(), *self.returns.auto_step()])
 
 
 def wms_state(request: Request) -> WmsState:

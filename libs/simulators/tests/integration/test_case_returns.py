@@ -1,0 +1,87 @@
+"""The warehouse simulator's returns desk on a real port: an after-sales case's return parcel is
+registered (again: gains its waybill, else changes nothing), received and inspected by the control
+API or by auto mode, each reported once by signed webhook; its book and unsent webhooks survive a
+restart."""
+
+import httpx
+from simulator_calls import API_KEY, FAST_RETRIES, WMS_SECRET, client
+
+from tradeflow_simulators import wms
+from tradeflow_simulators.serving import RestartableServer
+from tradeflow_simulators.wms import WMS_SIGNATURE
+from tradeflow_testing.polling import poll_until
+
+LINES = [{"line_id": "l1", "sku": "SKU-A", "quantity": 1}]
+
+
+def return_body(case_id: str, **changes) -> dict:
+    return {"case_id": case_id, "order_id": f"o-{case_id}", "warehouse": "WH-1", "lines": LINES} | changes
+
+
+async def _delivered(sim: httpx.AsyncClient, case_id: str, count: int) -> list[dict]:
+    async def items() -> list[dict]:
+        return (await sim.get("/sim/webhooks", params={"case_id": case_id})).json()["items"]
+    return await poll_until(items, lambda found: len(found) == count and all(d["state"] == "delivered" for d in found),
+                            10, f"{count} webhooks of case {case_id} delivered")
+
+
+async def test_registers_a_return_once_and_a_repeat_only_adds_the_waybill(wms_sim):
+    first = await wms_sim.post("/wms/returns", json=return_body("c-1"))
+    assert first.status_code == 201 and first.json()["status"] == "expected" and first.json()["waybill"] is None
+    same = await wms_sim.post("/wms/returns", json=return_body("c-1"))
+    assert (same.status_code, same.json()["registration"]) == (200, "unchanged")
+    waybill = await wms_sim.post("/wms/returns", json=return_body("c-1", carrier="SF", waybill="SF-R1"))
+    assert (waybill.status_code, waybill.json()["registration"], waybill.json()["waybill"]) == (200, "updated", "SF-R1")
+    other = await wms_sim.post("/wms/returns", json=return_body("c-1", lines=[LINES[0] | {"quantity": 2}]))
+    assert other.status_code == 409 and other.json()["error"]["code"] == "return_conflict"
+    assert (await wms_sim.get("/wms/returns/c-1")).json()["waybill"] == "SF-R1"
+    no_key = await wms_sim.post("/wms/returns", json=return_body("c-2"), headers={"Authorization": "Bearer x"})
+    assert no_key.status_code == 401
+
+
+async def test_inspection_before_receipt_reports_both_in_order_signed_and_inspecting_again_is_refused(
+        wms_sim, receiver):
+    await wms_sim.post("/wms/returns", json=return_body("c-3"))
+    decided = await wms_sim.post("/sim/case-returns/c-3", json={"outcome": "inspect_fail", "note": "scratched"})
+    assert decided.status_code == 202 and decided.json()["status"] == "inspected_failed"
+    await _delivered(wms_sim, "c-3", 2)
+    events = receiver.events(case_id="c-3")
+    assert [e["type"] for e in events] == ["case_return_received", "case_return_inspected"]
+    assert (events[1]["outcome"], events[1]["note"], events[1]["lines"]) == ("failed", "scratched", LINES)
+    body, headers = receiver.received[-1]
+    WMS_SIGNATURE.verify(WMS_SECRET, headers, body)  # raises if not signed with the webhook secret
+    again = await wms_sim.post("/sim/case-returns/c-3", json={"outcome": "inspect_ok"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "return_inspected"
+    unknown = await wms_sim.post("/sim/case-returns/c-none", json={"outcome": "receive"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "return_not_found"
+
+
+async def test_auto_mode_receives_and_inspects_ok_a_return_once_it_has_its_waybill(wms_sim, receiver):
+    await wms_sim.post("/sim/mode", json={"auto": True, "step_seconds": 0.05})
+    await wms_sim.post("/wms/returns", json=return_body("c-4"))
+    await wms_sim.post("/wms/returns", json=return_body("c-5", waybill="SF-R5"))
+    await _delivered(wms_sim, "c-5", 2)
+    assert (await wms_sim.get("/wms/returns/c-5")).json()["status"] == "inspected_ok"
+    assert (await wms_sim.get("/wms/returns/c-4")).json()["status"] == "expected", "no waybill: nothing comes yet"
+    assert [e["outcome"] for e in receiver.events(case_id="c-5", type="case_return_inspected")] == ["ok"]
+
+
+async def test_a_restarted_warehouse_knows_its_returns_and_delivers_their_unsent_webhooks(receiver, tmp_path):
+    settings = wms.WmsSimSettings(api_key=API_KEY, webhook_secret=WMS_SECRET, callback_url=receiver.url,
+                                  data_file=str(tmp_path / "wms.db"), **FAST_RETRIES)
+    receiver.failures = 10**9
+    server = RestartableServer(lambda: wms.create_app(settings))
+    try:
+        async with client(server.url) as sim:
+            await server.start()
+            await sim.post("/wms/returns", json=return_body("c-6", waybill="SF-R6"))
+            await sim.post("/sim/case-returns/c-6", json={"outcome": "receive"})
+            await server.stop()
+            receiver.failures = 0
+            await server.start()
+            held = (await sim.get("/wms/returns/c-6")).json()
+            assert (held["status"], held["waybill"]) == ("received", "SF-R6")
+            [delivered] = await _delivered(sim, "c-6", 1)
+    finally:
+        await server.stop()
+    assert [e["event_id"] for e in receiver.events(case_id="c-6")] == [delivered["event_id"]]
