@@ -22,6 +22,7 @@ from tradeflow_fulfillment.app.handlers import message_handlers
 from tradeflow_fulfillment.app.intercept_shipments import run_interceptor
 from tradeflow_fulfillment.app.outside_jobs import DispatchPolicy
 from tradeflow_fulfillment.app.ports import Collaborators, Logistics
+from tradeflow_fulfillment.app.register_returns import run_return_registrar
 from tradeflow_fulfillment.domain.carriers import CarrierRules
 from tradeflow_fulfillment.domain.errors import FulfillmentError
 from tradeflow_fulfillment.domain.merging import MergeWindow
@@ -62,7 +63,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logi
     c = Collaborators(clock or SystemClock(), UuidIdGenerator(), planning_rules(settings),
                       timedelta(seconds=settings.intercept_deadline_seconds))
     for topic, handlers in message_handlers(SqlaFulfillmentTransaction.for_message, c).items():
-        runtime.consume(topic, handlers)  # order.paid, StopFulfillment, PreSaleStockArrived: handlers.py
+        runtime.consume(topic, handlers)  # order.paid, StopFulfillment, after-sales, PreSaleStockArrived: handlers.py
     owned, logistics = logistics is None, logistics or http_logistics(settings)
     # The dispatcher's messages are correlated by their key (the order), like a saga's.
     dispatching = SqlaTransactions(runtime.sessions, runtime.outbox, SqlaFulfillmentTransaction, lambda: None)
@@ -70,12 +71,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logi
     if settings.dispatch_enabled:
         runtime.run_in_background(lambda stop: run_dispatcher(dispatching, logistics, c.clock, policy, stop))
         runtime.run_in_background(lambda stop: run_interceptor(dispatching, logistics, c.clock, policy, stop))
+        runtime.run_in_background(lambda stop: run_return_registrar(dispatching, logistics, c.clock, policy, stop))
     closing = [_closing(logistics)] if owned else []
     app = create_http_app(runtime, routers=[router, review_router, re_review_router, callbacks_router,
                                                    entitlements_router, *closing])
     app.state.api = _fulfillment_api(settings, runtime, c)
     app.state.dispatcher = (dispatching, logistics, c.clock, policy)  # its parts, for tests to run one round
-    # (of the dispatcher, app/dispatch_shipments.py, or of the interceptor, app/intercept_shipments.py)
+    # (of the dispatcher, app/dispatch_shipments.py, the interceptor, app/intercept_shipments.py, or the
+    # returns job, app/register_returns.py)
     PROBLEMS.install(app)
     return app
 

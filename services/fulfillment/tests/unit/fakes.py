@@ -117,6 +117,9 @@ class FakePlannedOrders:
     async def was_skipped(self, order_id):
         return order_id in self.skipped
 
+    async def is_planned(self, order_id):
+        return order_id in self.orders and order_id not in self.skipped
+
     async def skip(self, order_id, at, paid_at):
         if order_id in self.orders:
             return False
@@ -143,6 +146,21 @@ class FakePreSaleArrivals:
         return frozenset(s for s in sub_order_ids if s in self.rows)
 
 
+class FakeRevocations:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], dict] = {}  # (case id, line id) → the row
+
+    async def record(self, case_id, order_id, line_id, reason, at, entitlement_id):
+        row = self.rows.setdefault((case_id, line_id), {"order_id": order_id, "reason": reason, "at": at,
+                                                        "entitlement_id": entitlement_id})
+        row["entitlement_id"] = row["entitlement_id"] or entitlement_id
+
+    async def of_line(self, order_id, line_id):
+        asked = sorted((row["at"], case_id, row["reason"]) for (case_id, line), row in self.rows.items()
+                       if line == line_id and row["order_id"] == order_id)
+        return (asked[0][1], asked[0][2]) if asked else None
+
+
 class FakeCallbacks:
     def __init__(self) -> None:
         self.seen: dict[tuple[str, str], dict] = {}
@@ -161,7 +179,7 @@ class FakeTransaction:
     def __init__(self) -> None:
         self.shipments, self.entitlements = FakeShipments(), FakeEntitlements()
         self.planned_orders, self.callbacks = FakePlannedOrders(), FakeCallbacks()
-        self.stops = FakeStops()
+        self.stops, self.revocations = FakeStops(), FakeRevocations()
         self.pre_sale_arrivals = FakePreSaleArrivals()
         self.message_occurred_at = None  # as outside a message handler, unless a test sets it
         self.published: list[tuple[str, object]] = []

@@ -1,5 +1,6 @@
 """The warehouse management system (WMS) over HTTP: `POST /wms/dispatches`, `GET
-/wms/dispatches/{n}`, `POST /wms/dispatches/{n}/intercept` (README: "WMS simulator").
+/wms/dispatches/{n}`, `POST /wms/dispatches/{n}/intercept`, `POST /wms/returns` (README: "WMS
+simulator").
 
 A warehouse takes each dispatch number once: a 409 `duplicate_dispatch_number` is answered by
 asking it whose dispatch that number is — this shipment's (a retry of ours: it holds the
@@ -12,6 +13,7 @@ import httpx
 
 from tradeflow_fulfillment.adapters.outside_http import OutsideApi, error_code, segment
 from tradeflow_fulfillment.app.ports import DispatchInstruction, DispatchNumberTaken, OutsideStatus, OutsideUnavailable
+from tradeflow_fulfillment.domain.returns import CaseReturn
 
 
 class HttpWarehouse:
@@ -42,6 +44,12 @@ class HttpWarehouse:
                                  answer["interception"])
         except KeyError:
             raise self._api.unreadable(answer) from None
+
+    async def expect_return(self, r: CaseReturn) -> None:
+        self._api.answer(await self._api.send("POST", "/wms/returns", {
+            "case_id": r.case_id, "order_id": r.order_id, "warehouse": r.warehouse, "carrier": r.carrier,
+            "waybill": r.waybill, "lines": [{"line_id": ln.line_id, "sku": ln.sku, "quantity": ln.quantity}
+                                            for ln in r.lines]}))
 
     async def aclose(self) -> None:
         await self._api.aclose()

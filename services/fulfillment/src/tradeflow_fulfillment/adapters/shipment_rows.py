@@ -60,7 +60,7 @@ def _attempt_of(row: Row) -> DispatchAttempt | None:
 
 
 def new_shipment_values(s: Shipment) -> dict:
-    return {"id": s.id, "buyer_id": s.buyer_id, "warehouse": s.warehouse,
+    return {"id": s.id, "buyer_id": s.buyer_id, "warehouse": s.warehouse, "case_id": s.case_id,
             "planned_at": s.planned_at, **shipment_values(s)}
 
 
@@ -84,4 +84,4 @@ def shipment_of(row: Row, lines: list[Row], events: list[Row]) -> Shipment:
         history=[HistoryEntry(e.at, ShipmentStatus(e.status), ShipmentEvent(e.event), e.source, e.applied, e.detail)
                  for e in events],
         dispatch_attempt=_attempt_of(row), skipped_dispatch_numbers=row.skipped_dispatch_numbers,
-        interception=_interception_of(row.interception), awaiting_stock=row.awaiting_stock)
+        interception=_interception_of(row.interception), awaiting_stock=row.awaiting_stock, case_id=row.case_id)

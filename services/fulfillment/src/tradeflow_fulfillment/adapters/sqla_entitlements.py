@@ -27,7 +27,8 @@ class SqlaEntitlementRepository:
     async def save(self, entitlement: Entitlement) -> None:
         values = _values(entitlement)
         await self.session.execute(update(entitlements).where(entitlements.c.id == entitlement.id).values(
-            status=values["status"], revoked_at=values["revoked_at"], revoke_reason=values["revoke_reason"]))
+            status=values["status"], revoked_at=values["revoked_at"], revoke_reason=values["revoke_reason"],
+            revoke_case_id=values["revoke_case_id"]))
 
     async def get(self, entitlement_id: str, *, lock: bool = False) -> Entitlement:
         query = select(entitlements).where(entitlements.c.id == entitlement_id)
@@ -61,6 +62,11 @@ class SqlaPlannedOrders:
                                           .where(planned_orders.c.order_id == order_id))).first()
         return row is not None and row.outcome == "skipped_before_start"
 
+    async def is_planned(self, order_id: str) -> bool:
+        row = (await self.session.execute(select(planned_orders.c.outcome)
+                                          .where(planned_orders.c.order_id == order_id))).first()
+        return row is not None and row.outcome == "planned"
+
     async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
         statement = (pg_insert(planned_orders).values(order_id=order_id, planned_at=at, outcome="skipped_before_start",
                                                       paid_at=paid_at)
@@ -71,11 +77,12 @@ class SqlaPlannedOrders:
 def _values(e: Entitlement) -> dict:
     return {"id": e.id, "account": e.account, "sku": e.sku, "quantity": e.quantity, "order_id": e.order_id,
             "sub_order_id": e.sub_order_id, "line_id": e.line_id, "status": e.status.value,
-            "granted_at": e.granted_at, "revoked_at": e.revoked_at, "revoke_reason": e.revoke_reason}
+            "granted_at": e.granted_at, "revoked_at": e.revoked_at, "revoke_reason": e.revoke_reason,
+            "revoke_case_id": e.revoke_case_id}
 
 
 def _entitlement(row: Row) -> Entitlement:
     return Entitlement(id=row.id, account=row.account, sku=row.sku, quantity=row.quantity, order_id=row.order_id,
                        sub_order_id=row.sub_order_id, line_id=row.line_id, granted_at=row.granted_at,
                        status=EntitlementStatus(row.status), revoked_at=row.revoked_at,
-                       revoke_reason=row.revoke_reason)
+                       revoke_reason=row.revoke_reason, revoke_case_id=row.revoke_case_id)

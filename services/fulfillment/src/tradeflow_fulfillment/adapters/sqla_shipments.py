@@ -87,7 +87,8 @@ class SqlaShipmentRepository:
     async def holding(self, order_id: str) -> list[Shipment]:
         return await self._load(
             select(shipments).where(exists().where(shipment_lines.c.shipment_id == shipments.c.id,
-                                                   shipment_lines.c.order_id == order_id))
+                                                   shipment_lines.c.order_id == order_id),
+                                    shipments.c.case_id.is_(None))
             .order_by(shipments.c.id).with_for_update(of=shipments))
 
     async def lock_buyer(self, buyer_id: str) -> None:
@@ -98,18 +99,18 @@ class SqlaShipmentRepository:
     async def waiting(self, buyer_id: str, now: datetime) -> list[Shipment]:
         return await self._load(
             select(shipments).where(shipments.c.buyer_id == buyer_id, shipments.c.status == ShipmentStatus.READY.value,
-                                    shipments.c.dispatch_after > now)
+                                    shipments.c.dispatch_after > now, shipments.c.case_id.is_(None))
             .order_by(shipments.c.planned_at, shipments.c.id).with_for_update())
 
     async def find(self, *, order_id: str | None = None, status: str | None = None, warehouse: str | None = None,
                    buyer_id: str | None = None, merchant_id: str | None = None, limit: int = 20,
                    before: tuple[datetime, str] | None = None, in_status_before: datetime | None = None,
-                   excluding: Collection[str] = ()) -> list[Shipment]:
+                   excluding: Collection[str] = (), case_id: str | None = None) -> list[Shipment]:
         """`in_status_before`: only those that entered their current status before then (see
-        `_in_status_since`); `excluding`: not in these statuses."""
+        `_in_status_since`); `excluding`: not in these statuses; `case_id`: an after-sales case's."""
         query = select(shipments).order_by(*_NEWEST_FIRST).limit(limit)
         for column, value in ((shipments.c.status, status), (shipments.c.warehouse, warehouse),
-                              (shipments.c.buyer_id, buyer_id)):
+                              (shipments.c.buyer_id, buyer_id), (shipments.c.case_id, case_id)):
             if value is not None:
                 query = query.where(column == value)
         for column, value in ((shipment_lines.c.order_id, order_id), (shipment_lines.c.merchant_id, merchant_id)):

@@ -10,6 +10,8 @@ holds each order's cancellation after payment, decided part by part. A shipment 
 pre-sale's goods names the sub-orders it waits for (`awaiting_stock`); `pre_sale_arrivals` keeps the
 sub-orders whose goods arrived, also before their order is planned. `planned_orders.outcome` says
 whether the order was planned or skipped (paid before the start point, FULFILLMENT_PLAN_PAID_SINCE).
+After-sales: a replacement shipment names its case (`case_id`); `case_returns` are the return
+parcels cases expect, `case_revocations` the lines whose entitlement a case revoked.
 """
 
 from sqlalchemy import (
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from tradeflow_fulfillment.domain.entitlement import EntitlementStatus
+from tradeflow_fulfillment.domain.returns import ReturnStatus
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 from tradeflow_kit.idempotency import idempotency_table
 from tradeflow_kit.messaging.schema import messaging_tables
@@ -97,6 +100,7 @@ shipments = Table(
     Column("interception", JSONB(none_as_null=True)),  # a stop under way: {orders, reason, deadline, by, sent, …}
     Column("interception_due_at", DateTime(timezone=True)),  # when the interceptor acts next
     Column("awaiting_stock", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # sub-order ids
+    Column("case_id", Text),  # an after-sales case's replacement (an exchange)
     PrimaryKeyConstraint("id", name="shipments_pkey"),
     CheckConstraint(_one_of("status", ShipmentStatus), name="shipments_status_known"),
 )
@@ -108,6 +112,7 @@ Index("shipments_status_warehouse", shipments.c.status, shipments.c.warehouse, s
 Index("shipments_dispatch_number", shipments.c.dispatch_number)
 Index("shipments_intercepting", shipments.c.interception_due_at, postgresql_where=text("status = 'intercepting'"))
 Index("shipments_redispatch", shipments.c.id, postgresql_where=text("status = 'intercepted'"))
+Index("shipments_case", shipments.c.case_id, postgresql_where=text("case_id IS NOT NULL"))
 
 shipment_lines = Table(
     "shipment_lines", metadata,
@@ -171,9 +176,44 @@ entitlements = Table(
     Column("granted_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoke_reason", Text),
+    Column("revoke_case_id", Text),  # the after-sales case that revoked it
     PrimaryKeyConstraint("id", name="entitlements_pkey"),
     UniqueConstraint("order_id", "line_id", name="entitlements_one_per_line"),
     CheckConstraint(_one_of("status", EntitlementStatus), name="entitlements_status_known"),
     CheckConstraint("quantity > 0", name="entitlements_quantity_positive"),
 )
 Index("entitlements_account", entitlements.c.account, entitlements.c.granted_at, entitlements.c.id)
+
+case_returns = Table(
+    "case_returns", metadata,
+    Column("case_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("warehouse", Text, nullable=False),
+    Column("lines", JSONB, nullable=False),  # [{line_id, sku, quantity}]
+    Column("carrier", Text),
+    Column("waybill", Text),
+    Column("status", Text, nullable=False),
+    Column("expected_at", DateTime(timezone=True), nullable=False),
+    Column("registration", JSONB, nullable=False),  # what the warehouse holds: {registered, waybill, tries, last_error}
+    Column("registration_due_at", DateTime(timezone=True)),  # when the returns job (re)sends it; None: up to date
+    Column("received_at", DateTime(timezone=True)),
+    Column("inspected_at", DateTime(timezone=True)),
+    Column("note", Text, nullable=False, server_default=text("''")),
+    Column("restocks", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # the units restocked, by shipment
+    PrimaryKeyConstraint("case_id", name="case_returns_pkey"),
+    CheckConstraint(_one_of("status", ReturnStatus), name="case_returns_status_known"),
+)
+Index("case_returns_order", case_returns.c.order_id)
+Index("case_returns_due", case_returns.c.registration_due_at, postgresql_where=text("registration_due_at IS NOT NULL"))
+
+case_revocations = Table(
+    "case_revocations", metadata,
+    Column("case_id", Text, nullable=False),
+    Column("line_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("entitlement_id", Text),  # None while the line has no entitlement (revoked once it is granted)
+    PrimaryKeyConstraint("case_id", "line_id", name="case_revocations_pkey"),
+)
+Index("case_revocations_line", case_revocations.c.order_id, case_revocations.c.line_id)

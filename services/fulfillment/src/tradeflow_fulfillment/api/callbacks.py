@@ -1,6 +1,8 @@
 """`POST /fulfillment/wms/callbacks` and `POST /fulfillment/tms/callbacks`: the warehouse's and
 the carrier's webhooks. No JWT — the provider's HMAC signature over the raw body, with a fresh
-timestamp, is the authentication (401 otherwise); each provider event acts once.
+timestamp, is the authentication (401 otherwise); each provider event acts once. The warehouse's
+also carries its reports about after-sales return parcels (`case_return_received`,
+`case_return_inspected`; 404 for a return not expected yet).
 
 Any 2xx tells the provider to stop sending: `{event_id, result}` with `result` `applied`,
 `recorded` (kept in the history, not applied: late, out of order, about a former dispatch) or
@@ -8,6 +10,7 @@ Any 2xx tells the provider to stop sending: `{event_id, result}` with `result` `
 not-dispatched-yet) is refused and so sent again later.
 """
 
+import json
 from datetime import datetime
 from typing import Literal, TypeVar
 
@@ -18,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 from tradeflow_fulfillment.api.webhook_signature import CallbackRejected, WebhookSignature
 from tradeflow_fulfillment.api.wiring import Api, FulfillmentApi
 from tradeflow_fulfillment.app.record_report import ProviderReport, record_report
+from tradeflow_fulfillment.app.record_return_report import ReturnReport, record_return_report
 from tradeflow_fulfillment.domain.dispatching import CARRIER, WAREHOUSE
 from tradeflow_kit.problems import Problem, problem_docs, validation_problem
 
@@ -38,6 +42,20 @@ class WarehouseEvent(ProviderEvent):
     dispatch_number: str = Ref
 
 
+class CaseReturnEvent(BaseModel):
+    """The warehouse about an after-sales case's return parcel (no shipment: the case's)."""
+
+    event_id: str = Ref
+    type: Literal["case_return_received", "case_return_inspected"]
+    case_id: str = Ref
+    occurred_at: AwareDatetime
+    outcome: Literal["ok", "failed"] | None = None
+    note: str = Field("", max_length=2000)
+
+
+CASE_RETURN_TYPES = {"case_return_received", "case_return_inspected"}
+
+
 class CarrierEvent(ProviderEvent):
     type: Literal["picked_up", "in_transit", "out_for_delivery", "signed", "intercepted", "intercept_failed"]
     waybill: str = Ref
@@ -54,6 +72,10 @@ E = TypeVar("E", bound=ProviderEvent)
 @router.post("/wms/callbacks", response_model=CallbackAnswer, summary="The warehouse's signed webhook",
              responses=problem_docs(401, 404, 409, 422))
 async def warehouse_callback(request: Request, api: Api) -> CallbackAnswer:
+    """About a dispatch, or (`case_return_received`, `case_return_inspected`) a case's return."""
+    if _type_of(await request.body()) in CASE_RETURN_TYPES:
+        returned = await _authentic(request, api, api.warehouse_signature, CaseReturnEvent)
+        return await _record_return(api, returned)
     event = await _authentic(request, api, api.warehouse_signature, WarehouseEvent)
     return await _record(api, ProviderReport(WAREHOUSE, event.event_id, event.type, event.shipment_id,
                                              event.dispatch_number, event.occurred_at))
@@ -77,6 +99,24 @@ async def _authentic(request: Request, api: FulfillmentApi, signature: WebhookSi
         return shape.model_validate_json(raw)
     except ValidationError as exc:
         raise validation_problem(RequestValidationError(exc.errors())) from exc
+
+
+def _type_of(raw: bytes) -> str | None:
+    """The event's type, to choose its shape (still verified and validated as a whole after)."""
+    try:
+        event = json.loads(raw)
+    except ValueError:
+        return None
+    return event.get("type") if isinstance(event, dict) else None
+
+
+async def _record_return(api: FulfillmentApi, event: CaseReturnEvent) -> CallbackAnswer:
+    if event.type == "case_return_inspected" and event.outcome is None:
+        raise Problem(422, "validation-error", "Invalid callback", detail="an inspection needs its outcome")
+    report = ReturnReport(event.event_id, event.type, event.case_id, event.occurred_at, event.outcome, event.note)
+    async with api.transactions.begin() as tx:
+        result = await record_return_report(tx, report, _now(api))
+    return CallbackAnswer(event_id=event.event_id, result=result)
 
 
 async def _record(api: FulfillmentApi, report: ProviderReport) -> CallbackAnswer:

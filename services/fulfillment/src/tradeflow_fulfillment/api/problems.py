@@ -4,6 +4,7 @@ specific first."""
 
 from tradeflow_fulfillment.domain.errors import (
     CannotMerge,
+    CaseReturnNotFound,
     EntitlementNotFound,
     EntitlementRevoked,
     FulfillmentError,
@@ -17,6 +18,7 @@ from tradeflow_kit.problems import ErrorMap, Refusal
 PROBLEMS = ErrorMap(
     Refusal(ShipmentNotFound, 404, "Shipment not found"),
     Refusal(EntitlementNotFound, 404, "Entitlement not found"),
+    Refusal(CaseReturnNotFound, 404, "Return not expected"),
     Refusal(EntitlementRevoked, 409, "Entitlement revoked already", extensions=lambda e: {
         "revoked_at": e.revoked_at.isoformat(), "revoke_reason": e.reason}),
     Refusal(CannotMerge, 409, "Shipments cannot merge", extensions=lambda e: {"shipment_id": e.shipment_id}),

@@ -37,16 +37,18 @@ Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.MERCHANT, 
 @router.get("/shipments", summary="Shipments, newest first (a buyer's, a merchant's, or any for staff and system)",
             responses=problem_docs(400, 401, 403, 422))
 async def get_shipments(who: Readers, api: Api, order_id: str | None = None, status: ShipmentStatus | None = None,
-                        warehouse: str | None = None,
+                        warehouse: str | None = None, case_id: str | None = None,
                         stuck_for: Annotated[int | None, Query(ge=1, le=MAX_STUCK_FOR)] = None,
                         limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None) -> dict:
-    """`{items, next_cursor}`; filters by order, status, warehouse and time in status combine."""
+    """`{items, next_cursor}`; filters by order, status, warehouse, after-sales case (its
+    replacement shipments) and time in status combine."""
     if stuck_for is not None:
         return await _stuck_shipments(who, api, status, warehouse, stuck_for, limit, cursor)
     buyer_id, merchant_id = _scope(who)
     async with api.transactions.read() as tx:
         found = await list_shipments(tx, order_id=order_id, status=status, warehouse=warehouse, buyer_id=buyer_id,
-                                     merchant_id=merchant_id, limit=limit + 1, before=decode_cursor(cursor))
+                                     merchant_id=merchant_id, limit=limit + 1, before=decode_cursor(cursor),
+                                     case_id=case_id)
     return _page([shipment_view(s, merchant_id, internal=who.sees_all) for s in found[:limit]], found, limit)
 
 

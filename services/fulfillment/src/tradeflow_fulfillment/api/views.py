@@ -14,7 +14,7 @@ def shipment_view(s: Shipment, merchant_id: str | None = None, *, internal: bool
     staff = {"receiver": asdict(s.receiver), "dispatch_attempt": _attempt_view(s),
              "interception": _interception_view(s)}
     return (staff if internal else {}) | {
-        "id": s.id, "order_id": lines[0].order_id if lines else s.order_id,
+        "id": s.id, "case_id": s.case_id, "order_id": lines[0].order_id if lines else s.order_id,
         "order_ids": list(dict.fromkeys(ln.order_id for ln in lines)),
         "sub_order_ids": list(dict.fromkeys(ln.sub_order_id for ln in lines)),
         "warehouse": s.warehouse, "carrier": s.carrier, "dispatch_number": s.dispatch_number,
@@ -50,4 +50,4 @@ def entitlement_view(e: Entitlement) -> dict:
     return {"id": e.id, "account": e.account, "sku": e.sku, "quantity": e.quantity, "order_id": e.order_id,
             "sub_order_id": e.sub_order_id, "line_id": e.line_id, "status": e.status,
             "granted_at": e.granted_at.isoformat(), "revoked_at": e.revoked_at.isoformat() if e.revoked_at else None,
-            "revoke_reason": e.revoke_reason}
+            "revoke_reason": e.revoke_reason, "revoke_case_id": e.revoke_case_id}

@@ -52,7 +52,8 @@ def entitlement_message(e: Entitlement, event: ev.EntitlementDomainEvent) -> Con
                                                granted_at=e.granted_at)
         case ev.EntitlementWasRevoked():
             return contract.EntitlementRevoked(entitlement_id=e.id, account=e.account, sku=e.sku, order_id=e.order_id,
-                                               line_id=e.line_id, reason=e.revoke_reason, revoked_at=e.revoked_at)
+                                               line_id=e.line_id, reason=e.revoke_reason, revoked_at=e.revoked_at,
+                                               case_id=e.revoke_case_id)
     raise TypeError(f"no message for {event!r}")
 
 
@@ -63,14 +64,15 @@ def _planned(s: Shipment, order_id: str) -> contract.ShipmentPlanned:
         warehouse=s.warehouse, carrier=s.carrier, status=s.status, merged=len(s.order_ids) > 1,
         lines=[contract.ShipmentLine(line_id=ln.line_id, order_id=ln.order_id, sub_order_id=ln.sub_order_id,
                                      sku=ln.sku, quantity=ln.quantity) for ln in lines],
-        planned_at=s.planned_at, dispatch_after=s.dispatch_after)
+        planned_at=s.planned_at, dispatch_after=s.dispatch_after, case_id=s.case_id)
 
 
 def _status_changed(s: Shipment, order_id: str, event: ev.StatusChanged) -> contract.ShipmentStatusChanged:
     return contract.ShipmentStatusChanged(
         shipment_id=s.id, order_id=order_id, order_ids=list(s.order_ids), sub_order_ids=list(s.sub_order_ids),
         from_status=event.from_status, to_status=event.to_status, event=event.event, source=event.source,
-        at=event.at, warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)
+        at=event.at, warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number,
+        case_id=s.case_id)
 
 
 def _left(s: Shipment, order_id: str, status: ShipmentStatus) -> contract.ShipmentStatusChanged:
@@ -80,7 +82,8 @@ def _left(s: Shipment, order_id: str, status: ShipmentStatus) -> contract.Shipme
     return contract.ShipmentStatusChanged(
         shipment_id=s.id, order_id=order_id, order_ids=[order_id], sub_order_ids=[], from_status=status,
         to_status=ShipmentStatus.CANCELLED, event=last.event, source=last.source, at=last.at,
-        warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number)
+        warehouse=s.warehouse, carrier=s.carrier, waybill=s.waybill, dispatch_number=s.dispatch_number,
+        case_id=s.case_id)
 
 
 def _units(s: Shipment) -> list[inventory.ShipmentUnits]:

@@ -9,7 +9,8 @@
   but wait for them (`domain/awaiting_stock.py`) — unless inventory told already that they
   arrived (`record_stock_arrival.py` keeps that even before the order is planned); the order's
   planning and its arrivals are serialized, so an arrival during planning is never lost.
-* Its virtual goods are granted to the buyer's account at once (entitlements).
+* Its virtual goods are granted to the buyer's account at once (entitlements) — and revoked at
+  once for a line an after-sales case asked to revoke before (RevokeEntitlement came first).
 * Everything — shipments, entitlements, ShipmentPlanned / EntitlementGranted (and a merged
   shipment's move back to review) in the outbox — commits in the message's one transaction.
 
@@ -28,6 +29,7 @@ import structlog
 from tradeflow_contracts.orders import OrderPaid
 from tradeflow_fulfillment.app.announcements import announce_entitlement, announce_shipment
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
+from tradeflow_fulfillment.app.revoke_entitlement import revoke_if_case_asked
 from tradeflow_fulfillment.app.translation import paid_order_of, sub_orders_with_incoming_stock
 from tradeflow_fulfillment.domain.paid import PaidOrder
 from tradeflow_fulfillment.domain.planning import grant_entitlements, plan_shipments
@@ -48,6 +50,8 @@ async def plan_fulfillment(tx: FulfillmentTransaction, message: OrderPaid, c: Co
         return
     paid = paid_order_of(message, await _arrived(tx, message))
     entitlements = grant_entitlements(paid, at=now, new_id=lambda: c.ids.new_id("ent"))
+    for entitlement in entitlements:
+        await revoke_if_case_asked(tx, entitlement, now)
     await tx.entitlements.add(entitlements)
     new, joined = await _plan_shipments(tx, paid, c, now)
     for shipment in new:

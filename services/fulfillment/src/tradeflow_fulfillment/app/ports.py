@@ -11,6 +11,7 @@ from tradeflow_contracts.registry import Contract
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.planning import PlanningRules
+from tradeflow_fulfillment.domain.returns import CaseReturn
 from tradeflow_fulfillment.domain.shipment import Shipment
 from tradeflow_fulfillment.domain.stopping import OrderStop
 from tradeflow_kit.system import Clock, IdGenerator
@@ -36,8 +37,9 @@ class ShipmentRepository(Protocol):
         skipped (SKIP LOCKED), so dispatchers running side by side never take the same one."""
 
     async def holding(self, order_id: str) -> list[Shipment]:
-        """Every shipment holding the order's lines, row-locked in id order (the one order every
-        use case locks shipments in) until the transaction ends."""
+        """Every shipment holding the order's lines (not an after-sales case's replacement),
+        row-locked in id order (the one order every use case locks shipments in) until the
+        transaction ends."""
 
     async def claim_interception(self, now: datetime) -> Shipment | None:
         """A shipment being intercepted whose request is due to be sent (again) or whose deadline
@@ -50,15 +52,16 @@ class ShipmentRepository(Protocol):
 
     async def waiting(self, buyer_id: str, now: datetime) -> list[Shipment]:
         """The buyer's shipments still waiting in their merge window (ready, dispatch_after after
-        `now`), row-locked until the transaction ends."""
+        `now`; never a case's replacement), row-locked until the transaction ends."""
 
     async def find(self, *, order_id: str | None = None, status: str | None = None, warehouse: str | None = None,
                    buyer_id: str | None = None, merchant_id: str | None = None, limit: int = 20,
                    before: Page = None, in_status_before: datetime | None = None,
-                   excluding: Collection[str] = ()) -> list[Shipment]:
+                   excluding: Collection[str] = (), case_id: str | None = None) -> list[Shipment]:
         """Newest planned first; narrowed to those holding the order's lines, in a status or
-        warehouse, of one buyer, and/or holding a merchant's lines; with `in_status_before`, to
-        those that entered their current status before then (stuck), none in `excluding`."""
+        warehouse, of one buyer, and/or holding a merchant's lines, of an after-sales case; with
+        `in_status_before`, to those that entered their current status before then (stuck), none
+        in `excluding`."""
 
 
 class EntitlementRepository(Protocol):
@@ -86,6 +89,34 @@ class OrderStops(Protocol):
         """Insert or update."""
 
 
+class CaseReturns(Protocol):
+    async def get(self, case_id: str, *, lock: bool = False) -> CaseReturn | None: ...
+
+    async def add(self, case_return: CaseReturn) -> bool:
+        """Store a new one; False (nothing stored) when the case's return is known already — a
+        concurrent add waits for the first one's transaction, then sees it."""
+
+    async def save(self, case_return: CaseReturn) -> None: ...
+
+    async def of_order(self, order_id: str) -> list[CaseReturn]:
+        """The order's returns (not locked)."""
+
+    async def claim_due(self, now: datetime) -> CaseReturn | None:
+        """A return whose registration with the warehouse is due (`registration_due_at` ≤ now),
+        row-locked, SKIP LOCKED like `ShipmentRepository.claim_due`."""
+
+
+class CaseRevocations(Protocol):
+    """The lines whose entitlement an after-sales case revoked, also before it was granted."""
+
+    async def record(self, case_id: str, order_id: str, line_id: str, reason: str, at: datetime,
+                     entitlement_id: str | None) -> None:
+        """Insert, or name the entitlement revoked once it is."""
+
+    async def of_line(self, order_id: str, line_id: str) -> tuple[str, str] | None:
+        """(case id, reason) of the first case that asked to revoke the line, if any."""
+
+
 class PlannedOrders(Protocol):
     async def claim(self, order_id: str, at: datetime) -> bool:
         """Record that the order's fulfillment is planned; False if it was already (by any
@@ -93,6 +124,9 @@ class PlannedOrders(Protocol):
 
     async def was_skipped(self, order_id: str) -> bool:
         """Whether the order was skipped as paid before the start point."""
+
+    async def is_planned(self, order_id: str) -> bool:
+        """Whether the order was planned (not skipped, not unknown)."""
 
     async def skip(self, order_id: str, at: datetime, paid_at: datetime) -> bool:
         """Record that the order, paid at `paid_at` before the start point, is not planned (ops
@@ -139,6 +173,12 @@ class FulfillmentTransaction(Protocol):
 
     @property
     def callbacks(self) -> ProviderCallbacks: ...
+
+    @property
+    def returns(self) -> CaseReturns: ...
+
+    @property
+    def revocations(self) -> CaseRevocations: ...
 
     @property
     def pre_sale_arrivals(self) -> PreSaleArrivals: ...
@@ -227,6 +267,10 @@ class Warehouse(Protocol):
 
     async def status(self, dispatch_number: str) -> OutsideStatus | None:
         """The dispatch as the warehouse sees it; None if it does not know the number."""
+
+    async def expect_return(self, case_return: CaseReturn) -> None:
+        """Tell the warehouse to expect the case's return parcel (with its waybill when known); again
+        changes nothing there, or records the newer waybill. OutsideRefused, OutsideUnavailable."""
 
 
 class Carriers(Protocol):

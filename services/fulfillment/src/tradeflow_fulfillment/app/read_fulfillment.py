@@ -18,9 +18,9 @@ async def get_shipment(tx: FulfillmentTransaction, shipment_id: str) -> Shipment
 
 async def list_shipments(tx: FulfillmentTransaction, *, order_id: str | None, status: str | None,
                          warehouse: str | None, buyer_id: str | None, merchant_id: str | None, limit: int,
-                         before: Page) -> list[Shipment]:
+                         before: Page, case_id: str | None = None) -> list[Shipment]:
     return await tx.shipments.find(order_id=order_id, status=status, warehouse=warehouse, buyer_id=buyer_id,
-                                   merchant_id=merchant_id, limit=limit, before=before)
+                                   merchant_id=merchant_id, limit=limit, before=before, case_id=case_id)
 
 
 async def list_stuck_shipments(tx: FulfillmentTransaction, *, stuck_for: timedelta, now: datetime,

@@ -34,13 +34,16 @@ SOURCE = "fulfillment"
 class Consolidation:
     @classmethod
     def plan(cls, id: str, *, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
-             lines: list[ShipmentLine], at: datetime, window: timedelta, rules: ParcelRules) -> "Shipment":
+             lines: list[ShipmentLine], at: datetime, window: timedelta, rules: ParcelRules,
+             case_id: str | None = None) -> "Shipment":
+        """`case_id`: an after-sales case's replacement — it never waits in a merge window."""
         flags = rules.flags_for(lines)
         status = S.PENDING_REVIEW if Flag.HIGH_VALUE in flags else S.READY
-        waits = window if _mergeable(flags) else timedelta(0)
+        waits = window if _mergeable(flags) and case_id is None else timedelta(0)
         order_ids = list(dict.fromkeys(ln.order_id for ln in lines))
         shipment = cls(id=id, buyer_id=buyer_id, receiver=receiver, warehouse=warehouse, carrier=carrier,
-                       lines=lines, flags=flags, status=status, planned_at=at, dispatch_after=at + waits)
+                       lines=lines, flags=flags, status=status, planned_at=at, dispatch_after=at + waits,
+                       case_id=case_id)
         shipment._record(at, E.PLAN, SOURCE, detail=", ".join(order_ids))
         shipment._events.extend(LinesPlanned(order_id) for order_id in order_ids)
         return shipment
@@ -95,6 +98,9 @@ class Consolidation:
         (its own, or with others merged in already); None when they may."""
         def refused(slug: str, shipment: "Shipment", why: str) -> CannotMerge:
             return CannotMerge(why, slug=f"merge-{slug}", shipment_id=shipment.id)
+        if replacement := next((s for s in (self, other) if s.case_id), None):
+            return refused("case-replacement", replacement, f"shipment {replacement.id} is after-sales case "
+                                                            f"{replacement.case_id}'s replacement: it ships alone")
         if other.buyer_id != self.buyer_id:
             return refused("other-buyer", other, f"shipment {other.id} is another buyer's than {self.id}")
         if other.receiver.key != self.receiver.key:

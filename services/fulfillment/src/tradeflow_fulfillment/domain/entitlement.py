@@ -21,16 +21,18 @@ class EntitlementStatus(StrEnum):
 class Entitlement:
     def __init__(self, *, id: str, account: str, sku: str, order_id: str, sub_order_id: str, line_id: str,
                  quantity: int, granted_at: datetime, status: EntitlementStatus = EntitlementStatus.ACTIVE,
-                 revoked_at: datetime | None = None, revoke_reason: str | None = None) -> None:
+                 revoked_at: datetime | None = None, revoke_reason: str | None = None,
+                 revoke_case_id: str | None = None) -> None:
         self.id, self.account, self.sku, self.quantity = id, account, sku, quantity
         self.order_id, self.sub_order_id, self.line_id, self.granted_at = order_id, sub_order_id, line_id, granted_at
         self._status = EntitlementStatus(status)
-        self._revoked_at, self._revoke_reason = revoked_at, revoke_reason
+        self._revoked_at, self._revoke_reason, self._revoke_case_id = revoked_at, revoke_reason, revoke_case_id
         self._events: list[EntitlementDomainEvent] = []
 
     status = property(lambda self: self._status)
     revoked_at = property(lambda self: self._revoked_at)
     revoke_reason = property(lambda self: self._revoke_reason)
+    revoke_case_id = property(lambda self: self._revoke_case_id, doc="The after-sales case that revoked it.")
 
     @classmethod
     def grant(cls, id: str, *, account: str, sku: str, order_id: str, sub_order_id: str, line_id: str,
@@ -48,13 +50,15 @@ class Entitlement:
     def active(self) -> bool:
         return self._status is EntitlementStatus.ACTIVE
 
-    def revoke(self, reason: str, at: datetime) -> bool:
-        """Take it back; False (nothing changes, nothing is announced) when it was revoked already."""
+    def revoke(self, reason: str, at: datetime, *, case_id: str | None = None) -> bool:
+        """Take it back (for an after-sales case: `case_id`); False (nothing changes, nothing is
+        announced) when it was revoked already."""
         if not reason or not reason.strip():
             raise FulfillmentError(f"entitlement {self.id}: revoking needs a reason")
         if not self.active:
             return False
         self._status, self._revoked_at, self._revoke_reason = EntitlementStatus.REVOKED, at, reason
+        self._revoke_case_id = case_id
         self._events.append(EntitlementWasRevoked())
         return True
 

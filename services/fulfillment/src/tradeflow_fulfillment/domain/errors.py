@@ -70,3 +70,10 @@ class ReReviewRefused(FulfillmentError):
     """Staff asked to re-review a shipment that is on its way (or being stopped, or done)."""
 
     slug = "re-review-refused"
+
+
+class CaseReturnNotFound(FulfillmentError):
+    """The warehouse reported on an after-sales return never expected (ExpectReturn not handled
+    yet): refused, so that it is sent again."""
+
+    slug = "return-not-found"

@@ -44,8 +44,9 @@ class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Interceptin
                  dispatch_numbers: Iterable[str] = (), waybill: str | None = None,
                  history: Iterable[HistoryEntry] = (), dispatch_attempt: DispatchAttempt | None = None,
                  skipped_dispatch_numbers: Iterable[str] = (), interception: Interception | None = None,
-                 awaiting_stock: Iterable[str] = ()) -> None:
+                 awaiting_stock: Iterable[str] = (), case_id: str | None = None) -> None:
         self.id, self.buyer_id, self.receiver, self.warehouse = id, buyer_id, receiver, warehouse
+        self.case_id = case_id  # an after-sales case's replacement: never merged, its sub-order id is the case's
         self.planned_at, self.dispatch_after = planned_at, dispatch_after
         self._carrier, self._waybill = carrier, waybill
         self._lines, self._flags = list(lines), frozenset(flags)

@@ -1,0 +1,197 @@
+"""The CaseReturn aggregate: an after-sales case's parcel the buyer sends back to a warehouse
+(DOMAIN §5, issue 12).
+
+* Expected once per case (`ExpectReturn`); expected again it may gain its waybill (or a newer
+  one) — an identical repeat changes nothing; other lines or another warehouse are refused.
+* The warehouse must hold what we expect: whenever the return is new or its waybill changed, its
+  registration is due (`registration_due_at`) and the returns job sends it (leased while sent,
+  backed off while the warehouse cannot be reached) until the warehouse holds the latest.
+* expected → received → inspected_ok | inspected_failed, each once: a duplicate or late report
+  changes nothing; an inspection reported before the receipt implies it (received first).
+* Inspected ok, the units are restocked once (`restocks`: attributed to the shipments that
+  carried them, see `attribute_restocks`).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from tradeflow_fulfillment.domain.errors import FulfillmentError
+
+
+class ReturnStatus(StrEnum):
+    EXPECTED = "expected"
+    RECEIVED = "received"
+    INSPECTED_OK = "inspected_ok"
+    INSPECTED_FAILED = "inspected_failed"
+
+
+class ReturnConflict(FulfillmentError):
+    """A case's return expected again with other lines or at another warehouse."""
+
+    slug = "return-conflict"
+
+
+@dataclass(frozen=True)
+class ReturnUnits:
+    line_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Restocked:
+    """Returned units put back through the shipment that carried them out (inventory deducted them there)."""
+
+    shipment_id: str
+    warehouse: str
+    line_id: str
+    sub_order_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the warehouse holds of the return: nothing yet, or the return with `waybill`."""
+
+    registered: bool = False
+    waybill: str | None = None
+    tries: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class WasReceived:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class WasInspected:
+    at: datetime
+
+
+class CaseReturn:
+    def __init__(self, *, case_id: str, order_id: str, warehouse: str, lines: Iterable[ReturnUnits],
+                 expected_at: datetime, carrier: str | None = None, waybill: str | None = None,
+                 status: ReturnStatus = ReturnStatus.EXPECTED, registration: Registration = Registration(),
+                 registration_due_at: datetime | None = None, received_at: datetime | None = None,
+                 inspected_at: datetime | None = None, note: str = "", restocks: Iterable[Restocked] = ()) -> None:
+        self.case_id, self.order_id, self.warehouse, self.expected_at = case_id, order_id, warehouse, expected_at
+        self.lines = tuple(lines)
+        self._carrier, self._waybill, self._status = carrier, waybill, ReturnStatus(status)
+        self._registration, self._due_at = registration, registration_due_at
+        self._received_at, self._inspected_at, self._note = received_at, inspected_at, note
+        self._restocks = tuple(restocks)
+        self._events: list[WasReceived | WasInspected] = []
+
+    carrier = property(lambda self: self._carrier)
+    waybill = property(lambda self: self._waybill)
+    status = property(lambda self: self._status)
+    registration = property(lambda self: self._registration)
+    registration_due_at = property(lambda self: self._due_at)
+    received_at = property(lambda self: self._received_at)
+    inspected_at = property(lambda self: self._inspected_at)
+    note = property(lambda self: self._note)
+    restocks = property(lambda self: self._restocks)
+
+    @classmethod
+    def expect(cls, case_id: str, *, order_id: str, warehouse: str, lines: Iterable[ReturnUnits], at: datetime,
+               carrier: str | None = None, waybill: str | None = None) -> "CaseReturn":
+        lines = tuple(lines)
+        if not lines or any(ln.quantity <= 0 for ln in lines):
+            raise FulfillmentError(f"case {case_id}: a return needs units")
+        return cls(case_id=case_id, order_id=order_id, warehouse=warehouse, lines=lines, expected_at=at,
+                   carrier=carrier, waybill=waybill, registration_due_at=at)
+
+    def expect_again(self, *, order_id: str, warehouse: str, lines: Iterable[ReturnUnits], carrier: str | None,
+                     waybill: str | None, at: datetime) -> bool:
+        """A repeat: True when it brought a (new) waybill, then registered again."""
+        if (order_id, warehouse, Counter(lines)) != (self.order_id, self.warehouse, Counter(self.lines)):
+            raise ReturnConflict(f"case {self.case_id}: its return was expected with other lines, at "
+                                 f"{self.warehouse}, for order {self.order_id}")
+        if waybill is None or (waybill, carrier or self._carrier) == (self._waybill, self._carrier):
+            return False
+        self._waybill, self._carrier, self._due_at = waybill, carrier or self._carrier, at
+        return True
+
+    # -- the returns job --------------------------------------------------------------------
+    def registration_leased(self, until: datetime) -> None:
+        self._due_at = until
+
+    def registered(self, waybill: str | None) -> None:
+        """The warehouse holds the return with `waybill` (the one sent); up to date unless a newer came."""
+        self._registration = Registration(True, waybill, self._registration.tries)
+        self._due_at = None if waybill == self._waybill else self._due_at
+
+    def registration_failed(self, error: str, retry_at: datetime) -> None:
+        r = self._registration
+        self._registration, self._due_at = replace(r, tries=r.tries + 1, last_error=error), retry_at
+
+    # -- the warehouse's reports ------------------------------------------------------------
+    def receive(self, at: datetime) -> bool:
+        """Received; False (nothing changes) when it was before."""
+        if self._status is not ReturnStatus.EXPECTED:
+            return False
+        self._status, self._received_at = ReturnStatus.RECEIVED, at
+        self._events.append(WasReceived(at))
+        return True
+
+    def inspect(self, ok: bool, note: str, at: datetime) -> bool:
+        """Inspected (received first if that was not reported yet); False when it was before."""
+        if self._status in (ReturnStatus.INSPECTED_OK, ReturnStatus.INSPECTED_FAILED):
+            return False
+        self.receive(at)
+        self._status = ReturnStatus.INSPECTED_OK if ok else ReturnStatus.INSPECTED_FAILED
+        self._inspected_at, self._note = at, note
+        self._events.append(WasInspected(at))
+        return True
+
+    def restock(self, restocks: Iterable[Restocked]) -> None:
+        """The units inspected ok go back on hand through these shipments (once)."""
+        if self._status is not ReturnStatus.INSPECTED_OK or self._restocks:
+            raise FulfillmentError(f"case {self.case_id}: only a return inspected ok is restocked, once")
+        self._restocks = tuple(restocks)
+
+    def pull_events(self) -> list[WasReceived | WasInspected]:
+        events, self._events = self._events, []
+        return events
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Units of an order line a shipment carried to the buyer (its stock was deducted)."""
+
+    shipment_id: str
+    warehouse: str
+    line_id: str
+    sub_order_id: str
+    sku: str
+    quantity: int
+
+
+def attribute_restocks(returned: CaseReturn, carried: Iterable[Carried],
+                       restocked_before: Iterable[Restocked]) -> tuple[list[Restocked], list[ReturnUnits]]:
+    """(restocks, units no shipment can take back): each returned unit goes back through a shipment
+    that carried its line and has not taken that many back already — those of the return's
+    warehouse first, then the others, in the order given."""
+    left = Counter()
+    for c in carried:
+        left[(c.shipment_id, c.line_id)] += c.quantity
+    for r in restocked_before:
+        left[(r.shipment_id, r.line_id)] -= r.quantity
+    ordered = sorted(carried, key=lambda c: c.warehouse != returned.warehouse)
+    restocks, unplaced = [], []
+    for line in returned.lines:
+        wanted = line.quantity
+        for c in (c for c in ordered if c.line_id == line.line_id):
+            take = min(wanted, left[(c.shipment_id, c.line_id)])
+            if take > 0:
+                left[(c.shipment_id, c.line_id)] -= take
+                restocks.append(Restocked(c.shipment_id, c.warehouse, c.line_id, c.sub_order_id, c.sku, take))
+                wanted -= take
+        if wanted:
+            unplaced.append(ReturnUnits(line.line_id, line.sku, wanted))
+    return restocks, unplaced

@@ -1,0 +1,101 @@
+"""After-sales return parcels with the REAL warehouse simulator over HTTP (issue 12): ExpectReturn
+is registered with the warehouse by the returns job (again with the waybill once known; a
+warehouse down for a while loses nothing), its signed webhooks publish ReturnReceived and
+ReturnInspected once each — an inspection arriving first implies the receipt, duplicates change
+nothing — and units inspected ok are restocked once through the shipment that carried them."""
+
+from datetime import timedelta
+
+from tradeflow_contracts.after_sales import ExpectReturn
+from tradeflow_fulfillment.app.expect_return import expect_return
+from tradeflow_fulfillment.app.register_returns import register_due
+
+from .conftest import goods
+from .simulated import POLICY, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
+
+RECEIVED, INSPECTED, RESTOCK = "fulfillment.return-received", "fulfillment.return-inspected", "inventory.restock-returned"
+
+
+async def _shipped(stack: Stack) -> dict:
+    """o-1's shipment of 2 × a, shipped by the warehouse (its stock deducted)."""
+    [shipment_id] = await stack.plan("o-1", ("m-1", [goods("a", 2)]))
+    await stack.dispatch()
+    s = await stack.shipment(shipment_id)
+    await stack.wms.post(f"/sim/dispatches/{s['dispatch_number']}", json={"outcome": "ship"})
+    return await stack.wait_status(shipment_id, "shipped")
+
+
+async def _expect(stack: Stack, case_id: str, waybill: str | None = None, quantity: int = 1) -> None:
+    transactions, _, _, _ = stack.app.state.dispatcher
+    message = ExpectReturn(case_id=case_id, order_id="o-1", warehouse="WH-1", carrier="SF" if waybill else None,
+                           waybill=waybill, lines=[{"line_id": "a", "sku": "SKU-a", "quantity": quantity}])
+    async with transactions.begin() as tx:
+        await expect_return(tx, message, stack.app.state.api.collaborators)
+
+
+async def _register(stack: Stack, shift: timedelta = timedelta(0)) -> int:
+    transactions, logistics, _, _ = stack.app.state.dispatcher
+    return await register_due(transactions, logistics, ShiftedClock(shift), POLICY)
+
+
+async def _at_warehouse(stack: Stack, case_id: str) -> dict:
+    key = stack.settings.wms_api_key.get_secret_value()
+    response = await stack.wms.get(f"/wms/returns/{case_id}", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _decide(stack: Stack, case_id: str, outcome: str, **how) -> list[dict]:
+    decided = await stack.wms.post(f"/sim/case-returns/{case_id}", json={"outcome": outcome} | how)
+    assert decided.status_code == 202, decided.text
+    return await stack.delivered(stack.wms, case_id=case_id)
+
+
+async def test_a_return_is_registered_then_its_waybill_and_inspected_ok_it_is_restocked_once(stack: Stack):
+    shipment = await _shipped(stack)
+    await _expect(stack, "c-1")
+    assert await _register(stack) == 1
+    assert (await _at_warehouse(stack, "c-1"))["status"] == "expected"
+    await _expect(stack, "c-1")  # an identical repeat: nothing to send
+    assert await _register(stack) == 0
+    await _expect(stack, "c-1", waybill="SF-R1")
+    assert await _register(stack) == 1
+    assert (await _at_warehouse(stack, "c-1"))["waybill"] == "SF-R1"
+
+    delivered = await _decide(stack, "c-1", "inspect_ok", note="as new")  # received and inspected at once
+    assert [(d["type"], d["attempts"][-1]["status_code"]) for d in delivered] == [
+        ("case_return_received", 200), ("case_return_inspected", 200)]
+    [(key, received)] = await stack.messages(RECEIVED)
+    [(_, inspected)] = await stack.messages(INSPECTED)
+    assert (key, received["case_id"], received["warehouse"]) == ("o-1", "c-1", "WH-1")
+    assert (inspected["outcome"], inspected["note"], inspected["lines"]) == (
+        "ok", "as new", [{"line_id": "a", "sku": "SKU-a", "quantity": 1}])
+    [(key, restock)] = await stack.messages(RESTOCK)
+    assert (key, restock["shipment_id"], restock["return_id"]) == (shipment["id"], shipment["id"], "case-c-1")
+    assert restock["lines"] == [{"order_id": "o-1", "sub_order_id": "o-1-m-1", "line_id": "a", "sku": "SKU-a",
+                                 "warehouse": "WH-1", "quantity": 1}]
+
+
+async def test_duplicate_and_out_of_order_reports_of_a_failed_inspection_publish_each_fact_once(stack: Stack):
+    await _shipped(stack)
+    await _expect(stack, "c-2", waybill="SF-R2", quantity=2)
+    assert await _register(stack) == 1
+    delivered = await _decide(stack, "c-2", "inspect_fail", note="used", duplicate=True, out_of_order=True)
+    assert [d["type"] for d in delivered] == ["case_return_inspected"] * 2 + ["case_return_received"] * 2
+    assert all(d["attempts"][-1]["status_code"] == 200 for d in delivered)
+    assert [p["case_id"] for _, p in await stack.messages(RECEIVED)] == ["c-2"]
+    assert [(p["outcome"], p["note"]) for _, p in await stack.messages(INSPECTED)] == [("failed", "used")]
+    assert await stack.messages(RESTOCK) == [], "a failed inspection restocks nothing"
+
+
+async def test_a_warehouse_down_for_a_while_gets_the_return_once_it_is_back(stack: Stack):
+    await _shipped(stack)
+    await stack.wms_sim.stop()
+    await _expect(stack, "c-3", waybill="SF-R3")
+    assert await _register(stack) == 1  # tried, the warehouse unreachable: backed off
+    assert await _register(stack) == 0
+    await stack.wms_sim.start()
+    assert await _register(stack, POLICY.backoff(1) + timedelta(seconds=1)) == 1
+    held = await _at_warehouse(stack, "c-3")
+    assert (held["status"], held["waybill"]) == ("expected", "SF-R3")
+    assert await _register(stack, timedelta(hours=1)) == 0, "registered: nothing due any more"
