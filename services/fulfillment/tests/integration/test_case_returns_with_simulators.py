@@ -1,19 +1,22 @@
-"""After-sales return parcels with the REAL warehouse simulator over HTTP (issue 12): ExpectReturn
+"""After-sales with the REAL warehouse and carrier simulators over HTTP (issue 12): ExpectReturn
 is registered with the warehouse by the returns job (again with the waybill once known; a
 warehouse down for a while loses nothing), its signed webhooks publish ReturnReceived and
 ReturnInspected once each — an inspection arriving first implies the receipt, duplicates change
-nothing — and units inspected ok are restocked once through the shipment that carried them."""
+nothing — and units inspected ok are restocked once through the shipment that carried them; an
+exchange's replacement ships as the case's own shipments, deducting under the case."""
 
 from datetime import timedelta
 
-from tradeflow_contracts.after_sales import ExpectReturn
+from tradeflow_contracts.after_sales import ExpectReturn, ShipReplacement
 from tradeflow_fulfillment.app.expect_return import expect_return
 from tradeflow_fulfillment.app.register_returns import register_due
+from tradeflow_fulfillment.app.ship_replacement import ship_replacement
 
-from .conftest import goods
-from .simulated import POLICY, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
+from .conftest import RECEIVER, goods
+from .simulated import POLICY, STAFF, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
 
-RECEIVED, INSPECTED, RESTOCK = "fulfillment.return-received", "fulfillment.return-inspected", "inventory.restock-returned"
+RECEIVED, INSPECTED = "fulfillment.return-received", "fulfillment.return-inspected"
+RESTOCK = "inventory.restock-returned"
 
 
 async def _shipped(stack: Stack) -> dict:
@@ -99,3 +102,36 @@ async def test_a_warehouse_down_for_a_while_gets_the_return_once_it_is_back(stac
     held = await _at_warehouse(stack, "c-3")
     assert (held["status"], held["waybill"]) == ("expected", "SF-R3")
     assert await _register(stack, timedelta(hours=1)) == 0, "registered: nothing due any more"
+
+
+async def _ship_replacement(stack: Stack, case_id: str) -> None:
+    transactions, _, _, _ = stack.app.state.dispatcher
+    message = ShipReplacement(case_id=case_id, order_id="o-1", buyer_id="buyer-1", merchant_id="m-1",
+                              receiver=RECEIVER, lines=[{"line_id": "a", "sku": "SKU-a", "quantity": 3}],
+                              warehouses=[{"code": "WH-1", "quantity": 2}, {"code": "WH-2", "quantity": 1}])
+    async with transactions.begin() as tx:
+        await ship_replacement(tx, message, stack.app.state.api.collaborators)
+
+
+async def test_a_replacement_ships_as_the_cases_own_shipments_and_deducts_under_the_case(stack: Stack):
+    await stack.plan("o-2", ("m-1", [goods("b")]))  # the buyer's other order waits in its merge window
+    await _ship_replacement(stack, "c-4")
+    await _ship_replacement(stack, "c-4")  # a repeat: nothing new
+    found = (await stack.http.get("/fulfillment/shipments", params={"case_id": "c-4"}, headers=STAFF)).json()
+    by_warehouse = {s["warehouse"]: s for s in found["items"]}
+    assert sorted(by_warehouse) == ["WH-1", "WH-2"]
+    assert [ln["quantity"] for ln in by_warehouse["WH-1"]["lines"]] == [2]
+    assert all(s["case_id"] == "c-4" and s["sub_order_ids"] == ["c-4"] for s in found["items"])
+    planned = [p for _, p in await stack.messages("fulfillment.shipment-planned") if p["case_id"] == "c-4"]
+    assert sorted(p["warehouse"] for p in planned) == ["WH-1", "WH-2"] and {p["merged"] for p in planned} == {False}
+    assert await stack.dispatch(timedelta(seconds=1)) == 2, "due at once, the other order still in its window"
+    shipment = await stack.shipment(by_warehouse["WH-1"]["id"])
+    await stack.wms.post(f"/sim/dispatches/{shipment['dispatch_number']}", json={"outcome": "ship"})
+    await stack.wait_status(shipment["id"], "shipped")
+    [(key, deduct)] = await stack.messages("inventory.deduct-stock")
+    assert (key, deduct["lines"]) == (shipment["id"], [{"order_id": "o-1", "sub_order_id": "c-4", "line_id": "a",
+                                                        "sku": "SKU-a", "warehouse": "WH-1", "quantity": 2}])
+    changes = [p for _, p in await stack.messages("fulfillment.shipment-status-changed")
+               if p["shipment_id"] == shipment["id"]]
+    assert [p["to_status"] for p in changes] == ["dispatched", "picked", "packed", "shipped"]
+    assert {p["case_id"] for p in changes} == {"c-4"}
