@@ -1,17 +1,25 @@
 """What the HTTP routes are given by the composition root (on `app.state.api`)."""
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
-from tradeflow_after_sales.app.ports import Transactions
+from tradeflow_after_sales.app.ports import Collaborators
+from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.unit_of_work import SqlaTransactions, SqlaUnitOfWork
 
 
 @dataclass(frozen=True)
 class AfterSalesApi:
-    transactions: Transactions
+    transactions: SqlaTransactions[SqlaUnitOfWork]  # AfterSalesTransactions; `tx.session` holds Idempotency-Keys
+    collaborators: Collaborators
+    idempotency: IdempotencyStore
 
 
 async def after_sales_api(request: Request) -> AfterSalesApi:
     """The routes' dependency: `api: AfterSalesApi = Depends(after_sales_api)`."""
     return request.app.state.api
+
+
+Api = Annotated[AfterSalesApi, Depends(after_sales_api)]

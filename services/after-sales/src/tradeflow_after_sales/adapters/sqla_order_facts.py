@@ -1,0 +1,30 @@
+"""`OrderFactsRepository` on SQLAlchemy Core: one row per order, the newest `OrderChanged` whole."""
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_after_sales.adapters.tables import order_facts
+from tradeflow_contracts.after_sales import OrderChanged
+
+
+class SqlaOrderFactsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, facts: OrderChanged) -> bool:
+        """One statement: insert, or replace only an older version (a concurrent writer waits)."""
+        values = {"order_id": facts.order_id, "version": facts.version, "buyer_id": facts.buyer_id,
+                  "status": facts.status, "facts": facts.model_dump(mode="json"), "changed_at": facts.changed_at}
+        statement = insert(order_facts).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[order_facts.c.order_id], set_={k: statement.excluded[k] for k in values if k != "order_id"},
+            where=order_facts.c.version < statement.excluded.version).returning(order_facts.c.order_id)
+        return (await self.session.execute(statement)).first() is not None
+
+    async def get(self, order_id: str, *, lock: bool = False) -> OrderChanged | None:
+        query = select(order_facts.c.facts).where(order_facts.c.order_id == order_id)
+        if lock:
+            query = query.with_for_update()
+        facts = (await self.session.execute(query)).scalar()
+        return None if facts is None else OrderChanged.model_validate(facts)

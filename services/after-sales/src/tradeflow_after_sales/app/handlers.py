@@ -1,0 +1,41 @@
+"""The service's consumed messages as one table, each calling one use case in the message's own
+transaction. A domain error is permanent (dead-lettered at once, and the case parked in
+needs_attention); anything else is retried by the kit."""
+
+from collections.abc import Callable
+
+from tradeflow_after_sales.app import replies as r
+from tradeflow_after_sales.app.order_facts import record_order_changed
+from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
+from tradeflow_contracts import after_sales as a
+from tradeflow_contracts import fulfillment, inventory
+from tradeflow_contracts.registry import Contract
+from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
+from tradeflow_kit.messaging.processor import Handler, MessageContext
+
+USE_CASES: dict[type[Contract], UseCase] = {
+    a.OrderChanged: record_order_changed,
+    a.LinesCancelled: r.record_lines_cancelled,
+    a.LinesRefunded: r.record_lines_refunded,
+    a.LinesRefundFailed: r.record_lines_refund_failed,
+    a.ReturnReceived: r.record_return_received,
+    a.ReturnInspected: r.record_return_inspected,
+    inventory.StockReserved: r.record_stock_reserved,
+    inventory.StockReservationRejected: r.record_stock_rejected,
+    fulfillment.ShipmentPlanned: r.record_replacement_planned,
+    fulfillment.ShipmentStatusChanged: r.record_replacement_moved,
+    fulfillment.EntitlementRevoked: r.record_entitlement_revoked,
+    a.EntitlementNotRevoked: r.record_entitlement_not_revoked,
+}
+
+
+def message_handlers(transaction_for: Callable[[MessageContext], AfterSalesTransaction],
+                     c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
+    """Handlers by topic, for `runtime.consume`; every reply the saga awaits has one."""
+    c.saga.check_handles(USE_CASES)
+    return by_topic(use_case_handlers(USE_CASES, transaction_for, c))
+
+
+def case_id_of(payload: dict) -> str | None:
+    """The case a consumed message is about (for parking it when the message is dead-lettered)."""
+    return payload.get("case_id") or None
