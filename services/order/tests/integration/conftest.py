@@ -1,18 +1,37 @@
 """Order integration fixtures: a migrated database of its own per test, and the service as
 bootstrap builds it, driven over HTTP (its lifespan, which connects to Kafka, is not run: the
-routes only need the database; what they publish stays in the outbox)."""
+routes only need the database; what they publish stays in the outbox). Other services' messages
+are delivered to its use cases (`deliver`) or through the kit's MessageProcessor as the service
+consumes them (`consumer`: inbox, handler table, outbox; a dead letter fails the test)."""
 
 import asyncio
+import itertools
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from tradeflow_contracts.envelope import new_envelope
+from tradeflow_contracts.inventory import StockReserved
+from tradeflow_contracts.payments import PaymentSucceeded
+from tradeflow_contracts.registry import Contract, payload_of
+from tradeflow_kit.messaging.outbox import Outbox
+from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
+from tradeflow_kit.messaging.records import ConsumedRecord
+from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
+from tradeflow_order.adapters.tables import inbox, outbox
+from tradeflow_order.app.handlers import USE_CASES, reply_handlers
 from tradeflow_order.bootstrap import build_app
+from tradeflow_order.domain.errors import OrderError
 from tradeflow_order.settings import Settings
 from tradeflow_testing.access import bearer
 from tradeflow_testing.migrations import migrate_to_head
+
+T0 = datetime(2026, 12, 6, 9, tzinfo=UTC)
 
 RECEIVER = {"name": "Han Meimei", "phone": "13912345678", "region": "east", "city": "Hangzhou",
             "address": "2 West Lake Rd"}
@@ -56,6 +75,61 @@ class OrderClient:
         response = await self.place(self.body(*lines, **fields), bearer(buyer, "buyer"))
         assert response.status_code == 201, response.text
         return response.json()
+
+    async def paid(self, buyer: str, *lines: tuple, **fields) -> dict:
+        """A new order of `buyer`, every sub-order reserved in WH-1, and paid (as placed)."""
+        order = await self.placed(buyer, *lines, **fields)
+        await self.deliver(*[StockReserved(order_id=order["id"], sub_order_id=s["id"], reserved_at=T0, allocations=[
+            {"line_id": ln["id"], "sku": ln["sku"], "warehouse": "WH-1", "quantity": ln["quantity"]}
+            for ln in s["lines"]]) for s in order["sub_orders"]])
+        await self.deliver(PaymentSucceeded(order_id=order["id"], payment_id="p1", amount=order["paid_amount"],
+                                            currency="CNY", psp_reference="psp-1", paid_at=T0))
+        return order
+
+    async def deliver(self, *messages: Contract) -> None:
+        """Each message to its use case, in a transaction of its own."""
+        api = self.app.state.api
+        for message in messages:
+            async with api.transactions.begin() as tx:
+                await USE_CASES[type(message)](tx, message, api.collaborators)
+
+    async def published(self, type_: str) -> list[tuple[str, dict]]:
+        """(key, payload) of each outbox message of this type, in order."""
+        async with self.app.state.runtime.sessions() as s:
+            rows = (await s.execute(select(outbox).where(outbox.c.type == type_).order_by(outbox.c.id))).all()
+        return [(row.key, json.loads(row.value)["payload"]) for row in rows]
+
+
+class NoDeadLetters:
+    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
+        raise AssertionError(f"dead-lettered: {kind}: {error!r}")
+
+
+@dataclass
+class Consumer:
+    """The service's MessageProcessor (group tradeflow-order), every handler it consumes with."""
+
+    processor: MessageProcessor
+    _offsets: itertools.count = field(default_factory=itertools.count)
+
+    async def take(self, message: Contract) -> Outcome:
+        """The message as a record of its topic, keyed by its order (as its producer sends it)."""
+        envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="test",
+                                correlation_id=message.order_id)
+        return await self.processor.process(ConsumedRecord(
+            message.TOPIC, 0, next(self._offsets), message.order_id.encode(), envelope.to_bytes(),
+            tuple(envelope.headers()), 0))
+
+
+@pytest.fixture
+def consumer(orders) -> Consumer:
+    api, runtime = orders.app.state.api, orders.app.state.runtime
+    handlers = {c: h for topic in reply_handlers(SqlaOrderTransaction.for_message, api.collaborators).values()
+                for c, h in topic.items()}
+    return Consumer(MessageProcessor(group="tradeflow-order", handlers=handlers, sessions=runtime.sessions,
+                                     inbox=inbox, outbox=Outbox(outbox, producer="order"),
+                                     dead_letters=NoDeadLetters(), retry=RetryPolicy(max_attempts=1),
+                                     domain_errors=(OrderError,)))
 
 
 async def _order_service(database_url: str, **settings):

@@ -6,75 +6,27 @@ and the refunds attributed to lines exactly, from what the database kept.
 
 The order: SKU-A (m-1) 3 × 400 and SKU-B (m-2) 1 × 500, paid 1700."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from sqlalchemy import select
-
 from tradeflow_contracts import fulfillment as ful
-from tradeflow_contracts.envelope import new_envelope
-from tradeflow_contracts.inventory import StockReserved
-from tradeflow_contracts.payments import PaymentRefunded, PaymentSucceeded
-from tradeflow_contracts.registry import Contract, payload_of
-from tradeflow_kit.messaging.outbox import Outbox
-from tradeflow_kit.messaging.processor import MessageProcessor, Outcome, RetryPolicy
-from tradeflow_kit.messaging.records import ConsumedRecord
-from tradeflow_order.adapters.sqla_transaction import SqlaOrderTransaction
-from tradeflow_order.adapters.tables import inbox, outbox
-from tradeflow_order.app.handlers import USE_CASES, reply_handlers
-from tradeflow_order.domain.errors import OrderError
+from tradeflow_contracts.payments import PaymentRefunded
+from tradeflow_kit.messaging.processor import Outcome
 from tradeflow_testing.access import bearer, outcome
 
 BUYER, STAFF = bearer("buyer-1", "buyer"), bearer("staff-1", "staff")
 T0 = datetime(2026, 12, 6, 9, tzinfo=UTC)
 
 
-class NoDeadLetters:
-    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
-        raise AssertionError(f"dead-lettered: {kind}: {error!r}")
-
-
-@pytest.fixture
-def consumer(orders) -> MessageProcessor:
-    """Fulfillment's and payment's events as the order service consumes them."""
-    api, runtime = orders.app.state.api, orders.app.state.runtime
-    handlers = {c: h for topic in reply_handlers(SqlaOrderTransaction.for_message, api.collaborators).values()
-                for c, h in topic.items()}
-    return MessageProcessor(group="tradeflow-order", handlers=handlers, sessions=runtime.sessions, inbox=inbox,
-                            outbox=Outbox(outbox, producer="order"), dead_letters=NoDeadLetters(),
-                            retry=RetryPolicy(max_attempts=1), domain_errors=(OrderError,))
-
-
-def record(message: Contract, offset: int) -> ConsumedRecord:
-    envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="fulfillment",
-                            correlation_id=message.order_id)
-    return ConsumedRecord(message.TOPIC, 0, offset, message.order_id.encode(), envelope.to_bytes(),
-                          tuple(envelope.headers()), 0)
-
-
 async def deliver(orders, *messages) -> None:
-    api = orders.app.state.api
-    for message in messages:
-        async with api.transactions.begin() as tx:
-            await USE_CASES[type(message)](tx, message, api.collaborators)
+    await orders.deliver(*messages)
 
 
 async def published(orders, type_: str) -> list[tuple[str, dict]]:
-    """(key, payload) of each outbox message of this type, in order."""
-    async with orders.app.state.runtime.sessions() as s:
-        rows = (await s.execute(select(outbox).where(outbox.c.type == type_).order_by(outbox.c.id))).all()
-    return [(row.key, json.loads(row.value)["payload"]) for row in rows]
+    return await orders.published(type_)
 
 
 async def paid_order(orders) -> dict:
-    order = await orders.placed("buyer-1", ("SKU-A", "m-1", 3, 400), ("SKU-B", "m-2", 1, 500))
-    await deliver(orders, *[StockReserved(order_id=order["id"], sub_order_id=s["id"], reserved_at=T0, allocations=[
-        {"line_id": ln["id"], "sku": ln["sku"], "warehouse": "WH-1", "quantity": ln["quantity"]} for ln in s["lines"]])
-        for s in order["sub_orders"]])
-    await deliver(orders, PaymentSucceeded(order_id=order["id"], payment_id="p1", amount=order["paid_amount"],
-                                           currency="CNY", psp_reference="psp-1", paid_at=T0))
-    return order
+    return await orders.paid("buyer-1", ("SKU-A", "m-1", 3, 400), ("SKU-B", "m-2", 1, 500))
 
 
 def answer(order: dict, stopped: list[tuple[int, int, dict]], going_on: list[tuple[int, int, str]]):
@@ -131,8 +83,8 @@ async def test_a_partial_stop_refunds_the_stopped_share_and_the_rest_later_exact
     assert (await cancel(orders, order, "c-1")).status_code == 202
     partial = answer(order, [(0, 1, {"shipment_id": "sh-1", "warehouse": "WH-1"}),
                              (1, 1, {"shipment_id": "sh-3", "warehouse": "WH-1"})], [(0, 2, "intercept-failed")])
-    assert await consumer.process(record(partial, 0)) is Outcome.PROCESSED
-    assert await consumer.process(record(partial, 1)) is Outcome.PROCESSED  # sent twice: changes nothing
+    assert await consumer.take(partial) is Outcome.PROCESSED
+    assert await consumer.take(partial) is Outcome.PROCESSED  # sent twice: changes nothing
     shown = await seen(orders, order)
     assert (shown["status"], shown["cancellation"]["state"]) == ("awaiting_shipment", "partially_cancelled")
     assert shown["cancellation"]["going_on"] == [{"line_id": a["id"], "quantity": 2, "shipment_id": "sh-2",
@@ -156,7 +108,7 @@ async def test_a_partial_stop_refunds_the_stopped_share_and_the_rest_later_exact
     rest = answer(order, [(0, 1, {"shipment_id": "sh-1", "warehouse": "WH-1"}),
                           (0, 2, {"shipment_id": "sh-2", "warehouse": "WH-1", "returning": True}),
                           (1, 1, {"shipment_id": "sh-3", "warehouse": "WH-1"})], [])
-    assert await consumer.process(record(rest, 2)) is Outcome.PROCESSED
+    assert await consumer.take(rest) is Outcome.PROCESSED
     shown = await seen(orders, order)
     assert (shown["status"], shown["cancellation"]["state"], shown["cancel_reason"]) == (
         "cancelled", "cancelled", "changed my mind")

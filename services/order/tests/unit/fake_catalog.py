@@ -112,11 +112,20 @@ class FakeCatalog:
         if any(e.order_id == order_id and e.kind is PointsEntryKind.RETURNED for e in self.entries):
             return 0
         spent = [e for e in self.entries if e.order_id == order_id and e.kind is PointsEntryKind.SPENT]
-        amount = -sum(e.amount for e in spent)
+        amount = -sum(e.amount for e in self.entries if e.order_id == order_id
+                      and e.kind in (PointsEntryKind.SPENT, PointsEntryKind.RETURNED_PART))
         if amount <= 0:
             return 0
         self.entries.append(PointsEntry(spent[0].buyer_id, amount, PointsEntryKind.RETURNED, at, order_id=order_id,
                                         actor="system"))
+        return amount
+
+    async def return_points_part(self, order_id, buyer_id, refund_id, amount, at):
+        if any(e.order_id == order_id and e.kind is PointsEntryKind.RETURNED_PART and e.reason == refund_id
+               for e in self.entries):
+            return 0
+        self.entries.append(PointsEntry(buyer_id, amount, PointsEntryKind.RETURNED_PART, at, order_id=order_id,
+                                        reason=refund_id, actor="after-sales"))
         return amount
 
     def _put_sku(self, sku: CatalogSku) -> CatalogSku:

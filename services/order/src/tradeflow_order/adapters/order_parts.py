@@ -1,9 +1,11 @@
 """The parts of an order the repository keeps as JSON or in rows of their own: the shipments it
-tracks, the refunds it asked for, a paid order's cancellation; each to its row and back."""
+tracks, the refunds it asked for, a paid order's cancellation, what it keeps for after-sales;
+each to its row and back."""
 
 from dataclasses import asdict
 from datetime import datetime
 
+from tradeflow_order.domain.after_sales import AfterSales, CaseCancel, CaseSeen
 from tradeflow_order.domain.cancellation import Cancellation, GoingOnUnits
 from tradeflow_order.domain.refunds import AskedRefund, RefundState
 from tradeflow_order.domain.states import CancellationState
@@ -47,9 +49,30 @@ def cancellation(data: dict | None) -> Cancellation | None:
 def refund_row(order_id: str, position: int, refund: AskedRefund) -> dict:
     return {"order_id": order_id, "refund_id": refund.id, "position": position, "amount": refund.amount,
             "reason": refund.reason, "lines": dict(refund.lines), "state": refund.state.value,
-            "requested_at": refund.requested_at}
+            "requested_at": refund.requested_at, "case_id": refund.case_id, "points": dict(refund.points)}
 
 
 def refund(row: dict) -> AskedRefund:
     return AskedRefund(row["refund_id"], row["amount"], row["reason"], dict(row["lines"]),
-                       datetime.fromisoformat(row["requested_at"]), RefundState(row["state"]))
+                       datetime.fromisoformat(row["requested_at"]), RefundState(row["state"]), row["case_id"],
+                       dict(row["points"]))
+
+
+def after_sales_row(a: AfterSales) -> dict:
+    return {"facts_version": a.version,
+            "case_cancels": [{"case_id": c.case_id, "lines": c.lines, "reason": c.reason,
+                              "requested_by": c.requested_by, "requested_at": c.requested_at.isoformat(),
+                              "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+                              "stopped": {line_id: list(units) for line_id, units in c.stopped.items()},
+                              "going_on": [asdict(g) for g in c.going_on], "refund_id": c.refund_id}
+                             for c in a.cancels],
+            "cases": [asdict(c) | {"at": c.at.isoformat()} for c in a.cases]}
+
+
+def after_sales(row) -> AfterSales:
+    return AfterSales(row.facts_version, [CaseCancel(
+        c["case_id"], c["lines"], c["reason"], c["requested_by"], datetime.fromisoformat(c["requested_at"]),
+        datetime.fromisoformat(c["decided_at"]) if c["decided_at"] else None,
+        {line_id: (units[0], units[1]) for line_id, units in c["stopped"].items()},
+        tuple(GoingOnUnits(**g) for g in c["going_on"]), c["refund_id"]) for c in row.case_cancels],
+        [CaseSeen(**(c | {"at": datetime.fromisoformat(c["at"])})) for c in row.cases])

@@ -127,17 +127,30 @@ class SqlaCatalogRepository:
         await self.session.execute(insert(points_entries).values(asdict(entry) | {"kind": str(entry.kind)}))
 
     async def return_points(self, order_id: str, at: datetime) -> int:
-        """One statement: what the order spent, added back as its `returned` entry (actor `system`)
-        unless it has one — the partial unique index decides, also between concurrent returns."""
+        """One statement: what the order spent and no after-sales refund gave back, added back as
+        its `returned` entry (actor `system`) unless it has one — the partial unique index decides,
+        also between concurrent returns."""
         e = points_entries.c
         spent = (select(e.buyer_id, -func.sum(e.amount), literal(PointsEntryKind.RETURNED.value), e.order_id,
                         literal("system"), literal(at, DateTime(timezone=True)))
-                 .where(e.order_id == order_id, e.kind == PointsEntryKind.SPENT.value)
+                 .where(e.order_id == order_id,
+                        e.kind.in_([PointsEntryKind.SPENT.value, PointsEntryKind.RETURNED_PART.value]))
                  .group_by(e.buyer_id, e.order_id).having(func.sum(e.amount) < 0))
         returned = (insert(points_entries)
                     .from_select(["buyer_id", "amount", "kind", "order_id", "actor", "at"], spent)
                     .on_conflict_do_nothing(index_elements=["order_id"], index_where=_RETURNED_ONCE)
                     .returning(e.amount))
+        return sum((await self.session.execute(returned)).scalars())
+
+    async def return_points_part(self, order_id: str, buyer_id: str, refund_id: str, amount: int,
+                                 at: datetime) -> int:
+        """`amount` of the order's points back to the buyer for the refund, once per refund id
+        (a partial unique index on the order and the entry's reason, the refund id)."""
+        returned = (insert(points_entries).values(
+            buyer_id=buyer_id, amount=amount, kind=PointsEntryKind.RETURNED_PART.value, order_id=order_id,
+            reason=refund_id, actor="after-sales", at=at)
+            .on_conflict_do_nothing(index_elements=["order_id", "reason"], index_where=_RETURNED_PART_ONCE)
+            .returning(points_entries.c.amount))
         return sum((await self.session.execute(returned)).scalars())
 
 
@@ -146,6 +159,7 @@ class SqlaCatalogRepository:
 # `kind = $n` implies `kind = 'returned'` — the insert then fails with "no unique or exclusion
 # constraint matching the ON CONFLICT specification".
 _RETURNED_ONCE = text(f"kind = '{PointsEntryKind.RETURNED.value}'")
+_RETURNED_PART_ONCE = text(f"kind = '{PointsEntryKind.RETURNED_PART.value}'")
 
 
 def _bumped(table, key: list[str], row: dict):

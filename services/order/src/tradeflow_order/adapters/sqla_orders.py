@@ -97,14 +97,16 @@ class SqlaOrderRepository:
                 update(sub_orders).where(sub_orders.c.id == bindparam("sub_id"))
                 .values(status=bindparam("status"), reservation=bindparam("reservation")), subs)
         if lines := [{"line_id": lid, "refunded": rf, "wh": _warehouses_json(wh), "ent": ent,
-                      "stops": [asdict(stop) for stop in stops], "cancelled": sum(stop.quantity for stop in stops)}
-                     for lid, (rf, wh, ent, stops) in now.lines.items()
-                     if before is None or before.lines.get(lid) != (rf, wh, ent, stops)]:
+                      "stops": [asdict(stop) for stop in stops], "cancelled": sum(stop.quantity for stop in stops),
+                      "cancelled_amount": amount}
+                     for lid, (rf, wh, ent, stops, amount) in now.lines.items()
+                     if before is None or before.lines.get(lid) != (rf, wh, ent, stops, amount)]:
             await self.session.execute(
                 update(order_lines).where(order_lines.c.id == bindparam("line_id"))
                 .values(refunded_amount=bindparam("refunded"), warehouses=bindparam("wh", type_=JSONB),
                         entitlement_id=bindparam("ent"), stops=bindparam("stops", type_=JSONB),
-                        cancelled_quantity=bindparam("cancelled")), lines)
+                        cancelled_quantity=bindparam("cancelled"),
+                        cancelled_amount=bindparam("cancelled_amount")), lines)
         if shipments := [row for sid, row in now.shipments.items()
                          if before is None or before.shipments.get(sid) != row]:
             upsert = pg_insert(order_shipments)
@@ -207,7 +209,7 @@ class _Rows:
     @classmethod
     def of(cls, order: Order) -> "_Rows":
         return cls(_order_row(order), {s.id: (s.status, s.reservation) for s in order.sub_orders},
-                   {ln.id: (ln.refunded_amount, ln.warehouses, ln.entitlement_id, ln.stops)
+                   {ln.id: (ln.refunded_amount, ln.warehouses, ln.entitlement_id, ln.stops, ln.cancelled_amount)
                     for s in order.sub_orders for ln in s.lines},
                    {sh.id: parts.shipment_row(order.id, i, sh) for i, sh in enumerate(order.shipments)},
                    {r.id: parts.refund_row(order.id, i, r) for i, r in enumerate(order.refunds)})
@@ -223,7 +225,7 @@ def _order_row(order: Order) -> dict:
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
             "paid_amount": order.paid_amount, "auto_confirm_at": order.auto_confirm_at,
-            "cancellation": parts.cancellation_json(order.cancellation)}
+            "cancellation": parts.cancellation_json(order.cancellation), **parts.after_sales_row(order.after_sales)}
 
 
 def _terms_row(terms: Terms) -> dict:
@@ -253,7 +255,7 @@ def _order(row) -> Order:
             ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
             tuple(WarehouseShare(w["code"], w["quantity"], w.get("incoming", False)) for w in ln["warehouses"]),
             ln["title"], ln["sku_version"], ln["weight_grams"], ln["volume_cm3"], ln["oversize"], ln["entitlement_id"],
-            tuple(StoppedUnits(**stop) for stop in ln["stops"])))
+            tuple(StoppedUnits(**stop) for stop in ln["stops"]), ln["cancelled_amount"]))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,
@@ -264,5 +266,6 @@ def _order(row) -> Order:
         payment_deadline=row.payment_deadline, refunded_amount=row.refunded_amount, terms=_terms(row),
         shipments=[parts.shipment(s) for s in row.shipments], auto_confirm_at=row.auto_confirm_at,
         cancellation=parts.cancellation(row.cancellation), refunds=[parts.refund(r) for r in row.refunds],
+        after_sales=parts.after_sales(row),
         history=[HistoryEntry(datetime.fromisoformat(h["at"]), h["from_status"], h["to_status"], h["event"],
                               h["actor"], h["reason"], h["payment_status"]) for h in row.history])

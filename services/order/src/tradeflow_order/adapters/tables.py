@@ -51,6 +51,9 @@ orders = Table(
     Column("auto_confirm_at", DateTime(timezone=True)),
     # a paid order's: {state, reason, requested_by, requested_at, decided_at, going_on: [...]}
     Column("cancellation", JSONB),
+    Column("facts_version", BigInteger, nullable=False, server_default="0"),  # OrderChanged's version
+    Column("case_cancels", JSONB, nullable=False, server_default="[]"),  # after-sales cases' stops
+    Column("cases", JSONB, nullable=False, server_default="[]"),  # [{case_id, type, status, open, at}]
     Index("orders_buyer_created", "buyer_id", "created_at"),
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
@@ -91,6 +94,7 @@ order_lines = Table(
     Column("entitlement_id", Text),
     Column("stops", JSONB, nullable=False, server_default="[]"),  # [{quantity, shipment_id, warehouse, ...}]
     Column("cancelled_quantity", Integer, nullable=False, server_default="0"),  # the stops' units, for queries
+    Column("cancelled_amount", BigInteger, nullable=False, server_default="0"),  # their paid share, refunded
 )
 
 # The order's part of each shipment holding its lines (a read model fed by fulfillment's events).
@@ -119,6 +123,8 @@ order_refunds = Table(
     Column("lines", JSONB, nullable=False),  # {line_id: share}
     Column("state", Text, nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("case_id", Text),  # an after-sales case's refund
+    Column("points", JSONB, nullable=False, server_default="{}"),  # {line_id: points given back with it}
 )
 
 order_history = Table(
@@ -224,4 +230,7 @@ points_entries = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("points_entries_buyer", "buyer_id", "id"),
     Index("points_entries_returned_once", "order_id", unique=True, postgresql_where=text("kind = 'returned'")),
+    # an after-sales refund gives points back once: its entry's reason is the refund id
+    Index("points_entries_returned_part_once", "order_id", "reason", unique=True,
+          postgresql_where=text("kind = 'returned_part'")),
 )

@@ -56,7 +56,9 @@ def mask_phone(phone: str) -> str:
 def _view(order: Order, subs: list[SubOrder]) -> dict:
     return {
         "id": order.id, "status": order.status, "payment_status": order.payment_status,
-        "after_sales_in_progress": False, "currency": order.currency, "channel": order.channel,
+        "after_sales_in_progress": order.after_sales_in_progress,
+        "after_sales": [{"case_id": c.case_id, "type": c.type, "status": c.status} for c in order.after_sales.cases],
+        "currency": order.currency, "channel": order.channel,
         "buyer_id": order.buyer_id, "receiver": asdict(order.receiver), "created_at": order.created_at.isoformat(),
         **_terms(order.terms),
         "goods_amount": order.goods_amount, "shipping_amount": order.shipping_amount,
@@ -103,7 +105,7 @@ def quote_view(currency: str, lines: list[Line], terms: Terms) -> dict:
 
 def _quoted_line(line: Line) -> dict:
     return {k: v for k, v in _line(line).items()
-            if k not in ("id", "refunded_amount", "warehouses", "cancelled_quantity")}
+            if k not in ("id", "refunded_amount", "warehouses", "cancelled_quantity", "cancelled_amount")}
 
 
 def _amounts(subs: list[SubOrder]) -> dict:
@@ -153,5 +155,6 @@ def _line(line: Line) -> dict:
             "kind": line.kind, "goods_amount": line.goods_amount, "shipping_amount": line.shipping_amount,
             "discount_amount": line.discount_amount, "discounts": line.discounts, "paid_amount": line.paid_amount,
             "refunded_amount": line.refunded_amount, "cancelled_quantity": line.cancelled_quantity,
+            "cancelled_amount": line.cancelled_amount,
             "entitlement_id": line.entitlement_id,
             "warehouses": [{"code": w.code, "quantity": w.quantity, "incoming": w.incoming} for w in line.warehouses]}

@@ -3,7 +3,10 @@
 Lock the order's saga (so one order's steps run one at a time), load the order, let the
 aggregate decide, run the risk check when the last reservation arrives, save the order, move
 the saga as its table allows (the kit refuses any other move) and publish what the order
-recorded, all committing together.
+recorded — with one OrderChanged when its after-sales facts changed — all committing together.
+
+A saga that ended (`completed` in handed_over, `compensated` in cancelled) still advances: refunds,
+after-sales cases and late parcels reach orders long done, and staying in a step is no move.
 """
 
 from collections.abc import Callable
@@ -11,6 +14,7 @@ from datetime import datetime, timedelta
 
 from tradeflow_kit.sagas.instance import move
 from tradeflow_order.app.announcements import publish_events
+from tradeflow_order.app.order_facts import facts_key, order_changed
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.order import Order
@@ -25,12 +29,17 @@ async def advance(tx: OrderTransaction, c: Collaborators, order_id: str, cause: 
     if saga is None:
         raise OrderNotFound(f"no order {order_id}")
     order = await tx.orders.get(order_id)
-    now = c.clock.now()
+    now, facts = c.clock.now(), facts_key(order)
     action(order, now)
     await after_reservation(tx, c, order, now)
+    changed = (after := facts_key(order)) is not None and after != facts
+    if changed:
+        order.after_sales.version += 1
     await tx.orders.save(order)
     if move(c.saga, saga, order.step, cause, now):
         await tx.sagas.save(saga)
+    if changed:
+        await tx.publish(order_changed(order, now), key=order.id)
     await publish_events(tx, order)
     return order
 

@@ -2,6 +2,7 @@
 
 from tradeflow_contracts import fulfillment, inventory, orders, payments
 from tradeflow_contracts.registry import Contract
+from tradeflow_order.app.case_answers import CASE_ANSWERS, case_answer
 from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.model import OrderType
@@ -17,10 +18,15 @@ async def publish_events(tx: OrderTransaction, order: Order) -> None:
             await tx.catalog.return_coupons(order.id, event.at)
             await tx.catalog.return_points(order.id, event.at)
             continue
+        if isinstance(event, ev.PointsGivenBack):
+            await tx.catalog.return_points_part(order.id, order.buyer_id, event.refund_id, event.amount, event.at)
+            continue
         await tx.publish(announcement(order, event), key=order.id)
 
 
 def announcement(order: Order, event: ev.OrderEvent) -> Contract:
+    if isinstance(event, CASE_ANSWERS):
+        return case_answer(order, event)
     match event:
         case ev.OrderWasPlaced():
             return orders.OrderPlaced(
@@ -49,11 +55,13 @@ def announcement(order: Order, event: ev.OrderEvent) -> Contract:
             return _order_paid(order)
         case ev.OrderWasCancelled(reason=reason, refund_amount=refund):
             return orders.OrderCancelled(order_id=order.id, reason=reason, refund_amount=refund)
-        case ev.FulfillmentStopRequested(reason=reason, requested_by=by, requested_at=at):
+        case ev.FulfillmentStopRequested(reason=reason, requested_by=by, requested_at=at, lines=case_lines):
+            units = dict(case_lines) or {ln.id: ln.quantity for ln in order.lines}  # a case's, or every unit
             return fulfillment.StopFulfillment(
                 order_id=order.id, reason=reason, requested_by=by, requested_at=at,
-                lines=[fulfillment.OrderLineRef(line_id=ln.id, sub_order_id=s.id, sku=ln.sku, quantity=ln.quantity,
-                                                kind=ln.kind) for s in order.sub_orders for ln in s.lines])
+                lines=[fulfillment.OrderLineRef(line_id=ln.id, sub_order_id=s.id, sku=ln.sku, quantity=units[ln.id],
+                                                kind=ln.kind) for s in order.sub_orders for ln in s.lines
+                       if ln.id in units])
     raise TypeError(f"no message for {event!r}")
 
 

@@ -1,16 +1,18 @@
-"""The order saga's replies (inventory and payment events): a table, each calling one use case in
-the message's own transaction. A domain error is permanent (dead-lettered at once, and the
+"""The order saga's replies (inventory, payment and fulfillment events) and the after-sales
+service's commands and case moves: a table, each calling one use case in the message's own
+transaction. A domain error is permanent (dead-lettered at once, and the
 order's saga parked as needs_attention); anything else is retried by the kit."""
 
 from collections.abc import Callable
 
-from tradeflow_contracts import fulfillment, inventory, payments
+from tradeflow_contracts import after_sales, fulfillment, inventory, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
 from tradeflow_order.app import record_fulfillment as shipping
 from tradeflow_order.app import record_payment_reply as pay
 from tradeflow_order.app import record_stock_reply as stock
+from tradeflow_order.app import serve_after_sales as cases
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 
 USE_CASES: dict[type[Contract], UseCase] = {
@@ -26,6 +28,9 @@ USE_CASES: dict[type[Contract], UseCase] = {
     fulfillment.ShipmentStatusChanged: shipping.record_shipment_changed,
     fulfillment.EntitlementGranted: shipping.record_entitlement_granted,
     fulfillment.FulfillmentStopped: shipping.record_fulfillment_stopped,
+    after_sales.CancelLines: cases.record_cancel_lines,
+    after_sales.RefundLines: cases.record_refund_lines,
+    after_sales.CaseStatusChanged: cases.record_case_status_changed,
 }
 
 

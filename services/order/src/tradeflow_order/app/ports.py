@@ -91,7 +91,12 @@ class CatalogRepository(Protocol):
 
     async def return_points(self, order_id: str, at: datetime) -> int:
         """Give back the points the order spent (a `returned` entry), once: the amount returned
-        (0 when it spent none or they were already returned)."""
+        (0 when it spent none or they were already returned); less what after-sales gave back."""
+
+    async def return_points_part(self, order_id: str, buyer_id: str, refund_id: str, amount: int,
+                                 at: datetime) -> int:
+        """Give back `amount` of the order's points for an after-sales refund, once per refund id:
+        the amount returned (0 the second time)."""
 
 
 class OrderTransaction(Protocol):

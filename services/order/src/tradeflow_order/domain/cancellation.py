@@ -74,24 +74,36 @@ class CancelsAfterPayment:
         self._events.append(ev.FulfillmentStopRequested(reason, actor, now))
 
     def fulfillment_stopped(self, stopped: list[Stopped], going_on: list[GoingOnUnits], now: datetime) -> None:
-        """Fulfillment's answer: units it stopped (each parcel's counted once, however often it is
-        named) and units going on. Without a cancellation waiting for it, it changes nothing."""
+        """Fulfillment's answer: units it stopped (cumulative by parcel: each unit counted once,
+        however often it is named) and units going on. It answers an after-sales case's stop when
+        one waits for it (`after_sales.py`); without a cancellation waiting, it changes nothing."""
         if self._step is not OrderStep.CANCELLING:
             return
         before = {line.id: line.cancelled_quantity for line in self.lines}
-        earlier = {line.id: line.stops for line in self.lines}
-        new: list[tuple[Line, StoppedUnits]] = []
-        for line_id, units in stopped:
-            line = self.line(line_id)
-            if recorded := _stop(line, units, earlier[line.id]):
-                new.append((line, recorded))
-        if (not going_on or all(not ln.remaining_quantity for ln in self.lines)) and self._status in AFTER_PAYMENT:
+        new = self._record_stops(stopped)
+        if (case := self.case_cancel_waiting) is not None:
+            self._case_lines_stopped(case, before, new, going_on, now)
+        elif (not going_on or all(not ln.remaining_quantity for ln in self.lines)) and self._status in AFTER_PAYMENT:
             self._all_stopped(now)
         elif new:
             self._partly_stopped(before, new, going_on, now)
         else:
             self._decided(C.REFUSED, going_on, now)
             self._record(now, self._status, "cancel_refused", "fulfillment", _going_on(self, going_on))
+
+    def _record_stops(self, stopped: list[Stopped]) -> list[tuple[Line, StoppedUnits]]:
+        """The units beyond those recorded, per line and part, recorded as stopped now."""
+        reported: dict[tuple[str, tuple], StoppedUnits] = {}
+        for line_id, units in stopped:
+            key = (line_id, units.part)
+            seen = reported.get(key)
+            reported[key] = units if seen is None else replace(units, quantity=max(seen.quantity, units.quantity))
+        new: list[tuple[Line, StoppedUnits]] = []
+        for (line_id, _), units in reported.items():
+            line = self.line(line_id)
+            if recorded := _stop(line, units):
+                new.append((line, recorded))
+        return new
 
     def _all_stopped(self, now: datetime) -> None:
         for line in self.lines:  # units fulfillment did not name were never planned
@@ -100,6 +112,18 @@ class CancelsAfterPayment:
         asked = self._cancellation
         self._cancellation = replace(asked, state=C.CANCELLED, decided_at=now)
         self._cancel_everything(asked.reason, asked.requested_by, now)
+
+    def _refund_stopped(self, before: dict[str, int], reason: str, now: datetime, refund_id: str | None = None,
+                        case_id: str | None = None) -> dict[str, int]:
+        """Refund the paid share of the units stopped since `before` (within what each line has
+        open), recorded as the lines' cancelled amount; the shares."""
+        shares = {ln.id: min(units_share(ln, before[ln.id], ln.cancelled_quantity), open_to_refund(ln, self._refunds))
+                  for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
+        if shares := {line_id: share for line_id, share in shares.items() if share > 0}:
+            self._request_refund(shares, reason, now, refund_id, case_id)
+            for line_id, share in shares.items():
+                self.line(line_id).cancelled_amount += share
+        return shares
 
     def _partly_stopped(self, before: dict[str, int], new: list[tuple[Line, StoppedUnits]],
                         going_on: list[GoingOnUnits], now: datetime) -> None:
@@ -110,10 +134,10 @@ class CancelsAfterPayment:
         self._record(now, self._status, "partially_cancelled", "fulfillment",
                      f"stopped: {stopped}; going on: {_going_on(self, going_on)}")
         self._release_stopped(new, {g.line_id for g in going_on}, reason)
-        shares = {ln.id: min(units_share(ln, before[ln.id], ln.cancelled_quantity), open_to_refund(ln, self._refunds))
-                  for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
-        if shares := {line_id: share for line_id, share in shares.items() if share > 0}:
-            self._request_refund(shares, reason, now)
+        self._refund_stopped(before, reason, now)
+        self._settle_stopped_sub_orders(now)
+
+    def _settle_stopped_sub_orders(self, now: datetime) -> None:
         for sub in self.sub_orders:
             if not any(ln.remaining_quantity for ln in sub.lines):
                 sub.status = S.CANCELLED
@@ -151,11 +175,12 @@ class CancelsAfterPayment:
         return all(signed.get(ln.id, 0) >= ln.remaining_quantity for ln in self.lines)
 
 
-def _stop(line: Line, units: StoppedUnits, earlier: tuple[StoppedUnits, ...]) -> StoppedUnits | None:
-    """Record units of the line as stopped — those a former answer counted, and any beyond the
-    line's quantity, only once."""
-    quantity = min(units.quantity, line.remaining_quantity)
-    if quantity <= 0 or any(units.same_units(e) for e in earlier):
+def _stop(line: Line, units: StoppedUnits) -> StoppedUnits | None:
+    """Record units of the line as stopped — those a former answer counted for the same part, and
+    any beyond the line's quantity, only once."""
+    recorded = sum(e.quantity for e in line.stops if e.part == units.part)
+    quantity = min(units.quantity - recorded, line.remaining_quantity)
+    if quantity <= 0:
         return None
     units = replace(units, quantity=quantity)
     line.stops = (*line.stops, units)

@@ -122,6 +122,7 @@ class PointsEntryKind(StrEnum):
     EARNED = "earned"  # granted by staff (or earned by buying)
     SPENT = "spent"  # held by an order (negative)
     RETURNED = "returned"  # given back by a cancelled or refunded order
+    RETURNED_PART = "returned_part"  # given back by an after-sales refund of some lines (once per refund)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,16 @@ class FollowsDelivery:
         if self._status is S.SHIPPED and self._auto_confirm_at is None and not self._not_received():
             self._auto_confirm_at = at
 
+    @property
+    def signed_at(self) -> datetime | None:
+        """When the last parcel was signed for; None while a physical unit going on is not (or
+        the order has none)."""
+        signed, physical = self._units_out(signed_only=True), self._physical_lines()
+        if not physical or any(signed.get(ln.id, 0) < ln.remaining_quantity for ln in physical):
+            return None
+        return max((e.at for sh in self.shipments if sh.status == SIGNED for e in sh.events if e.status == SIGNED),
+                   default=None)
+
     def _not_received(self) -> str | None:
         signed = self._units_out(signed_only=True)
         if any(signed.get(ln.id, 0) < ln.remaining_quantity for ln in self._physical_lines()):

@@ -66,6 +66,7 @@ class FulfillmentStopRequested:
     reason: str
     requested_by: str
     requested_at: datetime
+    lines: tuple[tuple[str, int], ...] = ()  # an after-sales case's: (line id, units stopped in all)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,47 @@ class BenefitsReleased:
     at: datetime
 
 
+@dataclass(frozen=True)
+class CaseCancelAnswered:
+    """An after-sales case's CancelLines was decided (LinesCancelled from what the order recorded)."""
+
+    case_id: str
+
+
+@dataclass(frozen=True)
+class CaseCancelRefused:
+    case_id: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseRefundAnswered:
+    """A case's refund was made or failed (LinesRefunded / LinesRefundFailed from its state)."""
+
+    refund_id: str
+    at: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRefundRefused:
+    case_id: str
+    refund_id: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PointsGivenBack:
+    """The points of a case's refund go back to the buyer's balance (once per refund id)."""
+
+    refund_id: str
+    amount: int
+    at: datetime
+
+
 OrderEvent = (OrderWasPlaced | StockReservationRequested | StockReleaseRequested | PaymentRequested
               | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled
-              | FulfillmentStopRequested | BenefitsReleased)
+              | FulfillmentStopRequested | BenefitsReleased | CaseCancelAnswered | CaseCancelRefused
+              | CaseRefundAnswered | CaseRefundRefused | PointsGivenBack)

@@ -88,9 +88,11 @@ class StoppedUnits:
     returning: bool = False
     entitlement_id: str | None = None
 
-    def same_units(self, other: "StoppedUnits") -> bool:
-        """The same parcel's (or entitlement's, or never-planned) units of the line: stopped once."""
-        return (self.shipment_id, self.entitlement_id) == (other.shipment_id, other.entitlement_id)
+    @property
+    def part(self) -> tuple[str | None, str | None]:
+        """What was stopped as one: a parcel, an entitlement, or (both None) units never planned.
+        Fulfillment's answers are cumulative by part: only units beyond those recorded are new."""
+        return self.shipment_id, self.entitlement_id
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Line:
     oversize: bool = False
     entitlement_id: str | None = None  # a virtual line's, once fulfillment granted it
     stops: tuple[StoppedUnits, ...] = ()  # what cancellations after payment stopped of it
+    cancelled_amount: int = 0  # the paid share of the stopped units, refunded by the order
 
     @property
     def cancelled_quantity(self) -> int:

@@ -19,6 +19,7 @@ order asks and waits in `cancelling`. Every refund it asks for names its lines' 
 from datetime import datetime
 
 from tradeflow_order.domain import events as ev
+from tradeflow_order.domain.after_sales import AfterSales, ServesAfterSales
 from tradeflow_order.domain.cancellation import Cancellation, CancelsAfterPayment
 from tradeflow_order.domain.delivery import FollowsDelivery
 from tradeflow_order.domain.errors import IllegalTransition
@@ -49,7 +50,7 @@ TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
 }
 
 
-class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
+class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds, ServesAfterSales):
     def __init__(self, *, id: str, buyer_id: str, channel: str, currency: str, receiver: Receiver,
                  created_at: datetime, sub_orders: list[SubOrder], status: OrderStatus = S.PENDING_PAYMENT,
                  payment_status: PaymentStatus = PaymentStatus.UNPAID, step: OrderStep = OrderStep.RESERVING,
@@ -57,7 +58,8 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
                  payment_deadline: datetime | None = None, refunded_amount: int = 0,
                  history: list[HistoryEntry] | None = None, terms: Terms = Terms(),
                  shipments: list[OrderShipment] | None = None, auto_confirm_at: datetime | None = None,
-                 cancellation: Cancellation | None = None, refunds: list[AskedRefund] | None = None) -> None:
+                 cancellation: Cancellation | None = None, refunds: list[AskedRefund] | None = None,
+                 after_sales: AfterSales | None = None) -> None:
         self.id, self.buyer_id, self.channel, self.currency = id, buyer_id, channel, currency
         self.receiver, self.created_at, self.sub_orders, self.terms = receiver, created_at, sub_orders, terms
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
@@ -66,6 +68,7 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
         self.shipments = list(shipments or [])
         self._auto_confirm_at = auto_confirm_at
         self._cancellation, self._refunds = cancellation, list(refunds or [])
+        self.after_sales = after_sales or AfterSales()
         self._history = list(history or [])
         self._saved_history = len(self._history)
         self._events: list[ev.OrderEvent] = []
@@ -104,21 +107,14 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
         return new
 
     # -- amounts: sums of the sub-orders, which are sums of their lines -------------------------
-    @property
-    def goods_amount(self) -> int:
-        return sum(s.goods_amount for s in self.sub_orders)
+    goods_amount = property(lambda self: sum(s.goods_amount for s in self.sub_orders))
+    shipping_amount = property(lambda self: sum(s.shipping_amount for s in self.sub_orders))
+    discount_amount = property(lambda self: sum(s.discount_amount for s in self.sub_orders))
+    paid_amount = property(lambda self: sum(s.paid_amount for s in self.sub_orders))
 
-    @property
-    def shipping_amount(self) -> int:
-        return sum(s.shipping_amount for s in self.sub_orders)
-
-    @property
-    def discount_amount(self) -> int:
-        return sum(s.discount_amount for s in self.sub_orders)
-
-    @property
-    def paid_amount(self) -> int:
-        return sum(s.paid_amount for s in self.sub_orders)
+    def _last_at(self, *events: str) -> datetime | None:
+        """When the history last recorded one of these events (paid, completed)."""
+        return next((h.at for h in reversed(self._history) if h.event in events), None)
 
     @property
     def settled(self) -> bool:
@@ -143,9 +139,10 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
 
     def stock_reserved(self, sub_order_id: str, warehouses: dict[str, tuple[WarehouseShare, ...]],
                        now: datetime) -> None:
-        """Stock is held for the sub-order: each line's units in one warehouse or, split, in several."""
-        sub = self.sub_order(sub_order_id)
-        if sub.reservation is Reservation.RESERVED:  # a repeated reply changes nothing
+        """Stock is held for the sub-order: each line's units in one warehouse or, split, in several.
+        A reservation of no sub-order of the order (an after-sales case's replacement) is not its."""
+        sub = self._own_sub_order(sub_order_id)
+        if sub is None or sub.reservation is Reservation.RESERVED:  # a repeated reply changes nothing
             return
         if self._step is OrderStep.CANCELLED:  # cancelled meanwhile: give the stock back
             self._events.append(ev.StockReleaseRequested(sub.id, self._cancel_reason or "order no longer needs it"))
@@ -158,7 +155,8 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
 
     def pre_sale_stock_arrived(self, sub_order_id: str, now: datetime) -> None:
         """The goods a pre-sale sub-order waited for were received: its units are on hand now."""
-        sub = self.sub_order(sub_order_id)
+        if (sub := self._own_sub_order(sub_order_id)) is None:
+            return
         waiting = [line for line in sub.lines if any(w.incoming for w in line.warehouses)]
         if not waiting or sub.reservation is not Reservation.RESERVED:  # a repeat, or released meanwhile
             return
@@ -167,7 +165,9 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
         self._record(now, self._status, "pre_sale_stock_arrived", "inventory", sub_order_id)
 
     def stock_rejected(self, sub_order_id: str, reason: str, now: datetime) -> None:
-        self.sub_order(sub_order_id).reservation = Reservation.REJECTED
+        if (sub := self._own_sub_order(sub_order_id)) is None:
+            return
+        sub.reservation = Reservation.REJECTED
         if self._step is OrderStep.RESERVING:
             self.cancel(f"out of stock: {reason}", "inventory", now)
 
@@ -237,6 +237,8 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
         shares = self._rest_to_refund() if was_paid else {}
         if sum(shares.values()):
             self._request_refund(shares, reason, now)
+            for line in self.lines:
+                line.cancelled_amount += shares.get(line.id, 0)
         self._events.append(ev.OrderWasCancelled(reason, sum(shares.values())))
         self._release_benefits(now)
 
@@ -271,10 +273,12 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds):
             self._events.append(ev.BenefitsReleased(now))
 
     def sub_order(self, sub_order_id: str) -> SubOrder:
-        for sub in self.sub_orders:
-            if sub.id == sub_order_id:
-                return sub
-        raise IllegalTransition(f"order {self.id} has no sub-order {sub_order_id}")
+        if (sub := self._own_sub_order(sub_order_id)) is None:
+            raise IllegalTransition(f"order {self.id} has no sub-order {sub_order_id}")
+        return sub
+
+    def _own_sub_order(self, sub_order_id: str) -> SubOrder | None:
+        return next((sub for sub in self.sub_orders if sub.id == sub_order_id), None)
 
     def _can(self, event: str) -> bool:
         return (self._status, event) in TRANSITIONS

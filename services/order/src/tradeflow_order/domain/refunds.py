@@ -12,7 +12,7 @@ Stopping units of a line is worth the paid share of those units, floored cumulat
 (`units_share`): stopping every unit, in any number of steps, gives back exactly what the line paid.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -36,6 +36,8 @@ class AskedRefund:
     lines: dict[str, int]  # line id → its share; the shares sum to `amount`
     requested_at: datetime
     state: RefundState = RefundState.REQUESTED
+    case_id: str | None = None  # an after-sales case's (CancelLines, RefundLines): answered to the case
+    points: dict[str, int] = field(default_factory=dict)  # line id → points given back with the money
 
 
 class KeepsRefunds:
@@ -51,10 +53,12 @@ class KeepsRefunds:
                  amount: int | None = None) -> None:
         """The payment's refunds now total `refunded_total`, `refund_id` (of `amount`) the last
         (`attribute_refund`). A repeat of a refund it asked for changes nothing; a full refund
-        closes a paid order that is not cancelled and gives its coupons and points back."""
+        closes a paid order that is not cancelled and gives its coupons and points back — but not
+        when after-sales refunded it (coupons stay used; a case gives points back per refund)."""
         asked = next((r for r in self._refunds if r.id == refund_id), None)
         if asked is not None and asked.state is RefundState.REFUNDED and refunded_total <= self._refunded_amount:
             return
+        made = asked is not None and asked.state is RefundState.REQUESTED
         attribute_refund(self.lines, self._refunds, refund_id, amount, refunded_total)
         self._refunded_amount = total = max(self._refunded_amount, refunded_total)
         self._payment_status = (PaymentStatus.REFUNDED if total >= self.paid_amount
@@ -64,7 +68,10 @@ class KeepsRefunds:
             self._transition("close", "payment", now, "fully refunded")
             for sub in self.sub_orders:
                 sub.status = OrderStatus.CLOSED
-            self._release_benefits(now)
+            if not any(r.case_id for r in self._refunds):
+                self._release_benefits(now)
+        if made and asked.case_id:
+            self._case_refund_made(asked, now)
 
     def refund_failed(self, reason: str, now: datetime, refund_id: str | None = None) -> None:
         """Recorded for staff to act on; the money stays where it is, and what the refund was for
@@ -72,18 +79,22 @@ class KeepsRefunds:
         for refund in self._refunds:
             if refund.id == refund_id and refund.state is RefundState.REQUESTED:
                 refund.state = RefundState.FAILED
+                if refund.case_id:
+                    self._events.append(ev.CaseRefundAnswered(refund.id, now, reason))
         self._record(now, self._status, "refund_failed", "payment", reason)
 
     def _rest_to_refund(self) -> dict[str, int]:
         """Each line's paid amount neither refunded nor asked back yet."""
         return {line.id: open_to_refund(line, self._refunds) for line in self.lines}
 
-    def _request_refund(self, shares: dict[str, int], reason: str, now: datetime) -> None:
-        refund = AskedRefund(f"{self.id}-refund-{len(self._history)}", sum(shares.values()), reason,
-                             {line_id: share for line_id, share in shares.items() if share}, now)
+    def _request_refund(self, shares: dict[str, int], reason: str, now: datetime, refund_id: str | None = None,
+                        case_id: str | None = None) -> AskedRefund:
+        refund = AskedRefund(refund_id or f"{self.id}-refund-{len(self._history)}", sum(shares.values()), reason,
+                             {line_id: share for line_id, share in shares.items() if share}, now, case_id=case_id)
         self._refunds.append(refund)
         self._events.append(ev.RefundRequested(refund.id, refund.amount, reason))
-        self._record(now, self._status, "refund_requested", "saga", reason)
+        self._record(now, self._status, "refund_requested", "after-sales" if case_id else "saga", reason)
+        return refund
 
 
 def units_share(line: Line, before: int, after: int) -> int:
