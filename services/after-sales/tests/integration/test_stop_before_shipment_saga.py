@@ -1,0 +1,78 @@
+"""refund_only before shipment: approval asks the order to stop the units (`CancelLines`); what is
+stopped the order refunds (`LinesRefunded` for the refund it names) → refunded → completed; a
+refusal is asked again after its backoff; units that go on make the case a return (the shipping
+share forfeited), awaiting the parcel."""
+
+from datetime import UTC, datetime
+
+from tradeflow_contracts.after_sales import GoingOnLine, LineMoney, LinesCancelled, LinesRefunded, StoppedLine
+
+AT = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+
+
+def cancelled(case: dict, *, stopped: int = 0, going_on: int = 0, refused: bool = False) -> LinesCancelled:
+    return LinesCancelled(
+        order_id=case["order_id"], case_id=case["id"], outcome="refused" if refused else "decided",
+        reason="its own cancellation is under way" if refused else "",
+        stopped=[StoppedLine(line_id="L1", quantity=stopped, amount=5500)] if stopped else [],
+        going_on=[GoingOnLine(line_id="L1", quantity=going_on, problem="intercept_failed")] if going_on else [],
+        refund_id="O-1-cancel-1" if stopped else None, decided_at=AT)
+
+
+async def approved_before_shipment(world) -> dict:
+    await world.order(world.line(quantity=2, unit_price=5000, shipping=1000, warehouse="WH-3"),
+                      status="awaiting_shipment")
+    case = await world.opened("refund_only", ("L1", 1))
+    assert case["lines"][0]["refund"] == {"amount": 5500, "goods_amount": 5000, "shipping_amount": 500,
+                                          "points_amount": 0, "shipping_refunded": True}
+    return await world.act(case["id"], "approve")
+
+
+async def test_stopped_units_are_refunded_by_the_order_and_the_case_completes(world):
+    case = await approved_before_shipment(world)
+    assert case["status"] == "approved"
+    [ask] = await world.sent("order.cancel-lines")
+    assert ask.payload["lines"] == [{"line_id": "L1", "quantity": 1}] and ask.payload["case_id"] == case["id"]
+    await world.reply(cancelled(case, stopped=1))
+    assert (await world.case(case["id"]))["status"] == "refunding"
+    assert not await world.sent("order.refund-lines")  # the order refunds what it stopped
+    await world.reply(LinesRefunded(order_id="O-1", case_id=case["id"], refund_id="O-1-cancel-1", amount=5500,
+                                    lines=[LineMoney(line_id="L1", amount=5500)], refunded_at=AT))
+    done = await world.case(case["id"])
+    assert (done["status"], done["refunded_amount"]) == ("completed", 5500)
+
+
+async def test_a_refused_stop_is_asked_again_after_its_backoff(world):
+    case = await approved_before_shipment(world)
+    await world.reply(cancelled(case, refused=True))
+    world.clock.advance(seconds=2)
+    assert await world.fire_deadlines() == 1
+    assert len(await world.sent("order.cancel-lines")) == 2
+    await world.reply(cancelled(case, stopped=1))
+    assert (await world.case(case["id"]))["status"] == "refunding"
+
+
+async def test_units_that_go_on_make_the_case_a_return_without_the_shipping_share(world):
+    case = await approved_before_shipment(world)
+    await world.reply(cancelled(case, going_on=1))
+    now_a_return = await world.case(case["id"])
+    assert (now_a_return["type"], now_a_return["status"], now_a_return["refund_amount"]) == (
+        "return_and_refund", "awaiting_return", 5000)
+    [expect] = await world.sent("fulfillment.expect-return")
+    assert expect.payload["warehouse"] == "WH-3"
+    assert now_a_return["return_deadline"] is not None
+
+
+async def test_some_stopped_and_some_going_on_needs_a_person(world):
+    await world.order(world.line(quantity=2, unit_price=5000), status="awaiting_shipment")
+    case = await world.opened("refund_only", ("L1", 2))
+    await world.act(case["id"], "approve")
+    await world.reply(cancelled(case, stopped=1, going_on=1))
+    parked = await world.case(case["id"])
+    assert parked["status"] == "needs_attention" and parked["attention"]["step"] == "stopping_shipment"
+
+
+async def test_before_shipment_only_refund_only_is_allowed(world):
+    await world.order(world.line(), status="awaiting_shipment")
+    r = await world.open("return_and_refund", ("L1", 1))
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (409, "type-not-allowed")
