@@ -6,15 +6,20 @@ Compensations: out of stock → cancel, release the rest; review not done in tim
 release; payment deadline passed → close the payment, release, cancel; cancel after payment →
 fulfillment stops what it still can (cancelling), then refund and release what was stopped —
 all of it (cancelled) or part (back to handed_over); paid after cancel → refund.
+
+After-sales (issue 12) asks a paid order too, in any step from handed_over on — the saga has
+long completed by then: CancelLines stops a case's units through `cancelling` (one cancellation at
+a time), RefundLines refunds a case's shares, CaseStatusChanged is shown on the order.
 """
 
 from datetime import timedelta
 
-from tradeflow_contracts import fulfillment, inventory, orders, payments
+from tradeflow_contracts import after_sales, fulfillment, inventory, orders, payments
 from tradeflow_kit.sagas.definition import SagaDefinition, SagaState, Step
 from tradeflow_order.domain.states import OrderStep as S
 
 NAME = "order"
+CASES = (after_sales.RefundLines, after_sales.CaseStatusChanged)  # a paid order's, whatever its step
 
 
 def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta(hours=24)) -> SagaDefinition:
@@ -36,22 +41,25 @@ def order_saga(payment_timeout: timedelta, review_timeout: timedelta = timedelta
              doc="deadline passed: the payment service asks the provider, then closes (→ cancel) or reports paid"),
         Step(S.HANDED_OVER, sends=(orders.OrderPaid,),
              awaits=(payments.PaymentRefunded, payments.RefundFailed, inventory.PreSaleStockArrived,
-                     fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged, fulfillment.EntitlementGranted),
+                     fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged, fulfillment.EntitlementGranted,
+                     after_sales.CancelLines, *CASES),
              next=(S.CANCELLING,), compensation=(payments.RefundPayment,), ends=SagaState.COMPLETED,
              doc="paid: the sub-orders go to fulfillment (a pre-sale's once its goods arrive), whose shipments and "
                  "entitlements the order tracks (partially shipped, shipped, completed); a cancel asks fulfillment "
-                 "(→ cancelling)"),
+                 "(→ cancelling), and so does an after-sales case's CancelLines for its units; RefundLines refunds "
+                 "a case's shares"),
         Step(S.CANCELLING, sends=(fulfillment.StopFulfillment,),
              awaits=(fulfillment.FulfillmentStopped, payments.PaymentRefunded, payments.RefundFailed,
                      inventory.PreSaleStockArrived, fulfillment.ShipmentPlanned, fulfillment.ShipmentStatusChanged,
-                     fulfillment.EntitlementGranted),
+                     fulfillment.EntitlementGranted, *CASES),
              next=(S.HANDED_OVER, S.CANCELLED), compensation=(payments.RefundPayment, inventory.ReleaseStock),
              doc="the buyer or staff cancel a paid order: fulfillment stops what it still can, shipment by shipment "
                  "by its stage, and answers once (shipments are still tracked meanwhile). Everything stopped → "
                  "cancelled (refund the rest, release the stock); some → handed_over, the stopped units refunded and "
-                 "their stock released; nothing → handed_over, refused (after-sales is the way)"),
+                 "their stock released; nothing → handed_over, refused (after-sales is the way). A case's units are "
+                 "stopped the same way (LinesCancelled answers it); another CancelLines meanwhile is refused"),
         Step(S.CANCELLED, sends=(orders.OrderCancelled,),
-             awaits=(payments.PaymentRefunded, payments.RefundFailed, fulfillment.ShipmentStatusChanged),
+             awaits=(payments.PaymentRefunded, payments.RefundFailed, fulfillment.ShipmentStatusChanged, *CASES),
              ends=SagaState.COMPENSATED,
              doc="every step taken was compensated; a late reservation is released, a late payment refunded; an "
                  "intercepted parcel's way back is still tracked"),

@@ -4,7 +4,9 @@ A sub-order's lines may be split over several warehouses (no single one could fi
 line keeps where its units are (a pre-sale's `incoming` until PreSaleStockArrived). A
 reservation that arrives after the order was cancelled is released at once; a repeated one
 changes nothing; a rejection while reserving cancels the order and releases the other
-sub-orders' stock. The last reservation runs the risk check (hold, or ask for payment).
+sub-orders' stock. The last reservation runs the risk check (hold, or ask for payment). A reply
+about no sub-order of the order is an after-sales case's (an exchange's replacement is reserved
+under the case id): it is not the order's and changes nothing.
 """
 
 from tradeflow_contracts.inventory import PreSaleStockArrived, StockReservationRejected, StockReserved
