@@ -9,12 +9,15 @@
   stop them (`Shipment.stop`: by stage — at once before dispatch, an interception at the warehouse
   or the carrier after, refused once signed). Parts decided later are recorded when their answer
   comes (`record_verdicts`, from the callbacks, the interceptor and the dispatcher).
+* A line's quantity is the units to be stopped in all (cumulative): fewer than the order has (an
+  after-sales case before shipment) stops only those, least far along first (`partial_stop.py`).
 * Once every part is decided the order is answered with FulfillmentStopped (cumulative).
 
 Locks: shipments (in id order) before the order's stop, as every use case takes them. A request
 while one is being decided is dropped: the answer on its way covers it.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 import structlog
@@ -23,8 +26,24 @@ from tradeflow_contracts import fulfillment as contract
 from tradeflow_contracts.fulfillment import StopFulfillment
 from tradeflow_fulfillment.app.announcements import announce_entitlement, announce_shipment
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
-from tradeflow_fulfillment.domain.interception import NOT_FULFILLED_HERE, GoingOn, Stopped, Verdict
-from tradeflow_fulfillment.domain.stopping import OrderStop, Units, units_in
+from tradeflow_fulfillment.domain.interception import (
+    NOT_FULFILLED_HERE,
+    PARTIAL_ENTITLEMENT,
+    GoingOn,
+    Stopped,
+    Verdict,
+)
+from tradeflow_fulfillment.domain.partial_stop import (
+    KEEPS_ITS_LINES,
+    left_to_stop,
+    live_units,
+    piece,
+    stage_order,
+    to_take,
+    whole_request,
+)
+from tradeflow_fulfillment.domain.shipment import Shipment
+from tradeflow_fulfillment.domain.stopping import OrderStop, Units
 
 log = structlog.get_logger(__name__)
 
@@ -48,18 +67,9 @@ async def stop_fulfillment(tx: FulfillmentTransaction, message: StopFulfillment,
         stop.decide(lines, GoingOn(NOT_FULFILLED_HERE, "paid before fulfillment's start point "
                                    "(FULFILLMENT_PLAN_PAID_SINCE): its goods were never planned here"))
     else:
-        await _revoke_entitlements(tx, stop, now)
-        for shipment in shipments:
-            if stop.is_stopped(shipment.id):
-                continue
-            units = units_in(shipment, order_id)
-            verdict = shipment.stop(order_id, message.reason, now, now + c.intercept_deadline)
-            if verdict is None:
-                stop.wait_for(shipment.id, units)
-            else:
-                stop.decide(units, verdict)
-            await tx.shipments.save(shipment)
-            await announce_shipment(tx, shipment)
+        left = left_to_stop(stop, {ln.line_id: ln.quantity for ln in message.lines})
+        await _revoke_entitlements(tx, stop, left, now)
+        await _stop_shipments(tx, stop, shipments, left, message, c)
     log.info("fulfillment.stop_requested", order_id=order_id, never_planned=never_planned,
              waiting=sorted(stop.waiting), shipments=[s.id for s in shipments])
     await conclude(tx, stop, now)
@@ -92,13 +102,48 @@ async def conclude(tx: FulfillmentTransaction, stop: OrderStop, now: datetime) -
     await tx.stops.save(stop)
 
 
-async def _revoke_entitlements(tx: FulfillmentTransaction, stop: OrderStop, now: datetime) -> None:
-    """Virtual goods are taken back (the buyer never keeps both the money and the goods)."""
+async def _stop_shipments(tx: FulfillmentTransaction, stop: OrderStop, shipments: list[Shipment],
+                          left: dict[str, int], message: StopFulfillment, c: Collaborators) -> None:
+    """Each shipment's live units of the order, as far as their lines have units left to stop
+    (`partial_stop.py`): all of them → stopped by stage; some → `stop_some`; none → left alone."""
+    now, order_id = c.clock.now(), message.order_id
+    live = {s.id: live_units(stop, s, order_id) for s in shipments if not stop.is_stopped(s.id)}
+    ordered = shipments if whole_request(left, live.values()) else stage_order(shipments)
+    for shipment in (s for s in ordered if s.id in live):
+        take = to_take(left, live[shipment.id])
+        if not take:
+            continue
+        sub_orders = {ln.line_id: ln.sub_order_id for ln in shipment.lines}
+        if take == live[shipment.id]:
+            units = [Units(line_id, sub_orders[line_id], n, shipment.id, shipment.warehouse)
+                     for line_id, n in take.items()]
+            verdict = shipment.stop(order_id, message.reason, now, now + c.intercept_deadline)
+            stop.wait_for(shipment.id, units) if verdict is None else stop.decide(units, verdict)
+        else:
+            verdict = shipment.stop_some(order_id, take, message.reason, now)
+            stop.decide(piece(shipment, stop, take, sub_orders, cut=shipment.status not in KEEPS_ITS_LINES
+                              and isinstance(verdict, Stopped)), verdict)
+        await tx.shipments.save(shipment)
+        await announce_shipment(tx, shipment)
+
+
+async def _revoke_entitlements(tx: FulfillmentTransaction, stop: OrderStop, left: dict[str, int],
+                               now: datetime) -> None:
+    """Virtual goods are taken back (the buyer never keeps both the money and the goods) — an
+    entitlement whole: asked for fewer of its units, it goes on (`partial-entitlement`)."""
     for entitlement in await tx.entitlements.of_order(stop.order_id):
-        if stop.is_stopped(entitlement.id):
+        wanted = left.get(entitlement.line_id, 0)
+        if stop.is_stopped(entitlement.id) or not wanted:
+            continue
+        units = Units(entitlement.line_id, entitlement.sub_order_id, entitlement.quantity,
+                      entitlement_id=entitlement.id)
+        if wanted < entitlement.quantity:
+            stop.decide([replace(units, quantity=wanted)], GoingOn(
+                PARTIAL_ENTITLEMENT, f"entitlement {entitlement.id} holds {entitlement.quantity} units: it is "
+                                     f"revoked whole or not at all (after-sales revokes it with its refund)"))
             continue
         if entitlement.revoke(f"order cancelled: {stop.reason}", now):
             await tx.entitlements.save(entitlement)
             await announce_entitlement(tx, entitlement)
-        stop.decide([Units(entitlement.line_id, entitlement.sub_order_id, entitlement.quantity,
-                           entitlement_id=entitlement.id)], Stopped())
+        left[entitlement.line_id] -= entitlement.quantity
+        stop.decide([units], Stopped())

@@ -23,8 +23,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
-from tradeflow_fulfillment.domain.events import OrderLeft
-from tradeflow_fulfillment.domain.model import Receiver
+from tradeflow_fulfillment.domain.events import LinesPlanned, OrderLeft
+from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.transitions import REPORTS, ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ INTERCEPT_FAILED = "intercept-failed"
 INTERCEPT_TIMEOUT = "intercept-timeout"
 MERGED_PARCEL_SHIPPED = "merged-parcel-shipped"
 NOT_FULFILLED_HERE = "not-fulfilled-here"  # paid before fulfillment's start point: never planned here
+PARTIAL_PARCEL_ON_ITS_WAY = "partial-parcel-on-its-way"  # some units of a parcel on its way: not stopped
+PARTIAL_ENTITLEMENT = "partial-entitlement"  # some units of an entitlement: it is revoked whole or not at all
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,26 @@ class Intercepting:
                                                   "in the same parcel: the carrier stops a parcel, not part of it")
         self._intercept(Interception((order_id,), reason, at, deadline), at)
         return None
+
+    def stop_some(self: "Shipment", order_id: str, take: dict[str, int], reason: str, at: datetime) -> Verdict:
+        """Stop `take` (line id → units) of the order's units here, not all of them (a partial stop,
+        `partial_stop.py`): before dispatch the lines shrink at once (the order is told its lines
+        here again: ShipmentPlanned); cancelled or coming back anyway → stopped; otherwise the
+        parcel is on its way and stays whole → going on."""
+        if self._status in (S.CANCELLED, S.RETURNING, S.RETURNED):
+            return Stopped(returning=self._status is not S.CANCELLED)
+        if self._status is S.SIGNED:
+            return GoingOn(NOT_CANCELLABLE_SIGNED, f"shipment {self.id} was signed for: after-sales takes it back")
+        if self._status not in (S.PENDING_REVIEW, S.READY, S.INTERCEPTED) or self._attempt is not None \
+                or self._interception is not None:
+            return GoingOn(PARTIAL_PARCEL_ON_ITS_WAY, f"shipment {self.id} is on its way ({self._status}): part "
+                                                        "of a parcel is not stopped (the warehouse would have to "
+                                                        "re-pack it); after-sales takes these units back")
+        self._lines = [cut for ln in self._lines if (cut := _less(ln, take.get(ln.line_id, 0), order_id))]
+        units = ", ".join(f"{n} × {line_id}" for line_id, n in take.items())
+        self._record(at, E.SPLIT_OUT, SOURCE, detail=f"order {order_id}: {units} stopped: {reason}")
+        self._events.append(LinesPlanned(order_id))
+        return Stopped()
 
     def intercept_dispatched(self: "Shipment", at: datetime) -> None:
         """The stop that waited for the dispatch: the warehouse holds it, so it is intercepted."""
@@ -228,3 +250,13 @@ class Intercepting:
         self._lines = [ln for ln in self._lines if ln.order_id != order_id]
         self._record(at, E.SPLIT_OUT, SOURCE, detail=f"order {order_id} left: {reason}")
         self._events.append(OrderLeft(order_id, self._status))
+
+
+def _less(line: ShipmentLine, units: int, order_id: str) -> ShipmentLine | None:
+    """The line without `units` (its share of the paid amount in proportion); None once empty."""
+    if line.order_id != order_id or units == 0:
+        return line
+    if units >= line.quantity:
+        return None
+    left = line.quantity - units
+    return replace(line, quantity=left, paid_amount=line.paid_amount * left // line.quantity)

@@ -4,7 +4,9 @@ One per order, kept across requests. A request asks every shipment holding the o
 (`Shipment.stop`) and revokes its entitlements; each part is decided now or later (an
 interception, a dispatch to settle), and once nothing is `waiting` the stop is answered: every
 unit of the order stopped so far — by this request or an earlier one — and those going on with
-why. Stopped is final; a unit that went on is asked again by the next request.
+why. Stopped is final; a unit that went on is asked again by the next request. A request may stop
+fewer units of a line than the order has (an after-sales case before shipment): see
+`partial_stop.py`.
 """
 
 from dataclasses import dataclass
@@ -29,11 +31,16 @@ class Units:
     shipment_id: str | None = None
     warehouse: str | None = None
     entitlement_id: str | None = None
+    piece: str | None = None
+    """Some of the order's units in a shipment, decided apart from the rest (a partial stop:
+    `partial_stop.py`) — `<shipment>#cut-<n>`: taken out of the shipment's lines, `<shipment>#kept-<n>`:
+    counted against lines that stay (the shipment was cancelled or comes back anyway)."""
 
     @property
     def part(self) -> str:
-        """What was decided as one: a shipment, an entitlement, or the line itself (never planned)."""
-        return self.shipment_id or self.entitlement_id or f"line:{self.line_id}"
+        """What was decided as one: a piece of a shipment, a shipment, an entitlement, or the line
+        itself (never planned)."""
+        return self.piece or self.shipment_id or self.entitlement_id or f"line:{self.line_id}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,16 @@ class OrderStop:
 
     def is_stopped(self, part: str) -> bool:
         return any(o.units.part == part and isinstance(o.verdict, Stopped) for o in self._outcomes)
+
+    def stopped_quantity(self, line_id: str) -> int:
+        """The line's units stopped so far, by every request."""
+        return sum(o.units.quantity for o in self._outcomes
+                   if o.units.line_id == line_id and isinstance(o.verdict, Stopped))
+
+    def pieces_of(self, shipment_id: str) -> list[Units]:
+        """The units of the shipment stopped piece by piece (partial stops), in the order decided."""
+        return [o.units for o in self._outcomes if o.units.piece and o.units.shipment_id == shipment_id
+                and isinstance(o.verdict, Stopped)]
 
     def wait_for(self, part: str, units: list[Units]) -> None:
         self._waiting[part] = list(units)
