@@ -84,11 +84,13 @@ async def test_a_case_stops_its_units_before_shipment_and_the_order_refunds_exac
         "awaiting_shipment", None, "case_lines_cancelled")  # the buyer did not cancel
     assert [(ln["cancelled_quantity"], ln["cancelled_amount"]) for ln in lines(shown)] == [(1, 280), (0, 0)]
 
+    balance = await points_balance(orders)
     assert await consumer.take(PaymentRefunded(order_id=order["id"], refund_id=refund_id, amount=280,
                                                refunded_total=280, paid_amount=1190)) is Outcome.PROCESSED
     [done] = await payloads(orders, "order.lines-refunded")
-    assert (done["case_id"], done["refund_id"], done["amount"], done["lines"]) == (
-        "case-1", refund_id, 280, [{"line_id": a["id"], "amount": 280, "points_amount": 0}])
+    assert (done["case_id"], done["refund_id"], done["amount"], done["points_amount"], done["lines"]) == (
+        "case-1", refund_id, 280, 80, [{"line_id": a["id"], "amount": 280, "points_amount": 80}])
+    assert await points_balance(orders) == balance + 80  # the stopped unit's points (240 ÷ 3) with its money
     assert [ln["refunded_amount"] for ln in lines(await seen(orders, order))] == [280, 0]
     told = await payloads(orders, "order.changed")
     assert [f["version"] for f in told] == [1, 2, 3]

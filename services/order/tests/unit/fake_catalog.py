@@ -121,8 +121,8 @@ class FakeCatalog:
         return amount
 
     async def return_points_part(self, order_id, buyer_id, refund_id, amount, at):
-        if any(e.order_id == order_id and e.kind is PointsEntryKind.RETURNED_PART and e.reason == refund_id
-               for e in self.entries):
+        if any(e.order_id == order_id and (e.kind is PointsEntryKind.RETURNED or (
+                e.kind is PointsEntryKind.RETURNED_PART and e.reason == refund_id)) for e in self.entries):
             return 0
         self.entries.append(PointsEntry(buyer_id, amount, PointsEntryKind.RETURNED_PART, at, order_id=order_id,
                                         reason=refund_id, actor="after-sales"))

@@ -72,8 +72,10 @@ def test_a_case_stops_just_its_units_and_the_order_refunds_exactly_them(order):
 
     order.cancel_lines("case-1", {a.id: 1}, "damaged box", "buyer:b1", NOW)  # a repeat is answered again
     assert [type(e) for e in order.pull_events()] == [ev.CaseCancelAnswered]
+    assert refund.points == {a.id: 30}  # the stopped unit's points (90 × 1 ÷ 3) come back with its money
     order.refunded(370, NOW, refund.id, 370)
-    assert [type(e) for e in order.pull_events()] == [ev.CaseRefundAnswered]
+    points, answered = order.pull_events()
+    assert (type(points), points.amount, type(answered)) == (ev.PointsGivenBack, 30, ev.CaseRefundAnswered)
     assert (a.refunded_amount, order.payment_status) == (370, "partially_refunded")
 
 
@@ -85,7 +87,7 @@ def test_a_second_case_on_the_same_line_counts_fulfillments_cumulative_answer_on
         assert stop.lines == ((a.id, n),)  # the units to be stopped in all
         order.fulfillment_stopped([(a.id, StoppedUnits(n))], [], NOW)  # never planned: one part, cumulative
         assert a.cancelled_quantity == n
-    assert [r.lines[a.id] for r in order.refunds] == [370, 370]
+    assert [(r.lines[a.id], r.points[a.id]) for r in order.refunds] == [(370, 30), (370, 30)]
     assert order.status == "awaiting_shipment"
 
 

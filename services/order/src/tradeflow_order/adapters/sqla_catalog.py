@@ -8,7 +8,7 @@ version = version + 1), so concurrent puts of one entry get consecutive versions
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import DateTime, func, literal, select, text, update
+from sqlalchemy import BigInteger, DateTime, exists, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,12 +145,17 @@ class SqlaCatalogRepository:
     async def return_points_part(self, order_id: str, buyer_id: str, refund_id: str, amount: int,
                                  at: datetime) -> int:
         """`amount` of the order's points back to the buyer for the refund, once per refund id
-        (a partial unique index on the order and the entry's reason, the refund id)."""
-        returned = (insert(points_entries).values(
-            buyer_id=buyer_id, amount=amount, kind=PointsEntryKind.RETURNED_PART.value, order_id=order_id,
-            reason=refund_id, actor="after-sales", at=at)
-            .on_conflict_do_nothing(index_elements=["order_id", "reason"], index_where=_RETURNED_PART_ONCE)
-            .returning(points_entries.c.amount))
+        (a partial unique index on the order and the entry's reason, the refund id), and not once
+        the order gave back all it spent (its `returned` entry, which counts these first)."""
+        e = points_entries.c
+        whole_returned = exists().where(e.order_id == order_id, e.kind == PointsEntryKind.RETURNED.value)
+        part = select(literal(buyer_id), literal(amount, BigInteger), literal(PointsEntryKind.RETURNED_PART.value),
+                      literal(order_id), literal(refund_id), literal("after-sales"),
+                      literal(at, DateTime(timezone=True))).where(~whole_returned)
+        returned = (insert(points_entries)
+                    .from_select(["buyer_id", "amount", "kind", "order_id", "reason", "actor", "at"], part)
+                    .on_conflict_do_nothing(index_elements=["order_id", "reason"], index_where=_RETURNED_PART_ONCE)
+                    .returning(e.amount))
         return sum((await self.session.execute(returned)).scalars())
 
 

@@ -137,12 +137,20 @@ class ServesAfterSales:
         self._step = OrderStep.HANDED_OVER
         refund_id = cancel_refund_id(self.id, case.case_id)
         reason = f"after-sales case {case.case_id}: {case.reason}"
+        points = {ln.id: min(units_points(ln, before[ln.id], ln.cancelled_quantity), points_open(ln, self._refunds))
+                  for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
         shares = self._refund_stopped(before, reason, now, refund_id, case.case_id)
         stopped = {ln.id: (ln.cancelled_quantity - before[ln.id], shares.get(ln.id, 0))
                    for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
-        if stopped and not shares:  # nothing paid for them (a channel's order): refunded as it is
-            self._refunds.append(AskedRefund(refund_id, 0, reason, {}, now, RefundState.REFUNDED, case.case_id))
-            self._events.append(ev.CaseRefundAnswered(refund_id, now))
+        if stopped:  # their points go back with the money
+            kept = {line_id: p for line_id, p in points.items() if p}
+            refund = next((r for r in self._refunds if r.id == refund_id), None)
+            if refund is not None:
+                refund.points = kept
+            else:  # nothing paid for them (a channel's order): refunded as it is, the points at once
+                refund = AskedRefund(refund_id, 0, reason, {}, now, RefundState.REFUNDED, case.case_id, kept)
+                self._refunds.append(refund)
+                self._case_refund_made(refund, now)
         case.decided_at, case.stopped, case.refund_id = now, stopped, refund_id if stopped else None
         case.going_on = tuple(g for g in going_on if g.line_id in case.lines)
         self._record(now, self._status, "case_lines_cancelled", "fulfillment", f"case {case.case_id}: stopped " + (
@@ -199,6 +207,13 @@ class ServesAfterSales:
         self._record(now, self._status, "case_refunded", "after-sales",
                      f"case {refund.case_id}: {refund.amount} and {points} points back ({refund.id})")
         self._events.append(ev.CaseRefundAnswered(refund.id, now))
+
+
+def units_points(line: Line, before: int, after: int) -> int:
+    """The points spent on the line's units from the `before`-th to the `after`-th, floored
+    cumulatively (like `refunds.units_share`): all its units give back exactly its points."""
+    points = line.discounts.get("points", 0)
+    return points * after // line.quantity - points * before // line.quantity
 
 
 def points_open(line: Line, asked: list[AskedRefund]) -> int:
