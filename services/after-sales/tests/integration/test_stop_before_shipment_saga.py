@@ -5,7 +5,14 @@ share forfeited), awaiting the parcel."""
 
 from datetime import UTC, datetime
 
-from tradeflow_contracts.after_sales import GoingOnLine, LineMoney, LinesCancelled, LinesRefunded, StoppedLine
+from tradeflow_contracts.after_sales import (
+    GoingOnLine,
+    LineMoney,
+    LinesCancelled,
+    LinesRefunded,
+    LinesRefundFailed,
+    StoppedLine,
+)
 
 AT = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 
@@ -76,3 +83,24 @@ async def test_before_shipment_only_refund_only_is_allowed(world):
     await world.order(world.line(), status="awaiting_shipment")
     r = await world.open("return_and_refund", ("L1", 1))
     assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (409, "type-not-allowed")
+
+
+async def test_units_the_order_stopped_for_a_case_are_counted_once(world):
+    case = await approved_before_shipment(world)
+    await world.reply(cancelled(case, stopped=1))
+    # the order tells of the stopped unit as cancelled: the case's claim and the order's cancel are one
+    await world.order(world.line(quantity=2, unit_price=5000, shipping=1000, warehouse="WH-3",
+                                 cancelled_quantity=1, cancelled_amount=5500), status="awaiting_shipment")
+    other = await world.opened("refund_only", ("L1", 1))
+    assert other["lines"][0]["refund"]["amount"] == 5500  # the last unit: what the line has left
+    assert (await world.open("refund_only", ("L1", 1))).status_code == 409
+
+
+async def test_a_failed_refund_of_the_stopped_units_is_asked_as_the_case_refund(world):
+    case = await approved_before_shipment(world)
+    await world.reply(cancelled(case, stopped=1))
+    await world.reply(LinesRefundFailed(order_id="O-1", case_id=case["id"], refund_id="O-1-cancel-1",
+                                        reason="psp unavailable", retryable=True, failed_at=AT))
+    assert (await world.case(case["id"]))["status"] == "refunding"
+    [ask] = await world.sent("order.refund-lines")
+    assert (ask.payload["refund_id"], ask.payload["lines"][0]["amount"]) == (f"{case['id']}-r1", 5500)

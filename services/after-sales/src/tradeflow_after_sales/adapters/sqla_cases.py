@@ -42,6 +42,16 @@ class SqlaCaseRepository:
         rows = (await self.session.execute(select(cases).where(cases.c.order_id == order_id))).mappings().all()
         return tuple(claim for case in await self._built(rows) for claim in case.claims())
 
+    async def stopped_for_cases(self, order_id: str) -> dict[str, tuple[int, int]]:
+        query = (select(case_progress.c.stopped_lines).join(cases, cases.c.id == case_progress.c.case_id)
+                 .where(cases.c.order_id == order_id, case_progress.c.stopped_lines != {}))
+        stopped: dict[str, tuple[int, int]] = {}
+        for lines in (await self.session.execute(query)).scalars():
+            for line_id, (units, amount) in lines.items():
+                before = stopped.get(line_id, (0, 0))
+                stopped[line_id] = (before[0] + units, before[1] + amount)
+        return stopped
+
     async def progress(self, case_id: str) -> CaseProgress:
         row = (await self.session.execute(select(case_progress).where(case_progress.c.case_id == case_id))
                ).mappings().one()
@@ -94,4 +104,5 @@ def _progress_values(progress: CaseProgress) -> dict:
             "pending_refund_id": progress.pending_refund_id, "refund_failed": progress.refund_failed,
             "stop_refund_id": progress.stop_refund_id, "failures": progress.failures,
             "return_warehouse": progress.return_warehouse,
-            "replacement_warehouses": progress.replacement_warehouses, "revoked_lines": progress.revoked_lines}
+            "replacement_warehouses": progress.replacement_warehouses, "revoked_lines": progress.revoked_lines,
+            "stopped_lines": progress.stopped_lines}

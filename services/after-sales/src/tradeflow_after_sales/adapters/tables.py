@@ -5,7 +5,7 @@
 * `cases`, `case_lines`, `case_history`: the after-sales case aggregate (history append-only).
 * `case_progress`: the reverse saga's data beside the kit's `sagas` row (same id as the case):
   the refund attempt and its id, consecutive failures of the step, the return warehouse, the
-  replacement's reservation and the entitlements answered.
+  replacement's reservation, the entitlements answered and the units the order stopped for it.
 * `idempotency_keys`: `Idempotency-Key` of the changing POSTs.
 """
 
@@ -107,4 +107,6 @@ case_progress = Table(
     Column("return_warehouse", Text),
     Column("replacement_warehouses", JSONB, nullable=False),  # [{code, quantity}] reserved for the case
     Column("revoked_lines", JSONB, nullable=False),  # line ids whose entitlement answered
+    Column("stopped_lines", JSONB, nullable=False, server_default="{}"),  # {line_id: [units, amount]} the order
+    # stopped for the case (before shipment): in the order's cancelled units too, so counted once
 )

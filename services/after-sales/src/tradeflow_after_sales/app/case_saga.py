@@ -31,9 +31,11 @@ def case_saga(return_deadline: timedelta = timedelta(days=7),
                                 "closed"),
              doc="requested: staff (or the merchant, for its own sub-orders) approve or reject; the buyer may cancel"),
         Step("stopping_shipment", sends=(a.CancelLines,), awaits=(a.LinesCancelled, a.LinesRefunded),
-             next=("awaiting_return", "revoking_entitlement", "completed", "closed"), deadline=reply_timeout,
+             next=("awaiting_return", "refunding", "revoking_entitlement", "completed", "closed"),
+             deadline=reply_timeout,
              doc="refund_only before shipment: the order stops the units through fulfillment and refunds what "
-                 "was stopped (refused: asked again with backoff); units going on → the case becomes a return"),
+                 "was stopped (refused: asked again with backoff; its refund failed: → refunding); units going "
+                 "on → the case becomes a return"),
         Step("reserving_replacement", sends=(inventory.ReserveStock,),
              awaits=(inventory.StockReserved, inventory.StockReservationRejected),
              next=("awaiting_return", "closed"), compensation=(inventory.ReleaseStock,), deadline=reply_timeout,

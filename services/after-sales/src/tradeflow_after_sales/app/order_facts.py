@@ -23,15 +23,24 @@ async def locked_order(tx: AfterSalesTransaction, order_id: str) -> tuple[OrderC
     facts = await tx.order_facts.get(order_id, lock=True)
     if facts is None:
         raise OrderNotKnown(f"order {order_id} is not known to after-sales (no such order, or not paid yet)")
-    return facts, snapshot_of(facts, await tx.cases.claims(order_id))
+    return facts, snapshot_of(facts, await tx.cases.claims(order_id), await tx.cases.stopped_for_cases(order_id))
 
 
-def snapshot_of(facts: OrderChanged, claims: tuple[Claim, ...]) -> OrderSnapshot:
-    lines = tuple(OrderLine(id=ln.line_id, sku=ln.sku, quantity=ln.quantity, unit_price_amount=ln.unit_price_amount,
-                            paid_amount=ln.paid_amount, shipping_amount=ln.shipping_amount,
-                            points_amount=ln.points_amount, virtual=ln.kind == "virtual",
-                            stopped_quantity=ln.cancelled_quantity, stopped_amount=ln.cancelled_amount)
-                  for ln in facts.lines)
+def snapshot_of(facts: OrderChanged, claims: tuple[Claim, ...],
+                stopped_for_cases: dict[str, tuple[int, int]] | None = None) -> OrderSnapshot:
+    """The units a case had the order stop (before shipment) are the case's claim; the order's
+    facts count them as cancelled as well, so they are taken out of the order's cancelled units
+    (never below none: the facts may not tell of them yet)."""
+    stopped_for_cases = stopped_for_cases or {}
+
+    def line(ln) -> OrderLine:
+        units, amount = stopped_for_cases.get(ln.line_id, (0, 0))
+        return OrderLine(id=ln.line_id, sku=ln.sku, quantity=ln.quantity, unit_price_amount=ln.unit_price_amount,
+                         paid_amount=ln.paid_amount, shipping_amount=ln.shipping_amount,
+                         points_amount=ln.points_amount, virtual=ln.kind == "virtual",
+                         stopped_quantity=max(ln.cancelled_quantity - units, 0),
+                         stopped_amount=max(ln.cancelled_amount - amount, 0))
+    lines = tuple(line(ln) for ln in facts.lines)
     return OrderSnapshot(id=facts.order_id, buyer_id=facts.buyer_id, status=OrderStatus(facts.status),
                          type=OrderType(facts.type), currency=facts.currency, lines=lines, claims=claims,
                          signed_at=facts.signed_at, completed_at=_completed_at(facts))

@@ -20,7 +20,8 @@ class CaseProgress:
     """The reverse saga's own data for one case (beside the kit's saga row): which refund attempt
     is asked (`<case_id>-r<n>`) and whether it failed, the refund the order makes for stopped units,
     consecutive failures of the current step, where the parcel goes back, what the replacement
-    holds, and the virtual lines whose entitlement answered."""
+    holds, the virtual lines whose entitlement answered, and the units the order stopped for the
+    case (which the order's facts count as cancelled as well)."""
 
     case_id: str
     refund_attempt: int = 0
@@ -31,6 +32,7 @@ class CaseProgress:
     return_warehouse: str | None = None
     replacement_warehouses: list[dict] = field(default_factory=list)
     revoked_lines: list[str] = field(default_factory=list)
+    stopped_lines: dict[str, list[int]] = field(default_factory=dict)  # line id → [units, amount]
 
     def next_refund_id(self) -> str:
         self.refund_attempt += 1
@@ -67,6 +69,9 @@ class CaseRepository(Protocol):
 
     async def claims(self, order_id: str) -> tuple[Claim, ...]:
         """What every case of the order holds (`AfterSalesCase.claims()`)."""
+
+    async def stopped_for_cases(self, order_id: str) -> dict[str, tuple[int, int]]:
+        """Per line, the units (and their amount) the order stopped for the order's cases."""
 
     async def progress(self, case_id: str) -> CaseProgress: ...
 

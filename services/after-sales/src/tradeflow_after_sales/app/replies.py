@@ -35,6 +35,7 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
     async def decided(case: AfterSalesCase, progress: CaseProgress, saga: SagaInstance, now: datetime) -> None:
         if m.outcome == "refused":
             return await failed(tx, c, case, progress, saga, "stopping_shipment", m.reason or "refused")
+        progress.stopped_lines = {s.line_id: [s.quantity, s.amount] for s in m.stopped}
         if m.stopped and not m.going_on:
             progress.stop_refund_id = m.refund_id
             case.start_refund(now)
@@ -59,6 +60,9 @@ async def record_lines_refunded(tx: AfterSalesTransaction, m: a.LinesRefunded, c
 
 async def record_lines_refund_failed(tx: AfterSalesTransaction, m: a.LinesRefundFailed, c: Collaborators) -> None:
     async def refund_failed(case: AfterSalesCase, progress: CaseProgress, saga: SagaInstance, now: datetime) -> None:
+        if m.refund_id == progress.stop_refund_id and m.retryable:
+            progress.stop_refund_id = None  # the stopped units' refund failed: asked as a refund of the case
+            return await advance(tx, c, case, progress, saga, f"{m.TYPE}: {m.reason}")
         if m.refund_id != progress.pending_refund_id:
             log.info("after_sales.old_refund_failure_ignored", case_id=case.id, refund_id=m.refund_id)
             return
