@@ -116,3 +116,24 @@ async def test_the_order_own_reservations_and_shipments_are_not_ours(world):
                                             to_status="signed", event="signed", source="tms", at=AT,
                                             warehouse="WH-1", carrier="YTO"))
     assert await world.sent() == []
+
+
+async def test_turning_a_reserved_exchange_into_a_refund_releases_the_replacement(world):
+    case = await approved_exchange(world)
+    await world.reply(reserved(case))
+    converted = await world.act(case["id"], "convert-to-refund", {"reason": "the buyer prefers the money"})
+    assert (converted["type"], converted["status"]) == ("return_and_refund", "awaiting_return")
+    [release] = await world.sent("inventory.release-stock")
+    assert release.payload["sub_order_id"] == case["id"]
+    await returned_ok(world, case)
+    [ask] = await world.sent("order.refund-lines")
+    assert ask.payload["lines"] == [{"line_id": "L1", "amount": 8000, "points_amount": 0}]
+
+
+async def test_an_exchange_whose_replacement_was_asked_to_ship_is_not_converted(world):
+    case = await approved_exchange(world)
+    await world.reply(reserved(case))
+    await returned_ok(world, case)
+    r = await world.http.post(f"/after-sales/{case['id']}/convert-to-refund", json={"reason": "late"},
+                              headers=bearer("staff-1", "staff"))
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (409, "illegal-transition")

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from tradeflow_after_sales.app.flow import advance, load
 from tradeflow_after_sales.app.order_facts import locked_order
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
+from tradeflow_after_sales.app.steps import release_replacement
 from tradeflow_after_sales.domain.case import AfterSalesCase
+from tradeflow_after_sales.domain.errors import IllegalTransition
 from tradeflow_after_sales.domain.model import GoodwillKind
 from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot
 
@@ -51,8 +53,11 @@ async def refund_after_inspection(tx: AfterSalesTransaction, c: Collaborators, c
 
 async def convert_to_refund(tx: AfterSalesTransaction, c: Collaborators, case_id: str, actor: str,
                             reason: str) -> AfterSalesCase:
-    return await _act(tx, c, case_id, f"turned into a refund by {actor}",
-                      lambda case, order, now: case.convert_to_refund(order, reason, actor, now), priced=True)
+    """Not once fulfillment was asked to ship the replacement; a replacement still reserved is
+    released."""
+    def convert(case: AfterSalesCase, order: OrderSnapshot, now) -> None:
+        case.convert_to_refund(order, reason, actor, now)
+    return await _act(tx, c, case_id, f"turned into a refund by {actor}", convert, priced=True, releases=True)
 
 
 async def grant_goodwill(tx: AfterSalesTransaction, c: Collaborators, case_id: str, actor: str, kind: GoodwillKind,
@@ -63,7 +68,7 @@ async def grant_goodwill(tx: AfterSalesTransaction, c: Collaborators, case_id: s
 
 async def _act(tx: AfterSalesTransaction, c: Collaborators, case_id: str, cause: str,
                action: Callable[[AfterSalesCase, OrderSnapshot | None, object], None], *,
-               priced: bool = False) -> AfterSalesCase:
+               priced: bool = False, releases: bool = False) -> AfterSalesCase:
     """`priced`: the action re-prices the case, so the order is locked and its claims read first
     (the lock order of every writer: the order, then the case)."""
     order = None
@@ -73,6 +78,11 @@ async def _act(tx: AfterSalesTransaction, c: Collaborators, case_id: str, cause:
         if case is not None:
             _facts, order = await locked_order(tx, case.order_id)
     case, progress, saga = await load(tx, case_id)
+    if releases and saga.step == "shipping_replacement":
+        raise IllegalTransition(f"case {case_id}: fulfillment was asked to ship the replacement already")
     action(case, order, c.clock.now())
+    if releases:
+        for release in release_replacement(case, progress, None):
+            await tx.publish(release, key=case.order_id)
     await advance(tx, c, case, progress, saga, cause)
     return case
