@@ -96,7 +96,7 @@ async def test_the_buyer_reads_their_entitlements_with_what_when_and_from_which_
     assert {k: v for k, v in entitlement.items() if k != "id"} == {
         "account": "buyer-1", "sku": "COURSE-1", "quantity": 1, "order_id": "o-1", "sub_order_id": "o-1-m-1",
         "line_id": "v", "status": "active", "granted_at": (clock.at - timedelta(minutes=1)).isoformat(),
-        "revoked_at": None, "revoke_reason": None}
+        "revoked_at": None, "revoke_reason": None, "revoke_case_id": None}
     assert response.json()["next_cursor"] is None
     other = await client.get("/entitlements?account=buyer-1", headers=bearer("buyer-2", "buyer"))
     assert outcome(other) == (403, "forbidden")
