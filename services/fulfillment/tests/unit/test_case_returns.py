@@ -12,12 +12,11 @@ from tradeflow_fulfillment.domain.errors import CannotMerge, FulfillmentError
 from tradeflow_fulfillment.domain.model import ShipmentLine
 from tradeflow_fulfillment.domain.replacement import Replacement, by_warehouse, plan_replacement
 from tradeflow_fulfillment.domain.returns import (
-    Carried,
     CaseReturn,
-    Restocked,
     ReturnConflict,
     ReturnStatus,
     ReturnUnits,
+    ShippedUnits,
     WasInspected,
     WasReceived,
     attribute_restocks,
@@ -68,11 +67,11 @@ def test_an_inspection_first_implies_the_receipt_and_each_happens_once():
 
 def test_returned_units_go_back_through_the_shipments_that_carried_them_never_more_than_they_carried():
     r = expected()
-    carried = [Carried("shp-2", "WH-2", "a", "o-1-m-1", "SKU-a", 3), Carried("shp-1", "WH-1", "a", "o-1-m-1",
+    carried = [ShippedUnits("shp-2", "WH-2", "a", "o-1-m-1", "SKU-a", 3), ShippedUnits("shp-1", "WH-1", "a", "o-1-m-1",
                                                                              "SKU-a", 1)]
     restocks, unplaced = attribute_restocks(r, carried, [])
     assert [(x.shipment_id, x.quantity) for x in restocks] == [("shp-1", 1), ("shp-2", 1)], "its warehouse first"
-    earlier = [Restocked("shp-2", "WH-2", "a", "o-1-m-1", "SKU-a", 3), Restocked("shp-1", "WH-1", "a", "o-1-m-1",
+    earlier = [ShippedUnits("shp-2", "WH-2", "a", "o-1-m-1", "SKU-a", 3), ShippedUnits("shp-1", "WH-1", "a", "o-1-m-1",
                                                                                  "SKU-a", 1)]
     restocks, unplaced = attribute_restocks(r, carried, earlier)
     assert (restocks, unplaced) == ([], [A2])

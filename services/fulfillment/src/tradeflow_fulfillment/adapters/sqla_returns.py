@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.tables import case_returns, case_revocations
-from tradeflow_fulfillment.domain.returns import CaseReturn, Registration, Restocked, ReturnStatus, ReturnUnits
+from tradeflow_fulfillment.domain.returns import CaseReturn, Registration, ReturnStatus, ReturnUnits, ShippedUnits
 
 
 class SqlaCaseReturns:
@@ -78,4 +78,4 @@ def _case_return(row: Row) -> CaseReturn:
                       carrier=row.carrier, waybill=row.waybill, status=ReturnStatus(row.status),
                       registration=Registration(**row.registration), registration_due_at=row.registration_due_at,
                       received_at=row.received_at, inspected_at=row.inspected_at, note=row.note,
-                      restocks=[Restocked(**x) for x in row.restocks])
+                      restocks=[ShippedUnits(**x) for x in row.restocks])

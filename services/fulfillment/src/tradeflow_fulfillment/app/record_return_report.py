@@ -22,10 +22,9 @@ from tradeflow_fulfillment.app.ports import FulfillmentTransaction
 from tradeflow_fulfillment.domain.dispatching import WAREHOUSE
 from tradeflow_fulfillment.domain.errors import CaseReturnNotFound
 from tradeflow_fulfillment.domain.returns import (
-    Carried,
     CaseReturn,
-    Restocked,
     ReturnStatus,
+    ShippedUnits,
     WasInspected,
     WasReceived,
     attribute_restocks,
@@ -70,7 +69,7 @@ async def record_return_report(tx: FulfillmentTransaction, report: ReturnReport,
 
 async def _restock(tx: FulfillmentTransaction, held: CaseReturn) -> None:
     shipments = await tx.shipments.find(order_id=held.order_id, limit=500)
-    carried = [Carried(s.id, s.warehouse, ln.line_id, ln.sub_order_id, ln.sku, ln.quantity)
+    carried = [ShippedUnits(s.id, s.warehouse, ln.line_id, ln.sub_order_id, ln.sku, ln.quantity)
                for s in sorted(shipments, key=lambda s: (s.planned_at, s.id))
                if s.has_shipped and s.status not in CAME_BACK for ln in s.lines if ln.order_id == held.order_id]
     before = [r for other in await tx.returns.of_order(held.order_id) if other.case_id != held.case_id
@@ -85,7 +84,7 @@ async def _restock(tx: FulfillmentTransaction, held: CaseReturn) -> None:
                          key=shipment_id)
 
 
-def _restock_command(held: CaseReturn, restocks: list[Restocked]) -> inventory.RestockReturned:
+def _restock_command(held: CaseReturn, restocks: list[ShippedUnits]) -> inventory.RestockReturned:
     return inventory.RestockReturned(
         shipment_id=restocks[0].shipment_id, return_id=f"case-{held.case_id}",
         reason=f"after-sales case {held.case_id}: returned and inspected ok",

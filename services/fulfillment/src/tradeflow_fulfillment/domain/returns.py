@@ -42,8 +42,9 @@ class ReturnUnits:
 
 
 @dataclass(frozen=True)
-class Restocked:
-    """Returned units put back through the shipment that carried them out (inventory deducted them there)."""
+class ShippedUnits:
+    """Units of an order line in one shipment: that it carried to the buyer (inventory deducted
+    them there), or that were put back on hand through it (restocked)."""
 
     shipment_id: str
     warehouse: str
@@ -78,7 +79,7 @@ class CaseReturn:
                  expected_at: datetime, carrier: str | None = None, waybill: str | None = None,
                  status: ReturnStatus = ReturnStatus.EXPECTED, registration: Registration = Registration(),
                  registration_due_at: datetime | None = None, received_at: datetime | None = None,
-                 inspected_at: datetime | None = None, note: str = "", restocks: Iterable[Restocked] = ()) -> None:
+                 inspected_at: datetime | None = None, note: str = "", restocks: Iterable[ShippedUnits] = ()) -> None:
         self.case_id, self.order_id, self.warehouse, self.expected_at = case_id, order_id, warehouse, expected_at
         self.lines = tuple(lines)
         self._carrier, self._waybill, self._status = carrier, waybill, ReturnStatus(status)
@@ -149,7 +150,7 @@ class CaseReturn:
         self._events.append(WasInspected(at))
         return True
 
-    def restock(self, restocks: Iterable[Restocked]) -> None:
+    def restock(self, restocks: Iterable[ShippedUnits]) -> None:
         """The units inspected ok go back on hand through these shipments (once)."""
         if self._status is not ReturnStatus.INSPECTED_OK or self._restocks:
             raise FulfillmentError(f"case {self.case_id}: only a return inspected ok is restocked, once")
@@ -160,20 +161,8 @@ class CaseReturn:
         return events
 
 
-@dataclass(frozen=True)
-class Carried:
-    """Units of an order line a shipment carried to the buyer (its stock was deducted)."""
-
-    shipment_id: str
-    warehouse: str
-    line_id: str
-    sub_order_id: str
-    sku: str
-    quantity: int
-
-
-def attribute_restocks(returned: CaseReturn, carried: Iterable[Carried],
-                       restocked_before: Iterable[Restocked]) -> tuple[list[Restocked], list[ReturnUnits]]:
+def attribute_restocks(returned: CaseReturn, carried: Iterable[ShippedUnits],
+                       restocked_before: Iterable[ShippedUnits]) -> tuple[list[ShippedUnits], list[ReturnUnits]]:
     """(restocks, units no shipment can take back): each returned unit goes back through a shipment
     that carried its line and has not taken that many back already — those of the return's
     warehouse first, then the others, in the order given."""
@@ -190,7 +179,7 @@ def attribute_restocks(returned: CaseReturn, carried: Iterable[Carried],
             take = min(wanted, left[(c.shipment_id, c.line_id)])
             if take > 0:
                 left[(c.shipment_id, c.line_id)] -= take
-                restocks.append(Restocked(c.shipment_id, c.warehouse, c.line_id, c.sub_order_id, c.sku, take))
+                restocks.append(ShippedUnits(c.shipment_id, c.warehouse, c.line_id, c.sub_order_id, c.sku, take))
                 wanted -= take
         if wanted:
             unplaced.append(ReturnUnits(line.line_id, line.sku, wanted))
