@@ -29,7 +29,8 @@ run: setup
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
 # Short payment and review deadlines let the e2e tests see unpaid and unreviewed orders time out (and received
-# orders auto-confirmed). Order and inventory run
+# orders auto-confirmed); short after-sales deadlines and retries let them see a return never sent close its case,
+# a course's after-sales window close, and a refund that keeps failing park its case. Order and inventory run
 # as two replicas each (README "Replicas"), so every e2e test runs against replicas;
 # ORDER_REPLICAS=1 INVENTORY_REPLICAS=1 make test runs one of each (test_replicas.py then skips).
 TEST_REPLICAS := ORDER_REPLICAS=$${ORDER_REPLICAS:-2} INVENTORY_REPLICAS=$${INVENTORY_REPLICAS:-2}
@@ -37,7 +38,12 @@ SHORT_DEADLINES := ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECOND
 	ORDER_REVIEW_TIMEOUT_SECONDS=$${ORDER_REVIEW_TIMEOUT_SECONDS:-20} \
 	FULFILLMENT_MERGE_WINDOW_SECONDS=$${FULFILLMENT_MERGE_WINDOW_SECONDS:-2} \
 	ORDER_AUTO_CONFIRM_SECONDS=$${ORDER_AUTO_CONFIRM_SECONDS:-5} \
-	FULFILLMENT_INTERCEPT_DEADLINE_SECONDS=$${FULFILLMENT_INTERCEPT_DEADLINE_SECONDS:-8}
+	FULFILLMENT_INTERCEPT_DEADLINE_SECONDS=$${FULFILLMENT_INTERCEPT_DEADLINE_SECONDS:-8} \
+	AFTER_SALES_RETURN_DEADLINE_SECONDS=$${AFTER_SALES_RETURN_DEADLINE_SECONDS:-20} \
+	AFTER_SALES_WINDOW_SECONDS_BY_TYPE=$${AFTER_SALES_WINDOW_SECONDS_BY_TYPE:-virtual=10} \
+	AFTER_SALES_RETRY_MAX_ATTEMPTS=$${AFTER_SALES_RETRY_MAX_ATTEMPTS:-3} \
+	AFTER_SALES_RETRY_FIRST_BACKOFF_SECONDS=$${AFTER_SALES_RETRY_FIRST_BACKOFF_SECONDS:-0.5} \
+	AFTER_SALES_RETRY_MAX_BACKOFF_SECONDS=$${AFTER_SALES_RETRY_MAX_BACKOFF_SECONDS:-2}
 test: setup lint
 	@$(SHORT_DEADLINES) $(TEST_REPLICAS) \
 		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
