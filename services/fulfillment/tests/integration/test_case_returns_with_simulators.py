@@ -3,14 +3,18 @@ is registered with the warehouse by the returns job (again with the waybill once
 warehouse down for a while loses nothing), its signed webhooks publish ReturnReceived and
 ReturnInspected once each — an inspection arriving first implies the receipt, duplicates change
 nothing — and units inspected ok are restocked once through the shipment that carried them; an
-exchange's replacement ships as the case's own shipments, deducting under the case."""
+exchange's replacement ships as the case's own shipments, deducting under the case; part of a
+dispatched parcel is stopped at the warehouse and the rest dispatched again."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tradeflow_contracts.after_sales import ExpectReturn, ShipReplacement
+from tradeflow_contracts.fulfillment import OrderLineRef, StopFulfillment
 from tradeflow_fulfillment.app.expect_return import expect_return
+from tradeflow_fulfillment.app.intercept_shipments import intercept_due
 from tradeflow_fulfillment.app.register_returns import register_due
 from tradeflow_fulfillment.app.ship_replacement import ship_replacement
+from tradeflow_fulfillment.app.stop_fulfillment import stop_fulfillment
 
 from .conftest import RECEIVER, goods
 from .simulated import POLICY, STAFF, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
@@ -135,3 +139,25 @@ async def test_a_replacement_ships_as_the_cases_own_shipments_and_deducts_under_
                if p["shipment_id"] == shipment["id"]]
     assert [p["to_status"] for p in changes] == ["dispatched", "picked", "packed", "shipped"]
     assert {p["case_id"] for p in changes} == {"c-4"}
+
+
+async def test_part_of_a_dispatched_parcel_is_stopped_at_the_warehouse_and_the_rest_dispatched_again(stack: Stack):
+    [shipment_id] = await stack.plan("o-1", ("m-1", [goods("a", 3)]))
+    await stack.dispatch()
+    transactions, logistics, _, _ = stack.app.state.dispatcher
+    message = StopFulfillment(order_id="o-1", reason="after-sales case c-5", requested_by="after-sales",
+                              requested_at=datetime.now(UTC), lines=[OrderLineRef(
+                                  line_id="a", sub_order_id="o-1-m-1", sku="SKU-a", quantity=1, kind="physical")])
+    async with transactions.begin() as tx:
+        await stop_fulfillment(tx, message, stack.app.state.api.collaborators)
+    assert await intercept_due(transactions, logistics, ShiftedClock(), POLICY) == 1
+    decided = await stack.wms.post(f"/sim/dispatches/{shipment_id}-1", json={"outcome": "intercept_ok"})
+    assert decided.status_code == 202, decided.text
+    s = await stack.wait_status(shipment_id, "intercepted")
+    assert [ln["quantity"] for ln in s["lines"]] == [2]
+    [(_, answer)] = await stack.messages("fulfillment.fulfillment-stopped")
+    assert [(u["line_id"], u["quantity"]) for u in answer["stopped"]] == [("a", 1)] and answer["going_on"] == []
+    assert await stack.dispatch() == 1
+    key = stack.settings.wms_api_key.get_secret_value()
+    again = (await stack.wms.get(f"/wms/dispatches/{shipment_id}-2", headers={"Authorization": f"Bearer {key}"}))
+    assert [ln["quantity"] for ln in again.json()["lines"]] == [2], "the rest goes again under a new number"

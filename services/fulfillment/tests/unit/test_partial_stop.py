@@ -1,22 +1,27 @@
 """Stopping some units of an order's line (issue 12: an after-sales refund-only case before
 shipment), on in-memory ports: StopFulfillment names the units to stop in all (cumulative); the
-least far along are taken first; a shipment not dispatched shrinks, one on its way stays whole
-and its units go on; an entitlement is revoked whole or not at all; lines not named are left."""
+least far along are taken first; a shipment not dispatched shrinks, one dispatched is stopped at the
+warehouse and goes again with the rest, one shipped stays whole and its units go on; an
+entitlement is revoked whole or not at all; lines not named are left."""
 
 from datetime import timedelta
 
 import pytest
 
 from tradeflow_contracts.fulfillment import FulfillmentStopped, OrderLineRef, ShipmentPlanned, StopFulfillment
+from tradeflow_fulfillment.app.dispatch_shipments import DispatchPolicy, dispatch_due
+from tradeflow_fulfillment.app.intercept_shipments import intercept_due
+from tradeflow_fulfillment.app.record_report import ProviderReport, record_report
 from tradeflow_fulfillment.app.stop_fulfillment import stop_fulfillment
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.model import ShipmentLine
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 from .builders import AT, WINDOW, shipment
-from .fakes import FakeTransaction, FixedClock, collaborators
+from .fakes import FakeTransaction, FixedClock, collaborators, logistics
 
 S = ShipmentStatus
+POLICY = DispatchPolicy(batch=10, lease=timedelta(seconds=60), first_backoff=timedelta(seconds=2))
 
 
 def line(line_id: str = "l-1", quantity: int = 3, order_id: str = "o-1") -> ShipmentLine:
@@ -89,13 +94,38 @@ async def test_the_units_least_far_along_are_stopped_first(clock):
     assert tx.shipments.rows["shp-1"].interception is None, "nothing asked of the warehouse"
 
 
-async def test_part_of_a_parcel_on_its_way_is_not_stopped_and_goes_on_saying_why(clock):
-    tx = await given(shipment(S.DISPATCHED, S.DISPATCHED, lines=[line(quantity=3)]))
+async def test_part_of_a_dispatched_parcel_is_stopped_at_the_warehouse_and_the_rest_goes_again(clock):
+    tx, outside = await given(shipment(S.DISPATCHED, S.DISPATCHED, lines=[line(quantity=3)])), logistics()
+    assert await stop(tx, clock, ("l-1", 1, "physical")) is None, "answered once the warehouse answers"
+    assert tx.shipments.rows["shp-1"].interception.cut == (("l-1", 1),)
+    assert await intercept_due(tx, outside, clock, POLICY) == 1 and outside.warehouse.intercepts == ["shp-1-1"]
+    await record_report(tx, ProviderReport("wms", "evt-1", "intercepted", "shp-1", "shp-1-1", AT), AT)
+    s = tx.shipments.rows["shp-1"]
+    assert (s.status, [ln.quantity for ln in s.lines]) == (S.INTERCEPTED, [2])
+    answer = [m for _, m in tx.published if isinstance(m, FulfillmentStopped)][-1]
+    assert (stopped(answer), going_on(answer)) == ([("l-1", 1, "shp-1")], [])
+    assert await dispatch_due(tx, outside, clock, POLICY) == 1
+    assert [(i.dispatch_number, [ln.quantity for ln in i.lines]) for i in outside.warehouse.received] == [
+        ("shp-1-2", [2])], "the rest goes again under a new number"
+
+
+async def test_part_of_a_parcel_the_warehouse_cannot_stop_goes_on_and_the_carrier_is_not_asked(clock):
+    tx, outside = await given(shipment(S.PACKED, S.PACKED, lines=[line(quantity=3)])), logistics()
+    await stop(tx, clock, ("l-1", 1, "physical"))
+    outside.warehouse.refuse = "409 dispatch_already_shipped"
+    await intercept_due(tx, outside, clock, POLICY)
+    answer = [m for _, m in tx.published if isinstance(m, FulfillmentStopped)][-1]
+    assert going_on(answer) == [("l-1", 1, "shp-1", "intercept-failed")]
+    assert outside.carriers.intercepts == [] and [ln.quantity for ln in tx.shipments.rows["shp-1"].lines] == [3]
+
+
+async def test_part_of_a_shipped_parcel_is_not_stopped_and_goes_on_saying_why(clock):
+    tx = await given(shipment(S.IN_TRANSIT, S.IN_TRANSIT, lines=[line(quantity=3)]))
     answer = await stop(tx, clock, ("l-1", 1, "physical"))
     assert (stopped(answer), going_on(answer)) == ([], [("l-1", 1, "shp-1", "partial-parcel-on-its-way")])
-    assert "re-pack" in answer.going_on[0].detail
+    assert "a carrier stops a whole parcel" in answer.going_on[0].detail
     s = tx.shipments.rows["shp-1"]
-    assert (s.status, [ln.quantity for ln in s.lines], s.interception) == (S.DISPATCHED, [3], None)
+    assert (s.status, [ln.quantity for ln in s.lines], s.interception) == (S.IN_TRANSIT, [3], None)
 
 
 async def test_lines_not_named_stay_in_the_shipment(clock):

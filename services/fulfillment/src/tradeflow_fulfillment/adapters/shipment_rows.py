@@ -31,7 +31,8 @@ def _interception_value(i: Interception | None) -> dict | None:
             "retry_at": i.retry_at.isoformat() if i.retry_at else None, "tries": i.tries, "last_error": i.last_error,
             "change": None if i.change is None else {"receiver": asdict(i.change.receiver),
                                                      "carrier": i.change.carrier,
-                                                     "split": [list(units) for units in i.change.split]}}
+                                                     "split": [list(units) for units in i.change.split]},
+            "cut": [list(units) for units in i.cut]}
 
 
 def _interception_of(value: dict | None) -> Interception | None:
@@ -42,7 +43,8 @@ def _interception_of(value: dict | None) -> Interception | None:
                         datetime.fromisoformat(value["deadline"]), value["by"], value["sent"],
                         datetime.fromisoformat(retry_at) if retry_at else None, value["tries"], value["last_error"],
                         None if change is None else Change(Receiver(**change["receiver"]), change["carrier"],
-                                                           tuple((ln, n) for ln, n in change.get("split", ()))))
+                                                           tuple((ln, n) for ln, n in change.get("split", ()))),
+                        tuple((ln, n) for ln, n in value.get("cut", ())))
 
 
 def _attempt_values(a: DispatchAttempt | None) -> dict:

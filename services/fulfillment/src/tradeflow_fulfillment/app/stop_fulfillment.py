@@ -120,9 +120,9 @@ async def _stop_shipments(tx: FulfillmentTransaction, stop: OrderStop, shipments
             verdict = shipment.stop(order_id, message.reason, now, now + c.intercept_deadline)
             stop.wait_for(shipment.id, units) if verdict is None else stop.decide(units, verdict)
         else:
-            verdict = shipment.stop_some(order_id, take, message.reason, now)
-            stop.decide(piece(shipment, stop, take, sub_orders, cut=shipment.status not in KEEPS_ITS_LINES
-                              and isinstance(verdict, Stopped)), verdict)
+            units = piece(shipment, stop, take, sub_orders, cut=shipment.status not in KEEPS_ITS_LINES)
+            verdict = shipment.stop_some(order_id, take, message.reason, now, now + c.intercept_deadline)
+            stop.wait_for(shipment.id, units) if verdict is None else stop.decide(units, verdict)
         await tx.shipments.save(shipment)
         await announce_shipment(tx, shipment)
 

@@ -23,8 +23,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
-from tradeflow_fulfillment.domain.events import LinesPlanned, OrderLeft
-from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.events import OrderLeft
+from tradeflow_fulfillment.domain.model import Receiver
 from tradeflow_fulfillment.domain.transitions import REPORTS, ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
@@ -89,6 +89,9 @@ class Interception:
     tries: int = 0
     last_error: str | None = None
     change: Change | None = None
+    cut: tuple[tuple[str, int], ...] = ()
+    """A partial stop (`partial_stop.py`): (line id, units) of the one order in `orders` to take out of
+    the parcel — once the warehouse stopped it, it goes again without them; the carrier is never asked."""
 
     def with_order(self, order_id: str) -> "Interception":
         return self if order_id in self.orders else replace(self, orders=(*self.orders, order_id))
@@ -126,26 +129,6 @@ class Intercepting:
                                                   "in the same parcel: the carrier stops a parcel, not part of it")
         self._intercept(Interception((order_id,), reason, at, deadline), at)
         return None
-
-    def stop_some(self: "Shipment", order_id: str, take: dict[str, int], reason: str, at: datetime) -> Verdict:
-        """Stop `take` (line id → units) of the order's units here, not all of them (a partial stop,
-        `partial_stop.py`): before dispatch the lines shrink at once (the order is told its lines
-        here again: ShipmentPlanned); cancelled or coming back anyway → stopped; otherwise the
-        parcel is on its way and stays whole → going on."""
-        if self._status in (S.CANCELLED, S.RETURNING, S.RETURNED):
-            return Stopped(returning=self._status is not S.CANCELLED)
-        if self._status is S.SIGNED:
-            return GoingOn(NOT_CANCELLABLE_SIGNED, f"shipment {self.id} was signed for: after-sales takes it back")
-        if self._status not in (S.PENDING_REVIEW, S.READY, S.INTERCEPTED) or self._attempt is not None \
-                or self._interception is not None:
-            return GoingOn(PARTIAL_PARCEL_ON_ITS_WAY, f"shipment {self.id} is on its way ({self._status}): part "
-                                                        "of a parcel is not stopped (the warehouse would have to "
-                                                        "re-pack it); after-sales takes these units back")
-        self._lines = [cut for ln in self._lines if (cut := _less(ln, take.get(ln.line_id, 0), order_id))]
-        units = ", ".join(f"{n} × {line_id}" for line_id, n in take.items())
-        self._record(at, E.SPLIT_OUT, SOURCE, detail=f"order {order_id}: {units} stopped: {reason}")
-        self._events.append(LinesPlanned(order_id))
-        return Stopped()
 
     def intercept_dispatched(self: "Shipment", at: datetime) -> None:
         """The stop that waited for the dispatch: the warehouse holds it, so it is intercepted."""
@@ -188,7 +171,8 @@ class Intercepting:
         """Refused: by the warehouse (it shipped meanwhile) → the carrier is asked instead, unless
         the parcel carries other orders' goods; by the carrier → the shipment goes on."""
         i = self._interception
-        if i.by == WAREHOUSE and self.waybill and len(self.order_ids) == len(set(i.orders) & set(self.order_ids)):
+        if i.by == WAREHOUSE and self.waybill and not i.cut \
+                and len(self.order_ids) == len(set(i.orders) & set(self.order_ids)):
             self._interception = replace(i, by=CARRIER, sent=False, retry_at=at, last_error=reason)
             self._record(at, E.INTERCEPT, SOURCE, applied=False, detail=f"the warehouse refused ({reason}): "
                                                                         "asked of the carrier")
@@ -233,7 +217,9 @@ class Intercepting:
 
     def _leave_all(self: "Shipment", done: Interception, at: datetime) -> dict[str, Verdict]:
         for order_id in done.orders:
-            if order_id in self.order_ids:
+            if order_id in self.order_ids and done.cut and order_id == done.orders[0]:
+                self.cut_units(order_id, dict(done.cut), done.reason, at)
+            elif order_id in self.order_ids:
                 self.leave(order_id, done.reason, at)
         return {order_id: Stopped() for order_id in done.orders}
 
@@ -251,12 +237,3 @@ class Intercepting:
         self._record(at, E.SPLIT_OUT, SOURCE, detail=f"order {order_id} left: {reason}")
         self._events.append(OrderLeft(order_id, self._status))
 
-
-def _less(line: ShipmentLine, units: int, order_id: str) -> ShipmentLine | None:
-    """The line without `units` (its share of the paid amount in proportion); None once empty."""
-    if line.order_id != order_id or units == 0:
-        return line
-    if units >= line.quantity:
-        return None
-    left = line.quantity - units
-    return replace(line, quantity=left, paid_amount=line.paid_amount * left // line.quantity)

@@ -24,6 +24,7 @@ from tradeflow_fulfillment.domain.events import CameBack, LeftWarehouse, Shipmen
 from tradeflow_fulfillment.domain.hand_merge import HandMerge
 from tradeflow_fulfillment.domain.interception import Intercepting, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
+from tradeflow_fulfillment.domain.partial_stop import PartialStopping
 from tradeflow_fulfillment.domain.re_review import ReReviewing
 from tradeflow_fulfillment.domain.transitions import (
     REPORTS,
@@ -37,7 +38,7 @@ from tradeflow_fulfillment.domain.transitions import (
 S, E = ShipmentStatus, ShipmentEvent
 
 
-class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Intercepting, ReReviewing):
+class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Intercepting, PartialStopping, ReReviewing):
     def __init__(self, *, id: str, buyer_id: str, receiver: Receiver, warehouse: str, carrier: str,
                  lines: Iterable[ShipmentLine], flags: Iterable[Flag], status: ShipmentStatus, planned_at: datetime,
                  dispatch_after: datetime, progress: ShipmentStatus | None = None,

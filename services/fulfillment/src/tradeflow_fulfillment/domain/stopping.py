@@ -96,6 +96,7 @@ class OrderStop:
                 and isinstance(o.verdict, Stopped)]
 
     def wait_for(self, part: str, units: list[Units]) -> None:
+        """`part`: the shipment whose answer decides `units` (all the order's there, or a piece)."""
         self._waiting[part] = list(units)
 
     def decide(self, units: list[Units], verdict: Verdict) -> None:
@@ -108,7 +109,7 @@ class OrderStop:
 
     def decide_waiting(self, part: str, verdict: Verdict) -> bool:
         """The verdict for a part waited for; False when this stop was not waiting for it."""
-        units = self._waiting.get(part)
+        units = self._waiting.pop(part, None)
         if units is None:
             return False
         self.decide(units, verdict)
