@@ -226,3 +226,18 @@ def test_a_reservation_of_a_case_is_not_the_orders(order):
     order.pre_sale_stock_arrived("case-1", NOW)
     assert [s.reservation for s in order.sub_orders] == before and order.pull_events() == []
     assert order.status == "awaiting_shipment"
+
+
+def test_units_nothing_was_paid_for_are_answered_refunded_at_once_after_the_case_with_their_points():
+    cart = Cart("b1", "channel", "CNY", RECEIVER, [CartLine("SKU-A", "m1", 2, 500)], 0,
+                [Discount("promotion", 800, None), Discount("points", 200, None)])
+    order = paid_order(cart, NOW)
+    [line] = order.lines
+    assert (line.paid_amount, line.discounts["points"]) == (0, 200)
+    order.cancel_lines("case-1", {line.id: 1}, "one too many", "channel", NOW)
+    order.pull_events()
+    order.fulfillment_stopped([(line.id, StoppedUnits(1))], [], NOW)
+    told = [e for e in order.pull_events() if not isinstance(e, ev.StockReleaseRequested)]
+    assert [type(e) for e in told] == [ev.CaseCancelAnswered, ev.PointsGivenBack, ev.CaseRefundAnswered]
+    assert (told[1].amount, order.refunds[0].state, order.refunds[0].amount) == (100, RefundState.REFUNDED, 0)
+    assert order.status == "awaiting_shipment" and line.cancelled_quantity == 1

@@ -135,33 +135,39 @@ class ServesAfterSales:
         """Fulfillment answered the case: refund and release exactly the units newly stopped;
         every unit of the order stopped → the order is cancelled as by its own cancellation."""
         self._step = OrderStep.HANDED_OVER
-        refund_id = cancel_refund_id(self.id, case.case_id)
         reason = f"after-sales case {case.case_id}: {case.reason}"
-        points = {ln.id: min(units_points(ln, before[ln.id], ln.cancelled_quantity), points_open(ln, self._refunds))
-                  for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
-        shares = self._refund_stopped(before, reason, now, refund_id, case.case_id)
-        stopped = {ln.id: (ln.cancelled_quantity - before[ln.id], shares.get(ln.id, 0))
-                   for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
-        if stopped:  # their points go back with the money
-            kept = {line_id: p for line_id, p in points.items() if p}
-            refund = next((r for r in self._refunds if r.id == refund_id), None)
-            if refund is not None:
-                refund.points = kept
-            else:  # nothing paid for them (a channel's order): refunded as it is, the points at once
-                refund = AskedRefund(refund_id, 0, reason, {}, now, RefundState.REFUNDED, case.case_id, kept)
-                self._refunds.append(refund)
-                self._case_refund_made(refund, now)
-        case.decided_at, case.stopped, case.refund_id = now, stopped, refund_id if stopped else None
+        stopped, refund = self._refund_case_stop(case, before, reason, now)
+        case.decided_at, case.stopped, case.refund_id = now, stopped, refund.id if refund else None
         case.going_on = tuple(g for g in going_on if g.line_id in case.lines)
         self._record(now, self._status, "case_lines_cancelled", "fulfillment", f"case {case.case_id}: stopped " + (
             "; ".join(f"{self.line(lid).sku} × {n}" for lid, (n, _) in stopped.items()) or "nothing"))
         going = {g.line_id for g in going_on} | {ln.id for ln in self.lines if ln.remaining_quantity}
         self._release_stopped(new, going, reason)
         self._events.append(ev.CaseCancelAnswered(case.case_id))
+        if refund is not None and not refund.amount:  # nothing paid for them (a channel's order): refunded as is
+            self._case_refund_made(refund, now)
         if all(not ln.remaining_quantity for ln in self.lines) and self._status in BEFORE_SHIPMENT:
             self._cancel_everything(reason, case.requested_by, now)
         else:
             self._settle_stopped_sub_orders(now)
+
+    def _refund_case_stop(self, case: CaseCancel, before: dict[str, int], reason: str,
+                          now: datetime) -> tuple[dict[str, tuple[int, int]], AskedRefund | None]:
+        """The newly stopped units' paid share and points asked back as the case's refund:
+        (line → (units, amount)), and the refund (None when nothing was stopped)."""
+        lines = [ln for ln in self.lines if ln.cancelled_quantity > before[ln.id]]
+        if not lines:
+            return {}, None
+        points = {ln.id: min(units_points(ln, before[ln.id], ln.cancelled_quantity), points_open(ln, self._refunds))
+                  for ln in lines}
+        refund_id = cancel_refund_id(self.id, case.case_id)
+        shares = self._refund_stopped(before, reason, now, refund_id, case.case_id)
+        refund = next((r for r in self._refunds if r.id == refund_id), None)
+        if refund is None:  # no money to move
+            refund = AskedRefund(refund_id, 0, reason, {}, now, RefundState.REFUNDED, case.case_id)
+            self._refunds.append(refund)
+        refund.points = {line_id: p for line_id, p in points.items() if p}
+        return {ln.id: (ln.cancelled_quantity - before[ln.id], shares.get(ln.id, 0)) for ln in lines}, refund
 
     # -- RefundLines ------------------------------------------------------------------------------
     def refund_lines(self, case_id: str, refund_id: str, shares: dict[str, tuple[int, int]], reason: str,
