@@ -123,8 +123,14 @@ def cancelling(order) -> None:
     order.cancel_as_asked("changed my mind", "buyer:b1", NOW)
 
 
+def cancelled(order) -> None:
+    cancelling(order)
+    order.fulfillment_stopped([(ln.id, StoppedUnits(ln.quantity)) for ln in order.lines], [], NOW)
+
+
 @pytest.mark.parametrize("prepare, reason", [(shipped, "not-before-shipment: the order is shipped"),
-                                             (cancelling, "cancellation-in-progress: the order's own")])
+                                             (cancelling, "cancellation-in-progress: the order's own"),
+                                             (cancelled, "not-before-shipment: the order is cancelled")])
 def test_a_case_cancel_that_cannot_be_tried_now_is_refused_at_once(order, prepare, reason):
     prepare(order)
     order.pull_events()

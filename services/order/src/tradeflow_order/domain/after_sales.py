@@ -118,9 +118,9 @@ class ServesAfterSales:
         if self._step is OrderStep.CANCELLING:
             whose = "another after-sales case's" if self.case_cancel_waiting else "the order's own"
             return f"cancellation-in-progress: {whose} cancellation is being decided by fulfillment"
-        if self._payment_status is PaymentStatus.UNPAID or self._step is not OrderStep.HANDED_OVER:
-            return f"not-paid: the order is {self._status}, not paid and handed over"
-        if self._status not in BEFORE_SHIPMENT:
+        if self._payment_status is PaymentStatus.UNPAID:
+            return f"not-paid: the order is {self._status} and was never paid"
+        if self._step is not OrderStep.HANDED_OVER or self._status not in BEFORE_SHIPMENT:
             return f"not-before-shipment: the order is {self._status}"
         lines = {line.id: line for line in self.lines}
         for line_id, n in units.items():
