@@ -7,14 +7,15 @@ after-sales cases always reconcile to the cent. Pure functions, no dependencies.
   discount never exceeds what a line's goods still cost; a refund never exceeds what a line
   paid), a share that would pass its cap takes exactly its cap and what is left is apportioned
   again, by the same rule, over the others — until every share fits.
-* `units_part`: a line's amount shared over its units by position, floored cumulatively: units
-  `before`…`before + quantity` of `total` are worth `amount × (before + quantity) ÷ total −
-  amount × before ÷ total`, so taking every unit, in any number of steps, takes exactly the
-  amount. Parts taken earlier (`taken`) may not have followed the positions: a part never
-  exceeds what is left, and the one taking the last units takes exactly what is left.
+* `units_between` / `units_part`: a line's amount shared over its units by position, floored
+  cumulatively: units `before`…`after` of `total` are worth `amount × after ÷ total − amount ×
+  before ÷ total`, so taking every unit, in any number of steps, takes exactly the amount.
+  `units_part` also minds parts taken earlier (`taken`), which may not have followed the
+  positions: a part never exceeds what is left, and the one taking the last units takes exactly
+  what is left.
 """
 
-__all__ = ["apportion", "units_part"]
+__all__ = ["apportion", "units_between", "units_part"]
 
 
 def apportion(amount: int, weights: list[int], caps: list[int] | None = None) -> list[int]:
@@ -40,12 +41,16 @@ def apportion(amount: int, weights: list[int], caps: list[int] | None = None) ->
     return shares
 
 
+def units_between(amount: int, total: int, before: int, after: int) -> int:
+    """What units `before`…`after` of `total` are worth of `amount`, by position, floored cumulatively."""
+    return amount * after // total - amount * before // total
+
+
 def units_part(amount: int, total: int, before: int, quantity: int, taken: int = 0) -> int:
     left = max(amount - taken, 0)
     if before + quantity >= total:
         return left
-    by_position = amount * (before + quantity) // total - amount * before // total
-    return min(by_position, left)
+    return min(units_between(amount, total, before, before + quantity), left)
 
 
 def _split(amount: int, weights: list[int]) -> list[int]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tradeflow_money import apportion
 from tradeflow_order.domain.model import Receiver
-from tradeflow_order.domain.money import apportion
 from tradeflow_order.domain.placement import Cart, CartLine, place
 from tradeflow_order.domain.pricing import Discount
 

@@ -18,6 +18,7 @@ A part of the `Order` aggregate: uses its lines, refunds, step, status and event
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tradeflow_money import units_between
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.cancellation import GoingOnUnits
 from tradeflow_order.domain.model import Line, StoppedUnits
@@ -218,8 +219,7 @@ class ServesAfterSales:
 def units_points(line: Line, before: int, after: int) -> int:
     """The points spent on the line's units from the `before`-th to the `after`-th, floored
     cumulatively (like `refunds.units_share`): all its units give back exactly its points."""
-    points = line.discounts.get("points", 0)
-    return points * after // line.quantity - points * before // line.quantity
+    return units_between(line.discounts.get("points", 0), line.quantity, before, after)
 
 
 def points_open(line: Line, asked: list[AskedRefund]) -> int:

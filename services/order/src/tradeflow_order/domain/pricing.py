@@ -13,9 +13,9 @@ goods amounts, floored, the last line taking the remainder (`money.apportion`):
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tradeflow_money import apportion
 from tradeflow_order.domain.errors import InvalidOrder
 from tradeflow_order.domain.model import DISCOUNT_KINDS, Line
-from tradeflow_order.domain.money import apportion
 
 
 @dataclass(frozen=True)

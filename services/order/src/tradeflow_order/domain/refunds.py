@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from tradeflow_money import apportion, units_between
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.model import Line
-from tradeflow_order.domain.money import apportion
 from tradeflow_order.domain.states import OrderStatus, PaymentStatus
 
 
@@ -100,7 +100,7 @@ class KeepsRefunds:
 def units_share(line: Line, before: int, after: int) -> int:
     """What the line paid for its units from the `before`-th to the `after`-th: paid × units ÷
     quantity, floored cumulatively."""
-    return line.paid_amount * after // line.quantity - line.paid_amount * before // line.quantity
+    return units_between(line.paid_amount, line.quantity, before, after)
 
 
 def not_refunded(line: Line) -> int:
