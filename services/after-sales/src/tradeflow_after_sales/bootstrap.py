@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from tradeflow_after_sales.adapters.sqla_order_facts import CHANNEL as ORDER_FACTS
 from tradeflow_after_sales.adapters.sqla_transaction import SqlaAfterSalesTransaction
 from tradeflow_after_sales.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_after_sales.api.problems import PROBLEMS
@@ -19,6 +20,7 @@ from tradeflow_after_sales.domain.errors import AfterSalesError
 from tradeflow_after_sales.settings import Settings
 from tradeflow_kit.http import create_http_app
 from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.notifications import ChannelWatch
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_kit.sagas.http import saga_router
 from tradeflow_kit.sagas.scheduler import run_deadline_scheduler
@@ -49,7 +51,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         transactions, c.saga, deadline_actions(c), c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     app = create_http_app(runtime, routers=[router, staff_router, saga_router(transactions, [c.saga],
                                                                               clock=c.clock.now)])
-    app.state.api = AfterSalesApi(transactions, c, IdempotencyStore(idempotency_keys))
+    app.state.api = AfterSalesApi(transactions, c, IdempotencyStore(idempotency_keys),
+                                  ChannelWatch(runtime.listener, ORDER_FACTS), settings.order_wait_seconds)
     PROBLEMS.install(app)
     return app
 

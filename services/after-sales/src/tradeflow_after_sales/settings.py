@@ -21,6 +21,7 @@ class Settings(settings_class("after-sales")):
     retry_first_backoff_seconds: float = Field(30, gt=0)  # doubling after each failure …
     retry_max_backoff_seconds: float = Field(1800, gt=0)  # … up to this
     deadline_poll_seconds: float = Field(1.0, gt=0)  # how often the saga's deadlines are looked for
+    order_wait_seconds: float = Field(5.0, ge=0)  # POST /after-sales waits this long for an order not known yet
 
     def windows(self) -> AfterSalesWindows:
         by_type = {}

@@ -122,11 +122,13 @@ class World:
 
 async def _world(database_url: str, **settings):
     clock = Clock()
-    app = build_app(Settings(database_url=database_url, **settings), clock=clock)
+    app = build_app(Settings(database_url=database_url, **{"order_wait_seconds": 1.0} | settings), clock=clock)
+    app.state.runtime.listener.start()  # POST /after-sales waits on it for an order's facts
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://after-sales") as http:
             yield World(http, app, clock)
     finally:
+        await app.state.runtime.listener.stop()
         await app.state.runtime.stop()
 
 
@@ -146,4 +148,11 @@ async def world(after_sales_database_url):
 async def merchant_world(after_sales_database_url):
     """The service with AFTER_SALES_MERCHANT_REVIEW on."""
     async for w in _world(after_sales_database_url, merchant_review=True):
+        yield w
+
+
+@pytest.fixture
+async def patient_world(after_sales_database_url):
+    """The service with AFTER_SALES_ORDER_WAIT_SECONDS = 30."""
+    async for w in _world(after_sales_database_url, order_wait_seconds=30):
         yield w

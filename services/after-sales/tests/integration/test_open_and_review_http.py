@@ -1,7 +1,11 @@
 """POST /after-sales, GET, review: the case is opened on the order's facts, priced by the rule,
 kept with its history, and each refusal is its problem type."""
 
+import asyncio
+
+from tradeflow_after_sales.adapters.sqla_order_facts import CHANNEL as ORDER_FACTS
 from tradeflow_testing.access import bearer, outcome
+from tradeflow_testing.polling import poll_until
 
 BUYER, STAFF = bearer("buyer-1", "buyer"), bearer("staff-1", "staff")
 
@@ -26,3 +30,18 @@ async def test_a_buyer_opens_a_return_and_staff_approve_it(world):
 
 async def test_an_unknown_order_is_a_404_with_its_problem(world):
     assert outcome(await world.open(order_id="O-none")) == (404, "order-not-found")
+
+
+async def test_a_case_opened_before_the_order_facts_came_waits_for_them(patient_world):
+    world = patient_world  # the facts wake the waiting request long before its 30 s
+    listener = world.app.state.runtime.listener
+    await poll_until(lambda: _true(listener.listening.is_set()), bool, 10, "the listener")
+    opening = asyncio.create_task(world.open(order_id="O-late"))
+    await poll_until(lambda: _true(listener.watchers(ORDER_FACTS, "O-late")), bool, 10, "the request waiting")
+    await world.order(world.line(), order_id="O-late")
+    r = await asyncio.wait_for(opening, 10)
+    assert (r.status_code, r.json()["order_id"]) == (201, "O-late")
+
+
+async def _true(value) -> object:
+    return value

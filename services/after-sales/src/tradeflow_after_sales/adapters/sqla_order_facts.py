@@ -1,4 +1,6 @@
-"""`OrderFactsRepository` on SQLAlchemy Core: one row per order, the newest `OrderChanged` whole."""
+"""`OrderFactsRepository` on SQLAlchemy Core: one row per order, the newest `OrderChanged` whole.
+Keeping newer facts notifies `CHANNEL` with the order id (PostgreSQL NOTIFY, on commit), so a case
+opened right after payment, before the facts came, waits for them instead of failing."""
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -6,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_after_sales.adapters.tables import order_facts
 from tradeflow_contracts.after_sales import OrderChanged
+from tradeflow_kit.notifications import notify
+
+CHANNEL = "after_sales_order_facts"
 
 
 class SqlaOrderFactsRepository:
@@ -20,7 +25,10 @@ class SqlaOrderFactsRepository:
         statement = statement.on_conflict_do_update(
             index_elements=[order_facts.c.order_id], set_={k: statement.excluded[k] for k in values if k != "order_id"},
             where=order_facts.c.version < statement.excluded.version).returning(order_facts.c.order_id)
-        return (await self.session.execute(statement)).first() is not None
+        kept = (await self.session.execute(statement)).first() is not None
+        if kept:
+            await notify(self.session, CHANNEL, facts.order_id)
+        return kept
 
     async def get(self, order_id: str, *, lock: bool = False) -> OrderChanged | None:
         query = select(order_facts.c.facts).where(order_facts.c.order_id == order_id)

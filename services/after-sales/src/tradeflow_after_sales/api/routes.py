@@ -18,7 +18,7 @@ from tradeflow_after_sales.api.commands import BuyerOrStaff, IdempotencyKey, Rev
 from tradeflow_after_sales.api.schemas import OpenCaseIn, OptionalReasonIn, ParcelIn, ReasonIn
 from tradeflow_after_sales.api.views import case_view
 from tradeflow_after_sales.api.wiring import Api
-from tradeflow_after_sales.app.open_case import OpenCase, open_case
+from tradeflow_after_sales.app.open_case import OpenCase, open_case, when_order_known
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseFilter
 from tradeflow_after_sales.app.read_cases import get_case, list_cases
 from tradeflow_after_sales.app.review_case import approve_case, cancel_case, reject_case, report_return_parcel
@@ -36,7 +36,9 @@ Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Rol
 @router.post("", status_code=201, summary="Open an after-sales case (Idempotency-Key required)")
 async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_key: IdempotencyKey = None
                     ) -> JSONResponse:
-    """Refusals: 404 order-not-found (after-sales has not heard of the order), 409
+    """Right after payment the order may not be known here yet: the request waits for it (about
+    AFTER_SALES_ORDER_WAIT_SECONDS). Refusals: 404 order-not-found (after-sales has not heard of
+    the order by then), 409
     order-not-eligible, type-not-allowed, window-expired, quantity-exceeds-claimable, 422
     invalid-case (with the field), line-not-in-order, virtual-goods-refund-only, exchange-price-differs."""
     staff = Role.STAFF in who.roles
@@ -52,7 +54,8 @@ async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_k
 
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await open_case(tx, api.collaborators, OpenCase(body.order_id, request, buyer_id))
-    return await once(api, "POST /after-sales", who, idempotency_key, body.model_dump(mode="json"), run, created=True)
+    return await when_order_known(api.order_facts, body.order_id, api.order_wait_seconds, lambda: once(
+        api, "POST /after-sales", who, idempotency_key, body.model_dump(mode="json"), run, created=True))
 
 
 @router.get("/{case_id}", summary="One case: lines and their refunds, status, attention, history")

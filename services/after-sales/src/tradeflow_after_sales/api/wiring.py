@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from tradeflow_after_sales.app.ports import Collaborators
 from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.notices import Notices
 from tradeflow_kit.unit_of_work import SqlaTransactions, SqlaUnitOfWork
 
 
@@ -15,6 +16,8 @@ class AfterSalesApi:
     transactions: SqlaTransactions[SqlaUnitOfWork]  # AfterSalesTransactions; `tx.session` holds Idempotency-Keys
     collaborators: Collaborators
     idempotency: IdempotencyStore
+    order_facts: Notices  # woken when an order's facts are kept (POST /after-sales waits for them)
+    order_wait_seconds: float = 5.0
 
 
 async def after_sales_api(request: Request) -> AfterSalesApi:

@@ -1,17 +1,27 @@
 """Open an after-sales case (`POST /after-sales`): the buyer for their own order, or staff on the
 buyer's behalf. Under the order's lock the order's facts and every claim of its other cases are
 read, the domain decides (eligibility, quantities, refund by the rule), and the case, its saga
-(reviewing) and `CaseStatusChanged` commit together."""
+(reviewing) and `CaseStatusChanged` commit together.
 
+Right after payment the order's facts may not have reached after-sales yet: `when_order_known`
+tries again each time facts of the order are kept (woken by their commit, not polling), up to a
+bounded wait, and only then answers order-not-found."""
+
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tradeflow_after_sales.app.announcements import announce
-from tradeflow_after_sales.app.errors import NotYourCase
+from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown
 from tradeflow_after_sales.app.order_facts import locked_order, merchants_of
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.model import CaseRequest
+from tradeflow_kit.notices import Notices
 from tradeflow_kit.sagas.instance import begin
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,3 +41,20 @@ async def open_case(tx: AfterSalesTransaction, c: Collaborators, command: OpenCa
     await tx.sagas.add(begin(c.saga, case.id, now, f"opened by {command.request.requester.actor}"))
     await announce(tx, case)
     return case
+
+
+async def when_order_known(notices: Notices, order_id: str, wait_seconds: float,
+                           attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt()` (a whole transaction) until it stops raising `OrderNotKnown`: at once, then each
+    time the order's facts are kept, and once more at the end of the wait. The watch starts before
+    the first try, so facts committed in between are not missed."""
+    deadline = time.monotonic() + wait_seconds
+    async with notices.watch(order_id) as kept:
+        while True:
+            try:
+                return await attempt()
+            except OrderNotKnown:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise
+                await kept.wait(remaining)
