@@ -104,3 +104,16 @@ async def test_a_failed_refund_of_the_stopped_units_is_asked_as_the_case_refund(
     assert (await world.case(case["id"]))["status"] == "refunding"
     [ask] = await world.sent("order.refund-lines")
     assert (ask.payload["refund_id"], ask.payload["lines"][0]["amount"]) == (f"{case['id']}-r1", 5500)
+
+
+async def test_a_part_stop_force_closed_leaves_the_stopped_units_to_the_order_and_the_rest_claimable(world):
+    await world.order(world.line(quantity=2, unit_price=5000), status="awaiting_shipment")
+    case = await world.opened("refund_only", ("L1", 2))
+    await world.act(case["id"], "approve")
+    await world.reply(cancelled(case, stopped=1, going_on=1))
+    await world.order(world.line(quantity=2, unit_price=5000, cancelled_quantity=1, cancelled_amount=5000),
+                      status="shipped")
+    await world.act(case["id"], "force-close", {"reason": "one unit refunded by the order, one delivered"})
+    again = await world.opened("return_and_refund", ("L1", 1))  # the delivered unit
+    assert again["lines"][0]["refund"]["amount"] == 5000
+    assert (await world.open("return_and_refund", ("L1", 1))).status_code == 409  # the stopped one is gone

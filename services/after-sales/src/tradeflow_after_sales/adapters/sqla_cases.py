@@ -12,6 +12,7 @@ from tradeflow_after_sales.adapters.tables import case_history, case_lines, case
 from tradeflow_after_sales.app.ports import CaseFilter, CaseProgress
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.order_snapshot import Claim
+from tradeflow_after_sales.domain.states import FINAL
 
 
 class SqlaCaseRepository:
@@ -43,8 +44,9 @@ class SqlaCaseRepository:
         return tuple(claim for case in await self._built(rows) for claim in case.claims())
 
     async def stopped_for_cases(self, order_id: str) -> dict[str, tuple[int, int]]:
+        holding = or_(cases.c.status.notin_([s.value for s in FINAL]), cases.c.refunded_amount.is_not(None))
         query = (select(case_progress.c.stopped_lines).join(cases, cases.c.id == case_progress.c.case_id)
-                 .where(cases.c.order_id == order_id, case_progress.c.stopped_lines != {}))
+                 .where(cases.c.order_id == order_id, case_progress.c.stopped_lines != {}, holding))
         stopped: dict[str, tuple[int, int]] = {}
         for lines in (await self.session.execute(query)).scalars():
             for line_id, (units, amount) in lines.items():

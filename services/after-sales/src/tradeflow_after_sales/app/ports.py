@@ -71,7 +71,9 @@ class CaseRepository(Protocol):
         """What every case of the order holds (`AfterSalesCase.claims()`)."""
 
     async def stopped_for_cases(self, order_id: str) -> dict[str, tuple[int, int]]:
-        """Per line, the units (and their amount) the order stopped for the order's cases."""
+        """Per line, the units (and their amount) the order stopped for those of the order's cases
+        that still hold their units (`AfterSalesCase.holds_units`): a case closed without its
+        refund leaves them to the order's cancelled units, where they stay counted."""
 
     async def progress(self, case_id: str) -> CaseProgress: ...
 
