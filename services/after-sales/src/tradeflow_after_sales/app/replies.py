@@ -1,6 +1,9 @@
 """The participants' answers, each one step of a case's reverse saga, in the message's own
-transaction. A late answer to a case that is over changes nothing (logged); an answer naming no
-case of ours (an order's own shipments, reservations, entitlements on shared topics) is not ours."""
+transaction. A late answer to a case that is over changes nothing (logged), and so does an answer
+given again for a step the case has passed (every command may be asked again, and is answered
+again); an answer naming no case of ours (an order's own shipments, reservations, entitlements on
+shared topics) is not ours. An answer the case cannot take is a domain error: dead-lettered, and
+the case needs attention (`dead_letters.py`)."""
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -10,18 +13,26 @@ import structlog
 from tradeflow_after_sales.app.flow import advance, failed, load
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
+from tradeflow_after_sales.domain.states import CaseStatus
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import fulfillment, inventory
 from tradeflow_kit.sagas.instance import SagaInstance
 
 log = structlog.get_logger(__name__)
+S = CaseStatus
+
+RECEIVED_OR_LATER = frozenset({S.RECEIVED, S.INSPECTED_OK, S.INSPECTED_FAILED, S.REFUNDING, S.REFUNDED,
+                               S.REPLACEMENT_SHIPPING, S.REPLACEMENT_DELIVERED})
+INSPECTED_OR_LATER = RECEIVED_OR_LATER - {S.RECEIVED}
 
 Step = Callable[[AfterSalesCase, CaseProgress, SagaInstance, datetime], Awaitable[None] | None]
 
 
-async def on_case(tx: AfterSalesTransaction, c: Collaborators, case_id: str, cause: str, step: Step) -> None:
+async def on_case(tx: AfterSalesTransaction, c: Collaborators, case_id: str, cause: str, step: Step,
+                  passed: Callable[[AfterSalesCase], bool] = lambda _case: False) -> None:
+    """`passed`: the case is past the step this answers (an answer given again)."""
     case, progress, saga = await load(tx, case_id)
-    if not case.is_open:
+    if not case.is_open or passed(case):
         log.info("after_sales.late_reply_ignored", case_id=case_id, status=case.status, reply=cause)
         return
     outcome = step(case, progress, saga, c.clock.now())
@@ -47,7 +58,7 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
                       + ", ".join(f"{s.line_id} ×{s.quantity} stopped" for s in m.stopped) + "; "
                       + ", ".join(f"{g.line_id} ×{g.quantity} going on" for g in m.going_on), now)
         await advance(tx, c, case, progress, saga, m.TYPE)
-    await on_case(tx, c, m.case_id, m.TYPE, decided)
+    await on_case(tx, c, m.case_id, m.TYPE, decided, passed=lambda case: case.status is not S.APPROVED)
 
 
 async def record_lines_refunded(tx: AfterSalesTransaction, m: a.LinesRefunded, c: Collaborators) -> None:
@@ -75,12 +86,14 @@ async def record_lines_refund_failed(tx: AfterSalesTransaction, m: a.LinesRefund
 
 
 async def record_return_received(tx: AfterSalesTransaction, m: a.ReturnReceived, c: Collaborators) -> None:
-    await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.return_received(now))
+    await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.return_received(now),
+                  passed=lambda case: resting(case) in RECEIVED_OR_LATER)
 
 
 async def record_return_inspected(tx: AfterSalesTransaction, m: a.ReturnInspected, c: Collaborators) -> None:
     await on_case(tx, c, m.case_id, m.TYPE,
-                  lambda case, _p, _s, now: case.inspected(m.outcome == "ok", now, m.note or None))
+                  lambda case, _p, _s, now: case.inspected(m.outcome == "ok", now, m.note or None),
+                  passed=lambda case: resting(case) in INSPECTED_OR_LATER)
 
 
 async def record_stock_reserved(tx: AfterSalesTransaction, m: inventory.StockReserved, c: Collaborators) -> None:
@@ -112,7 +125,8 @@ async def record_stock_rejected(tx: AfterSalesTransaction, m: inventory.StockRes
 async def record_replacement_planned(tx: AfterSalesTransaction, m: fulfillment.ShipmentPlanned,
                                      c: Collaborators) -> None:
     if m.case_id is not None:
-        await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.ship_replacement(m.shipment_id, now))
+        await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.ship_replacement(m.shipment_id, now),
+                      passed=lambda case: case.replacement_shipment_id == m.shipment_id)
 
 
 async def record_replacement_moved(tx: AfterSalesTransaction, m: fulfillment.ShipmentStatusChanged,
@@ -138,3 +152,8 @@ def _revoked(line_id: str) -> Step:
         if line_id not in progress.revoked_lines:
             progress.revoked_lines.append(line_id)
     return answered
+
+
+def resting(case: AfterSalesCase) -> CaseStatus:
+    """Where the case stands in its flow (the parked status while it needs attention)."""
+    return case.attention.status if case.attention is not None else case.status
