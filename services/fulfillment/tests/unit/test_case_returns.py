@@ -34,7 +34,7 @@ def expected(**kw) -> CaseReturn:
 def test_a_return_is_due_for_registration_and_only_a_new_waybill_makes_it_due_again():
     r = expected()
     assert r.registration_due_at == AT
-    r.registered(None)
+    r.registered(None, AT)
     assert (r.registration_due_at, r.registration.registered) == (None, True)
     assert not r.expect_again(order_id="o-1", warehouse="WH-1", lines=[A2], carrier=None, waybill=None, at=AT)
     assert r.expect_again(order_id="o-1", warehouse="WH-1", lines=[A2], carrier="SF", waybill="SF-1", at=AT)
@@ -48,8 +48,8 @@ def test_a_registration_that_sent_an_older_waybill_stays_due_and_a_failure_backs
     r = expected()
     r.registration_leased(AT + timedelta(seconds=60))
     r.expect_again(order_id="o-1", warehouse="WH-1", lines=[A2], carrier="SF", waybill="SF-2", at=AT)
-    r.registered(None)  # what was sent had no waybill yet
-    assert r.registration_due_at == AT
+    r.registered(None, AT + timedelta(seconds=1))  # what was sent had no waybill yet
+    assert r.registration_due_at == AT + timedelta(seconds=1), "sent again with the newer waybill"
     r.registration_failed("503 from the warehouse", AT + timedelta(seconds=2))
     assert (r.registration.tries, r.registration.last_error, r.registration_due_at) == (
         1, "503 from the warehouse", AT + timedelta(seconds=2))

@@ -36,7 +36,7 @@ async def register_one(transactions: Transactions, logistics: Logistics, clock: 
     async with transactions.begin() as tx:
         held = await tx.returns.get(claimed.case_id, lock=True)
         if error is None:
-            held.registered(claimed.waybill)
+            held.registered(claimed.waybill, clock.now())
         else:
             held.registration_failed(error, clock.now() + policy.backoff(held.registration.tries + 1))
         await tx.returns.save(held)

@@ -122,10 +122,11 @@ class CaseReturn:
     def registration_leased(self, until: datetime) -> None:
         self._due_at = until
 
-    def registered(self, waybill: str | None) -> None:
-        """The warehouse holds the return with `waybill` (the one sent); up to date unless a newer came."""
+    def registered(self, waybill: str | None, at: datetime) -> None:
+        """The warehouse holds the return with `waybill` (the one sent): up to date — unless another
+        came meanwhile, then due again at `at` (the latest is always the last one sent)."""
         self._registration = Registration(True, waybill, self._registration.tries)
-        self._due_at = None if waybill == self._waybill else self._due_at
+        self._due_at = None if waybill == self._waybill else at
 
     def registration_failed(self, error: str, retry_at: datetime) -> None:
         r = self._registration
