@@ -116,3 +116,14 @@ async def test_a_late_report_on_a_closed_case_changes_nothing(world):
     await world.act(case["id"], "cancel", {"reason": "kept it"}, headers=BUYER)
     await world.reply(received(case))
     assert (await world.case(case["id"]))["status"] == "cancelled"
+
+
+async def test_an_expiry_the_case_refuses_parks_it_instead_of_retrying(world):
+    case = await awaiting_return(world)
+    async with world.transactions.begin() as tx:  # the deadline armed earlier than the case's own
+        saga = await tx.sagas.get(case["id"], lock=True)
+        saga.deadline_at = world.clock.now()
+        await tx.sagas.save(saga)
+    assert await world.fire_deadlines() == 1
+    parked = await world.case(case["id"])
+    assert parked["status"] == "needs_attention" and "ReturnNotOverdue" in parked["attention"]["reason"]
