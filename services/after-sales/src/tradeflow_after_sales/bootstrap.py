@@ -15,6 +15,7 @@ from tradeflow_after_sales.app.case_saga import case_saga
 from tradeflow_after_sales.app.dead_letters import park_case_on_dead_letter
 from tradeflow_after_sales.app.deadlines import deadline_actions
 from tradeflow_after_sales.app.handlers import message_handlers
+from tradeflow_after_sales.app.open_case import OrderWait
 from tradeflow_after_sales.app.ports import Collaborators, RetryPolicy
 from tradeflow_after_sales.domain.errors import AfterSalesError
 from tradeflow_after_sales.settings import Settings
@@ -52,7 +53,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app = create_http_app(runtime, routers=[router, staff_router, saga_router(transactions, [c.saga],
                                                                               clock=c.clock.now)])
     app.state.api = AfterSalesApi(transactions, c, IdempotencyStore(idempotency_keys),
-                                  ChannelWatch(runtime.listener, ORDER_FACTS), settings.order_wait_seconds)
+                                  ChannelWatch(runtime.listener, ORDER_FACTS),
+                                  OrderWait(settings.order_wait_seconds, settings.order_settle_seconds))
     PROBLEMS.install(app)
     return app
 

@@ -22,6 +22,7 @@ class Settings(settings_class("after-sales")):
     retry_max_backoff_seconds: float = Field(1800, gt=0)  # … up to this
     deadline_poll_seconds: float = Field(1.0, gt=0)  # how often the saga's deadlines are looked for
     order_wait_seconds: float = Field(5.0, ge=0)  # POST /after-sales waits this long for an order not known yet
+    order_settle_seconds: float = Field(1.0, ge=0)  # … and this long for newer facts after a refusal for its state
 
     def windows(self) -> AfterSalesWindows:
         by_type = {}

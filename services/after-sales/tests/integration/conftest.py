@@ -122,7 +122,8 @@ class World:
 
 async def _world(database_url: str, **settings):
     clock = Clock()
-    app = build_app(Settings(database_url=database_url, **{"order_wait_seconds": 1.0} | settings), clock=clock)
+    quick = {"order_wait_seconds": 1.0, "order_settle_seconds": 0.2}
+    app = build_app(Settings(database_url=database_url, **quick | settings), clock=clock)
     app.state.runtime.listener.start()  # POST /after-sales waits on it for an order's facts
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://after-sales") as http:
@@ -153,6 +154,6 @@ async def merchant_world(after_sales_database_url):
 
 @pytest.fixture
 async def patient_world(after_sales_database_url):
-    """The service with AFTER_SALES_ORDER_WAIT_SECONDS = 30."""
-    async for w in _world(after_sales_database_url, order_wait_seconds=30):
+    """The service with AFTER_SALES_ORDER_WAIT_SECONDS and AFTER_SALES_ORDER_SETTLE_SECONDS = 30."""
+    async for w in _world(after_sales_database_url, order_wait_seconds=30, order_settle_seconds=30):
         yield w

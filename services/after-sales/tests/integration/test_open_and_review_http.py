@@ -43,5 +43,17 @@ async def test_a_case_opened_before_the_order_facts_came_waits_for_them(patient_
     assert (r.status_code, r.json()["order_id"]) == (201, "O-late")
 
 
+async def test_a_refusal_for_the_order_state_waits_a_moment_for_newer_facts(patient_world):
+    world = patient_world
+    await world.order(world.line(), status="awaiting_shipment")  # the order ships meanwhile
+    listener = world.app.state.runtime.listener
+    await poll_until(lambda: _true(listener.listening.is_set()), bool, 10, "the listener")
+    opening = asyncio.create_task(world.open("return_and_refund"))
+    await poll_until(lambda: _true(listener.watchers(ORDER_FACTS, "O-1")), bool, 10, "the request waiting")
+    await world.order(world.line(), status="shipped")
+    r = await asyncio.wait_for(opening, 10)
+    assert (r.status_code, r.json()["type"]) == (201, "return_and_refund")
+
+
 async def _true(value) -> object:
     return value

@@ -37,7 +37,8 @@ Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Rol
 async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_key: IdempotencyKey = None
                     ) -> JSONResponse:
     """Right after payment the order may not be known here yet: the request waits for it (about
-    AFTER_SALES_ORDER_WAIT_SECONDS). Refusals: 404 order-not-found (after-sales has not heard of
+    AFTER_SALES_ORDER_WAIT_SECONDS), and a refusal for the order's state waits a moment for newer
+    facts (AFTER_SALES_ORDER_SETTLE_SECONDS). Refusals: 404 order-not-found (after-sales has not heard of
     the order by then), 409
     order-not-eligible, type-not-allowed, window-expired, quantity-exceeds-claimable, 422
     invalid-case (with the field), line-not-in-order, virtual-goods-refund-only, exchange-price-differs."""
@@ -54,7 +55,7 @@ async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_k
 
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await open_case(tx, api.collaborators, OpenCase(body.order_id, request, buyer_id))
-    return await when_order_known(api.order_facts, body.order_id, api.order_wait_seconds, lambda: once(
+    return await when_order_known(api.order_facts, body.order_id, api.order_wait, lambda: once(
         api, "POST /after-sales", who, idempotency_key, body.model_dump(mode="json"), run, created=True))
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from tradeflow_after_sales.app.open_case import OrderWait
 from tradeflow_after_sales.app.ports import Collaborators
 from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.notices import Notices
@@ -17,7 +18,7 @@ class AfterSalesApi:
     collaborators: Collaborators
     idempotency: IdempotencyStore
     order_facts: Notices  # woken when an order's facts are kept (POST /after-sales waits for them)
-    order_wait_seconds: float = 5.0
+    order_wait: OrderWait
 
 
 async def after_sales_api(request: Request) -> AfterSalesApi:

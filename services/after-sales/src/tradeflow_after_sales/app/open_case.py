@@ -3,9 +3,10 @@ buyer's behalf. Under the order's lock the order's facts and every claim of its 
 read, the domain decides (eligibility, quantities, refund by the rule), and the case, its saga
 (reviewing) and `CaseStatusChanged` commit together.
 
-Right after payment the order's facts may not have reached after-sales yet: `when_order_known`
-tries again each time facts of the order are kept (woken by their commit, not polling), up to a
-bounded wait, and only then answers order-not-found."""
+Right after payment the order's facts may not have reached after-sales yet, nor its newest status
+right after it moved: `when_order_known` tries again each time facts of the order are kept (woken
+by their commit, not polling), up to a bounded wait, and only then answers order-not-found (or the
+refusal for the order's state)."""
 
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown
 from tradeflow_after_sales.app.order_facts import locked_order, merchants_of
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
+from tradeflow_after_sales.domain.errors import OrderNotEligible, TypeNotAllowed
 from tradeflow_after_sales.domain.model import CaseRequest
 from tradeflow_kit.notices import Notices
 from tradeflow_kit.sagas.instance import begin
@@ -43,18 +45,30 @@ async def open_case(tx: AfterSalesTransaction, c: Collaborators, command: OpenCa
     return case
 
 
-async def when_order_known(notices: Notices, order_id: str, wait_seconds: float,
-                           attempt: Callable[[], Awaitable[T]]) -> T:
+@dataclass(frozen=True)
+class OrderWait:
+    seconds: float = 5.0  # for an order not known yet
+    settle_seconds: float = 1.0  # for newer facts after a refusal for the order's state
+
+
+async def when_order_known(notices: Notices, order_id: str, wait: OrderWait, attempt: Callable[[], Awaitable[T]]) -> T:
     """`attempt()` (a whole transaction) until it stops raising `OrderNotKnown`: at once, then each
-    time the order's facts are kept, and once more at the end of the wait. The watch starts before
-    the first try, so facts committed in between are not missed."""
-    deadline = time.monotonic() + wait_seconds
+    time the order's facts are kept, and once more at the end of the wait. A refusal for the
+    order's state (type-not-allowed, order-not-eligible) waits `wait.settle_seconds` for newer
+    facts (the buyer may have seen the order move a moment ago) and is tried again if they come.
+    The watch starts before the first try, so facts committed in between are not missed."""
+    start = time.monotonic()
     async with notices.watch(order_id) as kept:
         while True:
             try:
                 return await attempt()
             except OrderNotKnown:
-                remaining = deadline - time.monotonic()
+                remaining = start + wait.seconds - time.monotonic()
                 if remaining <= 0:
                     raise
                 await kept.wait(remaining)
+            except (TypeNotAllowed, OrderNotEligible):
+                remaining = start + wait.settle_seconds - time.monotonic()
+                if remaining <= 0 or not await kept.wait(remaining):
+                    raise
+
