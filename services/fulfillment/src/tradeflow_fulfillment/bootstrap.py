@@ -13,6 +13,7 @@ from tradeflow_fulfillment.api.callbacks import router as callbacks_router
 from tradeflow_fulfillment.api.entitlements import router as entitlements_router
 from tradeflow_fulfillment.api.problems import PROBLEMS
 from tradeflow_fulfillment.api.re_review import router as re_review_router
+from tradeflow_fulfillment.api.returns import router as returns_router
 from tradeflow_fulfillment.api.review import router as review_router
 from tradeflow_fulfillment.api.routes import router
 from tradeflow_fulfillment.api.webhook_signature import WebhookSignature
@@ -74,7 +75,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logi
         runtime.run_in_background(lambda stop: run_return_registrar(dispatching, logistics, c.clock, policy, stop))
     closing = [_closing(logistics)] if owned else []
     app = create_http_app(runtime, routers=[router, review_router, re_review_router, callbacks_router,
-                                                   entitlements_router, *closing])
+                                                   entitlements_router, returns_router, *closing])
     app.state.api = _fulfillment_api(settings, runtime, c)
     app.state.dispatcher = (dispatching, logistics, c.clock, policy)  # its parts, for tests to run one round
     # (of the dispatcher, app/dispatch_shipments.py, the interceptor, app/intercept_shipments.py, or the

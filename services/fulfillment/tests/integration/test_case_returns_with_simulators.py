@@ -15,12 +15,14 @@ from tradeflow_fulfillment.app.intercept_shipments import intercept_due
 from tradeflow_fulfillment.app.register_returns import register_due
 from tradeflow_fulfillment.app.ship_replacement import ship_replacement
 from tradeflow_fulfillment.app.stop_fulfillment import stop_fulfillment
+from tradeflow_testing.access import bearer
 
 from .conftest import RECEIVER, goods
 from .simulated import POLICY, STAFF, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
 
 RECEIVED, INSPECTED = "fulfillment.return-received", "fulfillment.return-inspected"
 RESTOCK = "inventory.restock-returned"
+BUYER = bearer("buyer-1", "buyer")
 
 
 async def _shipped(stack: Stack) -> dict:
@@ -81,6 +83,12 @@ async def test_a_return_is_registered_then_its_waybill_and_inspected_ok_it_is_re
     assert (key, restock["shipment_id"], restock["return_id"]) == (shipment["id"], shipment["id"], "case-c-1")
     assert restock["lines"] == [{"order_id": "o-1", "sub_order_id": "o-1-m-1", "line_id": "a", "sku": "SKU-a",
                                  "warehouse": "WH-1", "quantity": 1}]
+    view = (await stack.http.get("/fulfillment/returns/c-1", headers=STAFF)).json()
+    assert (view["status"], view["waybill"], view["registration"]["registered"], view["registration_due_at"]) == (
+        "inspected_ok", "SF-R1", True, None)
+    assert [(r["shipment_id"], r["quantity"]) for r in view["restocks"]] == [(shipment["id"], 1)]
+    assert (await stack.http.get("/fulfillment/returns/c-none", headers=STAFF)).status_code == 404
+    assert (await stack.http.get("/fulfillment/returns/c-1", headers=BUYER)).status_code == 403
 
 
 async def test_duplicate_and_out_of_order_reports_of_a_failed_inspection_publish_each_fact_once(stack: Stack):
@@ -101,6 +109,9 @@ async def test_a_warehouse_down_for_a_while_gets_the_return_once_it_is_back(stac
     await _expect(stack, "c-3", waybill="SF-R3")
     assert await _register(stack) == 1  # tried, the warehouse unreachable: backed off
     assert await _register(stack) == 0
+    [listed] = (await stack.http.get("/fulfillment/returns", params={"order_id": "o-1"}, headers=STAFF)).json()["items"]
+    assert (listed["case_id"], listed["registration"]["tries"]) == ("c-3", 1)
+    assert "the warehouse is unreachable" in listed["registration"]["last_error"]
     await stack.wms_sim.start()
     assert await _register(stack, POLICY.backoff(1) + timedelta(seconds=1)) == 1
     held = await _at_warehouse(stack, "c-3")
