@@ -158,9 +158,11 @@ class GoingOnUnits(BaseModel):
     shipment_id: str | None = None
     """None: in no shipment of ours (`not-fulfilled-here`)."""
     problem: str
-    """`not-cancellable-signed`, `intercept-failed`, `intercept-timeout`, `merged-parcel-shipped`, or
+    """`not-cancellable-signed`, `intercept-failed`, `intercept-timeout`, `merged-parcel-shipped`,
     `not-fulfilled-here` (an order paid before fulfillment's start point, FULFILLMENT_PLAN_PAID_SINCE:
-    its goods were never planned here)."""
+    its goods were never planned here), or — when only some units of a line are to be stopped —
+    `partial-parcel-on-its-way` (part of a parcel already shipped or being stopped) and
+    `partial-entitlement` (an entitlement is revoked whole or not at all)."""
     detail: str
 
 
