@@ -43,6 +43,8 @@ async def test_a_refund_before_shipment_stops_the_units_and_refunds_them(desk):
     assert (order["status"], the_line(order, sku)["cancelled_quantity"]) == ("awaiting_shipment", 1)
     [shipment] = await desk.shipments(order["id"])
     assert sum(ln["quantity"] for ln in shipment["lines"]) == 1  # the other unit still goes
+    await desk.platform.wait_order(order["id"], lambda o: [sum(ln["quantity"] for ln in s["lines"])
+                                                          for s in o["shipments"]] == [1], "the order tracks one unit")
     await desk.stock_is(sku, warehouse, shipped=0, reserved=1)  # the stopped unit's stock released
 
 

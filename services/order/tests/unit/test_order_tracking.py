@@ -112,3 +112,13 @@ def test_receipt_is_confirmed_for_the_buyer_once_everything_is_received_and_arme
     assert order.auto_confirm_at == NOW + timedelta(days=7)
     order.confirm_receipt("buyer:b1", NOW)
     assert (order.status, order.auto_confirm_at) == ("completed", None)
+
+
+def test_a_shipment_told_again_holds_what_it_says_now():
+    """A partial stop before dispatch shrinks the shipment: fulfillment plans it again with fewer units."""
+    order = paid(CartLine("A", "m1", 3, 1000))
+    [a] = lines_of(order)
+    order.shipment_planned("sh-1", "WH-1", "SF", "pending_review", [ShippedLine(a.id, 3)], NOW)
+    order.shipment_planned("sh-1", "WH-1", "SF", "pending_review", [ShippedLine(a.id, 2)], NOW)
+    assert [s.units() for s in order.shipments] == [{a.id: 2}]
+    assert [e.event for e in order.shipments[0].events] == ["planned"]  # not a second planning

@@ -21,8 +21,10 @@ class FollowsDelivery:
 
     def shipment_planned(self, shipment_id: str, warehouse: str, carrier: str, status: str,
                          lines: list[ShippedLine], now: datetime) -> None:
-        """Fulfillment put (some of) the order's lines in a shipment; a repeat changes nothing."""
-        if any(s.id == shipment_id for s in self.shipments):
+        """Fulfillment put (some of) the order's lines in a shipment. Told again, the shipment holds
+        what it says now (a partial stop before dispatch shrinks it); a repeat changes nothing."""
+        if (known := next((s for s in self.shipments if s.id == shipment_id), None)) is not None:
+            known.lines = tuple(lines)
             return
         self.shipments.append(OrderShipment(shipment_id, warehouse, carrier, status, tuple(lines),
                                             events=[TrackingEvent(now, status, "planned")]))
