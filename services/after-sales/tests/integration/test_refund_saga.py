@@ -74,6 +74,7 @@ async def test_a_refund_that_keeps_failing_needs_attention_and_staff_retry_finis
     retried = await world.act(case["id"], "retry", {"reason": "psp is back"})
     assert retried["status"] == "refunding" and retried["attention"] is None
     assert (await world.sent("order.refund-lines"))[-1].payload["refund_id"] == f"{case['id']}-r4"
+    assert await world.fire_deadlines() == 0  # just asked: asked again only after the reply timeout
     await world.reply(refunded(case, f"{case['id']}-r4", 2800, 100))
     assert (await world.case(case["id"]))["status"] == "completed"
 

@@ -74,9 +74,11 @@ async def advance(tx: AfterSalesTransaction, c: Collaborators, case: AfterSalesC
         if saga.state is SagaState.RUNNING:
             park(saga, f"{case.attention.step}: {case.attention.reason}", now)
     elif saga.state is SagaState.NEEDS_ATTENTION:
-        resume(c.saga, saga, cause, now)  # its deadline due at once: the step is asked again …
-        if saga.step == "awaiting_return":  # … except the buyer's: that one stays the return deadline
+        resume(c.saga, saga, cause, now)
+        if saga.step == "awaiting_return":  # the buyer's deadline stays the return deadline
             saga.deadline_at = case.return_deadline
+        elif resend:  # asked again below: the next ask after the reply timeout, not at once
+            saga.deadline_at = c.saga.deadline_after(saga.step, now)
     if moved or resend:
         await send_step(tx, target, case, progress, await tx.order_facts.get(case.order_id))
     await tx.cases.save(case)
