@@ -63,3 +63,13 @@ async def test_a_channel_order_records_the_channel_refund_and_moves_no_money(wor
         0, 12900, "staff:staff-1")
     await world.act(case["id"], "approve")
     assert len(await world.sent("fulfillment.expect-return")) == 1  # the goods still come back
+
+
+async def test_a_course_refunded_before_the_rest_ships_is_refunded_not_stopped(world):
+    await world.order(world.line("L1"), world.line("C1", quantity=1, unit_price=990, kind="virtual", warehouse=None),
+                      status="awaiting_shipment")
+    case = await world.opened("refund_only", ("C1", 1))
+    assert (await world.act(case["id"], "approve"))["status"] == "refunding"
+    assert not await world.sent("order.cancel-lines")
+    [ask] = await world.sent("order.refund-lines")
+    assert ask.payload["lines"] == [{"line_id": "C1", "amount": 990, "points_amount": 0}]

@@ -25,7 +25,7 @@ def settle(case: AfterSalesCase, progress: CaseProgress, c: Collaborators, now: 
     """The moves the saga makes by itself, until none applies."""
     while True:
         status, kind = case.status, case.type
-        if status is S.APPROVED and kind is T.REFUND_ONLY and not case.before_shipment:
+        if status is S.APPROVED and kind is T.REFUND_ONLY and not stops_shipment(case):
             case.start_refund(now)
         elif status is S.APPROVED and (kind is T.RETURN_AND_REFUND or progress.replacement_warehouses):
             case.await_return(now + c.return_deadline, now)
@@ -107,6 +107,12 @@ async def failed(tx: AfterSalesTransaction, c: Collaborators, case: AfterSalesCa
     else:
         saga.deadline_at = now + c.retry.backoff(progress.failures)
     await advance(tx, c, case, progress, saga, f"{step} failed: {reason}")
+
+
+def stops_shipment(case: AfterSalesCase) -> bool:
+    """A refund_only opened before shipment stops its goods first — unless it has none to stop
+    (virtual goods only: their entitlement is revoked once refunded)."""
+    return case.before_shipment and any(not ln.virtual for ln in case.lines)
 
 
 def _revocations_left(case: AfterSalesCase, progress: CaseProgress) -> bool:
