@@ -77,6 +77,11 @@ async def test_some_stopped_and_some_going_on_needs_a_person(world):
     await world.reply(cancelled(case, stopped=1, going_on=1))
     parked = await world.case(case["id"])
     assert parked["status"] == "needs_attention" and parked["attention"]["step"] == "stopping_shipment"
+    await world.reply(LinesRefunded(order_id="O-1", case_id=case["id"], refund_id="O-1-cancel-1", amount=5000,
+                                    lines=[LineMoney(line_id="L1", amount=5000)], refunded_at=AT))
+    still = await world.case(case["id"])  # the order refunded the unit it stopped: the case still needs a person
+    assert (still["status"], still["attention"], still["refunded_amount"]) == ("needs_attention",
+                                                                             parked["attention"], None)
 
 
 async def test_before_shipment_only_refund_only_is_allowed(world):

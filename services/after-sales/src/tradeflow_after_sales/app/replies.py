@@ -53,7 +53,8 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
         elif m.going_on and not m.stopped:
             why = "; ".join(f"{g.line_id} ×{g.quantity}: {g.problem}" for g in m.going_on)
             case.shipment_not_stopped(f"the parcel could not be stopped ({why})", now + c.return_deadline, now)
-        else:
+        else:  # the stopped units' refund (`refund_id`) is the order's: its cancelled units now
+            progress.stop_refund_id = m.refund_id
             case.park("stopping_shipment", "some units were stopped and refunded by the order, others go on: "
                       + ", ".join(f"{s.line_id} ×{s.quantity} stopped" for s in m.stopped) + "; "
                       + ", ".join(f"{g.line_id} ×{g.quantity} going on" for g in m.going_on), now)
@@ -62,7 +63,10 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
 
 
 async def record_lines_refunded(tx: AfterSalesTransaction, m: a.LinesRefunded, c: Collaborators) -> None:
-    def refunded(case: AfterSalesCase, _p: CaseProgress, _s: SagaInstance, now: datetime) -> None:
+    def refunded(case: AfterSalesCase, progress: CaseProgress, _s: SagaInstance, now: datetime) -> None:
+        if m.refund_id == progress.stop_refund_id and resting(case) is not S.REFUNDING:
+            log.info("after_sales.part_stop_refunded", case_id=case.id, refund_id=m.refund_id, amount=m.amount)
+            return  # a part stop's refund: the order's, for the units it cancelled (the case needs a person)
         # The order's refund of stopped units is its own rounding of the same shares: never more
         # than the case asked is recorded.
         case.refund_made(min(m.amount, case.refund_amount), now, m.refund_id)
