@@ -4,7 +4,11 @@ to shipped and completed; afterwards every flow that got a 201 ends as it should
 step, nothing lost or doubled, no paid order cancelled without a refund, reserved stock equal to
 the open reservations, outboxes drained, no dead letters (chaos/invariants.py); every paid unit
 in a shipment once, deducted once when it left, nothing stuck short of signed and completed, the
-order's tracking agreeing with fulfillment (chaos/delivery.py).
+order's tracking agreeing with fulfillment (chaos/delivery.py); after-sales cases the buyers opened
+(a return of a signed-for unit, a refund of the course or of a unit — `pay_return`, `pay_refund`)
+all completed with no manual step, refunds ≤ paid and adding up across the order, the cases and the
+payment service, each returned unit restocked once, each refunded course revoked
+(chaos/after_sales.py).
 
 Bounded for `make test` (a few minutes, most of it the parts' restarts): `TRADEFLOW_CHAOS_RATE`
 flows/s (default 2), `TRADEFLOW_CHAOS_PAUSE` seconds of calm before each kill (default 3: eleven
@@ -16,6 +20,8 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from chaos.after_sales import check_cases
+from chaos.cases import CaseSeen
 from chaos.delivery import check_delivery
 from chaos.delivery_rows import Goods
 from chaos.flows import POINTS, Flow
@@ -206,3 +212,75 @@ def test_the_checker_catches_tracking_that_disagrees_with_fulfillment():
     untracked = _goods()
     untracked.tracked = {}
     assert _delivered(untracked).breaches["tracking agrees"]
+
+
+def _case(status: str = "completed", line: str = "l1", amount: int = 1500, inspected: bool = True,
+          parcel: bool = True) -> dict:
+    """Case c1 of order o1 claiming one unit of `line` (l1: physical, l2: the course) for `amount`."""
+    attention = {"step": "refunding", "status": "refunding", "reason": "the PSP declined"}
+    return {"id": "c1", "order_id": "o1", "type": "refund_only" if line == "l2" else "return_and_refund",
+            "status": status, "attention": attention if status == "needs_attention" else None,
+            "refunded_amount": amount if status == "completed" else None, "parcel": parcel, "inspected_ok": inspected,
+            "lines": [{"line_id": line, "sku": "C" if line == "l2" else "A", "quantity": 1, "virtual": line == "l2",
+                       "amount": amount, "points": 0}]}
+
+
+def _returned(status: str = "completed", restocked: int = 1, refunded: int = 1500, made: int = 1500,
+              **case) -> Goods:
+    """_goods()'s order o1 delivered, one unit of l1 (1500 of 3000) returned through case c1: `restocked`
+    units back under case-c1, the line `refunded`, the order's refund made for the case `made`."""
+    goods = _goods(refunded=(refunded, 0))
+    goods.cases = {"o1": [_case(status, **case)]}
+    goods.refunds = {"o1": [{"refund_id": "c1-r1", "amount": made, "lines": {"l1": made}, "state": "refunded",
+                             "case_id": "c1", "points": {}}] if made else []}
+    goods.movements += [goods.movements[0] | {"kind": "restocked", "return_id": "case-c1", "quantity": 1}] * restocked
+    goods.reservations[0]["returned"] = restocked
+    goods.stock[0] |= {"on_hand": 8 + restocked, "restocked": restocked, "by_cases": restocked}
+    return goods
+
+
+def _after_sales(goods: Goods, seen: CaseSeen | None = None, at_payment: int | None = None) -> Report:
+    report = _delivered(goods)
+    refunded = sum(ln["refunded_amount"] for ln in goods.lines["o1"])
+    flow = Flow(5, "pay_return", "b1", "k5", status_code=201, order_id="o1",
+                case=seen or CaseSeen("return_and_refund", "A", case_id="c1", parcel_reported=True))
+    check_cases(report, [flow], {"o1": {"id": "o1", "status": "completed", "refunded_amount": refunded}}, goods,
+                {"o1": {"refunded": refunded if at_payment is None else at_payment}})
+    return report
+
+
+def test_the_checker_passes_a_returned_unit_and_catches_a_case_parked_half_way_or_expired_wrongly():
+    assert _after_sales(_returned()).ok
+    parked = _after_sales(_returned("needs_attention", refunded=0, made=0)).breaches["cases end with no manual step"]
+    assert "the PSP declined" in parked[0]
+    half_way = _returned("return_in_transit", restocked=0, refunded=0, made=0, inspected=False)
+    assert _after_sales(half_way).breaches["cases end with no manual step"]
+    expired = _returned("closed_expired", restocked=0, refunded=0, made=0, inspected=False, parcel=False)
+    assert _after_sales(expired, CaseSeen("return_and_refund", "A", case_id="c1")).ok  # no parcel ever came
+    assert _after_sales(expired).breaches["cases end with no manual step"]  # its client reported the parcel
+    assert _after_sales(_returned(), CaseSeen("refund_only", "A", case_id="c2")).breaches["one case per client"]
+
+
+def test_the_checker_catches_case_refunds_beyond_paid_or_not_adding_up():
+    assert _after_sales(_returned(refunded=3500, made=3500)).breaches["refunded ≤ paid, per line and per order"]
+    assert _after_sales(_returned(refunded=0)).breaches["refunds add up"]  # the order made it, the line never got it
+    assert _after_sales(_returned(), at_payment=0).breaches["refunds add up"]  # the payment service never refunded
+    assert _after_sales(_returned(made=900, refunded=900)).breaches["refunds add up"]  # less than the case's 1500
+    rejected = _returned("rejected", restocked=0, inspected=False)  # money for a case that ended without any
+    assert _after_sales(rejected).breaches["refunds add up"]
+
+
+def test_the_checker_catches_a_returned_unit_restocked_twice_or_never():
+    twice = _after_sales(_returned(restocked=2))
+    assert twice.breaches["returned units restocked once"] and twice.breaches["on hand = initial − shipped + restocked"]
+    assert _after_sales(_returned(restocked=0)).breaches["returned units restocked once"]
+
+
+def test_the_checker_catches_a_refunded_course_still_granted():
+    course = _goods(refunded=(0, 900))
+    course.cases = {"o1": [_case(line="l2", amount=900, inspected=False, parcel=False)]}
+    course.refunds = {"o1": [{"refund_id": "c1-r1", "amount": 900, "lines": {"l2": 900}, "state": "refunded",
+                              "case_id": "c1", "points": {}}]}
+    assert _after_sales(course).breaches["refunded courses revoked"]
+    course.entitlements["o1"][0] |= {"status": "revoked", "revoke_case_id": "c1"}
+    assert _after_sales(course).ok

@@ -5,20 +5,25 @@ fulfillment and inventory databases (`delivery_rows.Goods`):
   live shipments exactly once (Σ shipment line quantities = the line's quantity less the units a
   cancellation stopped, stopped shipments not counted): no unit lost, none twice; each virtual
   line has exactly one entitlement for the buyer and the line's quantity — active, or revoked
-  when a cancellation stopped it — and the order knows it;
+  when a cancellation stopped it or an after-sales case refunded it — and the order knows it;
 * **refunds cover the stopped lines** — of a paid order, each line got back exactly what it paid
   for the units stopped: all of it when the order was cancelled, its share of what a partial
-  cancellation stopped, nothing otherwise; the lines' refunds sum to the order's;
+  cancellation stopped (the order's own or an after-sales case's stop), nothing otherwise — besides
+  what after-sales cases refunded of it otherwise (`chaos/after_sales.py` checks those); the lines'
+  refunds sum to the order's;
 * **cancelled orders ship nothing** — every shipment of a cancelled order is stopped (cancelled,
   intercepted, returning, returned) and none of its entitlements is active;
 * **deducted once** — inventory deducted each shipment line once, and only once it left its
   warehouse (reached `shipped`): per (shipment, line) the deducted units are the line's units
   when the shipment got past `shipped`, else 0; nothing restocked beyond that; per (order line,
   warehouse) the reservation's shipped and returned units are those movements;
-* **on hand = initial − shipped + restocked** — per chaos SKU and warehouse;
+* **on hand = initial − shipped + restocked** — per chaos SKU and warehouse, restocked being what
+  the carriers brought back plus the units of after-sales cases inspected ok (counted from the
+  cases, so a return restocked twice or never shows);
 * **nothing stuck** — every shipment of a kept order is `signed` (or stopped), and an order whose
   parcels are all signed and entitlements granted (what a cancellation did not stop) is
-  `completed` (auto-confirm), a completed one all received; a shipment a restarted simulator
+  `completed` (auto-confirm; a course a case refunded counts as received), a completed one all
+  received; a shipment a restarted simulator
   forgot would be explained, not counted (none should be: they are durable); a returning parcel
   counts as stopped (in auto mode it comes back and is restocked, but may still be on its way);
 * **tracking agrees** — each paid order's tracked shipments (the order's read model) are the
@@ -28,6 +33,7 @@ fulfillment and inventory databases (`delivery_rows.Goods`):
 from collections import Counter
 from dataclasses import dataclass
 
+from chaos.after_sales import case_restocks
 from chaos.delivery_rows import Goods, goods_of
 from chaos.report import Report
 from chaos.simulators import Simulators
@@ -50,13 +56,14 @@ class Delivery:
     initial: int
     simulators: Simulators | None = None
 
-    async def check(self, report: Report, orders: dict[str, dict]) -> None:
+    async def check(self, report: Report, orders: dict[str, dict]) -> Goods:
         goods = await goods_of(list(orders), self.skus)
         explained = {}
         for shipment in open_shipments(orders, goods) if self.simulators is not None else []:
             if why := await self.simulators.forgotten(shipment):
                 explained[shipment["id"]] = why
         check_delivery(report, orders, goods, self.initial, explained)
+        return goods
 
 
 def open_shipments(orders: dict[str, dict], goods: Goods) -> list[dict]:
@@ -74,25 +81,36 @@ def check_delivery(report: Report, orders: dict[str, dict], goods: Goods, initia
     for order_id, order in orders.items():
         shipments, lines = goods.shipments_of(order_id), goods.lines.get(order_id, [])
         entitlements = goods.entitlements.get(order_id, [])
+        refunded_by_cases = case_refunds(order_id, goods)
         if order["status"] in KEPT:
-            check_units(report, order, lines, shipments, entitlements)
-            check_progress(report, order, lines, shipments, entitlements, explained)
+            check_units(report, order, lines, shipments, entitlements, set(refunded_by_cases))
+            check_progress(report, order, lines, shipments, entitlements, explained, set(refunded_by_cases))
         elif order["status"] == "cancelled":
             check_cancelled(report, order, shipments, entitlements)
         if order["payment_status"] != "unpaid":
-            check_refunds(report, order, lines)
+            check_refunds(report, order, lines, refunded_by_cases)
         check_tracking(report, order_id, goods.tracked.get(order_id, []), shipments)
     check_deductions(report, goods)
-    check_on_hand(report, goods.stock, initial)
+    check_on_hand(report, goods.stock, initial, case_restocks(goods))
+
+
+def case_refunds(order_id: str, goods: Goods) -> Counter:
+    """Per line, what after-sales cases refunded of it other than by stopping units (a stop is the
+    order's cancellation of them, refund `<order>-cancel-<case>`)."""
+    refunded = Counter()
+    for r in goods.refunds.get(order_id, []):
+        if r["state"] == "refunded" and r["case_id"] and r["refund_id"] != f"{order_id}-cancel-{r['case_id']}":
+            refunded.update(r["lines"])
+    return refunded
 
 
 def check_units(report: Report, order: dict, lines: list[dict], shipments: list[dict],
-                entitlements: list[dict]) -> None:
+                entitlements: list[dict], refunded_by_cases: set[str] = frozenset()) -> None:
     for line in lines:
         name = f"order {order['id']} line {line['id']} ({line['sku']} ×{line['quantity']})"
         if line["kind"] == "virtual":
             granted = [e for e in entitlements if e["line_id"] == line["id"]]
-            status = "revoked" if line["cancelled_quantity"] else "active"
+            status = "revoked" if line["cancelled_quantity"] or line["id"] in refunded_by_cases else "active"
             if [(e["status"], e["account"], e["quantity"], e["id"]) for e in granted] != [
                     (status, order["buyer_id"], line["quantity"], line["entitlement_id"])]:
                 report.breach("units in shipments once", f"{name}: entitlements {_entitlements(granted)}, "
@@ -105,11 +123,13 @@ def check_units(report: Report, order: dict, lines: list[dict], shipments: list[
                                                      f"{held}, {line['cancelled_quantity']} stopped")
 
 
-def check_refunds(report: Report, order: dict, lines: list[dict]) -> None:
+def check_refunds(report: Report, order: dict, lines: list[dict], by_cases: Counter | None = None) -> None:
+    """`by_cases`: per line, what cases refunded besides stopped units (`chaos/after_sales.py` checks it)."""
     stopped = {ln["id"]: ln["quantity"] if order["status"] == "cancelled" else ln["cancelled_quantity"]
                for ln in lines}
+    by_cases = by_cases or Counter()
     wrong = [(ln["id"], ln["refunded_amount"], ln["paid"], stopped[ln["id"]]) for ln in lines
-             if ln["refunded_amount"] * ln["quantity"] != ln["paid"] * stopped[ln["id"]]]
+             if (ln["refunded_amount"] - by_cases[ln["id"]]) * ln["quantity"] != ln["paid"] * stopped[ln["id"]]]
     total = sum(ln["refunded_amount"] for ln in lines)
     if wrong or total != min(order["refunded_amount"], sum(ln["paid"] for ln in lines)):  # a 2nd capture: refunded
         report.breach("refunds cover the stopped lines",
@@ -127,7 +147,8 @@ def check_cancelled(report: Report, order: dict, shipments: list[dict], entitlem
 
 
 def check_progress(report: Report, order: dict, lines: list[dict], shipments: list[dict],
-                   entitlements: list[dict], explained: dict[str, str]) -> None:
+                   entitlements: list[dict], explained: dict[str, str],
+                   refunded_by_cases: set[str] = frozenset()) -> None:
     name = f"order {order['id']} ({order['status']})"
     for s in shipments:
         if s["status"] in ENDED:
@@ -141,7 +162,7 @@ def check_progress(report: Report, order: dict, lines: list[dict], shipments: li
     for s in shipments:
         for ln in s["lines"]:
             signed[ln["line_id"]] += ln["quantity"] if s["status"] == "signed" else 0
-    granted = {e["line_id"] for e in entitlements if e["status"] == "active"}
+    granted = {e["line_id"] for e in entitlements if e["status"] == "active"} | refunded_by_cases  # revoked then
     received = bool(lines) and all(  # what a cancellation stopped is not due
         line["cancelled_quantity"] == line["quantity"] or (line["id"] in granted if line["kind"] == "virtual" else
                                                            signed[line["id"]] >= line["quantity"]
@@ -197,13 +218,18 @@ def check_deductions(report: Report, goods: Goods) -> None:
                                            f"{per_reservation['restocked'][key]}")
 
 
-def check_on_hand(report: Report, stock: list[dict], initial: int) -> None:
+def check_on_hand(report: Report, stock: list[dict], initial: int, returned: Counter | None = None) -> None:
+    """Restocked: what carriers brought back (movements of no case) and `returned`, per SKU, the units
+    of after-sales cases inspected ok (from the cases, not from inventory's movements)."""
+    returned = returned or Counter()
     for row in stock:
-        expected = initial - row["deducted"] + row["restocked"]
+        back = row["restocked"] - row.get("by_cases", 0)
+        expected = initial - row["deducted"] + back + returned[row["sku"]]
         if row["on_hand"] != expected:
             report.breach("on hand = initial − shipped + restocked",
                           f"{row['sku']}@{row['warehouse']}: on hand {row['on_hand']}, expected {expected} "
-                          f"({initial} − {row['deducted']} shipped + {row['restocked']} restocked)")
+                          f"({initial} − {row['deducted']} shipped + {back} carried back + {returned[row['sku']]} "
+                          "returned through cases)")
 
 
 def _entitlements(rows: list[dict]) -> list[tuple]:

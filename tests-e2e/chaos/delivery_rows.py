@@ -17,6 +17,9 @@ class Goods:
     movements: list[dict] = field(default_factory=list)  # stock_movements: {kind, shipment_id, line_id, …}
     reservations: list[dict] = field(default_factory=list)  # {order_id, line_id, warehouse, shipped, returned}
     stock: list[dict] = field(default_factory=list)  # the chaos SKUs' rows: on_hand, Σ deducted, Σ restocked
+    # (and `by_cases`: of those, restocked for after-sales cases, `return_id` `case-<id>`)
+    refunds: dict[str, list[dict]] = field(default_factory=dict)  # order → order_refunds: {refund_id, lines, …}
+    cases: dict[str, list[dict]] = field(default_factory=dict)  # order → after-sales cases (`case_rows`)
 
     def shipments_of(self, order_id: str) -> list[dict]:
         return [s for s in self.shipments.values() if any(ln["order_id"] == order_id for ln in s["lines"])]
@@ -38,18 +41,43 @@ async def goods_of(order_ids: list[str], skus: tuple[str, ...]) -> Goods:
         goods.tracked.setdefault(row["order_id"], []).append(dict(row) | {"lines": _json(row["lines"])})
     await _fulfillment(goods, order_ids)
     goods.movements = [dict(r) for r in await fetch(
-        "inventory", "SELECT kind, shipment_id, order_id, line_id, sku, warehouse, quantity FROM stock_movements "
-                     "WHERE order_id = ANY($1::text[])", order_ids)]
+        "inventory", "SELECT kind, shipment_id, return_id, order_id, line_id, sku, warehouse, quantity "
+                     "FROM stock_movements WHERE order_id = ANY($1::text[])", order_ids)]
     goods.reservations = [dict(r) for r in await fetch(
         "inventory", "SELECT order_id, line_id, warehouse, shipped, returned FROM reservations "
                      "WHERE order_id = ANY($1::text[])", order_ids)]
     goods.stock = [dict(r) for r in await fetch("inventory", """
         SELECT s.sku, s.warehouse, s.on_hand,
                COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'deducted'), 0) AS deducted,
-               COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'restocked'), 0) AS restocked
+               COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'restocked'), 0) AS restocked,
+               COALESCE(sum(m.quantity) FILTER (WHERE m.kind = 'restocked' AND m.return_id LIKE 'case-%'), 0)
+                 AS by_cases
         FROM stock s LEFT JOIN stock_movements m ON m.sku = s.sku AND m.warehouse = s.warehouse
         WHERE s.sku = ANY($1::text[]) GROUP BY s.sku, s.warehouse, s.on_hand""", list(skus))]
+    for row in await fetch("order", "SELECT order_id, refund_id, amount, lines, state, case_id, points "
+                                    "FROM order_refunds WHERE order_id = ANY($1::text[])", order_ids):
+        goods.refunds.setdefault(row["order_id"], []).append(
+            dict(row) | {"lines": _json(row["lines"]), "points": _json(row["points"])})
+    for case in await case_rows(order_ids):
+        goods.cases.setdefault(case["order_id"], []).append(case)
     return goods
+
+
+async def case_rows(order_ids: list[str]) -> list[dict]:
+    """The after-sales cases of these orders: {id, order_id, type, status, attention, refunded_amount,
+    return_parcel, inspected_ok (its history went through inspected_ok), lines: [{line_id, sku,
+    quantity, virtual, amount, points}]}."""
+    cases = {row["id"]: dict(row) | {"attention": _json(row["attention"]), "lines": []} for row in await fetch(
+        "after_sales", "SELECT c.id, c.order_id, c.type, c.status, c.attention, c.refunded_amount, "
+                       "c.return_parcel IS NOT NULL AS parcel, EXISTS (SELECT 1 FROM case_history h WHERE "
+                       "h.case_id = c.id AND h.to_status = 'inspected_ok') AS inspected_ok "
+                       "FROM cases c WHERE c.order_id = ANY($1::text[])", order_ids)}
+    for row in await fetch("after_sales", "SELECT case_id, line_id, sku, quantity, virtual, refund FROM case_lines "
+                                          "WHERE case_id = ANY($1::text[]) ORDER BY position", list(cases)):
+        refund = _json(row["refund"]) or {}
+        cases[row["case_id"]]["lines"].append(dict(row) | {"amount": refund.get("amount", 0),
+                                                           "points": refund.get("points", 0)})
+    return list(cases.values())
 
 
 async def _fulfillment(goods: Goods, order_ids: list[str]) -> None:
@@ -65,7 +93,8 @@ async def _fulfillment(goods: Goods, order_ids: list[str]) -> None:
     for row in lines:
         if row["shipment_id"] in goods.shipments:
             goods.shipments[row["shipment_id"]]["lines"].append(dict(row))
-    for row in await fetch("fulfillment", "SELECT id, order_id, line_id, account, quantity, status FROM entitlements "
+    for row in await fetch("fulfillment", "SELECT id, order_id, line_id, account, quantity, status, revoke_case_id "
+                                          "FROM entitlements "
                                           "WHERE order_id = ANY($1::text[])", order_ids):
         goods.entitlements.setdefault(row["order_id"], []).append(dict(row))
 

@@ -17,7 +17,8 @@ before — and then following its plan:
 * `fail` — start a payment and have the PSP fail it; then nothing (the deadline cancels);
 * `unpaid` — never pay (the deadline cancels);
 * `cancel` — cancel before paying;
-* `pay_cancel` — pay, wait until the order is paid, then cancel (a full refund is due).
+* `pay_cancel` — pay, wait until the order is paid, then cancel (a full refund is due);
+* `pay_return`, `pay_refund` — pay, then one after-sales case (`chaos/cases.py`).
 
 The `pay`, `lost_webhook` and `pay_cancel` buyers follow their order meanwhile as a checkout page
 does (`GET /orders/{id}/events`): a stream cut by a kill is opened again with the `Last-Event-ID`
@@ -33,19 +34,22 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from platform_client import Platform, auth, line, not_payable_yet, order_body, unique
 
+from chaos.cases import after_sales, choose
+from chaos.retry import RETRY_FOR, retrying
 from tradeflow_testing.polling import poll_within
 from tradeflow_testing.sse import stream_events
 
-PLANS = ("pay", "pay_confirm", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel")
-PLAN_MIX = ("pay", "pay_confirm", "fail", "unpaid", "pay", "cancel", "pay_cancel", "lost_webhook")  # in turn
-PAYING = ("pay", "pay_confirm", "lost_webhook", "pay_cancel")
-RETRY_FOR = 90.0
+PLANS = ("pay", "pay_confirm", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel", "pay_return", "pay_refund")
+PLAN_MIX = ("pay", "pay_confirm", "fail", "pay_return", "unpaid", "pay", "cancel", "pay_cancel", "pay_refund",
+            "lost_webhook")  # in turn
+CASE_PLANS = ("pay_return", "pay_refund")
+PAYING = ("pay", "pay_confirm", "lost_webhook", "pay_cancel", *CASE_PLANS)
 RECEIPT_WAIT = 60.0
 UNIT_PRICE, COURSE_PRICE, SHIPPING, COUPON_OFF, POINTS = 1999, 990, 500, 300, 200
 ORDER_TOTAL = 2 * UNIT_PRICE + COURSE_PRICE + SHIPPING - COUPON_OFF - POINTS  # what every flow's checkout shows
@@ -92,6 +96,7 @@ class Flow:
     retries: int = 0
     notes: list[str] = field(default_factory=list)
     points_granted: int = 0  # what staff granted the buyer (answered 200) before the order
+    case: Any = None  # CASE_PLANS: the after-sales case as the client saw it (`chaos.cases.CaseSeen`)
 
     @property
     def accepted(self) -> bool:
@@ -102,35 +107,12 @@ class Flow:
         return bool(self.paid_references)
 
 
-class Transient(Exception):
-    """An answer a client retries: the platform could not take the request just now."""
-
-
-async def retrying(flow: Flow, call: Callable[[], Awaitable[httpx.Response]], retry_for: float = RETRY_FOR
-                   ) -> httpx.Response | None:
-    """`call` until it gives a non-transient answer; None when `retry_for` seconds were not enough."""
-    async def attempt() -> httpx.Response | None:
-        try:
-            r = await call()
-        except httpx.TransportError as exc:
-            flow.notes.append(type(exc).__name__)
-        else:
-            if r.status_code < 500 and r.status_code != 429:
-                return r
-            flow.notes.append(f"{r.status_code}")
-        flow.retries += 1
-        return None
-
-    answered, r = await poll_within(attempt, lambda r: r is not None, retry_for, pause=0.2, max_pause=2.0)
-    return r if answered else None
-
-
 class Load:
     """Open-loop flows at `rate` per second; each runs its plan to its end."""
 
     def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
                  seed: int = 7) -> None:
-        self.http, self.psp, self.coupon = http, psp, catalog.coupon
+        self.http, self.psp, self.coupon, self.catalog = http, psp, catalog.coupon, catalog
         self.lines = [line(sku, 1, UNIT_PRICE) for sku in catalog.skus] + [line(catalog.course, 1, COURSE_PRICE)]
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
@@ -144,6 +126,8 @@ class Load:
                 break
             flow = Flow(len(self.flows), PLAN_MIX[len(self.flows) % len(PLAN_MIX)],
                         unique("chaos-buyer"), unique("chaos-key"))
+            if flow.plan in CASE_PLANS:
+                flow.case = choose(flow, self.catalog.skus, self.catalog.course, len(self.flows) // len(PLAN_MIX))
             self.flows.append(flow)
             tasks.append(asyncio.create_task(self._follow(flow)))
         await asyncio.gather(*tasks)
@@ -157,7 +141,7 @@ class Load:
             following = None
             if flow.plan in PAYING:
                 following = asyncio.create_task(self._follow_order(flow))
-            if flow.plan in ("pay", "pay_confirm", "pay_cancel"):
+            if flow.plan in ("pay", "pay_confirm", "pay_cancel", *CASE_PLANS):
                 await self._pay(flow, "succeed")
             elif flow.plan == "lost_webhook":
                 await self._pay(flow, "succeed", notify=False)
@@ -171,6 +155,8 @@ class Load:
                 await self._cancel(flow)
             if flow.plan == "pay_confirm" and flow.money_taken and _paid(flow):
                 await self._confirm_receipt(flow)
+            if flow.case is not None and flow.money_taken and _paid(flow):
+                await after_sales(self.http, flow)
         except Exception as exc:  # a flow's own bug must not hide the others' results
             flow.notes.append(f"client error {type(exc).__name__}: {exc}")
 

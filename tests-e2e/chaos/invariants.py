@@ -26,7 +26,9 @@ Platform-wide: `stock.reserved` = Σ active reservations' on-hand units neither 
 released yet (quantity − still incoming − shipped − released) per SKU × warehouse; every outbox is
 drained; no dead letter was written since the run began. After payment, the goods
 (`chaos/delivery.py`): every unit in a shipment once, deducted once, nothing stuck, the order's
-tracking agreeing with fulfillment.
+tracking agreeing with fulfillment. The after-sales cases of the chaos orders (`chaos/after_sales.py`):
+each ended with no manual step, refunds ≤ paid and adding up, returned units restocked once,
+refunded courses revoked; a kept order's points balance counts what its completed cases gave back.
 """
 
 from collections import Counter
@@ -34,6 +36,7 @@ from collections import Counter
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chaos.after_sales import check_cases
 from chaos.delivery import KEPT, Delivery
 from chaos.flows import ORDER_TOTAL, POINTS, Flow
 from chaos.report import Report
@@ -57,6 +60,7 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Deli
     active = await _active_reservations([f.order_id for f in accepted])
     histories = await _histories([f.order_id for f in accepted if f.followed is not None])
     held, balances = await _benefits([f.order_id for f in accepted], [f.buyer for f in accepted])
+    points_back = await _points_back([f.order_id for f in accepted if f.case is not None])
     for invariant in ("not lost", "not doubled", "ended", "expected state", "money agrees", "stock agrees",
                       "streams agree", "coupons and points agree"):
         report.holds(invariant)
@@ -65,12 +69,14 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Deli
                     money.get(flow.order_id), active.get(flow.order_id, 0))
         statuses = [o["status"] for o in orders.get(flow.buyer, []) if o["id"] == flow.order_id]
         if statuses:
-            check_benefits(report, flow, statuses[0], held.get(flow.order_id), balances.get(flow.buyer, 0))
+            check_benefits(report, flow, statuses[0], held.get(flow.order_id), balances.get(flow.buyer, 0),
+                           points_back.get(flow.order_id, 0))
         if flow.followed is not None:
             check_stream(report, flow, histories.get(flow.order_id, []))
     if delivery is not None:
-        await delivery.check(report, {o["id"]: o for f in accepted for o in orders.get(f.buyer, [])
-                                      if o["id"] == f.order_id})
+        ours = {o["id"]: o for f in accepted for o in orders.get(f.buyer, []) if o["id"] == f.order_id}
+        goods = await delivery.check(report, ours)
+        check_cases(report, accepted, ours, goods, money)  # after-sales: chaos/after_sales.py
     await _check_stock(report)
     await _check_outboxes(report)
     await _check_dead_letters(report, since_ms, bootstrap)
@@ -115,12 +121,15 @@ def check_flow(report: Report, flow: Flow, orders: list, keys: int, money: dict 
         report.breach("stock agrees", f"{name}: cancelled but {active} active reservation(s)")
 
 
-def check_benefits(report: Report, flow: Flow, status: str, coupon_held: bool | None, balance: int) -> None:
-    """`coupon_held`: the order's coupon hold is open (True), returned (False), or absent (None)."""
+def check_benefits(report: Report, flow: Flow, status: str, coupon_held: bool | None, balance: int,
+                   points_back: int = 0) -> None:
+    """`coupon_held`: the order's coupon hold is open (True), returned (False), or absent (None);
+    `points_back`: the points its completed after-sales cases gave back (their coupon stays used)."""
     name = f"flow {flow.index} ({flow.plan}, {flow.order_id})"
-    if status in KEPT and (coupon_held is not True or balance != flow.points_granted - POINTS):
+    if status in KEPT and (coupon_held is not True or balance != flow.points_granted - POINTS + points_back):
         report.breach("coupons and points agree", f"{name}: paid, coupon held {coupon_held}, balance {balance} "
-                                                  f"(granted {flow.points_granted}, spent {POINTS})")
+                                                  f"(granted {flow.points_granted}, spent {POINTS}, "
+                                                  f"{points_back} back through cases)")
     if status == "cancelled" and (coupon_held is not False or balance != flow.points_granted):
         report.breach("coupons and points agree", f"{name}: cancelled, coupon held {coupon_held}, balance "
                                                   f"{balance} (granted {flow.points_granted}, all due back)")
@@ -189,6 +198,15 @@ async def _benefits(order_ids: list[str], buyers: list[str]) -> tuple[dict[str, 
     points = await _fetch("order", "SELECT buyer_id, sum(amount) AS balance FROM points_entries "
                                    "WHERE buyer_id = ANY($1::text[]) GROUP BY buyer_id", buyers)
     return {r["order_id"]: r["open"] for r in holds}, {r["buyer_id"]: int(r["balance"]) for r in points}
+
+
+async def _points_back(order_ids: list[str]) -> dict[str, int]:
+    """The points each order's completed after-sales cases gave back (their lines' `refund.points`)."""
+    rows = await _fetch("after_sales", "SELECT c.order_id, COALESCE(sum((l.refund->>'points')::bigint), 0) AS n "
+                                       "FROM cases c JOIN case_lines l ON l.case_id = c.id "
+                                       "WHERE c.status = 'completed' AND c.order_id = ANY($1::text[]) "
+                                       "GROUP BY c.order_id", order_ids)
+    return {row["order_id"]: int(row["n"]) for row in rows}
 
 
 async def _active_reservations(order_ids: list[str]) -> dict[str, int]:

@@ -11,6 +11,7 @@ class Report:
     breaches: dict[str, list[str]] = field(default_factory=dict)
     explained: dict[str, list[str]] = field(default_factory=dict)
     final_states: Counter = field(default_factory=Counter)
+    case_states: Counter = field(default_factory=Counter)  # "<type> <status>" of the chaos orders' cases
     checked_flows: int = 0
 
     def breach(self, invariant: str, what: str) -> None:
@@ -30,6 +31,8 @@ class Report:
     def summary(self) -> str:
         lines = [f"flows with a 201 checked: {self.checked_flows}; final states: "
                  + ", ".join(f"{state} {n}" for state, n in sorted(self.final_states.items()))]
+        if self.case_states:
+            lines.append("  after-sales cases: " + ", ".join(f"{s} {n}" for s, n in sorted(self.case_states.items())))
         for invariant, breaches in self.breaches.items():
             verdict = "holds" if not breaches else f"BROKEN ×{len(breaches)}: " + "; ".join(breaches[:5])
             if explained := self.explained.get(invariant):

@@ -17,7 +17,7 @@ import httpx
 from platform_client import Platform
 
 from chaos.delivery import Delivery
-from chaos.flows import PLANS, Flow, Load, setup_catalog
+from chaos.flows import CASE_PLANS, PLANS, Flow, Load, setup_catalog
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
 from chaos.simulators import Simulators
@@ -46,8 +46,25 @@ class Outcome:
             f"{sum(max(0, f.streams - 1) for f in self.flows)} streams opened again after a break, "
             f"{sum(len(f.events) for f in self.flows)} events seen; receipts confirmed by the buyer "
             f"{sum(f.confirmed for f in self.flows)} of {plans['pay_confirm']}",
+            f"  after-sales clients: {_cases_seen(accepted)}",
             f"  settled in {self.settle_seconds:.0f}s; {self.report.summary()}",
         ])
+
+
+def _cases_seen(flows: list[Flow]) -> str:
+    """Per case plan: cases opened (201), approved, return parcels reported, and each case's last status
+    as its client saw it."""
+    parts = []
+    for plan in CASE_PLANS:
+        seen = [f.case for f in flows if f.plan == plan and f.case is not None]
+        paid = [f.case for f in flows if f.plan == plan and f.case is not None and f.events
+                and f.events[-1]["payment_status"] == "paid"]
+        opened = [c for c in seen if c.case_id]
+        last = Counter(c.last_status for c in opened)
+        parts.append(f"{plan} {len(opened)} opened of {len(paid)} paid ({len(seen)} offered), "
+                     f"{sum(c.approved for c in opened)} approved, "
+                     f"{sum(c.parcel_reported for c in opened)} parcels reported, last seen {dict(last)}")
+    return "; ".join(parts)
 
 
 async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seconds: float,
