@@ -282,5 +282,7 @@ def test_the_checker_catches_a_refunded_course_still_granted():
     course.refunds = {"o1": [{"refund_id": "c1-r1", "amount": 900, "lines": {"l2": 900}, "state": "refunded",
                               "case_id": "c1", "points": {}}]}
     assert _after_sales(course).breaches["refunded courses revoked"]
+    course.entitlements["o1"][0] |= {"status": "revoked", "revoke_case_id": "c9"}  # another case's doing
+    assert _after_sales(course).breaches["refunded courses revoked"]
     course.entitlements["o1"][0] |= {"status": "revoked", "revoke_case_id": "c1"}
     assert _after_sales(course).ok

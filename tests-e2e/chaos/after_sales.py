@@ -16,8 +16,9 @@ the after-sales, order, payment, fulfillment and inventory databases (`delivery_
   its return (`case-<id>`), those of any other case never (the stock equation in
   `chaos/delivery.py` counts them: on hand = initial − shipped + carriers' returns + units of
   return cases inspected ok);
-* **refunded courses revoked** — a completed case's virtual line has its entitlement revoked (by
-  that case, when fulfillment names one).
+* **refunded courses revoked** — a completed case's virtual line has no entitlement left active:
+  revoked (by that case, when fulfillment names one), or never granted when the case stopped it
+  before fulfillment got to it.
 """
 
 from collections import Counter
@@ -110,7 +111,7 @@ def check_revoked(report: Report, cases: list[dict], entitlements: list[dict]) -
         for line in (ln for ln in case["lines"] if ln["virtual"]):
             held = [(e["id"], e["status"], e.get("revoke_case_id")) for e in entitlements
                     if e["line_id"] == line["line_id"]]
-            if not held or any(status != "revoked" or by not in (None, case["id"]) for _, status, by in held):
+            if any(status != "revoked" or by not in (None, case["id"]) for _, status, by in held):  # none: stopped
                 report.breach("refunded courses revoked", f"case {case['id']} refunded course line "
                                                           f"{line['line_id']}: entitlements {held}")
 

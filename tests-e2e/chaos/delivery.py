@@ -5,7 +5,8 @@ fulfillment and inventory databases (`delivery_rows.Goods`):
   live shipments exactly once (Σ shipment line quantities = the line's quantity less the units a
   cancellation stopped, stopped shipments not counted): no unit lost, none twice; each virtual
   line has exactly one entitlement for the buyer and the line's quantity — active, or revoked
-  when a cancellation stopped it or an after-sales case refunded it — and the order knows it;
+  when a cancellation stopped it or an after-sales case refunded it — and the order knows it (none
+  when a case stopped it before it was granted);
 * **refunds cover the stopped lines** — of a paid order, each line got back exactly what it paid
   for the units stopped: all of it when the order was cancelled, its share of what a partial
   cancellation stopped (the order's own or an after-sales case's stop), nothing otherwise — besides
@@ -111,7 +112,8 @@ def check_units(report: Report, order: dict, lines: list[dict], shipments: list[
         if line["kind"] == "virtual":
             granted = [e for e in entitlements if e["line_id"] == line["id"]]
             status = "revoked" if line["cancelled_quantity"] or line["id"] in refunded_by_cases else "active"
-            if [(e["status"], e["account"], e["quantity"], e["id"]) for e in granted] != [
+            never = not granted and line["cancelled_quantity"] == line["quantity"]  # stopped before it was granted
+            if not never and [(e["status"], e["account"], e["quantity"], e["id"]) for e in granted] != [
                     (status, order["buyer_id"], line["quantity"], line["entitlement_id"])]:
                 report.breach("units in shipments once", f"{name}: entitlements {_entitlements(granted)}, "
                                                          f"the order knows {line['entitlement_id']}")
