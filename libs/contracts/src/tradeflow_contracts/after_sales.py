@@ -11,12 +11,16 @@ case id:
   stop made) and `RefundLines` (exactly these shares and points back; answered `LinesRefunded` or
   `LinesRefundFailed`);
 * **fulfillment** — `ExpectReturn` (the warehouse awaits the buyer's parcel; answered
-  `ReturnReceived`, then `ReturnInspected`; units inspected ok are restocked by fulfillment),
+  `ReturnReceived`, then `ReturnInspected`; units inspected ok are restocked by fulfillment;
+  `CancelExpectedReturn` when the case stops waiting),
   `ShipReplacement` (an exchange's replacement, shipped as a shipment of the case: its
   shipment events name `case_id`), `RevokeEntitlement` (virtual goods; answered
   `EntitlementRevoked` with `case_id`, or `EntitlementNotRevoked`);
 * **inventory** — an exchange's replacement is reserved with `ReserveStock` / released with
   `ReleaseStock` whose `sub_order_id` is the case id.
+
+After-sales also keeps the price book's SKUs from `CatalogSkuChanged` (order.events): an exchange's
+replacement must be a SKU of the same merchant at the line's unit price.
 
 Every move of a case is announced as `CaseStatusChanged` (after-sales.events), keyed by the order:
 the order shows `after_sales_in_progress` while one of its cases is open; channels follow them.
@@ -88,10 +92,32 @@ class OrderChanged(Contract):
     changed_at: datetime
 
 
+@contract
+class CatalogSkuChanged(Contract):
+    """A SKU of the price book as it is now (created, repriced, changed), keyed by the SKU; `version`
+    increases with every change: a reader keeps the highest."""
+
+    TYPE, VERSION, TOPIC = "order.catalog-sku-changed", 1, ORDER_EVENTS
+    sku: str
+    version: int = Field(ge=1)
+    merchant_id: str
+    title: str
+    kind: str  # physical | virtual
+    unit_price_amount: int = Field(ge=0)
+    currency: str
+    changed_at: datetime
+
+
 # -- the order: units and money ----------------------------------------------------------------
 class CaseUnits(BaseModel):
     line_id: str
     quantity: int = Field(gt=0)
+    amount: int | None = Field(ge=0, default=None)
+    """CancelLines: what the case refunds for these units (its rule: goods and shipping shares);
+    the order refunds exactly that for them once stopped (fewer stopped: their share of it, floored
+    cumulatively), so the case and the order agree to the cent. None: the order's own share."""
+    points_amount: int | None = Field(ge=0, default=None)
+    """CancelLines: the points the case gives back for these units (as `amount`)."""
 
 
 class LineMoney(BaseModel):
@@ -247,6 +273,20 @@ class ShipReplacement(Contract):
     receiver: Receiver
     lines: list[ReturnLine] = Field(min_length=1)
     warehouses: list[WarehouseQuantity] = Field(min_length=1)
+
+
+@contract
+class CancelExpectedReturn(Contract):
+    """The case no longer waits for its parcel (cancelled by the buyer, expired, or rejected after a
+    failed inspection): the warehouse stops expecting it. `send_back`: a parcel the warehouse
+    received goes back to the buyer (rejected after inspection); otherwise one that arrives anyway
+    is held for staff. A repeat changes nothing."""
+
+    TYPE, VERSION, TOPIC = "fulfillment.cancel-expected-return", 1, FULFILLMENT_COMMANDS
+    case_id: str
+    order_id: str
+    reason: str
+    send_back: bool = False
 
 
 @contract
