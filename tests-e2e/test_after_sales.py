@@ -81,7 +81,7 @@ async def test_a_partial_return_of_one_line_of_a_two_merchant_order_refunds_its_
 
 
 async def test_cases_on_one_line_never_claim_more_than_its_quantity(desk):
-    sku, _ = await desk.sku("m-as3", 800)
+    sku, warehouse = await desk.sku("m-as3", 800)
     order = await desk.paid(line(sku, 2))
     await desk.delivered(order["id"])
     line_id = the_line(order, sku)["id"]
@@ -95,10 +95,12 @@ async def test_cases_on_one_line_never_claim_more_than_its_quantity(desk):
     second = await desk.opened(order["id"], "return_and_refund", (line_id, 1))
     assert (first["refund_amount"], second["refund_amount"]) == (800, 800)  # one unit each of 2 × 800
     problem(await desk.open(order["id"], "return_and_refund", (line_id, 1)), 409, "quantity-exceeds-claimable")
+    await desk.money_agrees(order["id"], 0)  # nothing approved: nothing moved
+    await desk.stock_is(sku, warehouse, shipped=2)
 
 
 async def test_a_type_the_order_state_does_not_allow_and_a_repeated_post(desk):
-    sku, _ = await desk.sku("m-as4", 700)
+    sku, warehouse = await desk.sku("m-as4", 700)
     order = await desk.paid(line(sku, 1))
     line_id = the_line(order, sku)["id"]
     problem(await desk.open(order["id"], "return_and_refund", (line_id, 1)), 409, "type-not-allowed")
@@ -112,6 +114,8 @@ async def test_a_type_the_order_state_does_not_allow_and_a_repeated_post(desk):
             "idempotency-key-reused")
     r = await desk.platform.http.get("/after-sales", params={"order_id": order["id"]}, headers=desk.buyer_auth)
     assert [c["id"] for c in r.json()["items"]] == [first.json()["id"]]
+    await desk.money_agrees(order["id"], 0)  # requested, not reviewed: nothing moved
+    await desk.stock_is(sku, warehouse, shipped=0, reserved=1)
 
 
 async def test_staff_override_a_failed_inspection_refund_and_add_goodwill(desk):
