@@ -11,11 +11,21 @@ a 409.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from tradeflow_after_sales.api.commands import BuyerOrStaff, IdempotencyKey, Reviewers, actor, as_merchant, once
-from tradeflow_after_sales.api.schemas import OpenCaseIn, OptionalReasonIn, ParcelIn, ReasonIn
+from tradeflow_after_sales.api.schemas import (
+    CaseId,
+    Cursor,
+    Limit,
+    OpenCaseIn,
+    OptionalReasonIn,
+    ParcelIn,
+    QueryId,
+    ReasonIn,
+    StatusFilter,
+)
 from tradeflow_after_sales.api.views import case_view
 from tradeflow_after_sales.api.wiring import Api
 from tradeflow_after_sales.app.open_case import OpenCase, open_case, when_order_known
@@ -24,7 +34,7 @@ from tradeflow_after_sales.app.read_cases import get_case, list_cases
 from tradeflow_after_sales.app.review_case import approve_case, cancel_case, reject_case, report_return_parcel
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.model import CaseRequest, ClaimedLine, Replacement, Requester, RequesterKind
-from tradeflow_after_sales.domain.states import CaseStatus, CaseType
+from tradeflow_after_sales.domain.states import CaseType
 from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.problems import Problem
@@ -60,7 +70,7 @@ async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_k
 
 
 @router.get("/{case_id}", summary="One case: lines and their refunds, status, attention, history")
-async def get_one(case_id: str, who: Readers, api: Api) -> dict:
+async def get_one(case_id: CaseId, who: Readers, api: Api) -> dict:
     async with api.transactions.read() as tx:
         read = await get_case(tx, case_id)
     if not (who.sees_all or read.case.buyer_id == who.buyer_id
@@ -70,27 +80,23 @@ async def get_one(case_id: str, who: Readers, api: Api) -> dict:
 
 
 @router.get("", summary="Cases, newest first (a buyer's own, a merchant's, or all for staff)")
-async def get_list(who: Readers, api: Api, order_id: str | None = None, status: str | None = None,
-                   overdue: bool = False, limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                   cursor: str | None = None) -> dict:
+async def get_list(who: Readers, api: Api, order_id: QueryId = None, status: StatusFilter = None,
+                   overdue: bool = False, limit: Limit = 20, cursor: Cursor = None) -> dict:
     """`overdue=true`: pending review past AFTER_SALES_REVIEW_OVERDUE_SECONDS, awaiting a return past
     its deadline, or needing attention."""
-    if status is not None and status not in CaseStatus._value2member_map_:
-        raise Problem(422, "validation-failed", "Request validation failed", detail="unknown status", errors=[
-            {"field": "status", "message": "must be one of: " + ", ".join(s.value for s in CaseStatus)}])
     where = CaseFilter(order_id=order_id, status=status)
     if not who.sees_all:
         where = CaseFilter(buyer_id=who.buyer_id, merchant_id=None if who.buyer_id else who.merchant_id,
                            order_id=order_id, status=status)
     async with api.transactions.read() as tx:
-        found = await list_cases(tx, api.collaborators, where, overdue, limit + 1, decode_cursor(cursor))
+        found = await list_cases(tx, api.collaborators, where, overdue, limit + 1, _after(cursor))
     page, more = found[:limit], len(found) > limit
     return {"items": [case_view(r.case, r.progress) for r in page],
             "next_cursor": encode_cursor(page[-1].case.opened_at, page[-1].case.id) if more else None}
 
 
 @router.post("/{case_id}/approve", summary="Staff, or the merchant of its own sub-orders: accept the case")
-async def post_approve(case_id: str, body: OptionalReasonIn, who: Reviewers, api: Api,
+async def post_approve(case_id: CaseId, body: OptionalReasonIn, who: Reviewers, api: Api,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await approve_case(tx, api.collaborators, case_id, actor(who), as_merchant(who), body.reason)
@@ -99,7 +105,7 @@ async def post_approve(case_id: str, body: OptionalReasonIn, who: Reviewers, api
 
 @router.post("/{case_id}/reject", summary="Staff, or the merchant of its own sub-orders: refuse the case "
                                           "(also after a failed inspection)")
-async def post_reject(case_id: str, body: ReasonIn, who: Reviewers, api: Api,
+async def post_reject(case_id: CaseId, body: ReasonIn, who: Reviewers, api: Api,
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await reject_case(tx, api.collaborators, case_id, actor(who), body.reason, as_merchant(who))
@@ -107,7 +113,7 @@ async def post_reject(case_id: str, body: ReasonIn, who: Reviewers, api: Api,
 
 
 @router.post("/{case_id}/cancel", summary="The buyer (or staff) withdraws the case before it is done")
-async def post_cancel(case_id: str, body: ReasonIn, who: BuyerOrStaff, api: Api,
+async def post_cancel(case_id: CaseId, body: ReasonIn, who: BuyerOrStaff, api: Api,
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await cancel_case(tx, api.collaborators, case_id, actor(who), body.reason, who.buyer_id)
@@ -115,10 +121,19 @@ async def post_cancel(case_id: str, body: ReasonIn, who: BuyerOrStaff, api: Api,
 
 
 @router.post("/{case_id}/return-parcel", summary="The buyer (or staff) reports the return parcel")
-async def post_return_parcel(case_id: str, body: ParcelIn, who: BuyerOrStaff, api: Api,
+async def post_return_parcel(case_id: CaseId, body: ParcelIn, who: BuyerOrStaff, api: Api,
                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await report_return_parcel(tx, api.collaborators, case_id, actor(who), body.carrier, body.waybill,
                                           who.buyer_id)
     return await once(api, f"POST /after-sales/{case_id}/return-parcel", who, idempotency_key, body.model_dump(),
                       run)
+
+
+def _after(cursor: str | None) -> tuple:
+    """Where the page starts: a cursor this API gave out (its id free of control characters)."""
+    after = decode_cursor(cursor)
+    if after is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in after[1]):
+        raise Problem(400, "invalid-cursor", "Invalid cursor", detail="the cursor is not one this API gave out",
+                      errors=[{"field": "cursor", "message": "invalid"}])
+    return after

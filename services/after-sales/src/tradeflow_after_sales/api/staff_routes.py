@@ -6,7 +6,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from tradeflow_after_sales.api.commands import IdempotencyKey, Staff, actor, once
-from tradeflow_after_sales.api.schemas import GoodwillIn, OptionalReasonIn, OverrideIn, ReasonIn, RefundDecisionIn
+from tradeflow_after_sales.api.schemas import (
+    CaseId,
+    GoodwillIn,
+    OptionalReasonIn,
+    OverrideIn,
+    ReasonIn,
+    RefundDecisionIn,
+)
 from tradeflow_after_sales.api.wiring import Api
 from tradeflow_after_sales.app import staff_actions as act
 from tradeflow_after_sales.app.ports import AfterSalesTransaction
@@ -17,7 +24,7 @@ router = APIRouter(prefix="/after-sales", tags=["after-sales: staff"])
 
 
 @router.post("/{case_id}/retry", summary="A case that needs attention: its step is sent again")
-async def post_retry(case_id: str, body: OptionalReasonIn, who: Staff, api: Api,
+async def post_retry(case_id: CaseId, body: OptionalReasonIn, who: Staff, api: Api,
                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.retry_case(tx, api.collaborators, case_id, actor(who))
@@ -25,7 +32,7 @@ async def post_retry(case_id: str, body: OptionalReasonIn, who: Staff, api: Api,
 
 
 @router.post("/{case_id}/force-close", summary="A case that needs attention: closed for good")
-async def post_force_close(case_id: str, body: ReasonIn, who: Staff, api: Api,
+async def post_force_close(case_id: CaseId, body: ReasonIn, who: Staff, api: Api,
                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.force_close_case(tx, api.collaborators, case_id, actor(who), body.reason)
@@ -33,7 +40,7 @@ async def post_force_close(case_id: str, body: ReasonIn, who: Staff, api: Api,
 
 
 @router.post("/{case_id}/override", summary="Set the refund by hand, within what its lines have left")
-async def post_override(case_id: str, body: OverrideIn, who: Staff, api: Api,
+async def post_override(case_id: CaseId, body: OverrideIn, who: Staff, api: Api,
                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.override_refund(tx, api.collaborators, case_id, actor(who), body.refund_amount, body.reason)
@@ -41,7 +48,7 @@ async def post_override(case_id: str, body: OverrideIn, who: Staff, api: Api,
 
 
 @router.post("/{case_id}/refund", summary="After a failed inspection: refund (all, or refund_amount)")
-async def post_refund(case_id: str, body: RefundDecisionIn, who: Staff, api: Api,
+async def post_refund(case_id: CaseId, body: RefundDecisionIn, who: Staff, api: Api,
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.refund_after_inspection(tx, api.collaborators, case_id, actor(who), body.reason,
@@ -50,7 +57,7 @@ async def post_refund(case_id: str, body: RefundDecisionIn, who: Staff, api: Api
 
 
 @router.post("/{case_id}/convert-to-refund", summary="An exchange whose replacement cannot be had: return and refund")
-async def post_convert(case_id: str, body: ReasonIn, who: Staff, api: Api,
+async def post_convert(case_id: CaseId, body: ReasonIn, who: Staff, api: Api,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.convert_to_refund(tx, api.collaborators, case_id, actor(who), body.reason)
@@ -59,7 +66,7 @@ async def post_convert(case_id: str, body: ReasonIn, who: Staff, api: Api,
 
 
 @router.post("/{case_id}/goodwill", summary="Customer service: a shipping subsidy or a coupon, recorded")
-async def post_goodwill(case_id: str, body: GoodwillIn, who: Staff, api: Api,
+async def post_goodwill(case_id: CaseId, body: GoodwillIn, who: Staff, api: Api,
                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
         return await act.grant_goodwill(tx, api.collaborators, case_id, actor(who), GoodwillKind(body.kind),
