@@ -66,10 +66,10 @@ async def record_lines_refunded(tx: AfterSalesTransaction, m: a.LinesRefunded, c
     def refunded(case: AfterSalesCase, progress: CaseProgress, _s: SagaInstance, now: datetime) -> None:
         if m.refund_id == progress.stop_refund_id and resting(case) is not S.REFUNDING:
             log.info("after_sales.part_stop_refunded", case_id=case.id, refund_id=m.refund_id, amount=m.amount)
-            return  # a part stop's refund: the order's, for the units it cancelled (the case needs a person)
-        # The order's refund of stopped units is its own rounding of the same shares: never more
-        # than the case asked is recorded.
-        case.refund_made(min(m.amount, case.refund_amount), now, m.refund_id)
+            return  # the stopped units' refund once the case moved on otherwise (the order's own)
+        # Exactly what the order refunded, line by line (a stop refunds the case's own amounts):
+        # the case's claims carry it, so the order's later cases count the right room.
+        case.refund_made(m.amount, now, m.refund_id, by_line={ln.line_id: ln.amount for ln in m.lines})
     await on_case(tx, c, m.case_id, m.TYPE, refunded)
 
 

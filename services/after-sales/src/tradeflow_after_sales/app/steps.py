@@ -20,8 +20,11 @@ async def send_step(tx: AfterSalesTransaction, step: str, case: AfterSalesCase, 
 
 
 def cancel_lines(case: AfterSalesCase, _p: CaseProgress, _f: OrderChanged) -> list:
+    """Each line with the case's refund for its units (money and points): the order refunds exactly
+    that for the units it stops, so the case and the order agree to the cent."""
     return [a.CancelLines(order_id=case.order_id, case_id=case.id, reason=case.reason, requested_by=f"case:{case.id}",
-                          lines=[a.CaseUnits(line_id=ln.line_id, quantity=ln.quantity) for ln in case.lines])]
+                          lines=[a.CaseUnits(line_id=ln.line_id, quantity=ln.quantity, amount=ln.refund.amount,
+                                             points_amount=ln.refund.points) for ln in case.lines])]
 
 
 def refund_lines(case: AfterSalesCase, progress: CaseProgress, _f: OrderChanged) -> list:

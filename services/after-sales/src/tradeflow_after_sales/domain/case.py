@@ -18,6 +18,7 @@ once its refund was made (`claims()`, read into the next case's `OrderSnapshot`)
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from tradeflow_after_sales.domain.attention import Attending
@@ -76,6 +77,7 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
     refunded_amount = property(lambda self: self._refunded_amount, doc="What payment refunded; None until then.")
     refund_id = property(lambda self: self._refund_id)
     replacement_shipment_id = property(lambda self: self._replacement_shipment_id)
+    continued_by = property(lambda self: self._continued_by, doc="The case a part stop's units going on continue in.")
 
     @property
     def goodwill(self) -> tuple[Goodwill, ...]:
@@ -187,12 +189,17 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
             raise IllegalTransition(f"case {self.id} failed inspection: staff refund part of it or reject it")
         self._move(E.START_REFUND, actor, now)
 
-    def refund_made(self, amount: int, now: datetime, refund_id: str | None = None, actor: str = "payment") -> None:
-        """Payment refunded `amount` (never more than the case asked); a repeat changes nothing."""
+    def refund_made(self, amount: int, now: datetime, refund_id: str | None = None, actor: str = "payment",
+                    by_line: dict[str, int] | None = None) -> None:
+        """Payment refunded `amount` (never more than the case asked); a repeat changes nothing.
+        `by_line`: what each line got back, when the refund names it — the case's lines then carry
+        exactly that (less than asked is recorded as it is, never rounded up)."""
         if self._refunded_amount is not None and refund_id == self._refund_id:
             return
         if not 0 <= amount <= self.refund_amount:
             raise AfterSalesError(f"case {self.id}: {amount} refunded, {self.refund_amount} asked")
+        if by_line and sum(by_line.values()) == amount:
+            self._lines = tuple(_refunded_line(line, by_line) for line in self._lines)
         self._move(E.REFUND_MADE, actor, now, f"{amount} refunded", from_status=self._resting_status)
         self._refunded_amount, self._refund_id = amount, refund_id
 

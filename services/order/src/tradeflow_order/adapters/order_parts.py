@@ -5,7 +5,7 @@ each to its row and back."""
 from dataclasses import asdict
 from datetime import datetime
 
-from tradeflow_order.domain.after_sales import AfterSales, CaseCancel, CaseSeen
+from tradeflow_order.domain.after_sales import AfterSales, CaseCancel, CaseRefund, CaseSeen
 from tradeflow_order.domain.cancellation import Cancellation, GoingOnUnits
 from tradeflow_order.domain.refunds import AskedRefund, RefundState
 from tradeflow_order.domain.states import CancellationState
@@ -64,7 +64,8 @@ def after_sales_row(a: AfterSales) -> dict:
                               "requested_by": c.requested_by, "requested_at": c.requested_at.isoformat(),
                               "decided_at": c.decided_at.isoformat() if c.decided_at else None,
                               "stopped": {line_id: list(units) for line_id, units in c.stopped.items()},
-                              "going_on": [asdict(g) for g in c.going_on], "refund_id": c.refund_id}
+                              "going_on": [asdict(g) for g in c.going_on], "refund_id": c.refund_id,
+                              "refunds": {line_id: asdict(r) for line_id, r in c.refunds.items()}}
                              for c in a.cancels],
             "cases": [asdict(c) | {"at": c.at.isoformat()} for c in a.cases]}
 
@@ -74,5 +75,6 @@ def after_sales(row) -> AfterSales:
         c["case_id"], c["lines"], c["reason"], c["requested_by"], datetime.fromisoformat(c["requested_at"]),
         datetime.fromisoformat(c["decided_at"]) if c["decided_at"] else None,
         {line_id: (units[0], units[1]) for line_id, units in c["stopped"].items()},
-        tuple(GoingOnUnits(**g) for g in c["going_on"]), c["refund_id"]) for c in row.case_cancels],
+        tuple(GoingOnUnits(**g) for g in c["going_on"]), c["refund_id"],
+        {line_id: CaseRefund(**r) for line_id, r in c.get("refunds", {}).items()}) for c in row.case_cancels],
         [CaseSeen(**(c | {"at": datetime.fromisoformat(c["at"])})) for c in row.cases])

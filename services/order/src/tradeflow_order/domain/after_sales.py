@@ -5,8 +5,12 @@ by line, so the after-sales service's cases ask it.
   through the cancellation after payment (the saga waits in `cancelling`, one cancellation at a
   time: the order's own or one case's); fulfillment's answer records the newly stopped units,
   refunds exactly them (refund `<order>-cancel-<case>`), releases their stock, and is answered
-  LinesCancelled. It is refused at once (nothing stopped) when it cannot be tried now. The
-  buyer's `cancellation` is not touched: the case's stop is recorded as the case's.
+  LinesCancelled. A line the case names its own refund for (`CaseRefund`: its goods and shipping
+  shares, its points) refunds exactly that when all its asked units are stopped, and their share of
+  it floored cumulatively when fewer are — so the case and the order agree to the cent; without
+  one, the units' paid share (`refunds.units_share`). Always within what the line has open. It
+  is refused at once (nothing stopped) when it cannot be tried now. The buyer's `cancellation`
+  is not touched: the case's stop is recorded as the case's.
 * `refund_lines` (RefundLines) asks exactly the case's shares back as an `AskedRefund` with the
   case's refund id (each share within what its line has open), the points with them once the
   money is back (at once when no money moves); a refund id seen before is answered again.
@@ -15,6 +19,7 @@ by line, so the after-sales service's cases ask it.
 A part of the `Order` aggregate: uses its lines, refunds, step, status and events.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,16 +27,25 @@ from tradeflow_money import units_between
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.cancellation import GoingOnUnits
 from tradeflow_order.domain.model import Line, StoppedUnits
-from tradeflow_order.domain.refunds import AskedRefund, RefundState, open_to_refund
+from tradeflow_order.domain.refunds import AskedRefund, RefundState, open_to_refund, units_share
 from tradeflow_order.domain.states import OrderStatus, OrderStep, PaymentStatus
 
 BEFORE_SHIPMENT = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPED)
 
 
+@dataclass(frozen=True)
+class CaseRefund:
+    """What a case refunds for the units it asks to stop of a line: money (its goods and shipping
+    shares) and points; None: the order's own share of them."""
+
+    amount: int | None = None
+    points: int | None = None
+
+
 @dataclass
 class CaseCancel:
     """A case's CancelLines: asked (`decided_at` None) or decided — what was stopped of each line
-    (units, amount refunded) and what goes on."""
+    (units, amount refunded) and what goes on; `refunds`: the case's own refund by line."""
 
     case_id: str
     lines: dict[str, int]
@@ -42,6 +56,7 @@ class CaseCancel:
     stopped: dict[str, tuple[int, int]] = field(default_factory=dict)
     going_on: tuple[GoingOnUnits, ...] = ()
     refund_id: str | None = None
+    refunds: dict[str, CaseRefund] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,10 +111,11 @@ class ServesAfterSales:
             cases[known] = case
 
     # -- CancelLines ------------------------------------------------------------------------------
-    def cancel_lines(self, case_id: str, units: dict[str, int], reason: str, actor: str, now: datetime) -> None:
+    def cancel_lines(self, case_id: str, units: dict[str, int], reason: str, actor: str, now: datetime,
+                     refunds: dict[str, CaseRefund] | None = None) -> None:
         """Ask fulfillment to stop these units (each line's cancelled units so far plus the
-        case's); a case asked before is answered again (or awaited), one that cannot be tried now
-        is refused at once."""
+        case's), to be refunded as `refunds` says by line (else the order's share); a case asked
+        before is answered again (or awaited), one that cannot be tried now is refused at once."""
         known = next((c for c in self.after_sales.cancels if c.case_id == case_id), None)
         if known is not None:
             if known.decided_at is not None:
@@ -108,7 +124,8 @@ class ServesAfterSales:
         if why := self._why_not_cancel_lines(units):
             self._events.append(ev.CaseCancelRefused(case_id, why, now))
             return
-        self.after_sales.cancels.append(CaseCancel(case_id, dict(units), reason, actor, now))
+        self.after_sales.cancels.append(CaseCancel(case_id, dict(units), reason, actor, now,
+                                                   refunds={k: v for k, v in (refunds or {}).items() if k in units}))
         self._step = OrderStep.CANCELLING
         asked = "; ".join(f"{self.line(line_id).sku} × {n}" for line_id, n in units.items())
         self._record(now, self._status, "case_cancel_requested", actor, f"case {case_id}: {asked}: {reason}")
@@ -159,10 +176,11 @@ class ServesAfterSales:
         lines = [ln for ln in self.lines if ln.cancelled_quantity > before[ln.id]]
         if not lines:
             return {}, None
-        points = {ln.id: min(units_points(ln, before[ln.id], ln.cancelled_quantity), points_open(ln, self._refunds))
+        points = {ln.id: min(case_units_worth(case, ln, before[ln.id], "points"), points_open(ln, self._refunds))
                   for ln in lines}
         refund_id = cancel_refund_id(self.id, case.case_id)
-        shares = self._refund_stopped(before, reason, now, refund_id, case.case_id)
+        shares = self._refund_stopped(before, reason, now, refund_id, case.case_id,
+                                      worth=lambda ln: case_units_worth(case, ln, before[ln.id], "amount"))
         refund = next((r for r in self._refunds if r.id == refund_id), None)
         if refund is None:  # no money to move
             refund = AskedRefund(refund_id, 0, reason, {}, now, RefundState.REFUNDED, case.case_id)
@@ -214,6 +232,19 @@ class ServesAfterSales:
         self._record(now, self._status, "case_refunded", "after-sales",
                      f"case {refund.case_id}: {refund.amount} and {points} points back ({refund.id})")
         self._events.append(ev.CaseRefundAnswered(refund.id, now))
+
+
+def case_units_worth(case: CaseCancel, line: Line, before: int, what: str) -> int:
+    """What the case refunds (`what`: "amount" or "points") for the line's units stopped since
+    `before`: of the case's own refund for its asked units, the stopped ones' share floored
+    cumulatively (all of them: exactly it); units beyond those asked (never expected) and a line
+    without the case's own refund: the order's share (`units_share`, `units_points`)."""
+    own: Callable[[Line, int, int], int] = units_share if what == "amount" else units_points
+    given, asked = getattr(case.refunds.get(line.id, CaseRefund()), what), case.lines.get(line.id, 0)
+    if given is None or not asked:
+        return own(line, before, line.cancelled_quantity)
+    mine = min(line.cancelled_quantity - before, asked)
+    return units_between(given, asked, 0, mine) + own(line, before + mine, line.cancelled_quantity)
 
 
 def units_points(line: Line, before: int, after: int) -> int:

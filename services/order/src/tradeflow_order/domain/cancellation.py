@@ -17,6 +17,7 @@ After a partial or refused answer the buyer may ask again (fulfillment decides a
 the `Order` aggregate, kept apart from its saga steps.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -114,10 +115,11 @@ class CancelsAfterPayment:
         self._cancel_everything(asked.reason, asked.requested_by, now)
 
     def _refund_stopped(self, before: dict[str, int], reason: str, now: datetime, refund_id: str | None = None,
-                        case_id: str | None = None) -> dict[str, int]:
-        """Refund the paid share of the units stopped since `before` (within what each line has
-        open), recorded as the lines' cancelled amount; the shares."""
-        shares = {ln.id: min(units_share(ln, before[ln.id], ln.cancelled_quantity), open_to_refund(ln, self._refunds))
+                        case_id: str | None = None, worth: Callable[[Line], int] | None = None) -> dict[str, int]:
+        """Refund what the units stopped since `before` are worth (`worth`; by default their paid
+        share), within what each line has open, recorded as the lines' cancelled amount; the shares."""
+        worth = worth or (lambda ln: units_share(ln, before[ln.id], ln.cancelled_quantity))
+        shares = {ln.id: min(worth(ln), open_to_refund(ln, self._refunds))
                   for ln in self.lines if ln.cancelled_quantity > before[ln.id]}
         if shares := {line_id: share for line_id, share in shares.items() if share > 0}:
             self._request_refund(shares, reason, now, refund_id, case_id)
