@@ -85,3 +85,50 @@ async def test_a_restarted_warehouse_knows_its_returns_and_delivers_their_unsent
     finally:
         await server.stop()
     assert [e["event_id"] for e in receiver.events(case_id="c-6")] == [delivered["event_id"]]
+
+
+async def test_a_cancelled_return_is_no_longer_expected_and_a_parcel_that_comes_anyway_is_held(wms_sim, receiver):
+    await wms_sim.post("/wms/returns", json=return_body("c-7", waybill="SF-R7"))
+    cancelled = await wms_sim.post("/wms/returns/c-7/cancel", json={"send_back": False})
+    assert cancelled.status_code == 200 and (cancelled.json()["status"], cancelled.json()["cancellation"]) == (
+        "cancelled", "cancelled")
+    again = await wms_sim.post("/wms/returns/c-7/cancel", json={"send_back": True})
+    assert (again.json()["status"], again.json()["cancellation"], again.json()["send_back"]) == (
+        "cancelled", "unchanged", False)
+    registered = await wms_sim.post("/wms/returns", json=return_body("c-7", waybill="SF-R7b"))
+    assert registered.status_code == 409 and registered.json()["error"]["code"] == "return_cancelled"
+    await wms_sim.post("/sim/mode", json={"auto": True, "step_seconds": 0.05})
+    await wms_sim.post("/wms/returns", json=return_body("c-8", waybill="SF-R8"))
+    await _delivered(wms_sim, "c-8", 2)  # auto mode went on with the others, not the cancelled one
+    assert (await wms_sim.get("/wms/returns/c-7")).json()["status"] == "cancelled"
+    assert receiver.events(case_id="c-7") == []
+    arrived = await wms_sim.post("/sim/case-returns/c-7", json={"outcome": "receive"})
+    assert arrived.status_code == 202 and arrived.json()["status"] == "held"
+    await _delivered(wms_sim, "c-7", 1)
+    [event] = receiver.events(case_id="c-7")
+    assert (event["type"], event["held"]) == ("case_return_received", True)
+    inspected = await wms_sim.post("/sim/case-returns/c-7", json={"outcome": "inspect_ok"})
+    assert inspected.status_code == 409 and inspected.json()["error"]["code"] == "return_cancelled"
+    no_key = await wms_sim.post("/wms/returns/c-7/cancel", json={}, headers={"Authorization": "Bearer x"})
+    unknown = await wms_sim.post("/wms/returns/c-none/cancel", json={})
+    assert (no_key.status_code, unknown.status_code, unknown.json()["error"]["code"]) == (
+        401, 404, "return_not_found")
+
+
+async def test_a_received_parcel_is_sent_back_or_held_as_the_cancel_asks_and_one_inspected_ok_stays(
+        wms_sim, receiver):
+    for case_id in ("c-9", "c-10", "c-11"):
+        await wms_sim.post("/wms/returns", json=return_body(case_id, waybill=f"SF-{case_id}"))
+    await wms_sim.post("/sim/case-returns/c-9", json={"outcome": "inspect_fail", "note": "used"})
+    await wms_sim.post("/sim/case-returns/c-10", json={"outcome": "receive"})
+    await wms_sim.post("/sim/case-returns/c-11", json={"outcome": "inspect_ok"})
+    answers = {c: (await wms_sim.post(f"/wms/returns/{c}/cancel", json={"send_back": True})).json()
+               for c in ("c-9", "c-11")}
+    answers["c-10"] = (await wms_sim.post("/wms/returns/c-10/cancel", json={"send_back": False})).json()
+    assert {c: (a["status"], a["cancellation"]) for c, a in answers.items()} == {
+        "c-9": ("sent_back", "sent_back"), "c-10": ("held", "held"), "c-11": ("inspected_ok", "nothing_to_do")}
+    await _delivered(wms_sim, "c-9", 3)
+    assert [e["type"] for e in receiver.events(case_id="c-9")] == [
+        "case_return_received", "case_return_inspected", "case_return_sent_back"]
+    assert [e["type"] for e in receiver.events(case_id="c-10")] == ["case_return_received"]
+    assert (await wms_sim.get("/wms/returns/c-9")).json()["send_back"] is True

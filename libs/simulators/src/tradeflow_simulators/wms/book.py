@@ -73,11 +73,14 @@ CREATE TABLE IF NOT EXISTS case_returns (
     status TEXT NOT NULL,
     note TEXT NOT NULL,
     steered INTEGER NOT NULL,
-    last_event_at TEXT
+    last_event_at TEXT,
+    cancelled_at TEXT,
+    send_back INTEGER NOT NULL DEFAULT 0
 );
 """
 RETURN_COLUMNS = ("case_id", "order_id", "warehouse", "lines", "registered_at", "carrier", "waybill", "status", "note",
-                  "steered", "last_event_at")
+                  "steered", "last_event_at", "cancelled_at", "send_back")
+ADDED_RETURN_COLUMNS = {"cancelled_at": "TEXT", "send_back": "INTEGER NOT NULL DEFAULT 0"}  # to books written before
 
 
 class ReturnBook:
@@ -86,16 +89,22 @@ class ReturnBook:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(RETURNS_SCHEMA)
+        known = {row[1] for row in db.execute("PRAGMA table_info(case_returns)")}
+        for column, kind in ADDED_RETURN_COLUMNS.items():
+            if column not in known:
+                db.execute(f"ALTER TABLE case_returns ADD COLUMN {column} {kind}")
         self._upsert = upsert("case_returns", RETURN_COLUMNS)
 
     def save(self, r: CaseReturn) -> None:
         self.db.execute(self._upsert, (
             r.case_id, r.order_id, r.warehouse, json.dumps([line.__dict__ for line in r.lines]), iso(r.registered_at),
-            r.carrier, r.waybill, r.status.value, r.note, r.steered, iso(r.last_event_at)))
+            r.carrier, r.waybill, r.status.value, r.note, r.steered, iso(r.last_event_at), iso(r.cancelled_at),
+            r.send_back))
 
     def load(self) -> list[CaseReturn]:
         return [CaseReturn(row["case_id"], row["order_id"], row["warehouse"],
                            tuple(ReturnLine(**line) for line in json.loads(row["lines"])),
                            moment(row["registered_at"]), row["carrier"], row["waybill"], ReturnStatus(row["status"]),
-                           row["note"], bool(row["steered"]), moment(row["last_event_at"]))
+                           row["note"], bool(row["steered"]), moment(row["last_event_at"]),
+                           moment(row["cancelled_at"]), bool(row["send_back"]))
                 for row in self.db.execute("SELECT * FROM case_returns ORDER BY seq")]

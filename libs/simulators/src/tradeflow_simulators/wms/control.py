@@ -46,9 +46,10 @@ class CaseReturnDecision(Strict):
 
 @router.post("/sim/case-returns/{case_id}", status_code=202)
 async def decide_case_return(case_id: str, decision: CaseReturnDecision, state: WmsState = Depends(wms_state)) -> dict:
-    """An after-sales case's return parcel: `receive` (again: nothing reported), `inspect_ok` /
-    `inspect_fail` (with `note`; received first if it was not; 409 `return_inspected` once
-    inspected). 404 `return_not_found` if it was never registered. Auto mode leaves it alone after."""
+    """An after-sales case's return parcel: `receive` (again: nothing reported; after its cancel:
+    held, reported with `held: true`), `inspect_ok` / `inspect_fail` (with `note`; received first if
+    it was not; 409 `return_inspected` once inspected, `return_cancelled` once cancelled). 404
+    `return_not_found` if it was never registered. Auto mode leaves it alone after."""
     queued = state.change(lambda: state.returns.decide(case_id, decision.outcome, decision.note),
                           duplicate=decision.duplicate, out_of_order=decision.out_of_order)
     return state.returns.get(case_id).describe() | {

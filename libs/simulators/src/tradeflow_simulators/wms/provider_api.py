@@ -1,6 +1,7 @@
 """The warehouse's API for its clients (our fulfillment service), authenticated with
 `Authorization: Bearer <API key>`: take a dispatch instruction, tell its status, ask to
-intercept it; expect an after-sales case's return parcel (`/wms/returns`). What happens to a
+intercept it; expect an after-sales case's return parcel (`/wms/returns`) and stop expecting it
+(`/wms/returns/{case_id}/cancel`). What happens to a
 dispatch or a return is reported later by webhook, never in a reply."""
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -89,6 +90,26 @@ async def register_return(body: ReturnRequest, response: Response, state: WmsSta
     if outcome != "created":
         response.status_code = 200
     return held.describe() | {"registration": outcome}
+
+
+class CancelRequest(Strict):
+    send_back: bool = False
+
+
+@router.post("/returns/{case_id}/cancel")
+async def cancel_return(case_id: str, body: CancelRequest, state: WmsState = Depends(authenticated)) -> dict:
+    """The case no longer waits for its parcel: `cancellation` says what the warehouse did —
+    `cancelled` (not received), `sent_back` (received; reported by webhook), `held` (received, for
+    staff), `nothing_to_do` (inspected ok), `unchanged` (cancelled before). 404 `return_not_found`."""
+    done: list[str] = []
+
+    def decide() -> list:
+        notices, outcome = state.returns.cancel(case_id, body.send_back)
+        done.append(outcome)
+        return notices
+
+    state.change(decide)
+    return state.returns.get(case_id).describe() | {"cancellation": done[0]}
 
 
 @router.get("/returns/{case_id}")
