@@ -106,6 +106,42 @@ async def test_a_case_stops_its_units_before_shipment_and_the_order_refunds_exac
     assert (last["case_id"], last["outcome"], last["reason"].split(":")[0]) == ("case-2", "refused", "too-many-units")
 
 
+async def test_a_case_stop_refunds_exactly_the_cases_own_amount_and_points_for_its_units(orders, consumer):
+    order = await paid_order(orders)
+    a, _ = lines(order)  # the order's share of 2 of A's units: 560 and 160 points; of 1: 280 and 80
+    sub_id = order["sub_orders"][0]["id"]
+
+    async def case_stop(case_id: str, asked: int, amount: int, points: int, stopped: int, going: int) -> dict:
+        ask = sales.CancelLines(order_id=order["id"], case_id=case_id, reason="too many", requested_by="buyer:buyer-1",
+                                lines=[sales.CaseUnits(line_id=a["id"], quantity=asked, amount=amount,
+                                                       points_amount=points)])
+        assert await consumer.take(ask) is Outcome.PROCESSED
+        going_on = [ful.GoingOnUnits(line_id=a["id"], sub_order_id=sub_id, quantity=going, shipment_id="sh-1",
+                                     problem="intercept-failed", detail="packed")] if going else []
+        answer = ful.FulfillmentStopped(order_id=order["id"], reason="too many", decided_at=T0, going_on=going_on,
+                                        stopped=[ful.StoppedUnits(line_id=a["id"], sub_order_id=sub_id,
+                                                                  quantity=stopped, warehouse="WH-1")])
+        assert await consumer.take(answer) is Outcome.PROCESSED
+        return (await payloads(orders, "order.lines-cancelled"))[-1]
+
+    first = await case_stop("case-1", 2, 563, 163, 1, 1)  # one of the two stopped: half of 563 and 163, floored
+    refund_id = f"{order['id']}-cancel-case-1"
+    assert first["stopped"] == [{"line_id": a["id"], "quantity": 1, "amount": 281}]
+    assert [(r["refund_id"], r["amount"]) for r in await payloads(orders, "payment.refund-payment")] == [
+        (refund_id, 281)]
+    assert await consumer.take(PaymentRefunded(order_id=order["id"], refund_id=refund_id, amount=281,
+                                               refunded_total=281, paid_amount=1190)) is Outcome.PROCESSED
+    [done] = await payloads(orders, "order.lines-refunded")
+    assert (done["amount"], done["points_amount"]) == (281, 81)
+
+    second = await case_stop("case-2", 1, 279, 79, 2, 0)  # fulfillment counts per parcel: 2 stopped in all
+    assert second["stopped"] == [{"line_id": a["id"], "quantity": 1, "amount": 279}]  # exactly the case's
+    facts = (await payloads(orders, "order.changed"))[-1]["lines"][0]
+    assert (facts["cancelled_quantity"], facts["cancelled_amount"]) == (2, 560)
+    shown = lines(await seen(orders, order))[0]
+    assert (shown["cancelled_quantity"], shown["cancelled_amount"]) == (2, 560)
+
+
 async def test_refund_lines_refunds_exactly_the_shares_once_and_closes_the_order_keeping_its_coupon(orders, consumer):
     order = await paid_order(orders)
     a, b = lines(order)
