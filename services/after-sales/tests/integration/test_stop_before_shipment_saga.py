@@ -1,7 +1,8 @@
 """refund_only before shipment: approval asks the order to stop the units (`CancelLines`); what is
 stopped the order refunds (`LinesRefunded` for the refund it names) → refunded → completed; a
 refusal is asked again after its backoff; units that go on make the case a return (the shipping
-share forfeited), awaiting the parcel."""
+share forfeited), awaiting the parcel; a part stop splits the case: the stopped units stay and are
+refunded by the order, the ones going on continue in a new, approved return case."""
 
 from datetime import UTC, datetime
 
@@ -17,11 +18,12 @@ from tradeflow_contracts.after_sales import (
 AT = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 
 
-def cancelled(case: dict, *, stopped: int = 0, going_on: int = 0, refused: bool = False) -> LinesCancelled:
+def cancelled(case: dict, *, stopped: int = 0, going_on: int = 0, refused: bool = False,
+              amount: int = 5500) -> LinesCancelled:
     return LinesCancelled(
         order_id=case["order_id"], case_id=case["id"], outcome="refused" if refused else "decided",
         reason="its own cancellation is under way" if refused else "",
-        stopped=[StoppedLine(line_id="L1", quantity=stopped, amount=5500)] if stopped else [],
+        stopped=[StoppedLine(line_id="L1", quantity=stopped, amount=amount)] if stopped else [],
         going_on=[GoingOnLine(line_id="L1", quantity=going_on, problem="intercept_failed")] if going_on else [],
         refund_id="O-1-cancel-1" if stopped else None, decided_at=AT)
 
@@ -39,7 +41,8 @@ async def test_stopped_units_are_refunded_by_the_order_and_the_case_completes(wo
     case = await approved_before_shipment(world)
     assert case["status"] == "approved"
     [ask] = await world.sent("order.cancel-lines")
-    assert ask.payload["lines"] == [{"line_id": "L1", "quantity": 1}] and ask.payload["case_id"] == case["id"]
+    assert ask.payload["lines"] == [{"line_id": "L1", "quantity": 1, "amount": 5500, "points_amount": 0}]
+    assert ask.payload["case_id"] == case["id"]
     await world.reply(cancelled(case, stopped=1))
     assert (await world.case(case["id"]))["status"] == "refunding"
     assert not await world.sent("order.refund-lines")  # the order refunds what it stopped
@@ -70,18 +73,28 @@ async def test_units_that_go_on_make_the_case_a_return_without_the_shipping_shar
     assert now_a_return["return_deadline"] is not None
 
 
-async def test_some_stopped_and_some_going_on_needs_a_person(world):
-    await world.order(world.line(quantity=2, unit_price=5000), status="awaiting_shipment")
+async def test_a_part_stop_keeps_the_stopped_units_and_the_rest_continue_as_an_approved_return(world):
+    await world.order(world.line(quantity=2, unit_price=5000, warehouse="WH-3"), status="awaiting_shipment")
     case = await world.opened("refund_only", ("L1", 2))
     await world.act(case["id"], "approve")
-    await world.reply(cancelled(case, stopped=1, going_on=1))
-    parked = await world.case(case["id"])
-    assert parked["status"] == "needs_attention" and parked["attention"]["step"] == "stopping_shipment"
+    await world.reply(cancelled(case, stopped=1, going_on=1, amount=5000))
+    first = await world.case(case["id"])
+    assert (first["status"], first["refund_amount"]) == ("refunding", 5000) and first["continued_by"]
+    assert [(ln["quantity"], ln["refund"]["amount"]) for ln in first["lines"]] == [(1, 5000)]
+    assert first["history"][-2]["event"] == "split"
+    rest = await world.case(first["continued_by"])
+    assert (rest["type"], rest["status"], rest["split_from"], rest["buyer_id"]) == (
+        "return_and_refund", "awaiting_return", case["id"], first["buyer_id"])
+    assert [(ln["quantity"], ln["refund"]["amount"]) for ln in rest["lines"]] == [(1, 5000)]
+    assert rest["return_deadline"] is not None and rest["history"][0]["event"] == "continue"
+    [expect] = await world.sent("fulfillment.expect-return")
+    assert (expect.payload["case_id"], expect.payload["warehouse"]) == (rest["id"], "WH-3")
+    assert await world.statuses(rest["id"]) == ["awaiting_return"]
     await world.reply(LinesRefunded(order_id="O-1", case_id=case["id"], refund_id="O-1-cancel-1", amount=5000,
                                     lines=[LineMoney(line_id="L1", amount=5000)], refunded_at=AT))
-    still = await world.case(case["id"])  # the order refunded the unit it stopped: the case still needs a person
-    assert (still["status"], still["attention"], still["refunded_amount"]) == ("needs_attention",
-                                                                             parked["attention"], None)
+    done = await world.case(case["id"])
+    assert (done["status"], done["refunded_amount"]) == ("completed", 5000)
+    assert not await world.sent("order.refund-lines")  # the order refunded the stopped unit itself
 
 
 async def test_before_shipment_only_refund_only_is_allowed(world):
@@ -111,14 +124,16 @@ async def test_a_failed_refund_of_the_stopped_units_is_asked_as_the_case_refund(
     assert (ask.payload["refund_id"], ask.payload["lines"][0]["amount"]) == (f"{case['id']}-r1", 5500)
 
 
-async def test_a_part_stop_force_closed_leaves_the_stopped_units_to_the_order_and_the_rest_claimable(world):
+async def test_after_a_part_stop_the_stopped_unit_is_gone_and_the_continued_one_is_held(world):
     await world.order(world.line(quantity=2, unit_price=5000), status="awaiting_shipment")
     case = await world.opened("refund_only", ("L1", 2))
     await world.act(case["id"], "approve")
-    await world.reply(cancelled(case, stopped=1, going_on=1))
+    await world.reply(cancelled(case, stopped=1, going_on=1, amount=5000))
     await world.order(world.line(quantity=2, unit_price=5000, cancelled_quantity=1, cancelled_amount=5000),
                       status="shipped")
-    await world.act(case["id"], "force-close", {"reason": "one unit refunded by the order, one delivered"})
-    again = await world.opened("return_and_refund", ("L1", 1))  # the delivered unit
+    rest = (await world.case(case["id"]))["continued_by"]
+    assert (await world.open("return_and_refund", ("L1", 1))).status_code == 409  # both units are held
+    await world.act(rest, "cancel", {"reason": "I keep it"})
+    again = await world.opened("return_and_refund", ("L1", 1))  # the delivered unit, free again
     assert again["lines"][0]["refund"]["amount"] == 5000
     assert (await world.open("return_and_refund", ("L1", 1))).status_code == 409  # the stopped one is gone

@@ -29,6 +29,7 @@ def case_values(case: AfterSalesCase, now: datetime) -> dict:
         "attention": _json(case.attention), "override": _json(case.override),
         "goodwill": [_json(g) for g in case.goodwill], "refunded_amount": case.refunded_amount,
         "refund_id": case.refund_id, "replacement_shipment_id": case.replacement_shipment_id,
+        "continued_by": case.continued_by,
     }
 
 
@@ -39,7 +40,7 @@ def new_case_values(case: AfterSalesCase, merchant_ids: list[str]) -> dict:
         "evidence": list(case.evidence), "requested_by": {"kind": case.requested_by.kind.value,
                                                           "id": case.requested_by.id},
         "opened_at": case.opened_at, "before_shipment": case.before_shipment,
-        "channel_refund_amount": case.channel_refund_amount}
+        "channel_refund_amount": case.channel_refund_amount, "split_from": case.split_from}
 
 
 def line_rows(case: AfterSalesCase) -> list[dict]:
@@ -66,6 +67,7 @@ def case_of(row, lines: list, history: list) -> AfterSalesCase:
         attention=_attention(row["attention"]), override=_override(row["override"]),
         goodwill=[_goodwill(g) for g in row["goodwill"]], refunded_amount=row["refunded_amount"],
         refund_id=row["refund_id"], replacement_shipment_id=row["replacement_shipment_id"],
+        split_from=row["split_from"], continued_by=row["continued_by"],
         history=[HistoryEntry(h["at"], CaseStatus(h["from_status"]) if h["from_status"] else None,
                               CaseStatus(h["to_status"]), h["event"], h["actor"], h["reason"]) for h in history])
 

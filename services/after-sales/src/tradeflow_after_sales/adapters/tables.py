@@ -68,6 +68,8 @@ cases = Table(
     Column("refunded_amount", BigInteger),
     Column("refund_id", Text),
     Column("replacement_shipment_id", Text),
+    Column("split_from", Text),  # a part stop: the case whose units going on this one continues
+    Column("continued_by", Text),  # … and the case that continues this one's
     Index("cases_buyer_opened", "buyer_id", "opened_at"),
     Index("cases_status_opened", "status", "opened_at"),
 )

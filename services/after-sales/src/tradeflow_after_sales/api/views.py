@@ -20,6 +20,7 @@ def case_view(case: AfterSalesCase, progress: CaseProgress | None = None) -> dic
         "return_deadline": case.return_deadline.isoformat() if case.return_deadline else None,
         "return_to": {"warehouse": progress.return_warehouse} if progress and progress.return_warehouse else None,
         "replacement_shipment_id": case.replacement_shipment_id,
+        "split_from": case.split_from, "continued_by": case.continued_by,
         "attention": None if attention is None else {"reason": attention.reason, "step": attention.step,
                                                      "status": attention.status.value,
                                                      "since": attention.since.isoformat()},

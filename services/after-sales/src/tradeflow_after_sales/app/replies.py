@@ -11,6 +11,7 @@ from datetime import datetime
 import structlog
 
 from tradeflow_after_sales.app.flow import advance, failed, load
+from tradeflow_after_sales.app.part_stop import split_part_stop
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.states import CaseStatus
@@ -53,11 +54,8 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
         elif m.going_on and not m.stopped:
             why = "; ".join(f"{g.line_id} ×{g.quantity}: {g.problem}" for g in m.going_on)
             case.shipment_not_stopped(f"the parcel could not be stopped ({why})", now + c.return_deadline, now)
-        else:  # the stopped units' refund (`refund_id`) is the order's: its cancelled units now
-            progress.stop_refund_id = m.refund_id
-            case.park("stopping_shipment", "some units were stopped and refunded by the order, others go on: "
-                      + ", ".join(f"{s.line_id} ×{s.quantity} stopped" for s in m.stopped) + "; "
-                      + ", ".join(f"{g.line_id} ×{g.quantity} going on" for g in m.going_on), now)
+        else:  # a part stop: the case keeps the stopped units, the others continue as a return
+            await split_part_stop(tx, c, case, progress, m, now)
         await advance(tx, c, case, progress, saga, m.TYPE)
     await on_case(tx, c, m.case_id, m.TYPE, decided, passed=lambda case: case.status is not S.APPROVED)
 

@@ -53,7 +53,8 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
                  attention: Attention | None = None, override: RefundOverride | None = None,
                  goodwill: Iterable[Goodwill] = (), refunded_amount: int | None = None,
                  refund_id: str | None = None, replacement_shipment_id: str | None = None,
-                 history: Iterable[HistoryEntry] = ()) -> None:
+                 history: Iterable[HistoryEntry] = (), split_from: str | None = None,
+                 continued_by: str | None = None) -> None:
         self.id, self.order_id, self.buyer_id, self.currency = id, order_id, buyer_id, currency
         self.reason, self.description, self.evidence = reason, description, tuple(evidence)
         self.requested_by, self.opened_at = requested_by, opened_at
@@ -63,6 +64,7 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
         self._attention, self._override, self._goodwill = attention, override, list(goodwill)
         self._refunded_amount, self._refund_id = refunded_amount, refund_id
         self._replacement_shipment_id = replacement_shipment_id
+        self.split_from, self._continued_by = split_from, continued_by
         self._history = list(history)
         self._saved_history = len(self._history)
         self._events: list[CaseDomainEvent] = []
@@ -238,3 +240,10 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
     def _record(self, now: datetime, before: CaseStatus | None, event: CaseEvent, actor: str,
                 reason: str | None = None) -> None:
         self._history.append(HistoryEntry(now, before, self._status, event, actor, reason))
+
+
+def _refunded_line(line: CaseLine, by_line: dict[str, int]) -> CaseLine:
+    """The line with what its refund actually gave back (never more than it asked)."""
+    if line.refund is None or line.line_id not in by_line:
+        return line
+    return replace(line, refund=replace(line.refund, amount=min(by_line[line.line_id], line.refund.amount)))

@@ -10,17 +10,20 @@
   approved (or parked there): it becomes a return_and_refund awaiting the return parcel by the
   deadline, and the shipping share is forfeited as for any case after shipment (an amount staff
   set stays).
+* **A part stop** (`split_off`, the saga): some units were stopped, others go on — the case keeps
+  the stopped units and the ones going on continue in a new return case (`split.py`).
 """
 
 from dataclasses import replace
 from datetime import datetime
 
 from tradeflow_after_sales.domain.errors import IllegalTransition
-from tradeflow_after_sales.domain.events import CaseTypeChanged
+from tradeflow_after_sales.domain.events import CaseOpened, CaseTypeChanged
 from tradeflow_after_sales.domain.model import ClaimedLine
 from tradeflow_after_sales.domain.opening import required
 from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot
 from tradeflow_after_sales.domain.refund import quote, without_shipping
+from tradeflow_after_sales.domain.split import split_lines
 from tradeflow_after_sales.domain.states import CaseEvent, CaseStatus, CaseType
 
 S, E, T = CaseStatus, CaseEvent, CaseType
@@ -52,6 +55,27 @@ class Converting:
         self._lines = tuple(replace(line, refund=without_shipping(line.refund, overridden)) for line in self._lines)
         self._change_type(T.RETURN_AND_REFUND, E.BECOME_RETURN, reason, actor, now, S.AWAITING_RETURN)
         self._return_deadline = deadline
+
+    def split_off(self, new_id: str, stopped: dict[str, tuple[int, int]], going_on: dict[str, int], reason: str,
+                  deadline: datetime, now: datetime, actor: str = "saga"):
+        """The order stopped `stopped` (line id → units, its refund for them) and the units
+        `going_on` (line id → units) reach the buyer: this case keeps the stopped units (their
+        refund exactly the order's) and returns the new case the others continue in — a
+        return_and_refund of the same buyer, already approved, awaiting the return by `deadline`."""
+        reason = required(reason, "reason")
+        if self._type is not T.REFUND_ONLY or not self.before_shipment or self._resting_status is not S.APPROVED:
+            raise IllegalTransition(f"case {self.id} ({self._type}, {self._status}) cannot be split: only an "
+                                    "approved refund_only opened before shipment")
+        kept, moved = split_lines(self._lines, stopped, going_on, self._override is not None)
+        self._lines, self._continued_by = kept, new_id
+        self._record(now, self._status, E.SPLIT, actor, f"{reason}; the units going on continue in case {new_id}")
+        new = type(self)(id=new_id, order_id=self.order_id, buyer_id=self.buyer_id, currency=self.currency,
+                         type=T.RETURN_AND_REFUND, lines=moved, reason=self.reason, requested_by=self.requested_by,
+                         opened_at=now, status=S.AWAITING_RETURN, description=self.description,
+                         evidence=self.evidence, return_deadline=deadline, split_from=self.id)
+        new._record(now, None, E.CONTINUE, actor, f"continues case {self.id} (approved): {reason}")
+        new._events.append(CaseOpened(new.type, new.refund_amount, now))
+        return new
 
     def _change_type(self, to_type: CaseType, event: CaseEvent, reason: str, actor: str, now: datetime,
                      to_status: CaseStatus) -> None:

@@ -60,7 +60,7 @@ class CaseStatus(StrEnum):
 
 class CaseEvent(StrEnum):
     """The named events that move a case, and facts recorded without a move (open, override,
-    goodwill, convert_to_refund, become_return)."""
+    goodwill, convert_to_refund, become_return, split, continue)."""
 
     OPEN = "open"
     APPROVE = "approve"
@@ -84,6 +84,8 @@ class CaseEvent(StrEnum):
     GOODWILL = "goodwill"
     CONVERT_TO_REFUND = "convert_to_refund"
     BECOME_RETURN = "become_return"
+    SPLIT = "split"  # a part stop: the units going on continue in a new return case
+    CONTINUE = "continue"  # that new case, opened by the saga from the case it continues
 
 
 S, E, T = CaseStatus, CaseEvent, CaseType
