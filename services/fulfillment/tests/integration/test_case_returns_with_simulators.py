@@ -8,15 +8,14 @@ dispatched parcel is stopped at the warehouse and the rest dispatched again."""
 
 from datetime import UTC, datetime, timedelta
 
-from tradeflow_contracts.after_sales import ExpectReturn, ShipReplacement
+from tradeflow_contracts.after_sales import ShipReplacement
 from tradeflow_contracts.fulfillment import OrderLineRef, StopFulfillment
-from tradeflow_fulfillment.app.expect_return import expect_return
 from tradeflow_fulfillment.app.intercept_shipments import intercept_due
-from tradeflow_fulfillment.app.register_returns import register_due
 from tradeflow_fulfillment.app.ship_replacement import ship_replacement
 from tradeflow_fulfillment.app.stop_fulfillment import stop_fulfillment
 from tradeflow_testing.access import bearer
 
+from .case_return_calls import at_warehouse, decide, expect, register, shipped
 from .conftest import RECEIVER, goods
 from .simulated import POLICY, STAFF, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
 
@@ -25,53 +24,18 @@ RESTOCK = "inventory.restock-returned"
 BUYER = bearer("buyer-1", "buyer")
 
 
-async def _shipped(stack: Stack) -> dict:
-    """o-1's shipment of 2 × a, shipped by the warehouse (its stock deducted)."""
-    [shipment_id] = await stack.plan("o-1", ("m-1", [goods("a", 2)]))
-    await stack.dispatch()
-    s = await stack.shipment(shipment_id)
-    await stack.wms.post(f"/sim/dispatches/{s['dispatch_number']}", json={"outcome": "ship"})
-    return await stack.wait_status(shipment_id, "shipped")
-
-
-async def _expect(stack: Stack, case_id: str, waybill: str | None = None, quantity: int = 1) -> None:
-    transactions, _, _, _ = stack.app.state.dispatcher
-    message = ExpectReturn(case_id=case_id, order_id="o-1", warehouse="WH-1", carrier="SF" if waybill else None,
-                           waybill=waybill, lines=[{"line_id": "a", "sku": "SKU-a", "quantity": quantity}])
-    async with transactions.begin() as tx:
-        await expect_return(tx, message, stack.app.state.api.collaborators)
-
-
-async def _register(stack: Stack, shift: timedelta = timedelta(0)) -> int:
-    transactions, logistics, _, _ = stack.app.state.dispatcher
-    return await register_due(transactions, logistics, ShiftedClock(shift), POLICY)
-
-
-async def _at_warehouse(stack: Stack, case_id: str) -> dict:
-    key = stack.settings.wms_api_key.get_secret_value()
-    response = await stack.wms.get(f"/wms/returns/{case_id}", headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-async def _decide(stack: Stack, case_id: str, outcome: str, **how) -> list[dict]:
-    decided = await stack.wms.post(f"/sim/case-returns/{case_id}", json={"outcome": outcome} | how)
-    assert decided.status_code == 202, decided.text
-    return await stack.delivered(stack.wms, case_id=case_id)
-
-
 async def test_a_return_is_registered_then_its_waybill_and_inspected_ok_it_is_restocked_once(stack: Stack):
-    shipment = await _shipped(stack)
-    await _expect(stack, "c-1")
-    assert await _register(stack) == 1
-    assert (await _at_warehouse(stack, "c-1"))["status"] == "expected"
-    await _expect(stack, "c-1")  # an identical repeat: nothing to send
-    assert await _register(stack) == 0
-    await _expect(stack, "c-1", waybill="SF-R1")
-    assert await _register(stack) == 1
-    assert (await _at_warehouse(stack, "c-1"))["waybill"] == "SF-R1"
+    shipment = await shipped(stack)
+    await expect(stack, "c-1")
+    assert await register(stack) == 1
+    assert (await at_warehouse(stack, "c-1"))["status"] == "expected"
+    await expect(stack, "c-1")  # an identical repeat: nothing to send
+    assert await register(stack) == 0
+    await expect(stack, "c-1", waybill="SF-R1")
+    assert await register(stack) == 1
+    assert (await at_warehouse(stack, "c-1"))["waybill"] == "SF-R1"
 
-    delivered = await _decide(stack, "c-1", "inspect_ok", note="as new")  # received and inspected at once
+    delivered = await decide(stack, "c-1", "inspect_ok", note="as new")  # received and inspected at once
     assert [(d["type"], d["attempts"][-1]["status_code"]) for d in delivered] == [
         ("case_return_received", 200), ("case_return_inspected", 200)]
     [(key, received)] = await stack.messages(RECEIVED)
@@ -92,10 +56,10 @@ async def test_a_return_is_registered_then_its_waybill_and_inspected_ok_it_is_re
 
 
 async def test_duplicate_and_out_of_order_reports_of_a_failed_inspection_publish_each_fact_once(stack: Stack):
-    await _shipped(stack)
-    await _expect(stack, "c-2", waybill="SF-R2", quantity=2)
-    assert await _register(stack) == 1
-    delivered = await _decide(stack, "c-2", "inspect_fail", note="used", duplicate=True, out_of_order=True)
+    await shipped(stack)
+    await expect(stack, "c-2", waybill="SF-R2", quantity=2)
+    assert await register(stack) == 1
+    delivered = await decide(stack, "c-2", "inspect_fail", note="used", duplicate=True, out_of_order=True)
     assert [d["type"] for d in delivered] == ["case_return_inspected"] * 2 + ["case_return_received"] * 2
     assert all(d["attempts"][-1]["status_code"] == 200 for d in delivered)
     assert [p["case_id"] for _, p in await stack.messages(RECEIVED)] == ["c-2"]
@@ -104,19 +68,19 @@ async def test_duplicate_and_out_of_order_reports_of_a_failed_inspection_publish
 
 
 async def test_a_warehouse_down_for_a_while_gets_the_return_once_it_is_back(stack: Stack):
-    await _shipped(stack)
+    await shipped(stack)
     await stack.wms_sim.stop()
-    await _expect(stack, "c-3", waybill="SF-R3")
-    assert await _register(stack) == 1  # tried, the warehouse unreachable: backed off
-    assert await _register(stack) == 0
+    await expect(stack, "c-3", waybill="SF-R3")
+    assert await register(stack) == 1  # tried, the warehouse unreachable: backed off
+    assert await register(stack) == 0
     [listed] = (await stack.http.get("/fulfillment/returns", params={"order_id": "o-1"}, headers=STAFF)).json()["items"]
     assert (listed["case_id"], listed["registration"]["tries"]) == ("c-3", 1)
     assert "the warehouse is unreachable" in listed["registration"]["last_error"]
     await stack.wms_sim.start()
-    assert await _register(stack, POLICY.backoff(1) + timedelta(seconds=1)) == 1
-    held = await _at_warehouse(stack, "c-3")
+    assert await register(stack, POLICY.backoff(1) + timedelta(seconds=1)) == 1
+    held = await at_warehouse(stack, "c-3")
     assert (held["status"], held["waybill"]) == ("expected", "SF-R3")
-    assert await _register(stack, timedelta(hours=1)) == 0, "registered: nothing due any more"
+    assert await register(stack, timedelta(hours=1)) == 0, "registered: nothing due any more"
 
 
 async def _ship_replacement(stack: Stack, case_id: str) -> None:

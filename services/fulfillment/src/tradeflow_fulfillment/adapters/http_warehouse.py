@@ -1,6 +1,6 @@
 """The warehouse management system (WMS) over HTTP: `POST /wms/dispatches`, `GET
-/wms/dispatches/{n}`, `POST /wms/dispatches/{n}/intercept`, `POST /wms/returns` (README: "WMS
-simulator").
+/wms/dispatches/{n}`, `POST /wms/dispatches/{n}/intercept`, `POST /wms/returns`, `POST
+/wms/returns/{case_id}/cancel` (README: "WMS simulator").
 
 A warehouse takes each dispatch number once: a 409 `duplicate_dispatch_number` is answered by
 asking it whose dispatch that number is — this shipment's (a retry of ours: it holds the
@@ -50,6 +50,13 @@ class HttpWarehouse:
             "case_id": r.case_id, "order_id": r.order_id, "warehouse": r.warehouse, "carrier": r.carrier,
             "waybill": r.waybill, "lines": [{"line_id": ln.line_id, "sku": ln.sku, "quantity": ln.quantity}
                                             for ln in r.lines]}))
+
+    async def cancel_return(self, case_id: str, send_back: bool) -> None:
+        """A 404 `return_not_found`: the warehouse never knew the return — nothing to cancel there."""
+        response = await self._api.send("POST", f"/wms/returns/{segment(case_id)}/cancel", {"send_back": send_back})
+        if response.status_code == 404 and error_code(response) == "return_not_found":
+            return
+        self._api.answer(response)
 
     async def aclose(self) -> None:
         await self._api.aclose()

@@ -1,7 +1,7 @@
-"""After-sales in PostgreSQL: the returns cases expect (`case_returns`, one row per case) and the
-lines cases revoked (`case_revocations`)."""
+"""After-sales in PostgreSQL: the returns cases expect (`case_returns`, one row per case, its
+cancellation as JSON) and the lines cases revoked (`case_revocations`)."""
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 
 from sqlalchemy import Row, select, update
@@ -9,7 +9,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_fulfillment.adapters.tables import case_returns, case_revocations
-from tradeflow_fulfillment.domain.returns import CaseReturn, Registration, ReturnStatus, ReturnUnits, ShippedUnits
+from tradeflow_fulfillment.domain.returns import (
+    Cancellation,
+    CaseReturn,
+    Registration,
+    ReturnStatus,
+    ReturnUnits,
+    ShippedUnits,
+)
+
+MOMENTS = ("at", "told_at", "sent_back_at")  # Cancellation's times, ISO 8601 in JSON
 
 
 class SqlaCaseReturns:
@@ -33,6 +42,16 @@ class SqlaCaseReturns:
 
     async def of_order(self, order_id: str) -> list[CaseReturn]:
         query = select(case_returns).where(case_returns.c.order_id == order_id).order_by(case_returns.c.case_id)
+        return [_case_return(row) for row in await self.session.execute(query)]
+
+    async def find(self, *, order_id: str | None = None, status: str | None = None,
+                   limit: int = 100) -> list[CaseReturn]:
+        c = case_returns.c
+        query = select(case_returns).order_by(c.expected_at, c.case_id).limit(limit)
+        if order_id is not None:
+            query = query.where(c.order_id == order_id)
+        if status is not None:
+            query = query.where(c.status == status)
         return [_case_return(row) for row in await self.session.execute(query)]
 
     async def claim_due(self, now: datetime) -> CaseReturn | None:
@@ -69,7 +88,22 @@ def _values(r: CaseReturn) -> dict:
     return {"carrier": r.carrier, "waybill": r.waybill, "status": r.status.value,
             "registration": asdict(r.registration), "registration_due_at": r.registration_due_at,
             "received_at": r.received_at, "inspected_at": r.inspected_at, "note": r.note,
-            "restocks": [asdict(x) for x in r.restocks]}
+            "restocks": [asdict(x) for x in r.restocks], "cancellation": _cancellation_json(r.cancellation)}
+
+
+def _cancellation_json(c: Cancellation | None) -> dict | None:
+    if c is None:
+        return None
+    found = asdict(c)
+    return found | {k: None if found[k] is None else found[k].isoformat() for k in MOMENTS}
+
+
+def _cancellation(found: dict | None) -> Cancellation | None:
+    if found is None:
+        return None
+    known = {f.name for f in fields(Cancellation)}
+    return Cancellation(**{k: v for k, v in found.items() if k in known}
+                        | {k: None if found.get(k) is None else datetime.fromisoformat(found[k]) for k in MOMENTS})
 
 
 def _case_return(row: Row) -> CaseReturn:
@@ -78,4 +112,4 @@ def _case_return(row: Row) -> CaseReturn:
                       carrier=row.carrier, waybill=row.waybill, status=ReturnStatus(row.status),
                       registration=Registration(**row.registration), registration_due_at=row.registration_due_at,
                       received_at=row.received_at, inspected_at=row.inspected_at, note=row.note,
-                      restocks=[ShippedUnits(**x) for x in row.restocks])
+                      restocks=[ShippedUnits(**x) for x in row.restocks], cancellation=_cancellation(row.cancellation))

@@ -188,7 +188,7 @@ case_returns = Table(
     "case_returns", metadata,
     Column("case_id", Text, nullable=False),
     Column("order_id", Text, nullable=False),
-    Column("warehouse", Text, nullable=False),
+    Column("warehouse", Text),  # None: cancelled before it was expected
     Column("lines", JSONB, nullable=False),  # [{line_id, sku, quantity}]
     Column("carrier", Text),
     Column("waybill", Text),
@@ -200,10 +200,12 @@ case_returns = Table(
     Column("inspected_at", DateTime(timezone=True)),
     Column("note", Text, nullable=False, server_default=text("''")),
     Column("restocks", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # the units restocked, by shipment
+    Column("cancellation", JSONB),  # {reason, send_back, at, moot, told_at, sent_back_at}; None: not cancelled
     PrimaryKeyConstraint("case_id", name="case_returns_pkey"),
     CheckConstraint(_one_of("status", ReturnStatus), name="case_returns_status_known"),
 )
 Index("case_returns_order", case_returns.c.order_id)
+Index("case_returns_status", case_returns.c.status, case_returns.c.expected_at)
 Index("case_returns_due", case_returns.c.registration_due_at, postgresql_where=text("registration_due_at IS NOT NULL"))
 
 case_revocations = Table(

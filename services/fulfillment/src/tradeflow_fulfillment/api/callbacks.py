@@ -1,8 +1,9 @@
 """`POST /fulfillment/wms/callbacks` and `POST /fulfillment/tms/callbacks`: the warehouse's and
 the carrier's webhooks. No JWT — the provider's HMAC signature over the raw body, with a fresh
 timestamp, is the authentication (401 otherwise); each provider event acts once. The warehouse's
-also carries its reports about after-sales return parcels (`case_return_received`,
-`case_return_inspected`; 404 for a return not expected yet).
+also carries its reports about after-sales return parcels (`case_return_received` — `held: true`
+for a parcel that came after the case cancelled its return —, `case_return_inspected`,
+`case_return_sent_back`; 404 for a return not expected yet).
 
 Any 2xx tells the provider to stop sending: `{event_id, result}` with `result` `applied`,
 `recorded` (kept in the history, not applied: late, out of order, about a former dispatch) or
@@ -46,14 +47,15 @@ class CaseReturnEvent(BaseModel):
     """The warehouse about an after-sales case's return parcel (no shipment: the case's)."""
 
     event_id: str = Ref
-    type: Literal["case_return_received", "case_return_inspected"]
+    type: Literal["case_return_received", "case_return_inspected", "case_return_sent_back"]
     case_id: str = Ref
     occurred_at: AwareDatetime
     outcome: Literal["ok", "failed"] | None = None
     note: str = Field("", max_length=2000)
+    held: bool = False  # received: the warehouse holds it for staff (the case cancelled its return)
 
 
-CASE_RETURN_TYPES = {"case_return_received", "case_return_inspected"}
+CASE_RETURN_TYPES = {"case_return_received", "case_return_inspected", "case_return_sent_back"}
 
 
 class CarrierEvent(ProviderEvent):
@@ -72,7 +74,8 @@ E = TypeVar("E", bound=ProviderEvent)
 @router.post("/wms/callbacks", response_model=CallbackAnswer, summary="The warehouse's signed webhook",
              responses=problem_docs(401, 404, 409, 422))
 async def warehouse_callback(request: Request, api: Api) -> CallbackAnswer:
-    """About a dispatch, or (`case_return_received`, `case_return_inspected`) a case's return."""
+    """About a dispatch, or (`case_return_received`, `case_return_inspected`, `case_return_sent_back`)
+    a case's return."""
     if _type_of(await request.body()) in CASE_RETURN_TYPES:
         returned = await _authentic(request, api, api.warehouse_signature, CaseReturnEvent)
         return await _record_return(api, returned)
@@ -113,7 +116,8 @@ def _type_of(raw: bytes) -> str | None:
 async def _record_return(api: FulfillmentApi, event: CaseReturnEvent) -> CallbackAnswer:
     if event.type == "case_return_inspected" and event.outcome is None:
         raise Problem(422, "validation-error", "Invalid callback", detail="an inspection needs its outcome")
-    report = ReturnReport(event.event_id, event.type, event.case_id, event.occurred_at, event.outcome, event.note)
+    report = ReturnReport(event.event_id, event.type, event.case_id, event.occurred_at, event.outcome, event.note,
+                          event.held)
     async with api.transactions.begin() as tx:
         result = await record_return_report(tx, report, _now(api))
     return CallbackAnswer(event_id=event.event_id, result=result)

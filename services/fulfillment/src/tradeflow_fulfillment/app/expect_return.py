@@ -2,7 +2,8 @@
 warehouse is to expect and makes its registration due (the returns job, `register_returns.py`,
 sends it to the warehouse outside any transaction); a repeat with a (new) waybill registers it
 again; an identical repeat changes nothing; other lines or another warehouse are refused
-(ReturnConflict: dead-lettered with the reason)."""
+(ReturnConflict: dead-lettered with the reason). A return the case cancelled — also a cancel that
+came before any ExpectReturn — is not expected again: the command is ignored (logged)."""
 
 import structlog
 
@@ -23,6 +24,10 @@ async def expect_return(tx: FulfillmentTransaction, message: ExpectReturn, c: Co
                  waybill=new.waybill)
         return
     held = await tx.returns.get(message.case_id, lock=True)
+    if held.cancellation is not None:
+        log.warning("fulfillment.return_expected_after_cancel", case_id=held.case_id, status=held.status.value,
+                    why="the case cancelled its return: ignored")
+        return
     changed = held.expect_again(order_id=message.order_id, warehouse=message.warehouse, lines=lines,
                                 carrier=message.carrier, waybill=message.waybill, at=now)
     if changed:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
+from tradeflow_fulfillment.app.case_ports import CaseReturns, CaseRevocations
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.planning import PlanningRules
@@ -87,34 +88,6 @@ class OrderStops(Protocol):
 
     async def save(self, stop: OrderStop) -> None:
         """Insert or update."""
-
-
-class CaseReturns(Protocol):
-    async def get(self, case_id: str, *, lock: bool = False) -> CaseReturn | None: ...
-
-    async def add(self, case_return: CaseReturn) -> bool:
-        """Store a new one; False (nothing stored) when the case's return is known already — a
-        concurrent add waits for the first one's transaction, then sees it."""
-
-    async def save(self, case_return: CaseReturn) -> None: ...
-
-    async def of_order(self, order_id: str) -> list[CaseReturn]:
-        """The order's returns (not locked)."""
-
-    async def claim_due(self, now: datetime) -> CaseReturn | None:
-        """A return whose registration with the warehouse is due (`registration_due_at` ≤ now),
-        row-locked, SKIP LOCKED like `ShipmentRepository.claim_due`."""
-
-
-class CaseRevocations(Protocol):
-    """The lines whose entitlement an after-sales case revoked, also before it was granted."""
-
-    async def record(self, case_id: str, order_id: str, line_id: str, reason: str, at: datetime,
-                     entitlement_id: str | None) -> None:
-        """Insert, or name the entitlement revoked once it is."""
-
-    async def of_line(self, order_id: str, line_id: str) -> tuple[str, str] | None:
-        """(case id, reason) of the first case that asked to revoke the line, if any."""
 
 
 class PlannedOrders(Protocol):
@@ -271,6 +244,10 @@ class Warehouse(Protocol):
     async def expect_return(self, case_return: CaseReturn) -> None:
         """Tell the warehouse to expect the case's return parcel (with its waybill when known); again
         changes nothing there, or records the newer waybill. OutsideRefused, OutsideUnavailable."""
+
+    async def cancel_return(self, case_id: str, send_back: bool) -> None:
+        """Tell the warehouse the case no longer waits for its parcel (again: nothing changes there);
+        done too when it never knew the return. OutsideRefused, OutsideUnavailable."""
 
 
 class Carriers(Protocol):

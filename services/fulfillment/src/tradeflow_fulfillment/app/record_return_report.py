@@ -6,7 +6,10 @@ acting once (its id recorded in the same transaction):
   has not come: ReturnReceived, then ReturnInspected), once; inspected ok, the returned units are
   restocked — inventory's RestockReturned, once per shipment that carried them (`return_id`
   `case-<case id>`; their stock was deducted when that shipment left its warehouse), attributed
-  by `attribute_restocks`. Units no shipment of ours carried are logged, not restocked.
+  by `attribute_restocks`. Units no shipment of ours carried are logged, not restocked;
+* after the case cancelled its return (`CancelExpectedReturn`): a receipt (or `held: true`) makes
+  it `held` for staff, an inspection is only noted — nothing published (the case moved on),
+  nothing restocked; `case_return_sent_back` → `sent_back` (asked by the cancel's `send_back`).
 
 A duplicate, late or out-of-order report changes nothing more. A report about a return never
 expected is refused (CaseReturnNotFound, 404): the warehouse sends it again later.
@@ -38,11 +41,12 @@ CAME_BACK = (ShipmentStatus.RETURNING, ShipmentStatus.RETURNED)  # restocked thr
 @dataclass(frozen=True)
 class ReturnReport:
     event_id: str
-    type: str  # case_return_received | case_return_inspected
+    type: str  # case_return_received | case_return_inspected | case_return_sent_back
     case_id: str
     occurred_at: datetime
     outcome: str | None = None  # ok | failed (inspected)
     note: str = ""
+    held: bool = False  # received: held by the warehouse for staff
 
 
 async def record_return_report(tx: FulfillmentTransaction, report: ReturnReport, at: datetime) -> str:
@@ -54,7 +58,9 @@ async def record_return_report(tx: FulfillmentTransaction, report: ReturnReport,
     if held is None:
         raise CaseReturnNotFound(f"no return of case {report.case_id} is expected")
     if report.type == "case_return_received":
-        applied = held.receive(report.occurred_at)
+        applied = held.receive(report.occurred_at, held=report.held)
+    elif report.type == "case_return_sent_back":
+        applied = held.sent_back(report.occurred_at)
     else:
         applied = held.inspect(report.outcome == "ok", report.note, report.occurred_at)
         if applied and held.status is ReturnStatus.INSPECTED_OK:
