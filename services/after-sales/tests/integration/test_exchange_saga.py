@@ -5,7 +5,7 @@ needs attention, and staff may turn the case into a refund; cancelling releases 
 
 from datetime import UTC, datetime
 
-from tradeflow_contracts.after_sales import ReturnInspected, ReturnLine, ReturnReceived
+from tradeflow_contracts.after_sales import CatalogSkuChanged, ReturnInspected, ReturnLine, ReturnReceived
 from tradeflow_contracts.fulfillment import ShipmentLine, ShipmentPlanned, ShipmentStatusChanged
 from tradeflow_contracts.inventory import Allocation, Shortage, StockReservationRejected, StockReserved
 from tradeflow_testing.access import bearer
@@ -30,10 +30,15 @@ def shipment(case: dict, event: str, to_status: str) -> ShipmentStatusChanged:
                                  at=AT, warehouse="WH-9", carrier="YTO", case_id=case["id"])
 
 
+def catalog(sku: str, price: int, merchant: str = "m-1", version: int = 1) -> CatalogSkuChanged:
+    return CatalogSkuChanged(sku=sku, version=version, merchant_id=merchant, title=sku, kind="physical",
+                             unit_price_amount=price, currency="CNY", changed_at=AT)
+
+
 async def approved_exchange(world) -> dict:
     await world.order(world.line(quantity=1, unit_price=8000))
-    case = await world.opened("exchange", ("L1", 1), replacements=[
-        {"line_id": "L1", "sku": "SKU-L1-BLUE", "unit_price_amount": 8000}])
+    await world.reply(catalog("SKU-L1-BLUE", 8000))
+    case = await world.opened("exchange", ("L1", 1), replacements=[{"line_id": "L1", "sku": "SKU-L1-BLUE"}])
     assert case["refund_amount"] == 0 and case["lines"][0]["replacement"]["sku"] == "SKU-L1-BLUE"
     return await world.act(case["id"], "approve")
 
@@ -102,9 +107,35 @@ async def test_a_reservation_after_the_case_was_cancelled_is_given_back(world):
 
 async def test_a_replacement_of_another_price_is_refused(world):
     await world.order(world.line(quantity=1, unit_price=8000))
-    r = await world.open("exchange", ("L1", 1), replacements=[
-        {"line_id": "L1", "sku": "SKU-L1-GOLD", "unit_price_amount": 9000}])
+    await world.reply(catalog("SKU-L1-GOLD", 8000))
+    await world.reply(catalog("SKU-L1-GOLD", 9000, version=2))  # repriced: the newest version counts
+    await world.reply(catalog("SKU-L1-GOLD", 8000, version=1))  # an old version arriving late changes nothing
+    r = await world.open("exchange", ("L1", 1), replacements=[{"line_id": "L1", "sku": "SKU-L1-GOLD"}])
     assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (422, "exchange-price-differs")
+
+
+async def test_the_price_is_the_catalogs_never_the_requests(world):
+    await world.order(world.line(quantity=1, unit_price=8000))
+    await world.reply(catalog("SKU-L1-GOLD", 9000))
+    r = await world.open("exchange", ("L1", 1), replacements=[
+        {"line_id": "L1", "sku": "SKU-L1-GOLD", "unit_price_amount": 8000}])
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (422, "replacements.0.unit_price_amount")
+
+
+async def test_a_replacement_of_another_merchant_or_unknown_is_refused(world):
+    await world.order(world.line(quantity=1, unit_price=8000))
+    await world.reply(catalog("SKU-OTHER", 8000, merchant="m-2"))
+    r = await world.open("exchange", ("L1", 1), replacements=[{"line_id": "L1", "sku": "SKU-OTHER"}])
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (422, "exchange-price-differs")
+    assert "m-2" in r.json()["detail"]
+    r = await world.open("exchange", ("L1", 1), replacements=[{"line_id": "L1", "sku": "SKU-NOBODY"}])
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (422, "replacement-unknown")
+
+
+async def test_the_lines_own_sku_needs_no_catalog_row(world):
+    await world.order(world.line(quantity=1, unit_price=8000))
+    case = await world.opened("exchange", ("L1", 1), replacements=[{"line_id": "L1", "sku": "SKU-L1"}])
+    assert case["lines"][0]["replacement"] == {"sku": "SKU-L1", "unit_price_amount": 8000}
 
 
 async def test_the_order_own_reservations_and_shipments_are_not_ours(world):

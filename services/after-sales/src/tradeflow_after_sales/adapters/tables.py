@@ -6,6 +6,8 @@
 * `case_progress`: the reverse saga's data beside the kit's `sagas` row (same id as the case):
   the refund attempt and its id, consecutive failures of the step, the return warehouse, the
   replacement's reservation, the entitlements answered and the units the order stopped for it.
+* `catalog_skus`: the price book's SKUs as `CatalogSkuChanged` told them (highest version kept),
+  for checking an exchange's replacement.
 * `idempotency_keys`: `Idempotency-Key` of the changing POSTs.
 """
 
@@ -40,6 +42,18 @@ order_facts = Table(
     Column("buyer_id", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("facts", JSONB, nullable=False),  # the OrderChanged payload, whole
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+catalog_skus = Table(
+    "catalog_skus", metadata,
+    Column("sku", Text, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("merchant_id", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("unit_price_amount", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 

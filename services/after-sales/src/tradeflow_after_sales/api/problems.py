@@ -1,7 +1,7 @@
 """The service's one error map: its refusals as problem+json (RFC 9457, each error's `slug` its
 stable `type`, API.md), installed on the app by bootstrap. Most specific first."""
 
-from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown
+from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown, ReplacementUnknown
 from tradeflow_after_sales.domain.errors import (
     AfterSalesError,
     CaseNotFound,
@@ -37,6 +37,7 @@ PROBLEMS = ErrorMap(
     Refusal(LineNotInOrder, 422, "Line not in the order", errors=_line),
     Refusal(VirtualGoodsRefundOnly, 422, "Virtual goods: refund only"),
     Refusal(ExchangePriceDiffers, 422, "Exchange price differs"),
+    Refusal(ReplacementUnknown, 422, "Replacement unknown"),
     Refusal(CaseNotFound, 404, "After-sales case not found"),
     Refusal(OrderNotKnown, 404, "Order not found"),
     Refusal(NotYourCase, 403, "Not allowed"),

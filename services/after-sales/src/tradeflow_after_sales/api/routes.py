@@ -33,7 +33,7 @@ from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseFilter
 from tradeflow_after_sales.app.read_cases import get_case, list_cases
 from tradeflow_after_sales.app.review_case import approve_case, cancel_case, reject_case, report_return_parcel
 from tradeflow_after_sales.domain.case import AfterSalesCase
-from tradeflow_after_sales.domain.model import CaseRequest, ClaimedLine, Replacement, Requester, RequesterKind
+from tradeflow_after_sales.domain.model import CaseRequest, ClaimedLine, Requester, RequesterKind
 from tradeflow_after_sales.domain.states import CaseType
 from tradeflow_kit.auth import Principal, Role, require_roles
 from tradeflow_kit.cursors import decode_cursor, encode_cursor
@@ -51,20 +51,22 @@ async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_k
     facts (AFTER_SALES_ORDER_SETTLE_SECONDS). Refusals: 404 order-not-found (after-sales has not heard of
     the order by then), 409
     order-not-eligible, type-not-allowed, window-expired, quantity-exceeds-claimable, 422
-    invalid-case (with the field), line-not-in-order, virtual-goods-refund-only, exchange-price-differs."""
+    invalid-case (with the field), line-not-in-order, virtual-goods-refund-only, replacement-unknown (an
+    exchange's replacement SKU the catalog does not have), exchange-price-differs (another merchant's,
+    or another unit price than the line's: the price is the catalog's, never the request's)."""
     staff = Role.STAFF in who.roles
     requester = Requester(RequesterKind.STAFF if staff else RequesterKind.BUYER, who.sub)
     request = CaseRequest(
         type=CaseType(body.type), lines=tuple(ClaimedLine(ln.line_id, ln.quantity) for ln in body.lines),
         reason=body.reason, requester=requester, description=body.description, evidence=tuple(body.evidence),
-        replacements=tuple((r.line_id, Replacement(r.sku, r.unit_price_amount)) for r in body.replacements),
         channel_refund_amount=body.channel_refund_amount)
     buyer_id = body.buyer_id if staff else who.sub
     if not staff and body.buyer_id not in (None, who.sub):
         raise Problem(403, "forbidden", "Not allowed", detail="a buyer opens cases only for themselves")
 
     async def run(tx: AfterSalesTransaction) -> AfterSalesCase:
-        return await open_case(tx, api.collaborators, OpenCase(body.order_id, request, buyer_id))
+        return await open_case(tx, api.collaborators, OpenCase(
+            body.order_id, request, buyer_id, tuple((r.line_id, r.sku) for r in body.replacements)))
     return await when_order_known(api.order_facts, body.order_id, api.order_wait, lambda: once(
         api, "POST /after-sales", who, idempotency_key, body.model_dump(mode="json"), run, created=True))
 

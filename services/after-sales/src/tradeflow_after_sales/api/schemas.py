@@ -63,7 +63,6 @@ class ReplacementIn(RequestModel):
 
     line_id: Id
     sku: Id
-    unit_price_amount: Amount
 
 
 class OpenCaseIn(RequestModel):

@@ -1,6 +1,6 @@
 """Refusals of the use cases that are not rules of the case itself."""
 
-from tradeflow_after_sales.domain.errors import AfterSalesError
+from tradeflow_after_sales.domain.errors import AfterSalesError, ExchangePriceDiffers
 
 
 class OrderNotKnown(AfterSalesError):
@@ -13,3 +13,23 @@ class NotYourCase(AfterSalesError):
     """The case (or the order) is someone else's: another buyer's, or a merchant's not in it."""
 
     slug = "forbidden"
+
+
+class ReplacementUnknown(AfterSalesError):
+    """An exchange names a replacement SKU the price book does not have (as after-sales knows it)."""
+
+    slug = "replacement-unknown"
+
+    def __init__(self, line_id: str, sku: str) -> None:
+        super().__init__(f"line {line_id}: {sku} is not a SKU of the catalog; exchange only for a known SKU "
+                         "of the line's merchant at the line's unit price")
+        self.line_id, self.sku = line_id, sku
+
+
+class ReplacementOfAnotherMerchant(ExchangePriceDiffers):
+    """The replacement SKU is sold by another merchant (or in another currency) than the line."""
+
+    def __init__(self, line_id: str, sku: str, why: str) -> None:
+        AfterSalesError.__init__(self, f"line {line_id}: {sku} {why}; exchange only for a SKU of the line's "
+                                       "merchant at the line's unit price")
+        self.line_id, self.sku = line_id, sku

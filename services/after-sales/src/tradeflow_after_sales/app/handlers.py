@@ -5,6 +5,7 @@ needs_attention); anything else is retried by the kit."""
 from collections.abc import Callable
 
 from tradeflow_after_sales.app import replies as r
+from tradeflow_after_sales.app.catalog import record_catalog_sku
 from tradeflow_after_sales.app.order_facts import record_order_changed
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
 from tradeflow_contracts import after_sales as a
@@ -15,6 +16,7 @@ from tradeflow_kit.messaging.processor import Handler, MessageContext
 
 USE_CASES: dict[type[Contract], UseCase] = {
     a.OrderChanged: record_order_changed,
+    a.CatalogSkuChanged: record_catalog_sku,
     a.LinesCancelled: r.record_lines_cancelled,
     a.LinesRefunded: r.record_lines_refunded,
     a.LinesRefundFailed: r.record_lines_refund_failed,

@@ -1,7 +1,8 @@
 """Open an after-sales case (`POST /after-sales`): the buyer for their own order, or staff on the
 buyer's behalf. Under the order's lock the order's facts and every claim of its other cases are
-read, the domain decides (eligibility, quantities, refund by the rule), and the case, its saga
-(reviewing) and `CaseStatusChanged` commit together.
+read, an exchange's replacements are priced from the catalog (`catalog.py`), the domain decides
+(eligibility, quantities, refund by the rule), and the case, its saga (reviewing) and
+`CaseStatusChanged` commit together.
 
 Right after payment the order's facts may not have reached after-sales yet, nor its newest status
 right after it moved: `when_order_known` tries again each time facts of the order are kept (woken
@@ -10,10 +11,11 @@ refusal for the order's state)."""
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from tradeflow_after_sales.app.announcements import announce
+from tradeflow_after_sales.app.catalog import priced_replacements
 from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown
 from tradeflow_after_sales.app.order_facts import locked_order, merchants_of
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
@@ -31,6 +33,7 @@ class OpenCase:
     order_id: str
     request: CaseRequest
     buyer_id: str | None  # the buyer asking (their own order only); None: staff on the buyer's behalf
+    replacement_skus: tuple[tuple[str, str], ...] = ()  # exchange: (line id, SKU), priced from the catalog
 
 
 async def open_case(tx: AfterSalesTransaction, c: Collaborators, command: OpenCase) -> AfterSalesCase:
@@ -38,7 +41,10 @@ async def open_case(tx: AfterSalesTransaction, c: Collaborators, command: OpenCa
     if command.buyer_id is not None and facts.buyer_id != command.buyer_id:
         raise NotYourCase(f"order {command.order_id} belongs to another buyer")
     now = c.clock.now()
-    case = AfterSalesCase.open(c.ids.new_id("as"), order, command.request, now, c.windows)
+    request = command.request
+    if command.replacement_skus:
+        request = replace(request, replacements=await priced_replacements(tx, facts, command.replacement_skus))
+    case = AfterSalesCase.open(c.ids.new_id("as"), order, request, now, c.windows)
     await tx.cases.add(case, merchants_of(facts, [ln.line_id for ln in case.lines]), CaseProgress(case.id))
     await tx.sagas.add(begin(c.saga, case.id, now, f"opened by {command.request.requester.actor}"))
     await announce(tx, case)

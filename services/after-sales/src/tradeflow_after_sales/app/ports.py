@@ -8,7 +8,7 @@ from typing import Protocol
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.eligibility import AfterSalesWindows
 from tradeflow_after_sales.domain.order_snapshot import Claim
-from tradeflow_contracts.after_sales import OrderChanged
+from tradeflow_contracts.after_sales import CatalogSkuChanged, OrderChanged
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore
@@ -59,6 +59,23 @@ class OrderFactsRepository(Protocol):
         transaction at a time)."""
 
 
+@dataclass(frozen=True)
+class CatalogSku:
+    """A SKU of the price book as after-sales keeps it (for an exchange's replacement)."""
+
+    sku: str
+    merchant_id: str
+    unit_price_amount: int
+    currency: str
+
+
+class CatalogRepository(Protocol):
+    async def record(self, m: CatalogSkuChanged) -> bool:
+        """Keep the SKU if its version is newer than the kept one; True when kept."""
+
+    async def get(self, sku: str) -> CatalogSku | None: ...
+
+
 class CaseRepository(Protocol):
     async def add(self, case: AfterSalesCase, merchant_ids: list[str], progress: CaseProgress) -> None: ...
 
@@ -95,6 +112,9 @@ class AfterSalesTransaction(Protocol):
 
     @property
     def order_facts(self) -> OrderFactsRepository: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
 
     @property
     def sagas(self) -> SagaStore: ...

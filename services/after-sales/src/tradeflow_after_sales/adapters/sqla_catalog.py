@@ -1,0 +1,29 @@
+"""`CatalogRepository` on SQLAlchemy Core: one row per SKU, the newest `CatalogSkuChanged`."""
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradeflow_after_sales.adapters.tables import catalog_skus
+from tradeflow_after_sales.app.ports import CatalogSku
+from tradeflow_contracts.after_sales import CatalogSkuChanged
+
+
+class SqlaCatalogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, m: CatalogSkuChanged) -> bool:
+        """Insert, or replace only an older version; True when kept."""
+        values = {"sku": m.sku, "version": m.version, "merchant_id": m.merchant_id, "title": m.title, "kind": m.kind,
+                  "unit_price_amount": m.unit_price_amount, "currency": m.currency, "changed_at": m.changed_at}
+        statement = insert(catalog_skus).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[catalog_skus.c.sku], set_={k: statement.excluded[k] for k in values if k != "sku"},
+            where=catalog_skus.c.version < statement.excluded.version).returning(catalog_skus.c.sku)
+        return (await self.session.execute(statement)).first() is not None
+
+    async def get(self, sku: str) -> CatalogSku | None:
+        row = (await self.session.execute(select(catalog_skus).where(catalog_skus.c.sku == sku))).mappings().first()
+        return None if row is None else CatalogSku(row["sku"], row["merchant_id"], row["unit_price_amount"],
+                                                   row["currency"])
