@@ -1,13 +1,17 @@
 """return_and_refund through the reverse saga: approved → the warehouse the line shipped from
 expects the parcel (with a return deadline) → the buyer reports it (told again, with the waybill)
 → received → inspected ok → refunded → completed; inspected failed → staff refund part of it or
-reject; no parcel by the deadline → closed_expired, its units claimable again."""
+reject; no parcel by the deadline → closed_expired, its units claimable again. A case that told the
+warehouse to expect its parcel and closes (cancelled, expired, force-closed, rejected after a
+failed inspection) tells it to stop (`CancelExpectedReturn`; sent back only after the rejection)."""
 
 from datetime import UTC, datetime
 
+from tradeflow_after_sales.app.flow import advance, load
 from tradeflow_contracts.after_sales import (
     LineMoney,
     LinesRefunded,
+    LinesRefundFailed,
     ReturnInspected,
     ReturnLine,
     ReturnReceived,
@@ -80,6 +84,8 @@ async def test_a_failed_inspection_may_be_rejected_instead(world):
     await world.reply(inspected(case, ok=False))
     rejected = await world.act(case["id"], "reject", {"reason": "damaged by the buyer"})
     assert rejected["status"] == "rejected" and not await world.sent("order.refund-lines")
+    [stop] = await world.sent("fulfillment.cancel-expected-return")
+    assert (stop.payload["case_id"], stop.payload["send_back"]) == (case["id"], True)
 
 
 async def test_no_parcel_by_the_deadline_closes_the_case_and_frees_its_units(world):
@@ -89,6 +95,8 @@ async def test_no_parcel_by_the_deadline_closes_the_case_and_frees_its_units(wor
     world.clock.advance(hours=1)
     assert await world.fire_deadlines() == 1
     assert (await world.case(case["id"]))["status"] == "closed_expired"
+    [stop] = await world.sent("fulfillment.cancel-expected-return")
+    assert (stop.payload["case_id"], stop.payload["send_back"]) == (case["id"], False)
     again = await world.opened("return_and_refund", ("L1", 2))
     assert again["status"] == "requested"
 
@@ -109,6 +117,31 @@ async def test_the_buyer_cancels_before_sending_and_only_the_owner_may(world):
     cancelled = await world.act(case["id"], "cancel", {"reason": "kept it"}, headers=BUYER)
     assert cancelled["status"] == "cancelled"
     assert await world.fire_deadlines() == 0  # nothing left to expire
+    [stop] = await world.sent("fulfillment.cancel-expected-return")
+    assert (stop.payload["order_id"], stop.payload["send_back"]) == (case["order_id"], False)
+
+
+async def test_a_case_closed_before_the_warehouse_was_told_sends_no_cancel_expected_return(world):
+    await world.order(world.line(quantity=2, unit_price=4000, warehouse="WH-2"))
+    case = await world.opened("return_and_refund", ("L1", 1))
+    await world.act(case["id"], "cancel", {"reason": "kept it"}, headers=BUYER)
+    assert not await world.sent("fulfillment.cancel-expected-return")
+
+
+async def test_a_parked_return_force_closed_stops_the_warehouse_waiting(world):
+    case = await awaiting_return(world)
+    await world.reply(LinesRefundFailed(order_id=case["order_id"], case_id=case["id"], refund_id="none",
+                                        reason="x", retryable=False, failed_at=AT))  # not its refund: ignored
+    await world.act(case["id"], "reject", {"reason": "x"}, expect=409)  # approved: no rejecting now
+    assert not await world.sent("fulfillment.cancel-expected-return")
+    async with world.transactions.begin() as tx:  # a step that cannot succeed parks the case
+        loaded, progress, saga = await load(tx, case["id"])
+        loaded.park("awaiting_return", "the warehouse is gone", world.clock.now())
+        await advance(tx, world.c, loaded, progress, saga, "parked by the test")
+    closed = await world.act(case["id"], "force-close", {"reason": "handled by phone"})
+    assert closed["status"] == "closed"
+    [stop] = await world.sent("fulfillment.cancel-expected-return")
+    assert (stop.payload["case_id"], stop.payload["send_back"]) == (case["id"], False)
 
 
 async def test_a_late_report_on_a_closed_case_changes_nothing(world):

@@ -5,7 +5,8 @@ declared as a table the kit enforces and runs:
               → refunding → [revoking_entitlement] → completed            (refund_only after shipment)
               → [reserving_replacement] → awaiting_return → returning → inspecting
                       → refunding … (return_and_refund) | deciding (failed) | shipping_replacement (exchange)
-              → closed (rejected, cancelled, expired, force-closed: what the case held is released)
+              → closed (rejected, cancelled, expired, force-closed: what the case held is released, and a
+                        warehouse expecting its parcel stops: CancelExpectedReturn)
 
 Entering a step sends its commands (`steps.py`); a step with a deadline asks again when no answer
 came in time (or, after a failure worth retrying, after its backoff); awaiting_return's deadline
@@ -67,6 +68,8 @@ def case_saga(return_deadline: timedelta = timedelta(days=7),
              next=("completed", "closed"),
              doc="exchange inspected ok: fulfillment ships the reserved replacement; signed → completed"),
         Step("completed", ends=SagaState.COMPLETED, doc="refunded (and revoked), or the replacement delivered"),
-        Step("closed", compensation=(inventory.ReleaseStock,), ends=SagaState.COMPENSATED,
-             doc="rejected, cancelled, expired or force-closed: a replacement's reservation is released"),
+        Step("closed", compensation=(inventory.ReleaseStock, a.CancelExpectedReturn), ends=SagaState.COMPENSATED,
+             doc="rejected, cancelled, expired or force-closed: a replacement's reservation is released; a "
+                 "warehouse told to expect the parcel stops expecting it (rejected after a failed inspection: "
+                 "the parcel goes back to the buyer)"),
     ))

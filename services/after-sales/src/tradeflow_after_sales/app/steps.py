@@ -4,6 +4,7 @@ per order) and idempotent on the participant's side, so asking again is always s
 
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress
 from tradeflow_after_sales.domain.case import AfterSalesCase
+from tradeflow_after_sales.domain.states import CaseStatus
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import inventory
 from tradeflow_contracts.after_sales import OrderChanged
@@ -76,6 +77,25 @@ def release_replacement(case: AfterSalesCase, progress: CaseProgress, _f: OrderC
                                    reason=f"after-sales case {case.id} is {case.status}")]
 
 
+def stop_expecting_return(case: AfterSalesCase, progress: CaseProgress, _f: OrderChanged) -> list:
+    """Closing a case whose warehouse was told to expect its parcel (cancelled, expired,
+    force-closed, rejected after a failed inspection): the warehouse stops expecting it; a parcel
+    rejected after inspection goes back to the buyer (`send_back`)."""
+    if progress.return_warehouse is None:
+        return []
+    rejected = case.status is CaseStatus.REJECTED
+    return [a.CancelExpectedReturn(case_id=case.id, order_id=case.order_id, send_back=rejected,
+                                   reason=f"after-sales case {case.id} is {case.status}: {_last_reason(case)}")]
+
+
+def close_case(case: AfterSalesCase, progress: CaseProgress, facts: OrderChanged) -> list:
+    return release_replacement(case, progress, facts) + stop_expecting_return(case, progress, facts)
+
+
+def _last_reason(case: AfterSalesCase) -> str:
+    return next((h.reason for h in reversed(case.history) if h.reason), "closed")
+
+
 def return_warehouse(case: AfterSalesCase, facts: OrderChanged) -> str:
     """Where the parcel goes back: the warehouse the case's first line shipped most units from."""
     by_line = {fl.line_id: fl for fl in facts.lines}
@@ -94,5 +114,5 @@ _SENDERS = {
     "refunding": refund_lines,
     "revoking_entitlement": revoke_entitlements,
     "shipping_replacement": ship_replacement,
-    "closed": release_replacement,
+    "closed": close_case,
 }
