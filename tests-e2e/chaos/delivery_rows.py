@@ -69,7 +69,8 @@ async def case_rows(order_ids: list[str]) -> list[dict]:
     quantity, virtual, amount, points}]}."""
     cases = {row["id"]: dict(row) | {"attention": _json(row["attention"]), "lines": []} for row in await fetch(
         "after_sales", "SELECT c.id, c.order_id, c.type, c.status, c.attention, c.refunded_amount, "
-                       "c.return_parcel IS NOT NULL AS parcel, EXISTS (SELECT 1 FROM case_history h WHERE "
+                       "COALESCE(jsonb_typeof(c.return_parcel), 'null') <> 'null' AS parcel, "
+                       "EXISTS (SELECT 1 FROM case_history h WHERE "
                        "h.case_id = c.id AND h.to_status = 'inspected_ok') AS inspected_ok "
                        "FROM cases c WHERE c.order_id = ANY($1::text[])", order_ids)}
     for row in await fetch("after_sales", "SELECT case_id, line_id, sku, quantity, virtual, refund FROM case_lines "

@@ -111,8 +111,11 @@ class Load:
     """Open-loop flows at `rate` per second; each runs its plan to its end."""
 
     def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
-                 seed: int = 7) -> None:
+                 seed: int = 7, streams: httpx.AsyncClient | None = None) -> None:
+        """`streams`: the client the event streams use (their own connections, as a browser's
+        EventSource: long-lived streams must not starve the buyers' API calls); `http` by default."""
         self.http, self.psp, self.coupon, self.catalog = http, psp, catalog.coupon, catalog
+        self.streams = streams or http
         self.lines = [line(sku, 1, UNIT_PRICE) for sku in catalog.skus] + [line(catalog.course, 1, COURSE_PRICE)]
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
@@ -211,7 +214,7 @@ class Load:
             last = {"Last-Event-ID": str(flow.events[-1]["id"])} if flow.events else {}
             flow.streams += 1
             try:
-                async with self.http.stream("GET", f"/orders/{flow.order_id}/events",
+                async with self.streams.stream("GET", f"/orders/{flow.order_id}/events",
                                             headers=auth(flow.buyer, "buyer") | last,
                                             timeout=httpx.Timeout(10, read=30)) as r:
                     if r.status_code != 200:

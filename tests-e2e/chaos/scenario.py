@@ -78,9 +78,10 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
             httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp, \
-            httpx.AsyncClient(timeout=10) as simulators_http:
+            httpx.AsyncClient(timeout=10) as simulators_http, \
+            httpx.AsyncClient(base_url=gateway, timeout=10, limits=httpx.Limits(max_connections=None)) as streams:
         catalog = await setup_catalog(Platform(http, psp), 1_000_000)
-        load, kills, stop = Load(http, psp, catalog), Kills(), asyncio.Event()
+        load, kills, stop = Load(http, psp, catalog, streams=streams), Kills(), asyncio.Event()
         simulators = Simulators(simulators_http, kills)
         modes = await simulators.auto(True)
         try:
