@@ -65,7 +65,7 @@ async def goods_of(order_ids: list[str], skus: tuple[str, ...]) -> Goods:
 
 async def case_rows(order_ids: list[str]) -> list[dict]:
     """The after-sales cases of these orders: {id, order_id, type, status, attention, refunded_amount,
-    return_parcel, inspected_ok (its history went through inspected_ok), lines: [{line_id, sku,
+    parcel (a return parcel was reported), inspected_ok (its history went through inspected_ok), lines: [{line_id, sku,
     quantity, virtual, amount, points}]}."""
     cases = {row["id"]: dict(row) | {"attention": _json(row["attention"]), "lines": []} for row in await fetch(
         "after_sales", "SELECT c.id, c.order_id, c.type, c.status, c.attention, c.refunded_amount, "
