@@ -137,3 +137,13 @@ class FakeCatalog:
 def _next(entry, current):
     """`entry` as the next version after `current` (version 1 when there is none)."""
     return replace(entry, version=current.version + 1 if current is not None else 1)
+
+
+class CatalogTransaction:
+    """A transaction holding just the price book, and what it publishes (key, message)."""
+
+    def __init__(self) -> None:
+        self.catalog, self.published = FakeCatalog(), []
+
+    async def publish(self, message, *, key):
+        self.published.append((key, message))

@@ -13,7 +13,7 @@ from tradeflow_order.domain.catalog import CatalogSku, Coupon, CouponKind, Coupo
 from tradeflow_order.domain.catalog import PointsEntryKind as Kind
 from tradeflow_order.domain.catalog_errors import InvalidCatalogEntry, NotYourCatalogEntry, SkuNotFound
 
-from .fake_catalog import FakeCatalog
+from .fake_catalog import CatalogTransaction, FakeCatalog
 from .fakes import FixedClock
 
 STAFF = CatalogUser("staff:s1", staff=True)
@@ -26,7 +26,7 @@ TEA = CatalogSku("SKU-A", "m-1", "Green tea", 1999, "CNY")
 @pytest.fixture
 def world():
     clock = FixedClock()
-    return SimpleNamespace(tx=SimpleNamespace(catalog=FakeCatalog()), c=SimpleNamespace(clock=clock), clock=clock)
+    return SimpleNamespace(tx=CatalogTransaction(), c=SimpleNamespace(clock=clock), clock=clock)
 
 
 async def test_a_put_stamps_time_and_actor_and_only_a_change_makes_a_new_version(world):

@@ -2,9 +2,9 @@
 name the caller and call one use case of `app.manage_catalog` (which holds who may do what).
 
 The roles let in per route: SKUs are read by anyone signed in and put by staff and merchants;
-freight templates are for staff and merchants; coupons and points grants for staff; a buyer's
-points for staff and buyers. A PUT answers 201 (with its Location) when it created the entry,
-else 200; `POST /catalog/points/{buyer_id}` takes an Idempotency-Key.
+freight templates are for staff and merchants; coupons, points grants and announcing the SKUs
+again for staff; a buyer's points for staff and buyers. A PUT answers 201 (with its Location) when
+it created the entry, else 200; the POSTs take an Idempotency-Key.
 """
 
 import base64
@@ -62,6 +62,21 @@ async def put_sku(sku: NewId, body: SkuIn, who: Managers, api: Api) -> JSONRespo
     async with api.transactions.begin() as tx:
         stored, created = await catalog.put_sku(tx, api.collaborators, _user(who), body.to_sku(sku))
     return _put(sku_view(stored), created, f"/catalog/skus/{sku}")
+
+
+@router.post("/skus/announce", summary="Staff: tell every SKU's current version to the platform again "
+             "(Idempotency-Key accepted)")
+async def announce_skus(who: Staff, api: Api, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Publishes CatalogSkuChanged for every SKU (read page by page) in one transaction, so a new
+    reader of the price book (after-sales) gets the SKUs that existed before it; `announced`: how
+    many. Readers keep the highest version: announcing again changes nothing for them."""
+    async with api.transactions.begin() as tx:
+        async def announce() -> StoredResponse:
+            return StoredResponse(200, {"announced": await catalog.announce_skus(tx, api.collaborators, _user(who))})
+
+        answer, replayed = await api.idempotency.once(tx.session, "POST /catalog/skus/announce", who.sub,
+                                                      idempotency_key, {}, announce)
+    return JSONResponse(answer.body, answer.status_code, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
 
 @router.get("/skus/{sku}", summary="A SKU's current version")

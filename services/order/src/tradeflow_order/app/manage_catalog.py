@@ -7,13 +7,15 @@ SKU's versions and a freight template are for staff and the owning merchant; a b
 staff and that buyer.
 
 Every change is a new version of the entry. A put that changes nothing stores nothing and returns
-the entry as it is, so a retried PUT adds no version.
+the entry as it is, so a retried PUT adds no version. A SKU's new version is told to the platform
+in the same transaction (`catalog_facts`); staff may tell every SKU again (`announce_skus`).
 """
 
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from tradeflow_kit.fields import MAX_BIGINT
+from tradeflow_order.app.catalog_facts import tell_every_sku, tell_sku_changed
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 from tradeflow_order.domain.catalog import CatalogSku, Coupon, CouponUses, FreightTemplate, PointsEntry, PointsEntryKind
 from tradeflow_order.domain.catalog_errors import (
@@ -59,7 +61,14 @@ async def put_sku(tx: OrderTransaction, c: Collaborators, user: CatalogUser,
         # Put by someone else since we read it: the version ours replaced must have been ours too.
         replaced = next(v for v in await tx.catalog.sku_versions(sku.sku) if v.version == stored.version - 1)
         _manages(user, replaced.merchant_id, f"SKU {sku.sku}")
+    await tell_sku_changed(tx, stored, c.clock.now())
     return stored, stored.version == 1
+
+
+async def announce_skus(tx: OrderTransaction, c: Collaborators, user: CatalogUser) -> int:
+    """Staff: every SKU's current version told to the platform again (for a new reader); how many."""
+    _staff_only(user, "announcements of the price book")
+    return await tell_every_sku(tx, c.clock.now())
 
 
 async def get_sku(tx: OrderTransaction, code: str) -> CatalogSku:
