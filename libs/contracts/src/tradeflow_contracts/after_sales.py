@@ -151,6 +151,8 @@ class GoingOnLine(BaseModel):
     quantity: int = Field(gt=0)
     problem: str  # as fulfillment's GoingOnUnits.problem
     detail: str = ""
+    warehouse: str | None = None
+    """The warehouse of the shipment carrying these units (where a return goes); None if unknown."""
 
 
 @contract

@@ -14,6 +14,7 @@ from tradeflow_contracts.after_sales import (
     LinesRefundFailed,
     StoppedLine,
 )
+from tradeflow_contracts.orders import WarehouseQuantity
 
 AT = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 
@@ -95,6 +96,24 @@ async def test_a_part_stop_keeps_the_stopped_units_and_the_rest_continue_as_an_a
     done = await world.case(case["id"])
     assert (done["status"], done["refunded_amount"]) == ("completed", 5000)
     assert not await world.sent("order.refund-lines")  # the order refunded the stopped unit itself
+
+
+async def test_a_return_goes_to_the_warehouse_the_going_on_units_shipped_from(world):
+    """The order's facts hold most units in WH-3, but the parcel that went on left WH-9 (the order
+    names it in LinesCancelled): the parcel goes back there, for a whole return or a part stop."""
+    facts = world.line(quantity=3, unit_price=5000, warehouse=None).model_copy(update={"warehouses": [
+        WarehouseQuantity(code="WH-3", quantity=2), WarehouseQuantity(code="WH-9", quantity=1)]})
+    await world.order(facts, status="awaiting_shipment")
+    case = await world.opened("refund_only", ("L1", 3))
+    await world.act(case["id"], "approve")
+    await world.reply(LinesCancelled(
+        order_id=case["order_id"], case_id=case["id"], outcome="decided", refund_id="O-1-cancel-1", decided_at=AT,
+        stopped=[StoppedLine(line_id="L1", quantity=2, amount=10000)],
+        going_on=[GoingOnLine(line_id="L1", quantity=1, problem="partial-parcel-on-its-way", warehouse="WH-9")]))
+    rest = await world.case((await world.case(case["id"]))["continued_by"])
+    [expect] = await world.sent("fulfillment.expect-return")
+    assert (expect.payload["case_id"], expect.payload["warehouse"]) == (rest["id"], "WH-9")
+    assert rest["return_to"] == {"warehouse": "WH-9"}
 
 
 async def test_before_shipment_only_refund_only_is_allowed(world):

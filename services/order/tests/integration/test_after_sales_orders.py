@@ -124,9 +124,16 @@ async def test_a_case_stop_refunds_exactly_the_cases_own_amount_and_points_for_i
         assert await consumer.take(answer) is Outcome.PROCESSED
         return (await payloads(orders, "order.lines-cancelled"))[-1]
 
+    planned = ful.ShipmentPlanned(shipment_id="sh-1", order_id=order["id"], order_ids=[order["id"]],
+                                  sub_order_ids=[sub_id], warehouse="WH-7", carrier="SF", status="ready",
+                                  lines=[ful.ShipmentLine(line_id=a["id"], order_id=order["id"], sub_order_id=sub_id,
+                                                          sku=a["sku"], quantity=2)],
+                                  planned_at=T0, dispatch_after=T0)
+    assert await consumer.take(planned) is Outcome.PROCESSED
     first = await case_stop("case-1", 2, 563, 163, 1, 1)  # one of the two stopped: half of 563 and 163, floored
     refund_id = f"{order['id']}-cancel-case-1"
     assert first["stopped"] == [{"line_id": a["id"], "quantity": 1, "amount": 281}]
+    assert [(g["quantity"], g["warehouse"]) for g in first["going_on"]] == [(1, "WH-7")]  # where a return goes
     assert [(r["refund_id"], r["amount"]) for r in await payloads(orders, "payment.refund-payment")] == [
         (refund_id, 281)]
     assert await consumer.take(PaymentRefunded(order_id=order["id"], refund_id=refund_id, amount=281,

@@ -26,8 +26,15 @@ async def split_part_stop(tx: AfterSalesTransaction, c: Collaborators, case: Aft
         now + c.return_deadline, now)
     case.start_refund(now)
     facts = await tx.order_facts.get(case.order_id)
-    new_progress = CaseProgress(continued.id)
+    new_progress = CaseProgress(continued.id, return_warehouse=going_on_warehouse(m))
     await tx.cases.add(continued, merchants_of(facts, [ln.line_id for ln in continued.lines]), new_progress)
     saga = begin(c.saga, continued.id, now, f"continues case {case.id} (part stop)")
     await tx.sagas.add(saga)
     await advance(tx, c, continued, new_progress, saga, f"split from case {case.id}")
+
+
+def going_on_warehouse(m: a.LinesCancelled) -> str | None:
+    """Where the units going on shipped from, when the order names one warehouse for all of them
+    (a return goes there); None leaves the choice to the order's facts."""
+    warehouses = {g.warehouse for g in m.going_on}
+    return warehouses.pop() if len(warehouses) == 1 else None

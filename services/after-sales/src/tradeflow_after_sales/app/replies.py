@@ -11,7 +11,7 @@ from datetime import datetime
 import structlog
 
 from tradeflow_after_sales.app.flow import advance, failed, load
-from tradeflow_after_sales.app.part_stop import split_part_stop
+from tradeflow_after_sales.app.part_stop import going_on_warehouse, split_part_stop
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.states import CaseStatus
@@ -52,6 +52,7 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
             progress.stop_refund_id = m.refund_id
             case.start_refund(now)
         elif m.going_on and not m.stopped:
+            progress.return_warehouse = going_on_warehouse(m)
             why = "; ".join(f"{g.line_id} ×{g.quantity}: {g.problem}" for g in m.going_on)
             case.shipment_not_stopped(f"the parcel could not be stopped ({why})", now + c.return_deadline, now)
         else:  # a part stop: the case keeps the stopped units, the others continue as a return

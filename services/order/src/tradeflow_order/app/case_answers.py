@@ -28,11 +28,13 @@ def case_answer(order: Order, event: ev.OrderEvent) -> Contract:
 
 def _lines_cancelled(order: Order, case_id: str) -> sales.LinesCancelled:
     case = next(c for c in order.after_sales.cancels if c.case_id == case_id)
+    warehouses = {shipment.id: shipment.warehouse for shipment in order.shipments}
     return sales.LinesCancelled(
         order_id=order.id, case_id=case_id, outcome="decided", refund_id=case.refund_id, decided_at=case.decided_at,
         stopped=[sales.StoppedLine(line_id=line_id, quantity=n, amount=amount)
                  for line_id, (n, amount) in case.stopped.items()],
-        going_on=[sales.GoingOnLine(line_id=g.line_id, quantity=g.quantity, problem=g.problem, detail=g.detail)
+        going_on=[sales.GoingOnLine(line_id=g.line_id, quantity=g.quantity, problem=g.problem, detail=g.detail,
+                                    warehouse=warehouses.get(g.shipment_id))
                   for g in case.going_on])
 
 
