@@ -18,8 +18,8 @@ from tradeflow_after_sales.app.deadlines import deadline_actions
 from tradeflow_after_sales.app.handlers import USE_CASES
 from tradeflow_after_sales.bootstrap import build_app
 from tradeflow_after_sales.settings import Settings
-from tradeflow_contracts.after_sales import OrderChanged, OrderLineFacts
 from tradeflow_contracts.envelope import Envelope
+from tradeflow_contracts.order_facts import OrderChanged, OrderLineFacts
 from tradeflow_contracts.orders import Receiver, WarehouseQuantity
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
 from tradeflow_testing.access import bearer

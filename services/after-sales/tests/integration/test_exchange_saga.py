@@ -5,9 +5,10 @@ needs attention, and staff may turn the case into a refund; cancelling releases 
 
 from datetime import UTC, datetime
 
-from tradeflow_contracts.after_sales import CatalogSkuChanged, ReturnInspected, ReturnLine, ReturnReceived
+from tradeflow_contracts.after_sales import ReturnInspected, ReturnLine, ReturnReceived
 from tradeflow_contracts.fulfillment import ShipmentLine, ShipmentPlanned, ShipmentStatusChanged
 from tradeflow_contracts.inventory import Allocation, Shortage, StockReservationRejected, StockReserved
+from tradeflow_contracts.order_facts import CatalogSkuChanged
 from tradeflow_testing.access import bearer
 
 AT = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_after_sales.adapters.tables import catalog_skus
 from tradeflow_after_sales.app.ports import CatalogSku
-from tradeflow_contracts.after_sales import CatalogSkuChanged
+from tradeflow_contracts.order_facts import CatalogSkuChanged
 
 
 class SqlaCatalogRepository:

@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_after_sales.adapters.tables import order_facts
-from tradeflow_contracts.after_sales import OrderChanged
+from tradeflow_contracts.order_facts import OrderChanged
 from tradeflow_kit.notifications import notify
 
 CHANNEL = "after_sales_order_facts"

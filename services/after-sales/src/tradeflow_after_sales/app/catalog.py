@@ -8,7 +8,7 @@ exchange-price-differs); its unit price is then compared with the line's by the 
 from tradeflow_after_sales.app.errors import ReplacementOfAnotherMerchant, ReplacementUnknown
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
 from tradeflow_after_sales.domain.model import Replacement
-from tradeflow_contracts.after_sales import CatalogSkuChanged, OrderChanged
+from tradeflow_contracts.order_facts import CatalogSkuChanged, OrderChanged
 
 
 async def record_catalog_sku(tx: AfterSalesTransaction, m: CatalogSkuChanged, _c: Collaborators) -> None:

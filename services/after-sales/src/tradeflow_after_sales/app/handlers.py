@@ -10,13 +10,14 @@ from tradeflow_after_sales.app.order_facts import record_order_changed
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import fulfillment, inventory
+from tradeflow_contracts import order_facts as facts
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
 
 USE_CASES: dict[type[Contract], UseCase] = {
-    a.OrderChanged: record_order_changed,
-    a.CatalogSkuChanged: record_catalog_sku,
+    facts.OrderChanged: record_order_changed,
+    facts.CatalogSkuChanged: record_catalog_sku,
     a.LinesCancelled: r.record_lines_cancelled,
     a.LinesRefunded: r.record_lines_refunded,
     a.LinesRefundFailed: r.record_lines_refund_failed,

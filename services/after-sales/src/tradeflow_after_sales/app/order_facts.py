@@ -8,7 +8,7 @@ import structlog
 from tradeflow_after_sales.app.errors import OrderNotKnown
 from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
 from tradeflow_after_sales.domain.order_snapshot import Claim, OrderLine, OrderSnapshot, OrderStatus, OrderType
-from tradeflow_contracts.after_sales import OrderChanged
+from tradeflow_contracts.order_facts import OrderChanged
 
 log = structlog.get_logger(__name__)
 

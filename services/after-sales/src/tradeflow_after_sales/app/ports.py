@@ -8,7 +8,7 @@ from typing import Protocol
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.eligibility import AfterSalesWindows
 from tradeflow_after_sales.domain.order_snapshot import Claim
-from tradeflow_contracts.after_sales import CatalogSkuChanged, OrderChanged
+from tradeflow_contracts.order_facts import CatalogSkuChanged, OrderChanged
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore

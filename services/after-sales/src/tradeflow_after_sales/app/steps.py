@@ -7,7 +7,7 @@ from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.states import CaseStatus
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import inventory
-from tradeflow_contracts.after_sales import OrderChanged
+from tradeflow_contracts.order_facts import OrderChanged
 from tradeflow_contracts.orders import WarehouseQuantity
 
 

@@ -6,7 +6,7 @@ all — a reader keeps the highest version, so a repeat changes nothing."""
 
 from datetime import datetime
 
-from tradeflow_contracts.after_sales import CatalogSkuChanged
+from tradeflow_contracts.order_facts import CatalogSkuChanged
 from tradeflow_order.app.ports import OrderTransaction
 from tradeflow_order.domain.catalog import CatalogSku
 

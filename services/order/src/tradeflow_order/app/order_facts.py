@@ -6,7 +6,7 @@ by one with every OrderChanged, so a reader keeps the highest."""
 
 from datetime import datetime
 
-from tradeflow_contracts import after_sales as sales
+from tradeflow_contracts import order_facts as facts
 from tradeflow_contracts.orders import Receiver, WarehouseQuantity
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.states import PaymentStatus
@@ -20,13 +20,13 @@ def facts_key(order: Order) -> tuple | None:
                                                   ln.entitlement_id) for ln in order.lines))
 
 
-def order_changed(order: Order, now: datetime) -> sales.OrderChanged:
+def order_changed(order: Order, now: datetime) -> facts.OrderChanged:
     r, terms = order.receiver, order.terms
-    return sales.OrderChanged(
+    return facts.OrderChanged(
         order_id=order.id, version=order.after_sales.version, buyer_id=order.buyer_id, type=terms.type,
         channel=order.channel, currency=order.currency, status=order.status,
         receiver=Receiver(name=r.name, phone=r.phone, region=r.region, city=r.city, address=r.address),
-        lines=[sales.OrderLineFacts(
+        lines=[facts.OrderLineFacts(
             line_id=ln.id, sub_order_id=sub.id, merchant_id=ln.merchant_id, sku=ln.sku, kind=ln.kind, title=ln.title,
             quantity=ln.quantity, unit_price_amount=ln.unit_price_amount, paid_amount=ln.paid_amount,
             shipping_amount=ln.shipping_amount, points_amount=ln.discounts.get("points", 0),
