@@ -1,7 +1,7 @@
 """What a case refunds (DOMAIN §5 Refund amount, issue 12) — never more than paid, per line and
 per order, across any number of cases.
 
-The rule, per claimed line (`line_refund`), in the rounding of `money.units_part`:
+The rule, per claimed line (`line_refund`), in the rounding of `tradeflow_money.units_part` (the platform's one rule):
 * **goods**: the claimed units' share of what the line paid for its goods (its allocated paid
   amount without its shipping share). Coupons, promotions and member discounts are not given
   back: the paid amount is after them, so none of them is in a share.
@@ -32,8 +32,8 @@ from dataclasses import replace
 
 from tradeflow_after_sales.domain.errors import InvalidCase, OverrideExceedsRefundable
 from tradeflow_after_sales.domain.model import CaseLine, ClaimedLine, LineRefund
-from tradeflow_after_sales.domain.money import apportion, units_part
 from tradeflow_after_sales.domain.order_snapshot import OrderLine, OrderSnapshot, OrderStatus
+from tradeflow_money import apportion, units_part
 
 
 def shipping_goes_back(order: OrderSnapshot) -> bool:

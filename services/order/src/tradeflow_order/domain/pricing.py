@@ -1,7 +1,7 @@
 """Allocating shipping and discounts to lines (DOMAIN §1 Allocation, API.md "Orders").
 
 Every charge is apportioned on its own, over the lines it applies to, in proportion to their
-goods amounts, floored, the last line taking the remainder (`money.apportion`):
+goods amounts, floored, the last line taking the remainder (`tradeflow_money.apportion`):
 * a shipping fee over the lines it ships (a sub-order's fee over that sub-order's lines);
 * each discount over the lines in its scope (SKUs and/or merchant; no scope: every line), in
   the order given. A discount never takes a line's goods below zero (shipping is never

@@ -4,7 +4,7 @@ Every refund the order asks for names each line's share when it is asked (`Asked
 when the payment service reports it made (PaymentRefunded with its refund id) exactly those
 shares are the lines' money back. Refunded money the order did not ask for (staff refunding
 through the payment API, a late capture refunded by payment) is apportioned by the one rounding
-rule (`money.apportion`) over what the lines paid and have not got back — first over what no
+rule (`tradeflow_money.apportion`) over what the lines paid and have not got back — first over what no
 asked refund still waiting is earmarked for. No line ever gets back more than it paid, and the
 lines always sum to what was refunded of the order.
 
