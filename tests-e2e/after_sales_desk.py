@@ -31,6 +31,32 @@ class Desk:
         await self.platform.psp_decides(payment["psp_reference"], "succeed")
         return await self.platform.wait_order(order["id"], lambda o: o["payment_status"] == "paid", "paid")
 
+    async def course_completed(self, price: int) -> tuple[dict, str]:
+        """A course (virtual goods) of a fresh merchant bought and paid: the order once completed
+        (granted at once), and the course's line id."""
+        course, _ = await self.sku(unique("m-course"), price, kind="virtual")
+        order = await self.platform.placed(self.buyer, order_body([line(course, 1)], type="virtual"))
+        payment = await self.platform.start_payment(self.buyer, order["id"])
+        await self.platform.psp_decides(payment["psp_reference"], "succeed")
+        done = await self.order_in(order["id"], "completed")
+        return done, the_line(done, course)["id"]
+
+    async def returned_and_inspected(self, merchant: str, price: int, outcome: str, note: str = "") -> tuple:
+        """One unit bought, delivered, returned in an approved return_and_refund case and inspected
+        (`inspect_ok` | `inspect_fail`): (sku, warehouse, order, the case once inspected)."""
+        sku, warehouse = await self.sku(merchant, price)
+        order = await self.paid(line(sku, 1))
+        await self.delivered(order["id"])
+        case = await self.opened(order["id"], "return_and_refund", (the_line(order, sku)["id"], 1))
+        await self.staff_did(case["id"], "approve")
+        await self.case_in(case["id"], "awaiting_return")
+        await self.parcel_sent(case["id"])
+        await self.warehouse_inspects(case["id"], outcome, note)
+        inspected = await self.case_in(case["id"], "inspected_ok" if outcome == "inspect_ok" else "inspected_failed",
+                                       *(("refunding", "refunded", "completed", "replacement_shipping")
+                                         if outcome == "inspect_ok" else ()))
+        return sku, warehouse, order, inspected
+
     async def order_in(self, order_id: str, *statuses: str, timeout: float = 45) -> dict:
         return await self.platform.wait_order(order_id, lambda o: o["status"] in statuses,
                                               f"order {order_id} {'/'.join(statuses)}", timeout)

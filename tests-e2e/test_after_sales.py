@@ -119,15 +119,7 @@ async def test_a_type_the_order_state_does_not_allow_and_a_repeated_post(desk):
 
 
 async def test_staff_override_a_failed_inspection_refund_and_add_goodwill(desk):
-    sku, warehouse = await desk.sku("m-as5", 1000)
-    order = await desk.paid(line(sku, 1))
-    await desk.delivered(order["id"])
-    case = await desk.opened(order["id"], "return_and_refund", (the_line(order, sku)["id"], 1))
-    await desk.staff_did(case["id"], "approve")
-    await desk.case_in(case["id"], "awaiting_return")
-    await desk.parcel_sent(case["id"])
-    await desk.warehouse_inspects(case["id"], "inspect_fail", note="scratched screen")
-    await desk.case_in(case["id"], "inspected_failed")
+    sku, warehouse, order, case = await desk.returned_and_inspected("m-as5", 1000, "inspect_fail", "scratched screen")
 
     problem(await desk.staff_does(case["id"], "override", {"refund_amount": 1001, "reason": "too much"}), 409,
             "override-exceeds-refundable")
@@ -143,15 +135,7 @@ async def test_staff_override_a_failed_inspection_refund_and_add_goodwill(desk):
 
 
 async def test_a_failed_inspection_rejected_refunds_nothing(desk):
-    sku, warehouse = await desk.sku("m-as6", 900)
-    order = await desk.paid(line(sku, 1))
-    await desk.delivered(order["id"])
-    case = await desk.opened(order["id"], "return_and_refund", (the_line(order, sku)["id"], 1))
-    await desk.staff_did(case["id"], "approve")
-    await desk.case_in(case["id"], "awaiting_return")
-    await desk.parcel_sent(case["id"])
-    await desk.warehouse_inspects(case["id"], "inspect_fail", note="not our item")
-    await desk.case_in(case["id"], "inspected_failed")
+    sku, warehouse, order, case = await desk.returned_and_inspected("m-as6", 900, "inspect_fail", "not our item")
     await desk.staff_did(case["id"], "reject", {"reason": "not the item sold: sent back"})
     done = await desk.case_in(case["id"], "rejected")
     assert done["refunded_amount"] is None

@@ -12,7 +12,7 @@ import os
 
 import pytest
 from after_sales_desk import Desk, line, problem, the_line
-from platform_client import auth, eventually, order_body, unique
+from platform_client import auth, eventually
 
 RETURN_DEADLINE = float(os.environ.get("AFTER_SALES_RETURN_DEADLINE_SECONDS", "604800"))
 SHORT = RETURN_DEADLINE <= 120
@@ -61,12 +61,7 @@ async def _the_replacement(desk: Desk, order_id: str, case_id: str) -> dict:
 
 
 async def test_a_refunded_course_is_revoked(desk, platform):
-    course, _ = await desk.sku(unique("m-course"), 9900, kind="virtual")
-    order = await platform.placed(desk.buyer, order_body([line(course, 1)], type="virtual"))
-    payment = await platform.start_payment(desk.buyer, order["id"])
-    await platform.psp_decides(payment["psp_reference"], "succeed")
-    done = await desk.order_in(order["id"], "completed")
-    line_id = the_line(done, course)["id"]
+    order, line_id = await desk.course_completed(9900)
     problem(await desk.open(order["id"], "return_and_refund", (line_id, 1)), 422, "virtual-goods-refund-only")
 
     case = await desk.opened(order["id"], "refund_only", (line_id, 1), reason="not what I expected")
@@ -82,13 +77,8 @@ async def test_a_refunded_course_is_revoked(desk, platform):
 
 
 @pytest.mark.skipif(not SHORT, reason="needs the short after-sales deadlines of `make test`")
-async def test_a_completed_orders_window_closes(desk, platform):
-    course, _ = await desk.sku(unique("m-course"), 5000, kind="virtual")
-    order = await platform.placed(desk.buyer, order_body([line(course, 1)], type="virtual"))
-    payment = await platform.start_payment(desk.buyer, order["id"])
-    await platform.psp_decides(payment["psp_reference"], "succeed")
-    done = await desk.order_in(order["id"], "completed")
-    line_id = the_line(done, course)["id"]
+async def test_a_completed_orders_window_closes(desk):
+    order, line_id = await desk.course_completed(5000)
     # An exchange of a course is refused for what it is while the window is open (422), and for the
     # window once it closed (409): asking it opens no case either way.
     open_still = await desk.open(order["id"], "exchange", (line_id, 1))
