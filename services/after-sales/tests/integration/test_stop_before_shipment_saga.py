@@ -63,6 +63,31 @@ async def test_a_refused_stop_is_asked_again_after_its_backoff(world):
     assert (await world.case(case["id"]))["status"] == "refunding"
 
 
+async def test_an_order_shipped_before_the_approval_makes_the_case_a_return_at_once(world):
+    """Opened before shipment, approved after it: the order refuses to stop what already left
+    (not-before-shipment) — asking again could never succeed, so the case becomes a return."""
+    case = await approved_before_shipment(world)
+    await world.reply(LinesCancelled(order_id=case["order_id"], case_id=case["id"], outcome="refused",
+                                     reason="not-before-shipment: the order is shipped", decided_at=AT))
+    now_a_return = await world.case(case["id"])
+    assert (now_a_return["type"], now_a_return["status"], now_a_return["refund_amount"]) == (
+        "return_and_refund", "awaiting_return", 5000)  # the shipping share forfeited
+    [expect] = await world.sent("fulfillment.expect-return")
+    assert expect.payload["warehouse"] == "WH-3"
+    assert len(await world.sent("order.cancel-lines")) == 1  # not asked again
+
+
+async def test_a_cancelled_order_refusing_the_stop_is_asked_again_not_made_a_return(world):
+    case = await approved_before_shipment(world)
+    await world.reply(LinesCancelled(order_id=case["order_id"], case_id=case["id"], outcome="refused",
+                                     reason="not-before-shipment: the order is cancelled", decided_at=AT))
+    assert ((await world.case(case["id"]))["type"], await world.sent("fulfillment.expect-return")) == (
+        "refund_only", [])
+    world.clock.advance(seconds=2)
+    assert await world.fire_deadlines() == 1
+    assert len(await world.sent("order.cancel-lines")) == 2
+
+
 async def test_units_that_go_on_make_the_case_a_return_without_the_shipping_share(world):
     case = await approved_before_shipment(world)
     await world.reply(cancelled(case, going_on=1))

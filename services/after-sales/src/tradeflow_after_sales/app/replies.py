@@ -45,6 +45,10 @@ async def on_case(tx: AfterSalesTransaction, c: Collaborators, case_id: str, cau
 
 async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled, c: Collaborators) -> None:
     async def decided(case: AfterSalesCase, progress: CaseProgress, saga: SagaInstance, now: datetime) -> None:
+        if m.outcome == "refused" and shipped_meanwhile(m.reason):
+            case.shipment_not_stopped(f"the order shipped before its units could be stopped ({m.reason})",
+                                      now + c.return_deadline, now)
+            return await advance(tx, c, case, progress, saga, m.TYPE)
         if m.outcome == "refused":
             return await failed(tx, c, case, progress, saga, "stopping_shipment", m.reason or "refused")
         progress.stopped_lines = {s.line_id: [s.quantity, s.amount] for s in m.stopped}
@@ -59,6 +63,18 @@ async def record_lines_cancelled(tx: AfterSalesTransaction, m: a.LinesCancelled,
             await split_part_stop(tx, c, case, progress, m, now)
         await advance(tx, c, case, progress, saga, m.TYPE)
     await on_case(tx, c, m.case_id, m.TYPE, decided, passed=lambda case: case.status is not S.APPROVED)
+
+
+SHIPPED_MEANWHILE = ("partially_shipped", "shipped", "completed")
+
+
+def shipped_meanwhile(reason: str) -> bool:
+    """The order refused to stop units because its goods left before the case was approved
+    (`not-before-shipment: the order is shipped`): asking again can never succeed — the parcel can
+    no longer be stopped, so the case becomes a return (DOMAIN §5). A cancelled or closed order is
+    not this: its units were the order's to refund, and the case waits for a person."""
+    kind, _, detail = reason.partition(":")
+    return kind == "not-before-shipment" and detail.strip().removeprefix("the order is ") in SHIPPED_MEANWHILE
 
 
 async def record_lines_refunded(tx: AfterSalesTransaction, m: a.LinesRefunded, c: Collaborators) -> None:
