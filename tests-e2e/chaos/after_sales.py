@@ -5,7 +5,8 @@ the after-sales, order, payment, fulfillment and inventory databases (`delivery_
   any other) is `completed`; `closed_expired` only for a return whose parcel was never reported
   (the client's report was not answered 200 and the case holds no parcel); a case left
   `needs_attention` is reported with its reason and step, one stuck half way with its status;
-* **one case per client** — a case id a client got a 201 for is the order's one case;
+* **one case per client** — a case id a client got a 201 for is the order's one case (besides the
+  return a part stop continues it in, `split_from` the client's case);
 * **refunded ≤ paid** — per line (0 ≤ refunded ≤ paid) and per order;
 * **refunds add up** — each line's refunded amount is the sum of its shares in the refunds the
   order made; the order's lines got back its own cancellation refunds plus what its completed cases
@@ -38,7 +39,8 @@ def check_cases(report: Report, flows: list, orders: dict[str, dict], goods: Goo
     seen = {f.case.case_id: f.case for f in flows if f.case is not None and f.case.case_id}
     for flow in flows:
         if flow.case is not None and flow.case.case_id:
-            ids = [c["id"] for c in goods.cases.get(flow.order_id, [])]
+            ids = [c["id"] for c in goods.cases.get(flow.order_id, [])
+                   if c.get("split_from") != flow.case.case_id]  # a part stop's return continues the client's
             if ids != [flow.case.case_id]:
                 report.breach("one case per client", f"flow {flow.index} ({flow.plan}, {flow.order_id}) got 201 "
                                                      f"for case {flow.case.case_id}; the order has cases {ids}")

@@ -65,10 +65,11 @@ async def goods_of(order_ids: list[str], skus: tuple[str, ...]) -> Goods:
 
 async def case_rows(order_ids: list[str]) -> list[dict]:
     """The after-sales cases of these orders: {id, order_id, type, status, attention, refunded_amount,
-    parcel (a return parcel was reported), inspected_ok (its history went through inspected_ok), lines: [{line_id, sku,
-    quantity, virtual, amount, points}]}."""
+    split_from (the case a part stop's return continues), parcel (a return parcel was reported),
+    inspected_ok (its history went through inspected_ok), lines: [{line_id, sku, quantity, virtual,
+    amount, points}]}."""
     cases = {row["id"]: dict(row) | {"attention": _json(row["attention"]), "lines": []} for row in await fetch(
-        "after_sales", "SELECT c.id, c.order_id, c.type, c.status, c.attention, c.refunded_amount, "
+        "after_sales", "SELECT c.id, c.order_id, c.type, c.status, c.attention, c.refunded_amount, c.split_from, "
                        "COALESCE(jsonb_typeof(c.return_parcel), 'null') <> 'null' AS parcel, "
                        "EXISTS (SELECT 1 FROM case_history h WHERE "
                        "h.case_id = c.id AND h.to_status = 'inspected_ok') AS inspected_ok "
