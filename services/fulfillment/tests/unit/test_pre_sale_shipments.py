@@ -117,11 +117,11 @@ async def test_an_arrival_before_the_order_is_planned_is_kept_and_its_shipment_d
     assert s.can_begin_dispatch(AT + WINDOW)
 
 
-async def test_an_order_with_nothing_incoming_takes_no_order_lock(clock):
-    tx = FakeTransaction()
+async def test_an_order_with_nothing_incoming_awaits_nothing_under_the_order_lock_every_plan_takes(clock):
+    tx = FakeTransaction()  # the lock serializes the plan with arrivals and with a stop before it
     await plan_fulfillment(tx, order_paid("o-1", pre_sale(incoming=False)), collaborators(clock))
     [s] = tx.shipments.rows.values()
-    assert (s.awaiting_stock, tx.pre_sale_arrivals.locked) == ((), [])
+    assert (s.awaiting_stock, tx.pre_sale_arrivals.locked) == ((), ["o-1"])
 
 
 async def test_a_cancelled_shipment_stays_as_it_is_when_the_goods_arrive(clock):

@@ -76,7 +76,8 @@ async def test_an_order_never_planned_is_stopped_whole_and_a_later_payment_plans
     [answer] = answers(tx)
     assert stopped(answer) == [("l-1", 2, None, None, False), ("l-2", 1, None, None, False)]
     assert going_on(answer) == []
-    assert not await tx.planned_orders.claim("o-1", AT)  # order.paid arriving now plans nothing
+    assert tx.stops.rows["o-1"].stopped_quantity("l-1") == 2  # order.paid arriving now plans none of it
+    assert not tx.planned_orders.orders  # (test_stop_before_plan.py)
 
 
 async def test_an_order_skipped_as_paid_before_the_start_point_is_not_ours_to_stop(clock):

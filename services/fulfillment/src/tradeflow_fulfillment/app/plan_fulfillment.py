@@ -11,6 +11,9 @@
   planning and its arrivals are serialized, so an arrival during planning is never lost.
 * Its virtual goods are granted to the buyer's account at once (entitlements) — and revoked at
   once for a line an after-sales case asked to revoke before (RevokeEntitlement came first).
+* A stop that came before the plan (`stop_fulfillment.py`: fulfillment caught up with its
+  commands before `order.paid`) already stopped some units: only the rest is planned (none left:
+  nothing is). Planning takes the order's lock first, as the stop does.
 * Everything — shipments, entitlements, ShipmentPlanned / EntitlementGranted (and a merged
   shipment's move back to review) in the outbox — commits in the message's one transaction.
 
@@ -31,7 +34,7 @@ from tradeflow_fulfillment.app.announcements import announce_entitlement, announ
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
 from tradeflow_fulfillment.app.revoke_entitlement import revoke_if_case_asked
 from tradeflow_fulfillment.app.translation import paid_order_of, sub_orders_with_incoming_stock
-from tradeflow_fulfillment.domain.paid import PaidOrder
+from tradeflow_fulfillment.domain.paid import PaidOrder, less_stopped
 from tradeflow_fulfillment.domain.planning import grant_entitlements, plan_shipments
 from tradeflow_fulfillment.domain.shipment import Shipment
 
@@ -45,10 +48,11 @@ async def plan_fulfillment(tx: FulfillmentTransaction, message: OrderPaid, c: Co
         log.info("fulfillment.skipped_before_start", order_id=message.order_id, paid_at=paid_at.isoformat(),
                  start=c.rules.paid_since.isoformat(), recorded=recorded)
         return
+    await tx.pre_sale_arrivals.lock_order(message.order_id)  # before the claim: stops and arrivals wait
     if not await tx.planned_orders.claim(message.order_id, now):
         log.info("fulfillment.already_planned", order_id=message.order_id)
         return
-    paid = paid_order_of(message, await _arrived(tx, message))
+    paid = less_stopped(paid_order_of(message, await _arrived(tx, message)), await _stopped_before(tx, message))
     entitlements = grant_entitlements(paid, at=now, new_id=lambda: c.ids.new_id("ent"))
     for entitlement in entitlements:
         await revoke_if_case_asked(tx, entitlement, now)
@@ -68,12 +72,17 @@ async def plan_fulfillment(tx: FulfillmentTransaction, message: OrderPaid, c: Co
 
 
 async def _arrived(tx: FulfillmentTransaction, message: OrderPaid) -> frozenset[str]:
-    """The sub-orders the order saw incoming whose goods arrived since (none to ask: no lock)."""
+    """The sub-orders the order saw incoming whose goods arrived since (the order is locked)."""
     incoming = sub_orders_with_incoming_stock(message)
-    if not incoming:
-        return frozenset()
-    await tx.pre_sale_arrivals.lock_order(message.order_id)
-    return await tx.pre_sale_arrivals.arrived(incoming)
+    return await tx.pre_sale_arrivals.arrived(incoming) if incoming else frozenset()
+
+
+async def _stopped_before(tx: FulfillmentTransaction, message: OrderPaid) -> dict[str, int]:
+    """Per line: the units a stop decided before the order was planned (none: no stop)."""
+    stop = await tx.stops.get(message.order_id)
+    if stop is None:
+        return {}
+    return {ln.line_id: stop.stopped_quantity(ln.line_id) for s in message.sub_orders for ln in s.lines}
 
 
 async def _plan_shipments(tx: FulfillmentTransaction, paid: PaidOrder, c: Collaborators,

@@ -111,8 +111,9 @@ class PreSaleArrivals(Protocol):
     order is planned yet."""
 
     async def lock_order(self, order_id: str) -> None:
-        """Serialize planning the order and recording its arrivals until the transaction ends, so
-        an arrival during planning is seen by one of the two."""
+        """Serialize planning the order, recording its arrivals and stopping it before it is
+        planned until the transaction ends, so an arrival or a stop during planning is seen by
+        one of the two."""
 
     async def record(self, order_id: str, sub_order_id: str, arrived_at: datetime, at: datetime) -> bool:
         """Record the arrival; False if it was recorded before."""

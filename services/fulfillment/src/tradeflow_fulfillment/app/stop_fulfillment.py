@@ -1,10 +1,14 @@
 """Stop a paid order's fulfillment: the order is cancelled after payment (DOMAIN §4 订单取消).
 
-* An order not planned yet is planned as nothing (a later `order.paid` finds it claimed): every
-  line is stopped at once. One skipped as paid before the start point (FULFILLMENT_PLAN_PAID_SINCE)
-  is not ours to stop: every line goes on (`not-fulfilled-here`). A stop that arrives, on a first
-  start, before the old `order.paid` is read counts as never planned — keep the start point's
-  replay short (start fulfillment before the orders it should skip are cancelled).
+* An order not planned yet (fulfillment restarted and read its commands before `order.paid`):
+  the lines asked are stopped at once (cumulative, as asked) and the stop is kept; the later
+  `order.paid` plans only what it left (`plan_fulfillment.py`) — every unit asked: nothing; some
+  (an after-sales case): the rest ships and is granted. Stop and plan of one order take its lock
+  (`lock_order`), so one of the two sees the other. An order skipped as paid before the start
+  point (FULFILLMENT_PLAN_PAID_SINCE) is not ours to stop: every line goes on
+  (`not-fulfilled-here`). A stop that arrives, on a first start, before the old `order.paid` is
+  read counts as never planned — keep the start point's replay short (start fulfillment before
+  the orders it should skip are cancelled).
 * Otherwise its active entitlements are revoked, and every shipment holding its goods is asked to
   stop them (`Shipment.stop`: by stage — at once before dispatch, an interception at the warehouse
   or the carrier after, refused once signed). Parts decided later are recorded when their answer
@@ -50,7 +54,9 @@ log = structlog.get_logger(__name__)
 
 async def stop_fulfillment(tx: FulfillmentTransaction, message: StopFulfillment, c: Collaborators) -> None:
     now, order_id = c.clock.now(), message.order_id
-    never_planned = await tx.planned_orders.claim(order_id, now)
+    await tx.pre_sale_arrivals.lock_order(order_id)  # serialized with planning it
+    never_planned = not await tx.planned_orders.is_planned(order_id) and \
+        not await tx.planned_orders.was_skipped(order_id)
     shipments = [] if never_planned else await tx.shipments.holding(order_id)
     stop = await tx.stops.get(order_id)
     if stop is not None and not stop.decided:

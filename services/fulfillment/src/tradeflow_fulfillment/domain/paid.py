@@ -1,7 +1,8 @@
 """What fulfillment is handed when an order is paid (the app translates `order.paid` into this):
 to whom, and per sub-order what to ship from which warehouses or to grant."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from tradeflow_fulfillment.domain.errors import InvalidPaidOrder
 from tradeflow_fulfillment.domain.model import Receiver
@@ -55,3 +56,29 @@ class PaidOrder:
 
     def lines(self, kind: str) -> list[tuple[PaidSubOrder, PaidLine]]:
         return [(sub, line) for sub in self.sub_orders for line in sub.lines if line.kind == kind]
+
+
+def less_stopped(paid: PaidOrder, stopped: Mapping[str, int]) -> PaidOrder:
+    """The order without the units a stop took before it was planned (by line): a line keeps the
+    rest — its warehouse shares given up from the last, its paid amount in proportion (rounded
+    down) — and lines, then sub-orders, left with nothing are dropped."""
+    if not any(stopped.values()):
+        return paid
+    subs = [replace(sub, lines=tuple(ln for ln in (_less(ln, stopped.get(ln.line_id, 0)) for ln in sub.lines) if ln))
+            for sub in paid.sub_orders]
+    return replace(paid, sub_orders=tuple(sub for sub in subs if sub.lines))
+
+
+def _less(line: PaidLine, stopped: int) -> PaidLine | None:
+    left = line.quantity - min(stopped, line.quantity)
+    if left == line.quantity:
+        return line
+    if not left:
+        return None
+    shares, give_up = [], line.quantity - left
+    for code, units in reversed(line.warehouses):
+        taken = min(units, give_up)
+        give_up -= taken
+        if units > taken:
+            shares.insert(0, (code, units - taken))
+    return replace(line, quantity=left, warehouses=tuple(shares), paid_amount=line.paid_amount * left // line.quantity)
