@@ -144,6 +144,8 @@ class Dispatching:
         return True
 
     def _answer_interception(self: "Shipment", succeeded: bool, at: datetime, source: str) -> bool:
+        if succeeded and self.stop_given_up:
+            return self.stopped_late(at, source)
         if self._status is not S.INTERCEPTING:
             event = E.INTERCEPT_OK if succeeded else E.INTERCEPT_FAIL
             self._record(at, event, source, applied=False, detail="no interception was waiting")

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.errors import IllegalTransition
 from tradeflow_fulfillment.domain.events import OrderLeft
-from tradeflow_fulfillment.domain.model import Receiver
-from tradeflow_fulfillment.domain.transitions import REPORTS, ShipmentEvent, ShipmentStatus
+from tradeflow_fulfillment.domain.model import Flag, Receiver
+from tradeflow_fulfillment.domain.transitions import INTERCEPTABLE, REPORTS, ShipmentEvent, ShipmentStatus
 
 if TYPE_CHECKING:
     from tradeflow_fulfillment.domain.shipment import Shipment
@@ -186,6 +186,32 @@ class Intercepting:
             raise IllegalTransition(f"shipment {self.id}: no interception past its deadline")
         self._move(E.INTERCEPT_FAIL, at, SOURCE, detail="no answer by the deadline")
         return self.settle_interception(at, timed_out=True)
+
+    @property
+    def stop_given_up(self: "Shipment") -> bool:
+        """The last stop asked was given up (refused, or no answer by its deadline) and the goods
+        went on — intercept_failed, or the stage they were reported at meanwhile — not signed."""
+        if self._interception is not None or self._status not in INTERCEPTABLE:
+            return False
+        asked = (E.INTERCEPT, E.INTERCEPT_OK, E.INTERCEPT_FAIL)
+        answers = [h.event for h in self._history if h.applied and h.event in asked]
+        return bool(answers) and answers[-1] is E.INTERCEPT_FAIL
+
+    def stopped_late(self: "Shipment", at: datetime, source: str) -> bool:
+        """`intercept_ok` after the stop was given up (`stop_given_up`): the orders were told
+        their units go on, so they still must reach the buyer. The warehouse holds
+        the parcel → intercepted, it goes again under a new dispatch number (`awaits_redispatch`);
+        the carrier stopped the shipped parcel → it comes back (returning, restocked when received)
+        flagged `promised_going_on` for staff. From whoever was not asked it is only recorded."""
+        if (source == CARRIER) is not self.has_shipped:
+            self._record(at, E.INTERCEPT_OK, source, applied=False, detail="late, and not from who holds the parcel")
+            return False
+        self._move(E.INTERCEPT_OK, at, source, detail="late: the stop was given up and its orders told the goods "
+                                                      "go on")
+        if self.has_shipped:
+            self._flags = self._flags | {Flag.PROMISED_GOING_ON}
+            self.return_to_sender(at, SOURCE)
+        return True
 
     # -- the answer -----------------------------------------------------------------------------
     def settle_interception(self: "Shipment", at: datetime, *, timed_out: bool = False) -> dict[str, Verdict]:

@@ -61,6 +61,9 @@ class Flag(StrEnum):
     OVERSIZE = "oversize"
     HIGH_VALUE = "high_value"  # above the threshold: reviewed before dispatch
     OVER_LIMIT = "over_limit"  # one unit heavier or bulkier than a parcel may be: ships alone
+    PROMISED_GOING_ON = "promised_going_on"
+    """The carrier stopped the parcel after its stop was given up: the order was told its units go
+    on, yet they come back — staff settle it with the buyer (`Shipment.stopped_late`)."""
 
 
 @dataclass(frozen=True)
