@@ -12,6 +12,7 @@ from tradeflow_contracts.deadletter import DeadLetter
 from tradeflow_contracts.envelope import new_envelope
 from tradeflow_kit.db import session_factory
 from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
+from tradeflow_kit.messaging.handlers import use_case_handlers
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageContext, MessageProcessor, Outcome, RetryPolicy
 from tradeflow_kit.messaging.records import ConsumedRecord
@@ -133,3 +134,21 @@ async def test_a_transaction_broken_under_the_batch_falls_back_to_one_record_per
 
 async def _has(engine, item: str) -> bool:
     return item in await effect_counts(engine)
+
+
+async def test_a_message_the_handler_does_not_accept_is_ignored_without_an_inbox_row(engine, producer):
+    """`use_case_handlers(accepts=…)`: a message of a handled type that is not for this service (a
+    pure test of the message) is ignored like an unhandled type — no effect, no inbox claim — and
+    its neighbours in the batch are handled as usual."""
+    async def count(ctx: MessageContext, message: ItemCounted, _collaborators) -> None:  # the "transaction" is ctx
+        await counting_handler(Switchboard())(message, ctx)
+
+    [handler] = use_case_handlers({ItemCounted: count}, lambda ctx: ctx, None,
+                                  accepts={ItemCounted: lambda m: not m.item.startswith("other-")}).values()
+    processor = _processor(engine, producer, handler)
+    records = _records("test.batch", ["a", "other-1", "b"])
+    assert await processor.process_batch(records) == [Outcome.PROCESSED, Outcome.IGNORED, Outcome.PROCESSED]
+    assert await effect_counts(engine) == {"a": 1, "b": 1}
+    async with engine.connect() as conn:
+        claimed = {row for (row,) in await conn.execute(select(inbox_table.c.message_id))}
+    assert len(claimed) == 2  # the ignored message was never claimed

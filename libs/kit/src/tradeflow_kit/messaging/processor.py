@@ -206,12 +206,18 @@ class MessageProcessor:
 
     def _route(self, envelope: Envelope) -> tuple[Handler, Contract] | None:
         """This consumer's handler and the parsed message; None for a known type it does not
-        handle; raises (permanent) for a type unknown anywhere or a payload that does not parse."""
+        handle, or a message its handler does not accept (`handler.accepts`, see
+        `handlers.use_case_handlers`); raises (permanent) for a type unknown anywhere or a payload
+        that does not parse."""
         handler = self.handlers.get((envelope.type, envelope.version))
         if handler is None:
             self.contracts.resolve(envelope.type, envelope.version)
             return None
-        return handler, self.contracts.parse(envelope)
+        message = self.contracts.parse(envelope)
+        accepts = getattr(handler, "accepts", None)
+        if accepts is not None and not accepts(message):
+            return None
+        return handler, message
 
     async def _claim_and_handle(self, session: AsyncSession, envelope: Envelope, handler: Handler,
                                 message: Contract) -> Outcome:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from tradeflow_after_sales.app import replies as r
 from tradeflow_after_sales.app.catalog import record_catalog_sku
 from tradeflow_after_sales.app.order_facts import record_order_changed
-from tradeflow_after_sales.app.ports import AfterSalesTransaction, Collaborators
+from tradeflow_after_sales.app.ports import CASE_ID_PREFIX, AfterSalesTransaction, Collaborators
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import fulfillment, inventory
 from tradeflow_contracts import order_facts as facts
@@ -32,11 +32,27 @@ USE_CASES: dict[type[Contract], UseCase] = {
 }
 
 
+def _a_case_reservation(m: inventory.StockReserved | inventory.StockReservationRejected) -> bool:
+    return m.sub_order_id.startswith(f"{CASE_ID_PREFIX}_")
+
+
+def _about_a_case(m: fulfillment.ShipmentPlanned | fulfillment.ShipmentStatusChanged
+                  | fulfillment.EntitlementRevoked) -> bool:
+    return m.case_id is not None
+
+
+ACCEPTS = {inventory.StockReserved: _a_case_reservation, inventory.StockReservationRejected: _a_case_reservation,
+           fulfillment.ShipmentPlanned: _about_a_case, fulfillment.ShipmentStatusChanged: _about_a_case,
+           fulfillment.EntitlementRevoked: _about_a_case}
+"""Every order's stock replies, shipments and revocations travel on the topics the cases' own do:
+only a case's are taken in (the others never open a transaction here)."""
+
+
 def message_handlers(transaction_for: Callable[[MessageContext], AfterSalesTransaction],
                      c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
     """Handlers by topic, for `runtime.consume`; every reply the saga awaits has one."""
     c.saga.check_handles(USE_CASES)
-    return by_topic(use_case_handlers(USE_CASES, transaction_for, c))
+    return by_topic(use_case_handlers(USE_CASES, transaction_for, c, accepts=ACCEPTS))
 
 
 def case_id_of(payload: dict) -> str | None:

@@ -18,7 +18,7 @@ from tradeflow_after_sales.app.announcements import announce
 from tradeflow_after_sales.app.catalog import priced_replacements
 from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown
 from tradeflow_after_sales.app.order_facts import locked_order, merchants_of
-from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
+from tradeflow_after_sales.app.ports import CASE_ID_PREFIX, AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.errors import OrderNotEligible, TypeNotAllowed
 from tradeflow_after_sales.domain.model import CaseRequest
@@ -44,7 +44,7 @@ async def open_case(tx: AfterSalesTransaction, c: Collaborators, command: OpenCa
     request = command.request
     if command.replacement_skus:
         request = replace(request, replacements=await priced_replacements(tx, facts, command.replacement_skus))
-    case = AfterSalesCase.open(c.ids.new_id("as"), order, request, now, c.windows)
+    case = AfterSalesCase.open(c.ids.new_id(CASE_ID_PREFIX), order, request, now, c.windows)
     await tx.cases.add(case, merchants_of(facts, [ln.line_id for ln in case.lines]), CaseProgress(case.id))
     await tx.sagas.add(begin(c.saga, case.id, now, f"opened by {command.request.requester.actor}"))
     await announce(tx, case)

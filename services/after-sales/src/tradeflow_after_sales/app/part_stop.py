@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tradeflow_after_sales.app.flow import advance
 from tradeflow_after_sales.app.order_facts import merchants_of
-from tradeflow_after_sales.app.ports import AfterSalesTransaction, CaseProgress, Collaborators
+from tradeflow_after_sales.app.ports import CASE_ID_PREFIX, AfterSalesTransaction, CaseProgress, Collaborators
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_contracts import after_sales as a
 from tradeflow_kit.sagas.instance import begin
@@ -21,7 +21,7 @@ async def split_part_stop(tx: AfterSalesTransaction, c: Collaborators, case: Aft
     why = "; ".join(f"{g.line_id} ×{g.quantity}: {g.problem}" for g in m.going_on)
     progress.stop_refund_id = m.refund_id
     continued = case.split_off(
-        c.ids.new_id("as"), {s.line_id: (s.quantity, s.amount) for s in m.stopped},
+        c.ids.new_id(CASE_ID_PREFIX), {s.line_id: (s.quantity, s.amount) for s in m.stopped},
         {g.line_id: g.quantity for g in m.going_on}, f"some units could no longer be stopped ({why})",
         now + c.return_deadline, now)
     case.start_refund(now)

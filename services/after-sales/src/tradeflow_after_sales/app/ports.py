@@ -14,6 +14,10 @@ from tradeflow_kit.sagas.definition import SagaDefinition
 from tradeflow_kit.sagas.ports import SagaStore
 from tradeflow_kit.system import Clock, IdGenerator
 
+CASE_ID_PREFIX = "as"
+"""A case's id is `as_…` (the kit's ids): an exchange's reservation uses it as its sub-order id,
+which is how the case's stock replies are told from the orders' own."""
+
 
 @dataclass
 class CaseProgress:
