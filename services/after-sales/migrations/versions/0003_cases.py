@@ -32,7 +32,7 @@ depends_on = None
 
 
 def _case_tables(metadata: MetaData) -> None:
-    order_facts = Table(
+    Table(
         "order_facts", metadata,
         Column("order_id", Text, primary_key=True),
         Column("version", BigInteger, nullable=False),
@@ -42,7 +42,7 @@ def _case_tables(metadata: MetaData) -> None:
         Column("changed_at", DateTime(timezone=True), nullable=False),
     )
 
-    cases = Table(
+    Table(
         "cases", metadata,
         Column("id", Text, primary_key=True),
         Column("order_id", Text, nullable=False, index=True),
@@ -71,7 +71,7 @@ def _case_tables(metadata: MetaData) -> None:
         Index("cases_status_opened", "status", "opened_at"),
     )
 
-    case_lines = Table(
+    Table(
         "case_lines", metadata,
         Column("case_id", Text, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
         Column("line_id", Text, primary_key=True),
@@ -83,7 +83,7 @@ def _case_tables(metadata: MetaData) -> None:
         Column("replacement", JSONB),  # {sku, unit_price_amount}
     )
 
-    case_history = Table(
+    Table(
         "case_history", metadata,
         Column("id", BigInteger, Identity(), primary_key=True),
         Column("case_id", Text, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
@@ -95,7 +95,7 @@ def _case_tables(metadata: MetaData) -> None:
         Column("reason", Text),
     )
 
-    case_progress = Table(
+    Table(
         "case_progress", metadata,
         Column("case_id", Text, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
         Column("refund_attempt", Integer, nullable=False),
