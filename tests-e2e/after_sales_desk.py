@@ -41,9 +41,9 @@ class Desk:
         done = await self.order_in(order["id"], "completed")
         return done, the_line(done, course)["id"]
 
-    async def returned_and_inspected(self, merchant: str, price: int, outcome: str, note: str = "") -> tuple:
-        """One unit bought, delivered, returned in an approved return_and_refund case and inspected
-        (`inspect_ok` | `inspect_fail`): (sku, warehouse, order, the case once inspected)."""
+    async def inspection_failed(self, merchant: str, price: int, note: str) -> tuple:
+        """One unit bought, delivered, returned in an approved return_and_refund case and failed at
+        inspection: (sku, warehouse, order, the case)."""
         sku, warehouse = await self.sku(merchant, price)
         order = await self.paid(line(sku, 1))
         await self.delivered(order["id"])
@@ -51,11 +51,8 @@ class Desk:
         await self.staff_did(case["id"], "approve")
         await self.case_in(case["id"], "awaiting_return")
         await self.parcel_sent(case["id"])
-        await self.warehouse_inspects(case["id"], outcome, note)
-        inspected = await self.case_in(case["id"], "inspected_ok" if outcome == "inspect_ok" else "inspected_failed",
-                                       *(("refunding", "refunded", "completed", "replacement_shipping")
-                                         if outcome == "inspect_ok" else ()))
-        return sku, warehouse, order, inspected
+        await self.warehouse_inspects(case["id"], "inspect_fail", note)
+        return sku, warehouse, order, await self.case_in(case["id"], "inspected_failed")
 
     async def order_in(self, order_id: str, *statuses: str, timeout: float = 45) -> dict:
         return await self.platform.wait_order(order_id, lambda o: o["status"] in statuses,

@@ -119,7 +119,7 @@ async def test_a_type_the_order_state_does_not_allow_and_a_repeated_post(desk):
 
 
 async def test_staff_override_a_failed_inspection_refund_and_add_goodwill(desk):
-    sku, warehouse, order, case = await desk.returned_and_inspected("m-as5", 1000, "inspect_fail", "scratched screen")
+    sku, warehouse, order, case = await desk.inspection_failed("m-as5", 1000, "scratched screen")
 
     problem(await desk.staff_does(case["id"], "override", {"refund_amount": 1001, "reason": "too much"}), 409,
             "override-exceeds-refundable")
@@ -135,7 +135,7 @@ async def test_staff_override_a_failed_inspection_refund_and_add_goodwill(desk):
 
 
 async def test_a_failed_inspection_rejected_refunds_nothing(desk):
-    sku, warehouse, order, case = await desk.returned_and_inspected("m-as6", 900, "inspect_fail", "not our item")
+    sku, warehouse, order, case = await desk.inspection_failed("m-as6", 900, "not our item")
     await desk.staff_did(case["id"], "reject", {"reason": "not the item sold: sent back"})
     done = await desk.case_in(case["id"], "rejected")
     assert done["refunded_amount"] is None

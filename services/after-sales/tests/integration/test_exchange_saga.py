@@ -5,6 +5,7 @@ needs attention, and staff may turn the case into a refund; cancelling releases 
 
 from datetime import UTC, datetime
 
+from tradeflow_after_sales.app.handlers import ACCEPTS
 from tradeflow_contracts.after_sales import ReturnInspected, ReturnLine, ReturnReceived
 from tradeflow_contracts.fulfillment import ShipmentLine, ShipmentPlanned, ShipmentStatusChanged
 from tradeflow_contracts.inventory import Allocation, Shortage, StockReservationRejected, StockReserved
@@ -143,10 +144,11 @@ async def test_the_order_own_reservations_and_shipments_are_not_ours(world):
     await world.order(world.line())
     await world.reply(StockReserved(order_id="O-1", sub_order_id="so-m-1", reserved_at=AT, allocations=[
         Allocation(line_id="L1", sku="SKU-L1", warehouse="WH-1", quantity=2)]))
-    await world.reply(ShipmentStatusChanged(shipment_id="shp-0", order_id="O-1", order_ids=["O-1"],
-                                            sub_order_ids=["so-m-1"], from_status="out_for_delivery",
-                                            to_status="signed", event="signed", source="tms", at=AT,
-                                            warehouse="WH-1", carrier="YTO"))
+    signed = ShipmentStatusChanged(shipment_id="shp-0", order_id="O-1", order_ids=["O-1"], sub_order_ids=["so-m-1"],
+                                   from_status="out_for_delivery", to_status="signed", event="signed", source="tms",
+                                   at=AT, warehouse="WH-1", carrier="YTO")
+    assert not ACCEPTS[ShipmentStatusChanged](signed)  # never taken in: no transaction, no inbox row
+    assert ACCEPTS[ShipmentStatusChanged](signed.model_copy(update={"case_id": "as_1"}))
     assert await world.sent() == []
 
 

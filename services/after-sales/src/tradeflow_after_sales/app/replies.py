@@ -143,21 +143,19 @@ async def record_stock_rejected(tx: AfterSalesTransaction, m: inventory.StockRes
 
 async def record_replacement_planned(tx: AfterSalesTransaction, m: fulfillment.ShipmentPlanned,
                                      c: Collaborators) -> None:
-    if m.case_id is not None:
-        await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.ship_replacement(m.shipment_id, now),
-                      passed=lambda case: case.replacement_shipment_id == m.shipment_id)
+    await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.ship_replacement(m.shipment_id, now),
+                  passed=lambda case: case.replacement_shipment_id == m.shipment_id)
 
 
 async def record_replacement_moved(tx: AfterSalesTransaction, m: fulfillment.ShipmentStatusChanged,
                                    c: Collaborators) -> None:
-    if m.case_id is not None and m.to_status == "signed":
+    if m.to_status == "signed":
         await on_case(tx, c, m.case_id, m.TYPE, lambda case, _p, _s, now: case.replacement_delivered(now))
 
 
 async def record_entitlement_revoked(tx: AfterSalesTransaction, m: fulfillment.EntitlementRevoked,
                                      c: Collaborators) -> None:
-    if m.case_id is not None:
-        await on_case(tx, c, m.case_id, m.TYPE, _revoked(m.line_id))
+    await on_case(tx, c, m.case_id, m.TYPE, _revoked(m.line_id))
 
 
 async def record_entitlement_not_revoked(tx: AfterSalesTransaction, m: a.EntitlementNotRevoked,

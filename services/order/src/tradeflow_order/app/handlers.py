@@ -34,8 +34,17 @@ USE_CASES: dict[type[Contract], UseCase] = {
 }
 
 
+
+def _the_orders_own(m: fulfillment.ShipmentPlanned | fulfillment.ShipmentStatusChanged) -> bool:
+    return m.case_id is None
+
+
+ACCEPTS = {fulfillment.ShipmentPlanned: _the_orders_own, fulfillment.ShipmentStatusChanged: _the_orders_own}
+"""An after-sales case's replacement shipment (`case_id`) is not the order's goods: the case follows it."""
+
+
 def reply_handlers(transaction_for: Callable[[MessageContext], OrderTransaction],
                    c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
     """Handlers by topic, for `runtime.consume`; every reply the saga awaits has one."""
     c.saga.check_handles(USE_CASES)
-    return by_topic(use_case_handlers(USE_CASES, transaction_for, c))
+    return by_topic(use_case_handlers(USE_CASES, transaction_for, c, accepts=ACCEPTS))

@@ -9,7 +9,8 @@ case's units stopped): the order is cancelled, partially cancelled or goes on as
 decided (domain/cancellation.py, domain/after_sales.py).
 
 A shipment of an after-sales case (`case_id`: an exchange's replacement) is not the order's goods:
-it is left alone (the case follows it), and so is an entitlement revoked (the order does not
+it never reaches these use cases (`handlers.ACCEPTS`; the case follows it), and an entitlement revoked
+is left alone (the order does not
 track revocations; after-sales does)."""
 
 from datetime import datetime
@@ -29,16 +30,12 @@ from tradeflow_order.domain.tracking import ShippedLine
 
 
 async def record_shipment_planned(tx: OrderTransaction, message: ShipmentPlanned, c: Collaborators) -> None:
-    if message.case_id is not None:
-        return
     lines = [ShippedLine(line.line_id, line.quantity) for line in message.lines if line.order_id == message.order_id]
     await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.shipment_planned(
         message.shipment_id, message.warehouse, message.carrier, message.status, lines, message.planned_at))
 
 
 async def record_shipment_changed(tx: OrderTransaction, message: ShipmentStatusChanged, c: Collaborators) -> None:
-    if message.case_id is not None:
-        return
     def change(order: Order, now: datetime) -> None:
         order.shipment_changed(message.shipment_id, message.to_status, message.event, message.at, now,
                                message.waybill, message.dispatch_number)
