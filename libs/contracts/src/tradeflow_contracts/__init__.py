@@ -4,4 +4,4 @@ Importing this package registers every contract in `registry`, so any consumer c
 explicitly dead-letter) any platform message.
 """
 
-from tradeflow_contracts import after_sales, fulfillment, inventory, order_facts, orders, payments  # noqa: F401 — registers the contracts
+from tradeflow_contracts import after_sales, channels, fulfillment, inventory, order_facts, orders, payments  # noqa: F401 — registers the contracts

@@ -264,3 +264,5 @@ class CaseStatusChanged(Contract):
     refunded_amount: int | None = None
     lines: list[CaseUnits]
     at: datetime
+    reason: str | None = None
+    """Why it moved, when a reason was given (a refusal's, staff's)."""

@@ -39,12 +39,36 @@ class OrderLineFacts(BaseModel):
     weight_grams: int = 0
     volume_cm3: int = 0
     oversize: bool = False
+    channel_unit_price_amount: int | None = None
+    """A channel order's line: its unit price on the channel (None for the platform's own orders)."""
+    channel_paid_amount: int | None = None
+    """A channel order's line: what the buyer paid the channel for it (the cap of a channel refund)."""
+
+
+class ShipmentLineFacts(BaseModel):
+    line_id: str
+    quantity: int = Field(gt=0)
+
+
+class ShipmentFacts(BaseModel):
+    """The order's part of a shipment, as the order tracks it (its status words: planned, …,
+    shipped, in_transit, out_for_delivery, signed, …)."""
+
+    shipment_id: str
+    warehouse: str
+    carrier: str
+    status: str
+    waybill: str | None = None
+    lines: list[ShipmentLineFacts]
 
 
 @contract
 class OrderChanged(Contract):
     """The order's after-sales facts, whole, after every change of its status, of its cancelled
-    units or of its refunds. `version` increases with every change: a reader keeps the highest."""
+    units or of its refunds. `version` increases with every change: a reader keeps the highest.
+
+    Told from payment on; a channel order's (type `channel`) from its placement on, and also when
+    only its shipments change (a channel is told of every waybill and delivery)."""
 
     TYPE, VERSION, TOPIC = "order.changed", 1, ORDER_EVENTS
     order_id: str
@@ -61,6 +85,11 @@ class OrderChanged(Contract):
     """When the last parcel was signed for (None while one is not, or for virtual goods)."""
     completed_at: datetime | None = None
     changed_at: datetime
+    external_order_id: str | None = None
+    """A channel order's id on its channel (None for the platform's own orders)."""
+    external_status: str | None = None
+    shipments: list[ShipmentFacts] = Field(default_factory=list)
+    """The order's shipments (a case's replacement shipments are not the order's)."""
 
 
 @contract

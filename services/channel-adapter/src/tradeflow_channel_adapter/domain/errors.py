@@ -5,3 +5,12 @@
 
 class ChannelAdapterError(Exception):
     """A channel adapter rule was broken; the message says which and why."""
+
+
+class BadNews(ChannelAdapterError):
+    """What a channel sent cannot be read: `field` says where (a dotted path in the channel's own
+    shape), the message what was wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
