@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
-from tradeflow_fulfillment.api.webhook_signature import CallbackRejected, WebhookSignature
+from tradeflow_kit.webhook_signature import CallbackRejected, WebhookSignature
 from tradeflow_fulfillment.api.wiring import Api, FulfillmentApi
 from tradeflow_fulfillment.app.record_report import ProviderReport, record_report
 from tradeflow_fulfillment.app.record_return_report import ReturnReport, record_return_report

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from tradeflow_fulfillment.api.webhook_signature import WebhookSignature
+from tradeflow_kit.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.app.ports import Collaborators, Transactions
 from tradeflow_kit.idempotency import IdempotencyStore
 

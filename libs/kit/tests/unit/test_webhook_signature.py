@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from starlette.datastructures import Headers
 
-from tradeflow_fulfillment.api.webhook_signature import CallbackRejected, WebhookSignature
+from tradeflow_kit.webhook_signature import CallbackRejected, WebhookSignature
 from tradeflow_simulators.signing import SignatureScheme
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
@@ -37,3 +37,14 @@ def test_a_callback_signed_by_the_provider_is_accepted_as_received_over_http():
 def test_anything_else_is_rejected_saying_why(headers, body, why):
     with pytest.raises(CallbackRejected, match=why):
         WMS.verify(headers, body, NOW)
+
+
+def test_our_own_signed_calls_verify_as_the_provider_verifies_them():
+    signature = WebhookSignature("Channel", "s3cret")
+    body = b'{"tid": "T1"}'
+    headers = signature.headers(body, NOW)
+    assert set(headers) == {"X-Channel-Timestamp", "X-Channel-Signature"}
+    SignatureScheme("Channel").verify("s3cret", headers, body, now=NOW.timestamp())
+    signature.verify(Headers(headers), body, NOW)
+    with pytest.raises(CallbackRejected, match="does not match"):
+        signature.verify(Headers(headers), body + b" ", NOW)

@@ -1,6 +1,7 @@
-"""A warehouse's or carrier's callback is authentic only if it carries a fresh timestamp and the
-provider's HMAC-SHA256 (hex) over `<timestamp>.<raw body>`, made with the webhook secret we
-share with it, in `X-<P>-Timestamp` / `X-<P>-Signature` (`<P>`: WMS, TMS).
+"""A provider's callback (a warehouse's, a carrier's, a channel's push) is authentic only if it
+carries a fresh timestamp and the provider's HMAC-SHA256 (hex) over `<timestamp>.<raw body>`,
+made with the webhook secret we share with it, in `X-<P>-Timestamp` / `X-<P>-Signature` (`<P>`:
+WMS, TMS, Channel). Our own calls to a provider are signed the same way (`headers`).
 
 The signature is checked over the exact bytes received, in constant time; a timestamp more than
 `tolerance` away from now is refused, so a captured callback cannot be replayed later.
@@ -23,7 +24,7 @@ def signature_of(secret: str, timestamp: int, raw_body: bytes) -> str:
 
 @dataclass(frozen=True)
 class WebhookSignature:
-    provider: str  # "WMS", "TMS": the middle of the header names
+    provider: str  # "WMS", "TMS", "Channel": the middle of the header names
     secret: str
     tolerance: timedelta = timedelta(minutes=5)
 
@@ -40,3 +41,9 @@ class WebhookSignature:
         if abs(now.timestamp() - int(stamp)) > self.tolerance.total_seconds():
             raise CallbackRejected(f"{stamp_header} is more than {self.tolerance.total_seconds():g} s from now "
                                    "(stale or replayed)")
+
+    def headers(self, raw_body: bytes, now: datetime) -> dict[str, str]:
+        """The headers that sign `raw_body` as sent now (for our calls to the provider)."""
+        stamp = int(now.timestamp())
+        return {f"X-{self.provider}-Timestamp": str(stamp),
+                f"X-{self.provider}-Signature": signature_of(self.secret, stamp, raw_body)}
