@@ -126,4 +126,7 @@ SIMULATORS = (
                   peers=(("WMS_SIM_CARRIER_URL", "TRADEFLOW_TMS_SIMULATOR_URL"),)),  # it hands parcels over
     SimulatorSpec("tms-simulator", "tradeflow_simulators.tms", 8192, "TRADEFLOW_TMS_SIMULATOR_URL", "TMS_SIM_",
                   "FULFILLMENT_TMS_URL", "/fulfillment/tms/callbacks"),
+    # two marketplace shops; a push shop's webhooks go to the gateway's /channels/{code}/webhooks
+    SimulatorSpec("market-simulator", "tradeflow_simulators.market", 8193, "TRADEFLOW_MARKET_SIMULATOR_URL",
+                  "MARKET_SIM_", "CHANNEL_ADAPTER_MARKET_URL", "/channels/{code}/webhooks"),
 )

@@ -25,7 +25,7 @@ def one_replica_unless_set_here(monkeypatch):
 def test_the_offset_is_added_to_every_service_and_simulator_port(monkeypatch):
     monkeypatch.delenv("TRADEFLOW_PORT_OFFSET", raising=False)
     defaults = [s.port for s in (*SERVICES, *SIMULATORS)]
-    assert defaults == [8101, 8102, 8103, 8104, 8105, 8106, 8190, 8191, 8192]
+    assert defaults == [8101, 8102, 8103, 8104, 8105, 8106, 8190, 8191, 8192, 8193]
     monkeypatch.setenv("TRADEFLOW_PORT_OFFSET", "1000")
     assert [s.port for s in (*SERVICES, *SIMULATORS)] == [p + 1000 for p in defaults]
 
@@ -113,7 +113,7 @@ def test_each_simulator_is_a_part_on_its_own_port_reporting_through_the_gateway(
     monkeypatch.setenv("TRADEFLOW_GATEWAY_PORT", "11080")
     env = {"TRADEFLOW_HOME": str(tmp_path)}
     parts = {p.name: p.process for p in simulator_parts(Layout(tmp_path), env, echo=False)}
-    assert list(parts) == ["psp-simulator", "wms-simulator", "tms-simulator"]
+    assert list(parts) == ["psp-simulator", "wms-simulator", "tms-simulator", "market-simulator"]
     assert {k: env[k] for k in ("TRADEFLOW_PSP_SIMULATOR_URL", "TRADEFLOW_WMS_SIMULATOR_URL",
                                 "TRADEFLOW_TMS_SIMULATOR_URL")} == {
         "TRADEFLOW_PSP_SIMULATOR_URL": "http://127.0.0.1:11190", "TRADEFLOW_WMS_SIMULATOR_URL": "http://127.0.0.1:11191",
@@ -125,6 +125,9 @@ def test_each_simulator_is_a_part_on_its_own_port_reporting_through_the_gateway(
     assert tms["TMS_SIM_CALLBACK_URL"] == "http://127.0.0.1:11080/fulfillment/tms/callbacks"
     assert wms["WMS_SIM_CARRIER_URL"] == "http://127.0.0.1:11192", "the warehouse hands parcels to the carrier"
     assert parts["psp-simulator"].env["PSP_SIM_PORT"] == "11190"
+    market = parts["market-simulator"].env
+    assert (env["TRADEFLOW_MARKET_SIMULATOR_URL"], market["MARKET_SIM_PORT"]) == ("http://127.0.0.1:11193", "11193")
+    assert market["MARKET_SIM_CALLBACK_URL"] == "http://127.0.0.1:11080/channels/{code}/webhooks"
 
 
 def test_a_simulator_callback_url_set_in_the_environment_is_kept(tmp_path):

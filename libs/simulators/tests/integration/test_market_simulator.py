@@ -84,6 +84,14 @@ def signed(code: str, body: bytes = b"", *, secret: str | None = None, age: int 
     return CHANNEL_SIGNATURE.headers(secret or SECRETS[code], int(time.time()) - age, body)
 
 
+async def read_feed(market: httpx.AsyncClient, code: str, query: str, secret: str | None = None) -> dict:
+    """A page of the shop's feed, the GET signed over its target below the shop."""
+    target = f"/api/orders?{query}"
+    response = await market.get(f"/{code}{target}", headers=signed(code, target.encode(), secret=secret))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 async def test_a_push_shop_pushes_its_paid_order_signed_in_its_own_words(market, gateway):
     order = await placed(market, "shopa")
     tid = order["order_id"]
@@ -154,8 +162,7 @@ async def test_the_pull_feed_pages_by_a_stable_cursor(market):
     first = await placed(market, "shopb")
     second = await placed(market, "shopb", receiver=None, phone=None)
     await market.post(f"/sim/market/shopb/orders/{first['order_id']}/cancel", json={"reason": "buyer"})
-    feed = "/shopb/api/orders"
-    page = (await market.get(feed, params={"limit": 2}, headers=signed("shopb"))).json()
+    page = await read_feed(market, "shopb", "limit=2")
     assert [r["seq"] for r in page["records"]] == [0, 1] and page["hasMore"] is True and page["nextCursor"] == "2"
     created = page["records"][0]
     assert created == {"seq": 0, **first["news"][0]}
@@ -164,23 +171,25 @@ async def test_the_pull_feed_pages_by_a_stable_cursor(market):
     assert created["order"]["receiver"] == {"name": "Li Lei", "mobile": "13800000000", "province": "Shanghai",
                                             "city": "Shanghai", "detail": "1 Nanjing Rd"}
     assert page["records"][1]["order"]["receiver"] is None and page["records"][1]["order"]["mobile"] is None
-    last = (await market.get(feed, params={"cursor": "2", "limit": 2}, headers=signed("shopb"))).json()
+    last = await read_feed(market, "shopb", "cursor=2&limit=2")
     assert last["records"] == [{"seq": 2, "type": "ORDER_CANCELED", "orderNo": first["order_id"],
                                 "cancelReason": "buyer"}]
     assert (last["nextCursor"], last["hasMore"]) == ("3", False)
-    caught_up = (await market.get(feed, params={"cursor": "3"}, headers=signed("shopb"))).json()
+    caught_up = await read_feed(market, "shopb", "cursor=3")
     assert caught_up == {"records": [], "nextCursor": "3", "hasMore": False}
-    again = (await market.get(feed, params={"limit": 2}, headers=signed("shopb"))).json()
+    again = await read_feed(market, "shopb", "cursor=0&limit=2")
     assert again == page, "an old cursor reads the same records"
     assert second["order_id"] == again["records"][1]["order"]["orderNo"]
-    beyond = await market.get(feed, params={"cursor": "9"}, headers=signed("shopb"))
+    beyond = await market.get("/shopb/api/orders?cursor=9", headers=signed("shopb", b"/api/orders?cursor=9"))
     assert beyond.status_code == 400 and beyond.json()["error"]["code"] == "invalid_cursor"
 
 
-@pytest.mark.parametrize("headers", [{}, {"secret": "wrong"}, {"age": 3600}])
-async def test_the_feed_refuses_a_call_not_signed_with_the_shops_secret_now(market, headers):
-    sent = signed("shopb", **headers) if headers else {}
-    response = await market.get("/shopb/api/orders", headers=sent)
+@pytest.mark.parametrize("headers", [{}, {"secret": "wrong"}, {"age": 3600}, {"target": "/api/orders?cursor=1"},
+                                     {"target": "/shopb/api/orders?cursor=0"}])
+async def test_the_feed_refuses_a_call_not_signed_with_the_shops_secret_now_over_its_target(market, headers):
+    target = headers.pop("target", "/api/orders?cursor=0")
+    sent = signed("shopb", target.encode(), **headers) if headers or target != "/api/orders?cursor=0" else {}
+    response = await market.get("/shopb/api/orders?cursor=0", headers=sent)
     assert response.status_code == 401 and response.json()["error"]["code"] == "signature_rejected"
 
 
@@ -232,8 +241,8 @@ async def test_shops_added_for_a_test_and_refunds_beyond_the_order_refused(marke
                                                          "secret": "c-secret"})
     assert other.status_code == 409 and other.json()["error"]["code"] == "shop_conflict"
     order = await placed(market, "shopc")
-    feed = await market.get("/shopc/api/orders", headers=signed("shopc", secret="c-secret"))
-    assert [r["order"]["orderNo"] for r in feed.json()["records"]] == [order["order_id"]]
+    feed = await read_feed(market, "shopc", "cursor=0", secret="c-secret")
+    assert [r["order"]["orderNo"] for r in feed["records"]] == [order["order_id"]]
     too_many = await market.post(f"/sim/market/shopc/orders/{order['order_id']}/refunds",
                                  json={"lines": [{"line_id": order["lines"][1]["line_id"], "quantity": 2}],
                                        "amount": 100})

@@ -1,7 +1,9 @@
 """The shops' own API, called by the platform: a pull shop's feed and every shop's sync-back
 endpoint. Each call is signed like a push (`X-Channel-Timestamp`, `X-Channel-Signature`: hex
-HMAC-SHA256 of `<unix timestamp>.<raw body>` with the shop's secret; a GET's raw body is empty),
-at most `signature_tolerance_seconds` old; anything else is refused 401 `signature_rejected`."""
+HMAC-SHA256 of `<unix timestamp>.<raw body>` with the shop's secret), at most
+`signature_tolerance_seconds` old; anything else is refused 401 `signature_rejected`. A GET has no
+body: it signs its target below the shop instead, the path after `/<code>` and the query exactly
+as sent — `/api/orders?cursor=0&limit=20` for `GET /shopb/api/orders?cursor=0&limit=20`."""
 
 import json
 
@@ -30,10 +32,17 @@ class InvalidCursor(ProviderError):
 router = APIRouter(tags=["shop API"])
 
 
+def target_below_shop(code: str, request: Request) -> bytes:
+    """What a GET signs: its path below `/<code>` and its query as sent."""
+    below, query = request.url.path.removeprefix(f"/{code}"), request.url.query
+    return (f"{below}?{query}" if query else below).encode()
+
+
 async def signed_shop(code: str, request: Request, state: MarketState) -> tuple[Shop, bytes]:
     shop, body = state.shop(code), await request.body()
+    signed = target_below_shop(code, request) if request.method == "GET" else body
     try:
-        CHANNEL_SIGNATURE.verify(shop.secret, request.headers, body,
+        CHANNEL_SIGNATURE.verify(shop.secret, request.headers, signed,
                                  tolerance_seconds=state.settings.signature_tolerance_seconds)
     except SignatureRejected as exc:
         raise Unsigned(str(exc)) from None
