@@ -1,0 +1,89 @@
+"""What the platform answers about channel orders, each in the message's own transaction: the
+order placed or refused, a cancellation refused (its goods left: every line is refunded as a
+case instead), a channel case's progress, the order's facts (followed and synced back)."""
+
+from tradeflow_channel_adapter.app.changes import DONE, REFUSED, apply, apply_parked
+from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Collaborators, ParkedNews
+from tradeflow_channel_adapter.app.sync_back import sync_facts
+from tradeflow_channel_adapter.domain.external import ExternalRefund, RefundedLine
+from tradeflow_channel_adapter.domain.ledger import OrderStatus
+from tradeflow_contracts import channels as ch
+from tradeflow_contracts.after_sales import CaseStatusChanged
+from tradeflow_contracts.order_facts import CatalogSkuChanged, OrderChanged
+
+
+async def record_catalog_sku(tx: ChannelAdapterTransaction, m: CatalogSkuChanged, _c: Collaborators) -> None:
+    await tx.catalog.record(m)
+
+
+async def record_placed(tx: ChannelAdapterTransaction, m: ch.ChannelOrderPlaced, c: Collaborators) -> None:
+    record = await tx.orders.get(m.channel_order_id, lock=True)
+    if record is None or record.status is not OrderStatus.ACCEPTED:
+        return  # a repeat (already placed), or not ours
+    record.placed(m.order_id, {ln.external_line_id: ln.line_id for ln in m.lines})
+    await tx.orders.save(record, c.clock.now())
+    await apply_parked(tx, c, record)
+
+
+async def record_refused(tx: ChannelAdapterTransaction, m: ch.ChannelOrderRefused, c: Collaborators) -> None:
+    record = await tx.orders.get(m.channel_order_id, lock=True)
+    if record is None or record.status is not OrderStatus.ACCEPTED:
+        return
+    await tx.channels.add_credit_used(record.channel, -record.refused(f"{m.field}: {m.reason}" if m.field
+                                                                      else m.reason))
+    await tx.orders.save(record, c.clock.now())
+    await apply_parked(tx, c, record)
+
+
+async def record_not_cancelled(tx: ChannelAdapterTransaction, m: ch.ChannelOrderNotCancelled, c: Collaborators
+                               ) -> None:
+    """The channel cancelled an order whose goods left: the channel refunded it, so every line
+    comes back as a refund case (its parcels stopped or returned) — the buyer keeps neither."""
+    record = await tx.orders.by_order(m.order_id, lock=True)
+    if record is None or record.status is not OrderStatus.PLACED:
+        return
+    refund = ExternalRefund(f"cancel-{record.external_order_id}", record.external_order_id,
+                            [RefundedLine(ln.external_line_id, ln.quantity) for ln in record.news.lines],
+                            sum(ln.paid_amount for ln in record.news.lines),
+                            f"cancelled by the channel after its goods left ({m.status})")
+    parked = ParkedNews(c.ids.new_id("cn"), record.channel, record.external_order_id, "refund", refund, "parked")
+    if await tx.news.add(parked, f"refund:{refund.external_refund_id}", c.clock.now()):
+        await apply(tx, c, parked, record)
+
+
+async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Collaborators) -> None:
+    """A channel case moved: completed gives the refunded units' credit back; refused is kept with
+    its reason for staff."""
+    parked = await tx.news.by_case(m.case_id)
+    if parked is None or parked.status in (DONE, REFUSED):
+        return
+    now = c.clock.now()
+    if m.to_status == "completed":
+        record = await tx.orders.by_external(parked.channel, parked.external_order_id, lock=True)
+        if record is not None and isinstance(parked.news, ExternalRefund):
+            given_back = record.refunded({ln.external_line_id: ln.quantity for ln in parked.news.lines})
+            await tx.channels.add_credit_used(record.channel, -given_back)
+            await tx.orders.save(record, now)
+        await tx.news.mark(parked.id, DONE, now, detail="the case completed", case_id=m.case_id)
+    elif m.to_status == "refused":
+        await tx.news.mark(parked.id, REFUSED, now, detail=m.reason or "refused by after-sales", case_id=m.case_id)
+    elif not m.open:
+        await tx.news.mark(parked.id, DONE, now, detail=f"the case ended {m.to_status}", case_id=m.case_id)
+
+
+async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c: Collaborators) -> None:
+    record = await tx.orders.by_order(m.order_id, lock=True)
+    if record is None:
+        return
+    if m.status == "cancelled" and record.status is OrderStatus.PLACED:
+        await tx.channels.add_credit_used(record.channel, -record.cancelled())
+        await tx.orders.save(record, c.clock.now())
+    await sync_facts(tx, c, record, m)
+
+
+def a_channel_order(m: OrderChanged) -> bool:
+    return m.type == "channel"
+
+
+def a_channel_case(m: CaseStatusChanged) -> bool:
+    return m.case_id.startswith(ch.CHANNEL_CASE_PREFIX)
