@@ -5,6 +5,7 @@ import os
 
 import typer
 
+from tradeflow_cli.channel_cli import channel_app
 from tradeflow_cli.dlq_cli import dlq_app
 from tradeflow_cli.reconcile_cli import reconcile_app
 from tradeflow_contracts.topics import all_topics
@@ -15,6 +16,7 @@ from tradeflow_kit.topics import ensure_topics
 app = typer.Typer(help="Tradeflow command line.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(reconcile_app, name="reconcile")
+app.add_typer(channel_app, name="channel")
 
 
 @app.callback()
