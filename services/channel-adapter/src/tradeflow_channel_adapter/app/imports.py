@@ -25,6 +25,8 @@ async def import_rows(transactions: Transactions, c: Collaborators, channel: Cha
             news = kind.read_row(row, channel.vocabulary)
             if not isinstance(news, ExternalOrder):
                 raise BadNews("row", "an import row is an order line")
+            if not news.currency:  # the file names none: the channel's own
+                news = replace(news, currency=channel.currency)
             _merge(orders, news, number)
         except BadNews as exc:
             report.append({"row": number, "status": "rejected", "field": exc.field, "reason": exc.message})
