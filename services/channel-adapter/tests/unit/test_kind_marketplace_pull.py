@@ -1,9 +1,6 @@
 """Kind `marketplace_pull` (shape B): the feed request from a cursor, a page read into the standard
 form with its next cursor, every bad field refused by its path, and our sync-back call."""
 
-import copy
-import functools
-import operator
 from datetime import UTC, datetime
 
 import pytest
@@ -47,18 +44,6 @@ PAGE = {"records": [
 HAN = Address("Han Meimei", "13900000000", "Zhejiang", "Hangzhou", "2 West Lake Rd")
 
 
-def changed(body: dict, path: str, value: object) -> dict:
-    """A deep copy of `body` with the value at dotted `path` replaced (`...` deletes it)."""
-    body = copy.deepcopy(body)
-    *parents, last = [int(key) if key.isdigit() else key for key in path.split(".")]
-    target = functools.reduce(operator.getitem, parents, body)
-    if value is ...:
-        del target[last]
-    else:
-        target[last] = value
-    return body
-
-
 def test_the_feed_is_asked_from_the_cursor_or_from_the_start():
     assert KIND.pull_request(None) == ("/api/orders", {"cursor": "0", "limit": "20"})
     assert KIND.pull_request("17") == ("/api/orders", {"cursor": "17", "limit": "20"})
@@ -75,9 +60,9 @@ def test_a_page_of_every_news_with_minor_money_and_a_split_address():
     ], "4")
 
 
-def test_an_empty_page_has_no_next_cursor_and_a_virtual_order_no_receiver():
+def test_an_empty_page_has_no_next_cursor_and_a_virtual_order_no_receiver(change):
     assert KIND.read_page({"records": [], "nextCursor": "4", "hasMore": False}, VOCABULARY) == Page([], None)
-    virtual = changed(changed(changed(ORDER, "order.receiver", None), "order.mobile", None), "order.payTime", ...)
+    virtual = change(change(change(ORDER, "order.receiver", None), "order.mobile", None), "order.payTime", ...)
     [order] = KIND.read_page({"records": [virtual], "nextCursor": "1"}, VOCABULARY).news
     assert (order.receiver, order.phone, order.paid_at) == (None, None, None)
     [cancelled] = KIND.read_page({"records": [{"type": "ORDER_CANCELED", "orderNo": "B77"}], "nextCursor": "1"},
@@ -85,11 +70,11 @@ def test_an_empty_page_has_no_next_cursor_and_a_virtual_order_no_receiver():
     assert cancelled == ExternalCancellation("B77", "cancelled on the channel")
 
 
-def test_decimal_money_and_a_joined_address_when_the_channel_is_so_configured():
+def test_decimal_money_and_a_joined_address_when_the_channel_is_so_configured(change):
     vocabulary = Vocabulary(statuses=VOCABULARY.statuses, money=MoneyFormat.DECIMAL, address=AddressFormat.JOINED)
-    record = changed(changed(changed(ORDER, "order.items.0.unitPrice", "9.99"), "order.items.0.paidAmount", "28"),
-                     "order.receiver", {"name": "Han Meimei", "mobile": "13900000000",
-                                        "detail": "Zhejiang Hangzhou 2 West Lake Rd"})
+    record = change(change(change(ORDER, "order.items.0.unitPrice", "9.99"), "order.items.0.paidAmount", "28"),
+                   "order.receiver", {"name": "Han Meimei", "mobile": "13900000000",
+                                      "detail": "Zhejiang Hangzhou 2 West Lake Rd"})
     [order] = KIND.read_page({"records": [record], "nextCursor": "1"}, vocabulary).news
     assert order.lines == [ExternalLine("B77-1", "JD-1", 3, 999, 2800)] and order.receiver == HAN
 
@@ -131,9 +116,9 @@ BAD_PAGES = [
 
 
 @pytest.mark.parametrize(("path", "value", "field"), BAD_PAGES)
-def test_a_bad_field_of_a_page_is_refused_by_its_path(path, value, field):
+def test_a_bad_field_of_a_page_is_refused_by_its_path(path, value, field, change):
     with pytest.raises(BadNews) as refused:
-        KIND.read_page(changed(PAGE, path, value), VOCABULARY)
+        KIND.read_page(change(PAGE, path, value), VOCABULARY)
     assert refused.value.field == field
 
 

@@ -3,10 +3,11 @@ to the platform, snake_case, money as decimal strings of yuan ("12.50"), the rec
 one joined line "<region> <city> <street address>", and its own event and status words.
 
 Webhook bodies (each `msg_id` is the push's id; a duplicate push repeats it):
-* `TradeBuyerPay` — a paid order: `tid`, `status`, `buyer_open_uid`, `receiver_mobile` (the buyer's
-  mobile; null when none was left), `currency`, `pay_time` ("YYYY-MM-DD hh:mm:ss", Beijing time),
-  `receiver_name` and `receiver_address` (null for virtual goods), `orders: [{oid, outer_sku_id,
-  num, price, payment}]` (`price` per unit, `payment` paid for the line);
+* `TradeBuyerPay` — a paid order: `tid`, `status`, `buyer_open_uid`, `receiver_mobile` (the shape's
+  one mobile: the order's phone, else its receiver's; null when neither was left), `currency`,
+  `pay_time` ("YYYY-MM-DD hh:mm:ss", Beijing time), `receiver_name` and `receiver_address` (null
+  for virtual goods), `orders: [{oid, outer_sku_id, num, price, payment}]` (`price` per unit,
+  `payment` paid for the line);
 * `TradeClose` — the order was closed before it was fulfilled: `tid`, `status`, `close_reason`;
 * `TradeLogisticsAddressChanged` — `tid`, `receiver_name`, `receiver_mobile`, `receiver_address`;
 * `RefundSuccess` — `refund_id`, `tid`, `refund_fee`, `reason`, `items: [{oid, num}]`.
