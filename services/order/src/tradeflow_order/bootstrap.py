@@ -19,6 +19,7 @@ from tradeflow_order.adapters.tables import idempotency_keys, inbox, outbox
 from tradeflow_order.api.catalog_routes import CATALOG_PROBLEMS
 from tradeflow_order.api.catalog_routes import router as catalog_router
 from tradeflow_order.api.problems import PROBLEMS
+from tradeflow_order.api.report_routes import router as reports_router
 from tradeflow_order.api.routes import router
 from tradeflow_order.api.wiring import OrderApi
 from tradeflow_order.app.auto_confirm import run_auto_confirm
@@ -52,7 +53,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         transactions, c.saga, deadline_actions(c), c.clock.now, stop=stop, interval=settings.deadline_poll_seconds))
     runtime.run_in_background(lambda stop: run_auto_confirm(transactions, c, stop,
                                                             interval=settings.deadline_poll_seconds))
-    app = create_http_app(runtime, routers=[router, catalog_router,
+    app = create_http_app(runtime, routers=[reports_router, router, catalog_router,
                                             saga_router(transactions, [c.saga], clock=c.clock.now)])
     app.state.api = OrderApi(transactions, c, IdempotencyStore(idempotency_keys),
                              order_changes=ChannelWatch(runtime.listener, CHANNEL))

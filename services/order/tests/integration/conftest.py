@@ -113,12 +113,13 @@ class Consumer:
     _offsets: itertools.count = field(default_factory=itertools.count)
 
     async def take(self, message: Contract) -> Outcome:
-        """The message as a record of its topic, keyed by its order (as its producer sends it)."""
+        """The message as a record of its topic, keyed by its order — or a channel's order by the
+        channel adapter's id — as its producer sends it."""
+        key = getattr(message, "order_id", None) or message.channel_order_id
         envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="test",
-                                correlation_id=message.order_id)
+                                correlation_id=key)
         return await self.processor.process(ConsumedRecord(
-            message.TOPIC, 0, next(self._offsets), message.order_id.encode(), envelope.to_bytes(),
-            tuple(envelope.headers()), 0))
+            message.TOPIC, 0, next(self._offsets), key.encode(), envelope.to_bytes(), tuple(envelope.headers()), 0))
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.risk import RiskPolicy
 
+from .fake_catalog import FakeCatalog
+
 
 class FixedClock:
     def __init__(self) -> None:
@@ -41,6 +43,7 @@ class FakeDatabase:
         self.sagas: dict[str, SagaInstance] = {}
         self.moves: list[tuple[str, SagaMove]] = []
         self.outbox: list[tuple[str, Contract]] = []  # (key, message), in commit order
+        self.catalog = FakeCatalog()
 
     def sent(self, kind: type[Contract] | None = None) -> list[Contract]:
         return [m for _, m in self.outbox if kind is None or isinstance(m, kind)]
@@ -69,6 +72,11 @@ class FakeOrders:
                  and status in (None, o.status) and (merchant_id is None
                                                      or any(s.merchant_id == merchant_id for s in o.sub_orders))]
         return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]
+
+    async def find_external(self, channel, external_order_id):
+        found = [o for o in self.db.orders.values() if o.channel == channel and o.terms.external is not None
+                 and o.terms.external.order_id == external_order_id]
+        return copy.deepcopy(found[0]) if found else None
 
     async def lock_buyer(self, buyer_id):
         pass  # one transaction at a time here
@@ -122,6 +130,7 @@ class FakeSagas:
 class FakeOrderTransaction:
     def __init__(self, db: FakeDatabase) -> None:
         self.orders, self.sagas, self._db = FakeOrders(db), FakeSagas(db), db
+        self.catalog = db.catalog
         self.published: list[tuple[str, Contract]] = []
 
     async def publish(self, message, *, key):
@@ -137,12 +146,13 @@ class FakeTransactions:
     @asynccontextmanager
     async def begin(self):
         db = self.db
-        before = copy.deepcopy((db.orders, db.sagas, db.moves))
+        before, catalog = copy.deepcopy((db.orders, db.sagas, db.moves)), db.catalog.snapshot()
         tx = FakeOrderTransaction(db)
         try:
             yield tx
         except BaseException:
             db.orders, db.sagas, db.moves = before
+            db.catalog.restore(catalog)
             raise
         db.outbox.extend(tx.published)
 

@@ -1,12 +1,13 @@
 """The parts of an order the repository keeps as JSON or in rows of their own: the shipments it
-tracks, the refunds it asked for, a paid order's cancellation, what it keeps for after-sales;
-each to its row and back."""
+tracks, the refunds it asked for, a paid order's cancellation, what it keeps for after-sales, a
+channel order's line as the channel sold it; each to its row and back."""
 
 from dataclasses import asdict
 from datetime import datetime
 
 from tradeflow_order.domain.after_sales import AfterSales, CaseCancel, CaseRefund, CaseSeen
 from tradeflow_order.domain.cancellation import Cancellation, GoingOnUnits
+from tradeflow_order.domain.model import ChannelSale
 from tradeflow_order.domain.refunds import AskedRefund, RefundState
 from tradeflow_order.domain.states import CancellationState
 from tradeflow_order.domain.tracking import OrderShipment, ShippedLine, TrackingEvent
@@ -34,7 +35,7 @@ def cancellation_json(c: Cancellation | None) -> dict | None:
     return {"state": c.state.value, "reason": c.reason, "requested_by": c.requested_by,
             "requested_at": c.requested_at.isoformat(),
             "decided_at": c.decided_at.isoformat() if c.decided_at else None,
-            "going_on": [asdict(g) for g in c.going_on]}
+            "going_on": [asdict(g) for g in c.going_on], "by_channel": c.by_channel}
 
 
 def cancellation(data: dict | None) -> Cancellation | None:
@@ -43,7 +44,7 @@ def cancellation(data: dict | None) -> Cancellation | None:
     return Cancellation(CancellationState(data["state"]), data["reason"], data["requested_by"],
                         datetime.fromisoformat(data["requested_at"]),
                         datetime.fromisoformat(data["decided_at"]) if data["decided_at"] else None,
-                        tuple(GoingOnUnits(**g) for g in data["going_on"]))
+                        tuple(GoingOnUnits(**g) for g in data["going_on"]), data.get("by_channel", False))
 
 
 def refund_row(order_id: str, position: int, refund: AskedRefund) -> dict:
@@ -78,3 +79,15 @@ def after_sales(row) -> AfterSales:
         tuple(GoingOnUnits(**g) for g in c["going_on"]), c["refund_id"],
         {line_id: CaseRefund(**r) for line_id, r in c.get("refunds", {}).items()}) for c in row.case_cancels],
         [CaseSeen(**(c | {"at": datetime.fromisoformat(c["at"])})) for c in row.cases])
+
+
+def channel_sale_row(sale: ChannelSale | None) -> dict:
+    return {"external_line_id": sale.external_line_id if sale else None,
+            "channel_unit_price_amount": sale.unit_price_amount if sale else None,
+            "channel_paid_amount": sale.paid_amount if sale else None}
+
+
+def channel_sale(line: dict) -> ChannelSale | None:
+    if line["external_line_id"] is None:
+        return None
+    return ChannelSale(line["external_line_id"], line["channel_unit_price_amount"], line["channel_paid_amount"])

@@ -36,6 +36,7 @@ from tradeflow_order.domain.errors import OrderNotFound
 from tradeflow_order.domain.model import (
     AppliedCoupon,
     DeliveryMethod,
+    ExternalOrder,
     HistoryEntry,
     Hold,
     Invoice,
@@ -73,7 +74,8 @@ class SqlaOrderRepository:
              "sub_order_id": s.id, "position": i, "sku": ln.sku, "title": ln.title, "sku_version": ln.sku_version,
              "weight_grams": ln.weight_grams, "volume_cm3": ln.volume_cm3, "oversize": ln.oversize,
              "merchant_id": ln.merchant_id, "quantity": ln.quantity, "unit_price_amount": ln.unit_price_amount,
-             "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts}
+             "kind": ln.kind, "fragile": ln.fragile, "shipping_amount": ln.shipping_amount, "discounts": ln.discounts,
+             **parts.channel_sale_row(ln.channel)}
             for s in order.sub_orders for i, ln in enumerate(s.lines)])
         await self._append_history(order)
 
@@ -135,6 +137,11 @@ class SqlaOrderRepository:
         if before is not None:
             query = query.where(tuple_(orders.c.created_at, orders.c.id) < tuple_(*before))  # a row comparison
         return [_order(row) for row in (await self.session.execute(query)).all()]
+
+    async def find_external(self, channel: str, external_order_id: str) -> Order | None:
+        query = _SELECT.where(orders.c.channel == channel, orders.c.external_order_id == external_order_id)
+        row = (await self.session.execute(query)).first()
+        return None if row is None else _order(row)
 
     async def lock_buyer(self, buyer_id: str) -> None:
         """Serialize this buyer's placements until the transaction ends (a transaction-level
@@ -231,14 +238,17 @@ def _order_row(order: Order) -> dict:
 def _terms_row(terms: Terms) -> dict:
     return {"type": terms.type, "delivery_method": terms.delivery_method, "priced_by": terms.priced_by,
             "invoice": asdict(terms.invoice) if terms.invoice else None,
-            "benefits": {"coupons": [asdict(c) for c in terms.coupons], "points_amount": terms.points_amount}}
+            "benefits": {"coupons": [asdict(c) for c in terms.coupons], "points_amount": terms.points_amount},
+            "external_order_id": terms.external.order_id if terms.external else None,
+            "external_status": terms.external.status if terms.external else None}
 
 
 def _terms(row) -> Terms:
     benefits = row.benefits or {}
     return Terms(OrderType(row.type), DeliveryMethod(row.delivery_method),
                  Invoice(**row.invoice) if row.invoice else None, PricedBy(row.priced_by),
-                 tuple(AppliedCoupon(**c) for c in benefits.get("coupons", [])), benefits.get("points_amount", 0))
+                 tuple(AppliedCoupon(**c) for c in benefits.get("coupons", [])), benefits.get("points_amount", 0),
+                 ExternalOrder(row.external_order_id, row.external_status) if row.external_order_id else None)
 
 
 def _warehouses_json(warehouses: tuple[WarehouseShare, ...]) -> list[dict]:
@@ -255,7 +265,7 @@ def _order(row) -> Order:
             ln["fragile"], ln["shipping_amount"], dict(ln["discounts"]), ln["refunded_amount"],
             tuple(WarehouseShare(w["code"], w["quantity"], w.get("incoming", False)) for w in ln["warehouses"]),
             ln["title"], ln["sku_version"], ln["weight_grams"], ln["volume_cm3"], ln["oversize"], ln["entitlement_id"],
-            tuple(StoppedUnits(**stop) for stop in ln["stops"]), ln["cancelled_amount"]))
+            tuple(StoppedUnits(**stop) for stop in ln["stops"]), ln["cancelled_amount"], parts.channel_sale(ln)))
     return Order(
         id=row.id, buyer_id=row.buyer_id, channel=row.channel, currency=row.currency,
         receiver=Receiver(**row.receiver), created_at=row.created_at,

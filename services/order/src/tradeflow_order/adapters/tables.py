@@ -54,7 +54,12 @@ orders = Table(
     Column("facts_version", BigInteger, nullable=False, server_default="0"),  # OrderChanged's version
     Column("case_cancels", JSONB, nullable=False, server_default="[]"),  # after-sales cases' stops
     Column("cases", JSONB, nullable=False, server_default="[]"),  # [{case_id, type, status, open, at}]
+    Column("external_order_id", Text),  # a channel order's id on its channel (unique per channel)
+    Column("external_status", Text),
     Index("orders_buyer_created", "buyer_id", "created_at"),
+    Index("orders_channel_external", "channel", "external_order_id", unique=True,
+          postgresql_where=text("external_order_id IS NOT NULL")),
+    Index("orders_created", "created_at"),  # reports by period
     Index("orders_phone_created", "receiver_phone", "created_at"),
     Index("orders_address_created", "receiver_address", "created_at"),
     Index("orders_auto_confirm_due", "auto_confirm_at", postgresql_where=text("status = 'shipped'")),
@@ -95,6 +100,9 @@ order_lines = Table(
     Column("stops", JSONB, nullable=False, server_default="[]"),  # [{quantity, shipment_id, warehouse, ...}]
     Column("cancelled_quantity", Integer, nullable=False, server_default="0"),  # the stops' units, for queries
     Column("cancelled_amount", BigInteger, nullable=False, server_default="0"),  # their paid share, refunded
+    Column("external_line_id", Text),  # a channel order's line: its id, price and paid amount on the channel
+    Column("channel_unit_price_amount", BigInteger),
+    Column("channel_paid_amount", BigInteger),
 )
 
 # The order's part of each shipment holding its lines (a read model fed by fulfillment's events).

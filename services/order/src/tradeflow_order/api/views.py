@@ -59,6 +59,8 @@ def _view(order: Order, subs: list[SubOrder]) -> dict:
         "after_sales_in_progress": order.after_sales_in_progress,
         "after_sales": [{"case_id": c.case_id, "type": c.type, "status": c.status} for c in order.after_sales.cases],
         "currency": order.currency, "channel": order.channel,
+        "external_order_id": order.terms.external.order_id if order.terms.external else None,
+        "external_status": order.terms.external.status if order.terms.external else None,
         "buyer_id": order.buyer_id, "receiver": asdict(order.receiver), "created_at": order.created_at.isoformat(),
         **_terms(order.terms),
         "goods_amount": order.goods_amount, "shipping_amount": order.shipping_amount,
@@ -105,7 +107,8 @@ def quote_view(currency: str, lines: list[Line], terms: Terms) -> dict:
 
 def _quoted_line(line: Line) -> dict:
     return {k: v for k, v in _line(line).items()
-            if k not in ("id", "refunded_amount", "warehouses", "cancelled_quantity", "cancelled_amount")}
+            if k not in ("id", "refunded_amount", "warehouses", "cancelled_quantity", "cancelled_amount",
+                         "channel_unit_price_amount", "channel_paid_amount")}
 
 
 def _amounts(subs: list[SubOrder]) -> dict:
@@ -157,4 +160,6 @@ def _line(line: Line) -> dict:
             "refunded_amount": line.refunded_amount, "cancelled_quantity": line.cancelled_quantity,
             "cancelled_amount": line.cancelled_amount,
             "entitlement_id": line.entitlement_id,
+            "channel_unit_price_amount": line.channel.unit_price_amount if line.channel else None,
+            "channel_paid_amount": line.channel.paid_amount if line.channel else None,
             "warehouses": [{"code": w.code, "quantity": w.quantity, "incoming": w.incoming} for w in line.warehouses]}

@@ -17,6 +17,7 @@ from tradeflow_order.app.announcements import publish_events
 from tradeflow_order.app.order_facts import facts_key, order_changed
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 from tradeflow_order.domain.errors import OrderNotFound
+from tradeflow_order.domain.model import OrderType
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.risk import RiskFacts, assess
 from tradeflow_order.domain.states import OrderStep
@@ -45,15 +46,21 @@ async def advance(tx: OrderTransaction, c: Collaborators, order_id: str, cause: 
 
 
 async def after_reservation(tx: OrderTransaction, c: Collaborators, order: Order, now: datetime) -> None:
-    """All stock is held: hold for review if a risk rule fires, else ask for payment.
-    The counts include the order itself (it is stored before it is assessed)."""
+    """All stock is held: hold for review if a risk rule fires, else ask for payment."""
     if order.step is not OrderStep.RESERVING or not order.all_reserved:
         return
-    phone_count, address_count = await tx.orders.recent_counts(order.receiver.phone, order.receiver,
-                                                               now - timedelta(hours=1))
-    reason = assess(RiskFacts(order.buyer_id, order.receiver.phone, order.receiver.address, order.paid_amount,
-                              phone_count, address_count), c.risk)
-    if reason:
+    if reason := await _risk(tx, c, order, now):
         order.put_on_hold(reason, now)
     else:
         order.await_payment(c.saga.deadline_after(OrderStep.AWAITING_PAYMENT, now), now)
+
+
+async def _risk(tx: OrderTransaction, c: Collaborators, order: Order, now: datetime) -> str | None:
+    """Why the order must be reviewed, if a rule fires; the counts include the order itself (it is
+    stored before it is assessed). A channel order is never held: the channel took and checked it."""
+    if order.terms.type is OrderType.CHANNEL:
+        return None
+    phone_count, address_count = await tx.orders.recent_counts(order.receiver.phone, order.receiver,
+                                                               now - timedelta(hours=1))
+    return assess(RiskFacts(order.buyer_id, order.receiver.phone, order.receiver.address, order.paid_amount,
+                            phone_count, address_count), c.risk)

@@ -1,6 +1,6 @@
 """The order's domain events → platform messages (the contracts): the one explicit map."""
 
-from tradeflow_contracts import fulfillment, inventory, orders, payments
+from tradeflow_contracts import channels, fulfillment, inventory, orders, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_order.app.case_answers import CASE_ANSWERS, case_answer
 from tradeflow_order.app.ports import OrderTransaction
@@ -55,6 +55,11 @@ def announcement(order: Order, event: ev.OrderEvent) -> Contract:
             return _order_paid(order)
         case ev.OrderWasCancelled(reason=reason, refund_amount=refund):
             return orders.OrderCancelled(order_id=order.id, reason=reason, refund_amount=refund)
+        case ev.ChannelCancelRefused(reason=reason, at=at, channel=channel, external_order_id=external_id):
+            external = order.terms.external
+            return channels.ChannelOrderNotCancelled(
+                order_id=order.id, channel=channel or order.channel, status=order.status, reason=reason, at=at,
+                external_order_id=external_id or (external.order_id if external else ""))
         case ev.FulfillmentStopRequested(reason=reason, requested_by=by, requested_at=at, lines=case_lines):
             units = dict(case_lines) or {ln.id: ln.quantity for ln in order.lines}  # a case's, or every unit
             return fulfillment.StopFulfillment(

@@ -1,11 +1,12 @@
-"""The order saga's replies (inventory, payment and fulfillment events) and the after-sales
-service's commands and case moves: a table, each calling one use case in the message's own
-transaction. A domain error is permanent (dead-lettered at once, and the
-order's saga parked as needs_attention); anything else is retried by the kit."""
+"""The order saga's replies (inventory, payment and fulfillment events), the after-sales
+service's commands and case moves, and the channels' orders (channel.events) and cancellations:
+a table, each calling one use case in the message's own transaction. A domain error is permanent
+(dead-lettered at once, and the order's saga parked as needs_attention); anything else is retried
+by the kit. A channel's order that cannot be placed is answered, not an error."""
 
 from collections.abc import Callable
 
-from tradeflow_contracts import after_sales, fulfillment, inventory, payments
+from tradeflow_contracts import after_sales, channels, fulfillment, inventory, payments
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
@@ -13,6 +14,8 @@ from tradeflow_order.app import record_fulfillment as shipping
 from tradeflow_order.app import record_payment_reply as pay
 from tradeflow_order.app import record_stock_reply as stock
 from tradeflow_order.app import serve_after_sales as cases
+from tradeflow_order.app.cancel_channel_order import record_cancel_channel_order
+from tradeflow_order.app.place_channel_order import record_channel_order_received
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 
 USE_CASES: dict[type[Contract], UseCase] = {
@@ -31,8 +34,9 @@ USE_CASES: dict[type[Contract], UseCase] = {
     after_sales.CancelLines: cases.record_cancel_lines,
     after_sales.RefundLines: cases.record_refund_lines,
     after_sales.CaseStatusChanged: cases.record_case_status_changed,
+    channels.ChannelOrderReceived: record_channel_order_received,
+    channels.CancelChannelOrder: record_cancel_channel_order,
 }
-
 
 
 def _the_orders_own(m: fulfillment.ShipmentPlanned | fulfillment.ShipmentStatusChanged) -> bool:

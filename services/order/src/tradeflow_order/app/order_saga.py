@@ -10,6 +10,10 @@ all of it (cancelled) or part (back to handed_over); paid after cancel → refun
 After-sales (issue 12) asks a paid order too, in any step from handed_over on — the saga has
 long completed by then: CancelLines stops a case's units through `cancelling` (one cancellation at
 a time), RefundLines refunds a case's shares, CaseStatusChanged is shown on the order.
+
+A channel's order (issue 13) runs the same table: never held, its zero payment made at once; the
+channel's CancelChannelOrder cancels it as the buyer's cancel does (before payment, or through
+`cancelling` while no goods left).
 """
 
 from datetime import timedelta

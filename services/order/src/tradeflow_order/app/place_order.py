@@ -2,9 +2,10 @@
 saga started.
 
 A buyer's checkout is priced by the server (`quote_order.quote`): what the buyer was shown must
-be what it costs, or nothing is placed (PriceChanged). Staff and channels may place explicit
-prices (`Cart`). The buyer's placements are serialized by a transaction-level lock taken first,
-so concurrent requests of one buyer count each other's held units, coupons and points.
+be what it costs, or nothing is placed (PriceChanged). Staff may place explicit prices (`Cart`);
+a channel's order comes as a message (`place_channel_order.py`) and starts the same way. The
+buyer's placements are serialized by a transaction-level lock taken first, so concurrent requests
+of one buyer count each other's held units, coupons and points.
 
 The buyer's cap: the stock units of one SKU a buyer holds in unpaid orders (pending payment, not
 cancelled) plus those asked may not exceed `max_unpaid_units_per_sku`, so one buyer cannot hold a
@@ -37,6 +38,13 @@ async def place_order(tx: OrderTransaction, c: Collaborators, request: Cart | Ch
         order = place(request, c.ids.new_id, actor, now)
     await _within_unpaid_cap(tx, c, order)
     await _hold_benefits(tx, order, actor, now)
+    await start_order(tx, c, order, actor, now)
+    return order
+
+
+async def start_order(tx: OrderTransaction, c: Collaborators, order: Order, actor: str, now: datetime) -> None:
+    """Store the new order and start its saga: its stock asked for, or (virtual goods only, nothing
+    to reserve) straight on to the risk check and payment; what it recorded published."""
     saga = begin(c.saga, order.id, now, cause=f"placed by {actor}")
     await tx.orders.add(order)
     await after_reservation(tx, c, order, now)
@@ -44,7 +52,6 @@ async def place_order(tx: OrderTransaction, c: Collaborators, request: Cart | Ch
         await tx.orders.save(order)
     await tx.sagas.add(saga)
     await publish_events(tx, order)
-    return order
 
 
 async def _hold_benefits(tx: OrderTransaction, order: Order, actor: str, now: datetime) -> None:

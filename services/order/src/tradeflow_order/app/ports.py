@@ -32,6 +32,9 @@ class OrderRepository(Protocol):
                    before: tuple[datetime, str] | None) -> list[Order]:
         """Newest first; narrowed to a buyer's orders and/or those holding a merchant's sub-orders."""
 
+    async def find_external(self, channel: str, external_order_id: str) -> Order | None:
+        """The channel's order placed here (at most one: the pair is unique), or None."""
+
     async def lock_buyer(self, buyer_id: str) -> None:
         """Serialize this buyer's placements until the transaction ends."""
 
@@ -99,6 +102,25 @@ class CatalogRepository(Protocol):
         the amount returned (0 the second time)."""
 
 
+@dataclass(frozen=True)
+class ChannelGmv:
+    """GMV of one channel in one currency: the orders paid (own or channel's), what the buyers paid
+    for them (a channel order: what they paid the channel), and how many were channel orders."""
+
+    channel: str
+    currency: str
+    orders: int
+    gmv_amount: int
+    channel_orders: int
+
+
+class OrderReports(Protocol):
+    async def gmv_by_channel(self, since: datetime, until: datetime, currency: str | None) -> list[ChannelGmv]:
+        """Orders created in [since, until) and paid (cancelled before payment: not counted), by
+        channel and currency (ordered so); a channel order counts its lines' channel paid amounts,
+        the platform's own orders their paid amount."""
+
+
 class OrderTransaction(Protocol):
     """One database transaction (the unit of work): the repositories in it, and the messages it
     publishes when — and only if — it commits (transactional outbox)."""
@@ -111,6 +133,9 @@ class OrderTransaction(Protocol):
 
     @property
     def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def reports(self) -> OrderReports: ...
 
     async def publish(self, message: Contract, *, key: str) -> None: ...
 

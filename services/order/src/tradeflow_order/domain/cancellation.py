@@ -50,6 +50,7 @@ class Cancellation:
     requested_at: datetime
     decided_at: datetime | None = None
     going_on: tuple[GoingOnUnits, ...] = ()
+    by_channel: bool = False  # the channel asked (CancelChannelOrder): a decision short of cancelled answers it
 
 
 Stopped = tuple[str, StoppedUnits]  # (line id, units of it fulfillment stopped)
@@ -148,6 +149,9 @@ class CancelsAfterPayment:
     def _decided(self, state: CancellationState, going_on: list[GoingOnUnits], now: datetime) -> None:
         self._cancellation = replace(self._cancellation, state=state, decided_at=now, going_on=tuple(going_on))
         self._step = OrderStep.HANDED_OVER
+        if self._cancellation.by_channel:  # the channel refunds what goes on as an after-sales case
+            word = "partially-cancelled" if state is C.PARTIALLY_CANCELLED else "refused"
+            self._events.append(ev.ChannelCancelRefused(f"{word}: going on: {_going_on(self, going_on)}", now))
 
     def _release_stopped(self, new: list[tuple[Line, StoppedUnits]], going: set[str], reason: str) -> None:
         """A sub-order with nothing going on releases all it holds; another exactly the units

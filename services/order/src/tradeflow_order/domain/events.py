@@ -116,7 +116,19 @@ class PointsGivenBack:
     at: datetime
 
 
+@dataclass(frozen=True)
+class ChannelCancelRefused:
+    """The channel's cancellation could not be done (ChannelOrderNotCancelled, with the order's
+    status after the change): why. A command that named another channel's order is answered with
+    the ids it named."""
+
+    reason: str
+    at: datetime
+    channel: str | None = None
+    external_order_id: str | None = None
+
+
 OrderEvent = (OrderWasPlaced | StockReservationRequested | StockReleaseRequested | PaymentRequested
               | PaymentCloseRequested | RefundRequested | OrderWasPaid | OrderWasCancelled
               | FulfillmentStopRequested | BenefitsReleased | CaseCancelAnswered | CaseCancelRefused
-              | CaseRefundAnswered | CaseRefundRefused | PointsGivenBack)
+              | CaseRefundAnswered | CaseRefundRefused | PointsGivenBack | ChannelCancelRefused)

@@ -45,9 +45,19 @@ class AppliedCoupon:
 
 
 @dataclass(frozen=True)
+class ExternalOrder:
+    """A channel order as its channel knows it (DOMAIN §6): its id there (unique per channel) and
+    its status word, mapped to the standard vocabulary."""
+
+    order_id: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Terms:
-    """What the order is besides its lines: its type, delivery, invoice, who priced it and the
-    coupons and points it holds (given back when it is cancelled or fully refunded)."""
+    """What the order is besides its lines: its type, delivery, invoice, who priced it, the
+    coupons and points it holds (given back when it is cancelled or fully refunded) and, for a
+    channel order, the channel's order it is."""
 
     type: OrderType = OrderType.NORMAL
     delivery_method: DeliveryMethod = DeliveryMethod.EXPRESS
@@ -55,6 +65,7 @@ class Terms:
     priced_by: PricedBy = PricedBy.CATALOG
     coupons: tuple[AppliedCoupon, ...] = ()
     points_amount: int = 0
+    external: ExternalOrder | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,17 @@ class StoppedUnits:
         return self.shipment_id, self.entitlement_id
 
 
+@dataclass(frozen=True)
+class ChannelSale:
+    """A channel order's line as the channel sold it: the line's id there, its unit price there and
+    what the buyer paid the channel for it (GMV by channel; the cap of a channel refund). The
+    order's own amounts for it are 0: the channel took the money."""
+
+    external_line_id: str
+    unit_price_amount: int
+    paid_amount: int
+
+
 @dataclass
 class Line:
     id: str
@@ -116,6 +138,7 @@ class Line:
     entitlement_id: str | None = None  # a virtual line's, once fulfillment granted it
     stops: tuple[StoppedUnits, ...] = ()  # what cancellations after payment stopped of it
     cancelled_amount: int = 0  # the paid share of the stopped units, refunded by the order
+    channel: ChannelSale | None = None  # a channel order's line
 
     @property
     def cancelled_quantity(self) -> int:

@@ -21,6 +21,7 @@ from datetime import datetime
 from tradeflow_order.domain import events as ev
 from tradeflow_order.domain.after_sales import AfterSales, ServesAfterSales
 from tradeflow_order.domain.cancellation import Cancellation, CancelsAfterPayment
+from tradeflow_order.domain.channel_cancellation import CancelsForChannel
 from tradeflow_order.domain.delivery import FollowsDelivery
 from tradeflow_order.domain.errors import IllegalTransition
 from tradeflow_order.domain.model import HistoryEntry, Hold, Line, Receiver, SubOrder, Terms, WarehouseShare
@@ -50,7 +51,7 @@ TRANSITIONS: dict[tuple[OrderStatus, str], OrderStatus] = {
 }
 
 
-class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds, ServesAfterSales):
+class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds, ServesAfterSales, CancelsForChannel):
     def __init__(self, *, id: str, buyer_id: str, channel: str, currency: str, receiver: Receiver,
                  created_at: datetime, sub_orders: list[SubOrder], status: OrderStatus = S.PENDING_PAYMENT,
                  payment_status: PaymentStatus = PaymentStatus.UNPAID, step: OrderStep = OrderStep.RESERVING,
@@ -65,8 +66,7 @@ class Order(CancelsAfterPayment, FollowsDelivery, KeepsRefunds, ServesAfterSales
         self._status, self._payment_status, self._step = S(status), PaymentStatus(payment_status), OrderStep(step)
         self._hold, self._cancel_reason, self._payment_deadline = hold, cancel_reason, payment_deadline
         self._refunded_amount = refunded_amount
-        self.shipments = list(shipments or [])
-        self._auto_confirm_at = auto_confirm_at
+        self.shipments, self._auto_confirm_at = list(shipments or []), auto_confirm_at
         self._cancellation, self._refunds = cancellation, list(refunds or [])
         self.after_sales = after_sales or AfterSales()
         self._history = list(history or [])

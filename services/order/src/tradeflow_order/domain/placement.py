@@ -1,7 +1,8 @@
 """Placing an order: one sub-order per merchant, every line priced to the cent.
 
 Lines are priced either by the server from the price book (`quoting.price_checkout`, a buyer's
-order) or explicitly (`Cart`: staff on behalf of a buyer, channels); both become an order here.
+order) or explicitly (`Cart`: staff on behalf of a buyer); both become an order here, and so does
+a channel's order at zero (`channel_placement.py`).
 """
 
 from collections.abc import Callable
