@@ -16,7 +16,7 @@ from tradeflow_simulators.market.state import CHANNEL_SIGNATURE, MarketState, ma
 
 
 class NewShop(Strict):
-    code: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=32)
     kind: Shape
     secret: str = Field(min_length=1, max_length=200)
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from tradeflow_simulators.edge import ProviderError
 
-SHOP_CODE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+SHOP_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 
 class Shape(StrEnum):

@@ -59,7 +59,7 @@ class MarketState:
     def add_shop(self, code: str, shape: Shape, secret: str) -> tuple[Shop, bool]:
         """The shop `code` (and whether it is new); the same again is the same shop, other details 409."""
         if not SHOP_CODE.fullmatch(code):
-            raise ShopConflict(f"a shop code is lowercase letters, digits, - and _: {code!r}", field="code")
+            raise ShopConflict(f"a shop code is 1-32 lowercase letters, digits, - and _: {code!r}", field="code")
         if code in self.shops:
             shop = self.shops[code]
             if (shop.shape, shop.secret) != (shape, secret):
