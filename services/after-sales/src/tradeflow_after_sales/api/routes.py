@@ -1,12 +1,12 @@
 """The after-sales API (API.md "After-sales"): thin routes that parse, authorize and call one use case.
 
-Who sees what: staff and system every case; a buyer only their own; a merchant the cases on its
-own sub-orders. Buyers (or staff for them) open, cancel and report the return parcel; staff (or a
-merchant for its own sub-orders, when AFTER_SALES_MERCHANT_REVIEW allows) approve and reject; staff
-alone retry, force-close, override, decide after a failed inspection, turn an exchange into a
-refund and grant goodwill. `POST /after-sales` needs an Idempotency-Key; every other POST accepts
-one: the same key and body give the first answer again (`Idempotent-Replayed: true`), another body
-a 409.
+Who sees what: staff, system and channel (the channel adapter following the cases it opened)
+every case; a buyer only their own; a merchant the cases on its own sub-orders. Buyers (or staff
+for them) open, cancel and report the return parcel; staff (or a merchant for its own sub-orders,
+when AFTER_SALES_MERCHANT_REVIEW allows) approve and reject; staff alone retry, force-close,
+override, decide after a failed inspection, turn an exchange into a refund and grant goodwill.
+`POST /after-sales` needs an Idempotency-Key; every other POST accepts one: the same key and body
+give the first answer again (`Idempotent-Replayed: true`), another body a 409.
 """
 
 from typing import Annotated
@@ -40,7 +40,13 @@ from tradeflow_kit.cursors import decode_cursor, encode_cursor
 from tradeflow_kit.problems import Problem
 
 router = APIRouter(prefix="/after-sales", tags=["after-sales"])
-Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM))]
+Readers = Annotated[Principal, Depends(require_roles(Role.BUYER, Role.STAFF, Role.MERCHANT, Role.SYSTEM,
+                                                     Role.CHANNEL))]
+
+
+def reads_all(who: Principal) -> bool:
+    """Staff and system see every case; so does a channel (its adapter reads the cases it opened)."""
+    return who.sees_all or Role.CHANNEL in who.roles
 
 
 @router.post("", status_code=201, summary="Open an after-sales case (Idempotency-Key required)")
@@ -75,19 +81,19 @@ async def post_case(body: OpenCaseIn, who: BuyerOrStaff, api: Api, idempotency_k
 async def get_one(case_id: CaseId, who: Readers, api: Api) -> dict:
     async with api.transactions.read() as tx:
         read = await get_case(tx, case_id)
-    if not (who.sees_all or read.case.buyer_id == who.buyer_id
+    if not (reads_all(who) or read.case.buyer_id == who.buyer_id
             or (who.merchant_id is not None and who.merchant_id in read.merchant_ids)):
         raise Problem(403, "forbidden", "Not allowed", detail="this case belongs to someone else")
     return case_view(read.case, read.progress)
 
 
-@router.get("", summary="Cases, newest first (a buyer's own, a merchant's, or all for staff)")
+@router.get("", summary="Cases, newest first (a buyer's own, a merchant's, or all for staff, system, channel)")
 async def get_list(who: Readers, api: Api, order_id: QueryId = None, status: StatusFilter = None,
                    overdue: bool = False, limit: Limit = 20, cursor: Cursor = None) -> dict:
     """`overdue=true`: pending review past AFTER_SALES_REVIEW_OVERDUE_SECONDS, awaiting a return past
     its deadline, or needing attention."""
     where = CaseFilter(order_id=order_id, status=status)
-    if not who.sees_all:
+    if not reads_all(who):
         where = CaseFilter(buyer_id=who.buyer_id, merchant_id=None if who.buyer_id else who.merchant_id,
                            order_id=order_id, status=status)
     async with api.transactions.read() as tx:
