@@ -3,27 +3,46 @@ bootstrap builds it, driven over HTTP (its lifespan, which connects to Kafka, is
 clock the test moves. The participants' answers (order, fulfillment, inventory) are the contract
 messages themselves, handled as the consumer would (`World.reply`: the message's use case in a
 transaction of its own); what the service sends is read from its outbox; deadlines fire as the
-kit's scheduler fires them."""
+kit's scheduler fires them.
 
+`kafka_feed` delivers messages through the real broker instead: the service's handler table, one
+consumer per topic as `runtime.consume` subscribes them (the kit's processor, inbox, retries and
+dead-letter hook), on fresh topics standing in for order.events and after-sales.commands, in a
+consumer group of the test's own (the stack's running after-sales never sees them)."""
+
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import httpx
 import pytest
-from sqlalchemy import select
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import OffsetAndMetadata
+from faststream.kafka import KafkaBroker
+from sqlalchemy import func, select
 
-from tradeflow_after_sales.adapters.tables import outbox
+from tradeflow_after_sales.adapters.sqla_transaction import SqlaAfterSalesTransaction
+from tradeflow_after_sales.adapters.tables import inbox, outbox
+from tradeflow_after_sales.app.dead_letters import park_case_on_dead_letter
 from tradeflow_after_sales.app.deadlines import deadline_actions
-from tradeflow_after_sales.app.handlers import USE_CASES
+from tradeflow_after_sales.app.handlers import USE_CASES, message_handlers
 from tradeflow_after_sales.bootstrap import build_app
+from tradeflow_after_sales.domain.errors import AfterSalesError
 from tradeflow_after_sales.settings import Settings
-from tradeflow_contracts.envelope import Envelope
+from tradeflow_contracts.channels import OpenChannelCase
+from tradeflow_contracts.envelope import Envelope, new_envelope
 from tradeflow_contracts.order_facts import OrderChanged, OrderLineFacts
 from tradeflow_contracts.orders import Receiver, WarehouseQuantity
+from tradeflow_contracts.registry import Contract, payload_of
+from tradeflow_kit.messaging import metrics
+from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
+from tradeflow_kit.messaging.subscriptions import subscribe
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
 from tradeflow_testing.access import bearer
 from tradeflow_testing.migrations import migrate_to_head
+from tradeflow_testing.polling import poll_within
 
 BUYER, STAFF = bearer("buyer-1", "buyer"), bearer("staff-1", "staff")
 RECEIVER = Receiver(name="Han Meimei", phone="13912345678", region="east", city="Hangzhou", address="2 West Lake Rd")
@@ -79,14 +98,18 @@ class World:
     def transactions(self):
         return self.app.state.api.transactions
 
-    async def order(self, *lines: OrderLineFacts, order_id: str = "O-1", status: str = "shipped",
-                    type: str = "normal", **more) -> OrderChanged:
+    def facts(self, *lines: OrderLineFacts, order_id: str = "O-1", status: str = "shipped", type: str = "normal",
+              **more) -> OrderChanged:
+        """The order's facts as the order service tells them (a new version each time)."""
+        return OrderChanged(order_id=order_id, version=next(self._versions), buyer_id="buyer-1", type=type,
+                            channel=more.pop("channel", "app"), currency="CNY", status=status, receiver=RECEIVER,
+                            lines=list(lines or (line(),)), changed_at=self.clock.now(), **more)
+
+    async def order(self, *lines: OrderLineFacts, **facts) -> OrderChanged:
         """The order service tells after-sales about the order (a new version each time)."""
-        facts = OrderChanged(order_id=order_id, version=next(self._versions), buyer_id="buyer-1", type=type,
-                             channel="app", currency="CNY", status=status, receiver=RECEIVER,
-                             lines=list(lines or (line(),)), changed_at=self.clock.now(), **more)
-        await self.reply(facts)
-        return facts
+        told = self.facts(*lines, **facts)
+        await self.reply(told)
+        return told
 
     async def reply(self, message) -> None:
         async with self.transactions.begin() as tx:
@@ -166,3 +189,77 @@ async def patient_world(after_sales_database_url):
     """The service with AFTER_SALES_ORDER_WAIT_SECONDS and AFTER_SALES_ORDER_SETTLE_SECONDS = 30."""
     async for w in _world(after_sales_database_url, order_wait_seconds=30, order_settle_seconds=30):
         yield w
+
+
+class DeadLetters:
+    """The dead-letter topic as the processor writes to it: (kind, error) per letter."""
+
+    def __init__(self) -> None:
+        self.letters: list[tuple[str, str]] = []
+
+    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
+        self.letters.append((kind, f"{type(error).__name__}: {error}"))
+
+
+@dataclass
+class KafkaFeed:
+    producer: AIOKafkaProducer
+    topics: dict[str, str]  # the contract's topic → this test's stand-in
+    group: str
+    dead_letters: DeadLetters
+    world: World
+
+    admin: AIOKafkaAdminClient
+    sent: dict[str, int] = field(default_factory=dict)  # records produced per stand-in (one partition each)
+
+    async def send(self, message: Contract, key: str = "O-1") -> None:
+        """Produce the message as its producer would (an envelope of its own, keyed by the order)."""
+        envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="test",
+                                correlation_id=key)
+        topic = self.topics[message.TOPIC]
+        await self.producer.send_and_wait(topic, envelope.to_bytes(), key=key.encode(), headers=envelope.headers())
+        self.sent[topic] = self.sent.get(topic, 0) + 1
+
+    async def committed_all(self) -> bool:
+        """Every record produced is consumed and its offset committed (nothing in flight to stop)."""
+        committed = await self.admin.list_consumer_group_offsets(self.group)
+        return all(committed.get(TopicPartition(topic, 0), OffsetAndMetadata(0, "")).offset >= count
+                   for topic, count in self.sent.items())
+
+    def retried(self, contract: type[Contract]) -> float:
+        """Failed attempts of the contract topic's consumer that were retried."""
+        return metrics.RETRIED.labels(self.topics[contract.TOPIC], self.group)._value.get()
+
+    async def taken(self, type_name: str) -> int:
+        """Messages of the type this test's consumers processed (their inbox rows)."""
+        async with self.world.transactions.read() as tx:
+            return (await tx.session.execute(select(func.count()).select_from(inbox).where(
+                inbox.c.consumer == self.group, inbox.c.type == type_name))).scalar_one()
+
+
+@pytest.fixture
+async def kafka_feed(world, infra, new_topic):
+    """`world`'s handler table consuming order.events and after-sales.commands stand-ins on the real
+    broker; a failure worth retrying is retried with backoff as the kit does (12 attempts here, ~5 s)."""
+    runtime, group = world.app.state.runtime, f"test-after-sales-{uuid.uuid4().hex[:8]}"
+    handlers = message_handlers(SqlaAfterSalesTransaction.for_message, world.c)
+    broker, dead_letters = KafkaBroker(infra.kafka_bootstrap), DeadLetters()
+    topics = {topic: await new_topic(partitions=1) for topic in (OrderChanged.TOPIC, OpenChannelCase.TOPIC)}
+    for topic, stand_in in topics.items():
+        subscribe(broker, MessageProcessor(
+            group=group, handlers=handlers[topic], sessions=runtime.sessions, inbox=inbox, outbox=runtime.outbox,
+            dead_letters=dead_letters, retry=RetryPolicy(12, 0.1, 0.5), domain_errors=(AfterSalesError,),
+            on_dead_letter=park_case_on_dead_letter(world.transactions, world.c)), stand_in)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+    await producer.start()
+    await admin.start()
+    await broker.start()
+    feed = KafkaFeed(producer, topics, group, dead_letters, world, admin)
+    try:
+        yield feed
+    finally:  # the consumers stop with no commit in flight, before the stand-ins are deleted
+        await poll_within(feed.committed_all, bool, 10)
+        await broker.stop()
+        await admin.close()
+        await producer.stop()

@@ -56,7 +56,7 @@ async def test_a_virtual_line_cannot_be_returned(world):
 
 
 async def test_a_channel_order_records_the_channel_refund_and_moves_no_money(world):
-    await world.order(world.line(quantity=1, unit_price=0, paid=0), type="channel")
+    await world.order(world.line(quantity=1, unit_price=0, paid=0, channel_paid_amount=12900), type="channel")
     case = await world.opened("return_and_refund", ("L1", 1), channel_refund_amount=12900,
                               headers=STAFF, buyer_id="buyer-1")
     assert (case["refund_amount"], case["channel_refund_amount"], case["requested_by"]) == (

@@ -5,6 +5,8 @@ from tradeflow_after_sales.app.errors import NotYourCase, OrderNotKnown, Replace
 from tradeflow_after_sales.domain.errors import (
     AfterSalesError,
     CaseNotFound,
+    ChannelPaidUnknown,
+    ChannelRefundExceedsPaid,
     ExchangePriceDiffers,
     IllegalTransition,
     InvalidCase,
@@ -48,5 +50,7 @@ PROBLEMS = ErrorMap(
     Refusal(OverrideExceedsRefundable, 409, "Override exceeds what is refundable"),
     Refusal(IllegalTransition, 409, "Illegal transition"),
     Refusal(ReturnNotOverdue, 409, "Return not overdue"),
+    Refusal(ChannelRefundExceedsPaid, 422, "Channel refund exceeds what was paid on the channel"),
+    Refusal(ChannelPaidUnknown, 422, "Channel paid amount unknown"),
     Refusal(AfterSalesError, 409, "After-sales rule violated"),
 )

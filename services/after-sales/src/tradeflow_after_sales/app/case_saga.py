@@ -3,6 +3,7 @@ declared as a table the kit enforces and runs:
 
     reviewing → stopping_shipment (refund_only before shipment) ─────────────→ refunded by the order
               → refunding → [revoking_entitlement] → completed            (refund_only after shipment)
+              → awaiting_return … (a channel's refund_only after its goods left: they come back)
               → [reserving_replacement] → awaiting_return → returning → inspecting
                       → refunding … (return_and_refund) | deciding (failed) | shipping_replacement (exchange)
               → closed (rejected, cancelled, expired, force-closed: what the case held is released, and a
@@ -30,7 +31,8 @@ def case_saga(return_deadline: timedelta = timedelta(days=7),
     return SagaDefinition(NAME, (
         Step("reviewing", next=("stopping_shipment", "refunding", "reserving_replacement", "awaiting_return",
                                 "closed"),
-             doc="requested: staff (or the merchant, for its own sub-orders) approve or reject; the buyer may cancel"),
+             doc="requested: staff (or the merchant, for its own sub-orders) approve or reject; the buyer may "
+                 "cancel. A channel's case (OpenChannelCase) is approved as it opens: the channel refunded it"),
         Step("stopping_shipment", sends=(a.CancelLines,), awaits=(a.LinesCancelled, a.LinesRefunded),
              next=("awaiting_return", "refunding", "revoking_entitlement", "completed", "closed"),
              deadline=reply_timeout,

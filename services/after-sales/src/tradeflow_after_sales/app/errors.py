@@ -1,4 +1,5 @@
-"""Refusals of the use cases that are not rules of the case itself."""
+"""Refusals of the use cases that are not rules of the case itself, and the one failure a message
+handler raises to be tried again (`OrderFactsNotYetKnown`)."""
 
 from tradeflow_after_sales.domain.errors import AfterSalesError, ExchangePriceDiffers
 
@@ -7,6 +8,12 @@ class OrderNotKnown(AfterSalesError):
     """No `OrderChanged` of the order has reached after-sales (unknown order, or not yet told)."""
 
     slug = "order-not-found"
+
+
+class OrderFactsNotYetKnown(Exception):
+    """A command about an order whose facts have not reached after-sales yet. Not a domain error:
+    the kit retries the message with backoff (the facts come on order.events, another topic) and
+    dead-letters it as retries-exhausted, replayable, if they never do."""
 
 
 class NotYourCase(AfterSalesError):

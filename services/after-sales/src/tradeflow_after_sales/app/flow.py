@@ -25,7 +25,10 @@ def settle(case: AfterSalesCase, progress: CaseProgress, c: Collaborators, now: 
     """The moves the saga makes by itself, until none applies."""
     while True:
         status, kind = case.status, case.type
-        if status is S.APPROVED and kind is T.REFUND_ONLY and not stops_shipment(case):
+        if status is S.APPROVED and kind is T.REFUND_ONLY and goods_left(case):
+            case.shipment_not_stopped("the channel refunded goods that had left: they come back as a return",
+                                      now + c.return_deadline, now)
+        elif status is S.APPROVED and kind is T.REFUND_ONLY and not stops_shipment(case):
             case.start_refund(now)
         elif status is S.APPROVED and (kind is T.RETURN_AND_REFUND or progress.replacement_warehouses):
             case.await_return(now + c.return_deadline, now)
@@ -113,6 +116,12 @@ def stops_shipment(case: AfterSalesCase) -> bool:
     """A refund_only opened before shipment stops its goods first — unless it has none to stop
     (virtual goods only: their entitlement is revoked once refunded)."""
     return case.before_shipment and any(not ln.virtual for ln in case.lines)
+
+
+def goods_left(case: AfterSalesCase) -> bool:
+    """A channel's refund_only opened after its goods left: the parcel comes back (the buyer never
+    keeps both the channel's money and the goods); virtual goods alone are revoked once refunded."""
+    return case.by_channel and not case.before_shipment and any(not ln.virtual for ln in case.lines)
 
 
 def _revocations_left(case: AfterSalesCase, progress: CaseProgress) -> bool:

@@ -1,16 +1,20 @@
 """The service's consumed messages as one table, each calling one use case in the message's own
-transaction. A domain error is permanent (dead-lettered at once, and the case parked in
-needs_attention); anything else is retried by the kit."""
+transaction, one subscription per topic (`by_topic`): the order's facts and the participants'
+replies on their events topics, and the service's own commands (after-sales.commands: a channel's
+refund, `OpenChannelCase`). A domain error is permanent (dead-lettered at once, and a reply's case
+parked in needs_attention); anything else is retried by the kit."""
 
 from collections.abc import Callable
 
 from tradeflow_after_sales.app import replies as r
 from tradeflow_after_sales.app.catalog import record_catalog_sku
+from tradeflow_after_sales.app.open_channel_case import open_channel_case
 from tradeflow_after_sales.app.order_facts import record_order_changed
 from tradeflow_after_sales.app.ports import CASE_ID_PREFIX, AfterSalesTransaction, Collaborators
 from tradeflow_contracts import after_sales as a
 from tradeflow_contracts import fulfillment, inventory
 from tradeflow_contracts import order_facts as facts
+from tradeflow_contracts.channels import OpenChannelCase
 from tradeflow_contracts.registry import Contract
 from tradeflow_kit.messaging.handlers import UseCase, by_topic, use_case_handlers
 from tradeflow_kit.messaging.processor import Handler, MessageContext
@@ -29,6 +33,7 @@ USE_CASES: dict[type[Contract], UseCase] = {
     fulfillment.ShipmentStatusChanged: r.record_replacement_moved,
     fulfillment.EntitlementRevoked: r.record_entitlement_revoked,
     a.EntitlementNotRevoked: r.record_entitlement_not_revoked,
+    OpenChannelCase: open_channel_case,
 }
 
 

@@ -39,7 +39,8 @@ def snapshot_of(facts: OrderChanged, claims: tuple[Claim, ...],
                          paid_amount=ln.paid_amount, shipping_amount=ln.shipping_amount,
                          points_amount=ln.points_amount, virtual=ln.kind == "virtual",
                          stopped_quantity=max(ln.cancelled_quantity - units, 0),
-                         stopped_amount=max(ln.cancelled_amount - amount, 0))
+                         stopped_amount=max(ln.cancelled_amount - amount, 0),
+                         channel_paid_amount=ln.channel_paid_amount)
     lines = tuple(line(ln) for ln in facts.lines)
     return OrderSnapshot(id=facts.order_id, buyer_id=facts.buyer_id, status=OrderStatus(facts.status),
                          type=OrderType(facts.type), currency=facts.currency, lines=lines, claims=claims,

@@ -34,9 +34,10 @@ from tradeflow_after_sales.domain.model import (
     HistoryEntry,
     RefundOverride,
     Requester,
+    RequesterKind,
     ReturnParcel,
 )
-from tradeflow_after_sales.domain.opening import case_lines, check_request, required
+from tradeflow_after_sales.domain.opening import case_lines, check_channel_refund, check_request, required
 from tradeflow_after_sales.domain.order_snapshot import Claim, OrderSnapshot, OrderStatus
 from tradeflow_after_sales.domain.staff_decisions import StaffDecisions
 from tradeflow_after_sales.domain.states import FINAL, TRANSITIONS, CaseEvent, CaseStatus, CaseType
@@ -100,6 +101,11 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
         return sum(line.refund.points for line in self._lines if line.refund)
 
     @property
+    def by_channel(self) -> bool:
+        """Opened by the channel adapter for a refund the channel made: its goods must come back."""
+        return self.requested_by.kind is RequesterKind.CHANNEL
+
+    @property
     def is_open(self) -> bool:
         return self._status not in FINAL
 
@@ -134,6 +140,7 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
         """A new case, `requested`, if the order and its other cases allow it; refused otherwise."""
         check_request(request, order)
         check_eligibility(order, request.type, request.lines, now, windows, case_id=id)
+        check_channel_refund(request, order, id)
         case = cls(id=id, order_id=order.id, buyer_id=order.buyer_id, currency=order.currency, type=request.type,
                    lines=case_lines(id, order, request), reason=request.reason.strip(),
                    requested_by=request.requester, opened_at=now, description=request.description,

@@ -9,7 +9,8 @@
   fulfillment could no longer stop the line's parcel. Only for a case opened before shipment, while
   approved (or parked there): it becomes a return_and_refund awaiting the return parcel by the
   deadline, and the shipping share is forfeited as for any case after shipment (an amount staff
-  set stays).
+  set stays). A channel's refund_only (`by_channel`) opened after its goods left becomes a return
+  the same way, at once: the channel gave the money back, so the goods come back.
 * **A part stop** (`split_off`, the saga): some units were stopped, others go on — the case keeps
   the stopped units and the ones going on continue in a new return case (`split.py`).
 """
@@ -48,9 +49,10 @@ class Converting:
 
     def shipment_not_stopped(self, reason: str, deadline: datetime, now: datetime, actor: str = "saga") -> None:
         reason = required(reason, "reason")
-        if self._type is not T.REFUND_ONLY or not self.before_shipment or self._resting_status is not S.APPROVED:
+        if (self._type is not T.REFUND_ONLY or not (self.before_shipment or self.by_channel)
+                or self._resting_status is not S.APPROVED):
             raise IllegalTransition(f"case {self.id} ({self._type}, {self._status}) cannot become a return: only "
-                                    "an approved refund_only opened before shipment")
+                                    "an approved refund_only opened before shipment, or a channel's")
         overridden = self._override is not None
         self._lines = tuple(replace(line, refund=without_shipping(line.refund, overridden)) for line in self._lines)
         self._change_type(T.RETURN_AND_REFUND, E.BECOME_RETURN, reason, actor, now, S.AWAITING_RETURN)

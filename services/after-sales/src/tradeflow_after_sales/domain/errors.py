@@ -99,3 +99,20 @@ class ReturnNotOverdue(AfterSalesError):
     """Asked to close a case for a missing return parcel before its deadline passed."""
 
     slug = "return-not-overdue"
+
+
+class ChannelRefundExceedsPaid(AfterSalesError):
+    """A channel's refund is more than the refunded units' share of what the buyer paid the channel."""
+
+    slug = "channel-refund-exceeds-paid"
+
+    def __init__(self, asked: int, cap: int) -> None:
+        super().__init__(f"the channel refunded {asked}, more than the {cap} its units were paid on the channel")
+        self.asked, self.cap = asked, cap
+
+
+class ChannelPaidUnknown(AfterSalesError):
+    """A channel's refund on lines whose channel paid amount the order's facts do not tell: it
+    cannot be checked, so it is not taken."""
+
+    slug = "channel-paid-unknown"

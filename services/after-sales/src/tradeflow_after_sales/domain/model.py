@@ -14,6 +14,7 @@ from tradeflow_after_sales.domain.states import CaseStatus, CaseType
 class RequesterKind(StrEnum):
     BUYER = "buyer"
     STAFF = "staff"  # customer service, on the buyer's behalf
+    CHANNEL = "channel"  # the channel adapter, for a refund the channel made (DOMAIN §6)
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class Requester:
 
     @property
     def actor(self) -> str:
-        """How the history names them: `buyer:<id>`, `staff:<id>`."""
-        return f"{self.kind}:{self.id}"
+        """How the history names them: `buyer:<id>`, `staff:<id>`; a channel's case names whom
+        the adapter said requested it (`OpenChannelCase.requested_by`), as it said it."""
+        return self.id if self.kind is RequesterKind.CHANNEL else f"{self.kind}:{self.id}"
 
 
 @dataclass(frozen=True)

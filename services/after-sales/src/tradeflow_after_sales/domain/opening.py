@@ -4,17 +4,22 @@ besides eligibility) and the case's lines made from it.
 * a reason is required; the description is free; each evidence link is a non-blank http(s) URL;
 * replacements are named only by an exchange, only for lines it claims (`exchange.py`);
 * a channel's refund amount only on a channel order, never negative: the money moved on the
-  channel; here nothing is refunded (the order's lines paid zero) and the case records it;
+  channel; here nothing is refunded (the order's lines paid zero) and the case records it. It is
+  at most what the claimed units were paid on the channel (`check_channel_refund`): each line's
+  `channel_paid_amount` shared over its units by position (`tradeflow_money.units_part`), the
+  units the order stopped and the other cases hold coming first, so the line's last units take
+  what is left; a line whose channel paid amount is not known refuses the refund;
 * each line of a refund type gets its refund by the rule (`refund.quote`), each line of an
   exchange its replacement.
 """
 
-from tradeflow_after_sales.domain.errors import InvalidCase
+from tradeflow_after_sales.domain.errors import ChannelPaidUnknown, ChannelRefundExceedsPaid, InvalidCase
 from tradeflow_after_sales.domain.exchange import check_wanted, replacement_for
 from tradeflow_after_sales.domain.model import CaseLine, CaseRequest
 from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot, OrderType
 from tradeflow_after_sales.domain.refund import quote
 from tradeflow_after_sales.domain.states import CaseType
+from tradeflow_money import units_part
 
 
 def required(text: str, field: str) -> str:
@@ -36,6 +41,23 @@ def check_request(request: CaseRequest, order: OrderSnapshot) -> None:
             raise InvalidCase("a channel refund amount is only for a channel order", "channel_refund_amount")
         if request.channel_refund_amount < 0:
             raise InvalidCase("a channel refund amount cannot be negative", "channel_refund_amount")
+
+
+def check_channel_refund(request: CaseRequest, order: OrderSnapshot, case_id: str) -> None:
+    """The channel's refund within what its units were paid on the channel (module docstring);
+    after eligibility, so every claimed line is the order's and claimable."""
+    if request.channel_refund_amount is None:
+        return
+    cap = 0
+    for claimed in request.lines:
+        line = order.line(claimed.line_id)
+        if line.channel_paid_amount is None:
+            raise ChannelPaidUnknown(f"line {line.id}: the order does not tell what it was paid on the channel, "
+                                     "so the channel's refund cannot be checked")
+        before = line.stopped_quantity + sum(c.quantity for c in order.claims_on(line.id, besides=case_id))
+        cap += units_part(line.channel_paid_amount, line.quantity, before, claimed.quantity)
+    if request.channel_refund_amount > cap:
+        raise ChannelRefundExceedsPaid(request.channel_refund_amount, cap)
 
 
 def case_lines(case_id: str, order: OrderSnapshot, request: CaseRequest) -> tuple[CaseLine, ...]:

@@ -8,6 +8,9 @@ A line's `paid_amount` is its allocated paid amount (goods + its shipping share 
 as points). Units the order's own cancellation stopped (`stopped_quantity`) were refunded by the
 order (`stopped_amount`, paid × units ÷ quantity floored cumulatively) and cannot be claimed.
 
+A channel order's line also carries what the buyer paid the channel for it
+(`channel_paid_amount`, None when the facts do not tell): the cap of the channel's refunds.
+
 `claims` are what the order's other cases hold — every case open, and every closed one whose
 refund was made (`AfterSalesCase.claims()`); a rejected, cancelled or expired case, or a completed
 exchange, holds nothing. The snapshot must be read in the transaction that saves the case, with
@@ -53,6 +56,7 @@ class OrderLine:
     virtual: bool = False
     stopped_quantity: int = 0
     stopped_amount: int = 0
+    channel_paid_amount: int | None = None  # a channel order's line: what the buyer paid the channel
 
     def __post_init__(self) -> None:
         if self.quantity <= 0 or not 0 <= self.stopped_quantity <= self.quantity:
