@@ -8,7 +8,7 @@ import structlog
 
 from tradeflow_channel_adapter.app.intake import receive
 from tradeflow_channel_adapter.app.ports import ChannelCalls, Collaborators, Transactions
-from tradeflow_channel_adapter.domain.channel import Kind
+from tradeflow_channel_adapter.domain.channel import Channel, Kind
 from tradeflow_channel_adapter.domain.errors import BadNews
 
 log = structlog.get_logger(__name__)
@@ -22,22 +22,34 @@ async def poll_channels(transactions: Transactions, calls: ChannelCalls, c: Coll
                     and ch.api_base_url]
     taken = 0
     for channel in channels:
-        for _ in range(max_pages):
-            async with transactions.read() as tx:
-                cursor = await tx.channels.cursor(channel.code)
-            page = await calls.fetch(channel, cursor)
-            async with transactions.begin() as tx:
-                if await tx.channels.cursor(channel.code) != cursor:
-                    break  # another replica took this page
-                for news in page.news:
-                    try:  # BadNews is raised before anything is written
-                        await receive(tx, c, channel, news, "pull")
-                        taken += 1
-                    except BadNews as exc:
-                        log.warning("poll.bad_news", channel=channel.code, field=exc.field, error=exc.message,
-                                    external_order_id=getattr(news, "external_order_id", None))
-                if page.next_cursor is not None:
-                    await tx.channels.save_cursor(channel.code, page.next_cursor)
-            if not page.news or page.next_cursor in (None, cursor):
-                break
+        try:
+            taken += await poll_channel(transactions, calls, c, channel, max_pages)
+        except Exception as exc:  # noqa: BLE001 — one channel down must not stop the others
+            log.warning("poll.channel_failed", channel=channel.code, error=f"{type(exc).__name__}: {exc}")
+    return taken
+
+
+async def poll_channel(transactions: Transactions, calls: ChannelCalls, c: Collaborators, channel: Channel,
+                       max_pages: int) -> int:
+    """Up to `max_pages` pages of one channel's feed, from its persisted cursor."""
+    taken = 0
+    for _ in range(max_pages):
+        async with transactions.read() as tx:
+            cursor = await tx.channels.cursor(channel.code)
+        page = await calls.fetch(channel, cursor)
+        async with transactions.begin() as tx:
+            await tx.channels.get(channel.code, lock=True)  # replicas take a channel's pages one at a time
+            if await tx.channels.cursor(channel.code) != cursor:
+                break  # another replica took this page
+            for news in page.news:
+                try:  # BadNews is raised before anything is written
+                    await receive(tx, c, channel, news, "pull")
+                    taken += 1
+                except BadNews as exc:
+                    log.warning("poll.bad_news", channel=channel.code, field=exc.field, error=exc.message,
+                                external_order_id=getattr(news, "external_order_id", None))
+            if page.next_cursor is not None:
+                await tx.channels.save_cursor(channel.code, page.next_cursor)
+        if not page.news or page.next_cursor in (None, cursor):
+            break
     return taken
