@@ -184,6 +184,14 @@ async def test_the_pull_feed_pages_by_a_stable_cursor(market):
     assert beyond.status_code == 400 and beyond.json()["error"]["code"] == "invalid_cursor"
 
 
+async def test_a_raw_record_joins_the_feed_as_it_is(market):
+    added = await market.post("/sim/market/shopb/feed-raw", json={"record": {"type": "ORDER_CREATED", "order": 5}})
+    assert added.status_code == 201 and added.json() == {"seq": 0, "type": "ORDER_CREATED", "order": 5}
+    assert (await read_feed(market, "shopb", "cursor=0"))["records"] == [added.json()]
+    refused = await market.post("/sim/market/shopa/feed-raw", json={"record": {}})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_a_pull_shop"
+
+
 @pytest.mark.parametrize("headers", [{}, {"secret": "wrong"}, {"age": 3600}, {"target": "/api/orders?cursor=1"},
                                      {"target": "/shopb/api/orders?cursor=0"}])
 async def test_the_feed_refuses_a_call_not_signed_with_the_shops_secret_now_over_its_target(market, headers):

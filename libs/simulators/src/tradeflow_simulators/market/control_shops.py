@@ -1,6 +1,6 @@
 """Demo and test control of the shops themselves (no signature): add a shop, push an arbitrary
-body (a bad one, badly signed, stale), see the pushes and their answers, fail the next sync-back
-calls, see the sync-back calls received."""
+body (a bad one, badly signed, stale) or add one to a feed, see the pushes and their answers, fail
+the next sync-back calls, see the sync-back calls received."""
 
 import json
 import time
@@ -31,8 +31,17 @@ class RawPush(Strict):
     """Added to the signed timestamp: e.g. -3600 for a stale push (signed correctly)."""
 
 
+class RawRecord(Strict):
+    record: dict[str, Any]
+    """Any record, added to the feed as it is (its `seq` set to its place)."""
+
+
 class SyncFailures(Strict):
     count: int = Field(ge=0, le=1000)
+
+
+class NotAPullShop(ProviderError):
+    code, status = "not_a_pull_shop", 409
 
 
 class NotDelivered(ProviderError):
@@ -80,6 +89,15 @@ async def push_raw(code: str, body: RawPush, state: MarketState = Depends(market
     except httpx.HTTPError as exc:
         raise NotDelivered(f"{type(exc).__name__}: {exc}") from None
     return {"status_code": answer.status_code, "body": answer.text[:2000], "sent": content.decode()}
+
+
+@router.post("/{code}/feed-raw", status_code=201)
+async def add_raw_record(code: str, body: RawRecord, state: MarketState = Depends(market_state)) -> dict:
+    """Add an arbitrary record to a pull shop's feed (a badly worded one, for bad-input tests)."""
+    shop = state.shop(code)
+    if shop.shape is not Shape.PULL:
+        raise NotAPullShop(f"shop {code} pushes its news; it has no feed")
+    return shop.add_to_feed(body.record)
 
 
 @router.get("/{code}/pushes")
