@@ -1,0 +1,134 @@
+"""A channel's cancellations, refunds and address changes: each kept once, parked until its order is
+placed when it comes first, then acted on through the platform — a refund as an after-sales channel
+case on the platform's line ids, a cancellation as the order's own (or, when the goods already
+left, a refund of every line)."""
+
+import pytest
+
+from tradeflow_channel_adapter.adapters import tables
+from tradeflow_contracts import channels as ch
+
+from .channel_adapter_world import PUSH, STAFF, close, paid, refund
+
+ORDER = paid("3300", ("330001", "TB-1", 2, "100.00", "180.00"), ("330002", "TB-2", 1, "50.00", "50.00"))
+
+
+@pytest.fixture
+async def shop(world):
+    await world.channel("shopa", PUSH)
+    await world.sku("COURSE-1", 10_000)
+    await world.sku("COURSE-2", 5_000)
+    await world.map("shopa", "TB-1", "COURSE-1")
+    await world.map("shopa", "TB-2", "COURSE-2")
+    return world
+
+
+async def _cases(world) -> list[dict]:
+    return [e.payload for e in await world.sent("after-sales.open-channel-case")]
+
+
+async def test_a_refund_before_its_order_waits_and_opens_a_case_on_the_platforms_lines_once_placed(shop):
+    parked = await shop.pushed("shopa", refund("RF1", "3300", ("330001", 1), fee="90.00"))
+    repeat = await shop.pushed("shopa", refund("RF1", "3300", ("330001", 1), fee="90.00"))
+    await shop.pushed("shopa", ORDER)
+    still = await shop.get("/channels/shopa/changes")
+    await shop.place("3300", "O-1")
+    await shop.place("3300", "O-1")  # a repeated answer
+
+    assert (parked["kind"], parked["status"], parked["detail"]) == ("refund", "parked", "waiting for its order")
+    assert (repeat["duplicate"], repeat["status"]) == (True, "known")
+    assert [c["status"] for c in still["items"]] == ["parked"]
+    [case] = await _cases(shop)
+    assert case | {"at": None} == {
+        "case_id": f"as_ch_{parked['id']}", "order_id": "O-1", "channel": "shopa", "external_refund_id": "RF1",
+        "lines": [{"line_id": "O-1-L1", "quantity": 1}], "channel_refund_amount": 9000, "reason": "broken",
+        "requested_by": "channel:shopa", "at": None}
+    [change] = await shop.rows(tables.channel_news)
+    assert (change["status"], change["case_id"]) == ("sent", case["case_id"])
+
+
+async def test_a_refund_of_a_placed_order_opens_its_case_at_once(shop):
+    await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
+    receipt = await shop.pushed("shopa", refund("RF2", "3300", ("330001", 2), ("330002", 1), fee="230.00"))
+
+    [case] = await _cases(shop)
+    assert receipt["status"] == "sent"
+    assert (case["lines"], case["channel_refund_amount"]) == (
+        [{"line_id": "O-1-L1", "quantity": 2}, {"line_id": "O-1-L2", "quantity": 1}], 23_000)
+
+
+async def test_a_refund_naming_lines_the_order_has_not_is_refused_for_staff(shop):
+    await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
+    receipt = await shop.pushed("shopa", refund("RF3", "3300", ("339999", 1)))
+
+    assert (receipt["status"], receipt["detail"]) == ("refused", "lines not in the order: 339999")
+    assert await _cases(shop) == []
+    [change] = (await shop.get("/channels/shopa/review"))["changes"]
+    assert (change["kind"], change["status"]) == ("refund", "refused")
+
+
+async def test_a_cancellation_of_a_placed_order_asks_the_order_to_cancel_it(shop):
+    await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
+    receipt = await shop.pushed("shopa", close("3300"))
+    repeat = await shop.pushed("shopa", close("3300"))
+
+    [cancel] = [e.payload for e in await shop.sent("order.cancel-channel-order")]
+    assert (receipt["kind"], receipt["status"], repeat["duplicate"]) == ("cancellation", "sent", True)
+    assert cancel == {"order_id": "O-1", "channel": "shopa", "external_order_id": "3300",
+                      "reason": "buyer cancelled", "requested_by": "channel:shopa"}
+
+
+async def test_a_cancellation_before_the_order_is_placed_waits_for_it(shop):
+    await shop.pushed("shopa", ORDER)
+    receipt = await shop.pushed("shopa", close("3300"))
+    waiting = await shop.sent("order.cancel-channel-order")
+    await shop.place("3300", "O-1")
+
+    assert (receipt["status"], waiting) == ("parked", [])
+    [cancel] = [e.payload for e in await shop.sent("order.cancel-channel-order")]
+    assert cancel["order_id"] == "O-1"
+
+
+async def test_a_cancellation_refused_because_the_goods_left_refunds_every_line_as_a_case(shop):
+    await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
+    await shop.pushed("shopa", close("3300"))
+    not_cancelled = ch.ChannelOrderNotCancelled(order_id="O-1", channel="shopa", external_order_id="3300",
+                                                status="shipped", reason="its goods left", at=shop.clock.now())
+    await shop.feed(not_cancelled)
+    await shop.feed(not_cancelled)
+
+    [case] = await _cases(shop)
+    assert (case["order_id"], case["external_refund_id"], case["channel_refund_amount"]) == (
+        "O-1", "cancel-3300", 23_000)
+    assert case["lines"] == [{"line_id": "O-1-L1", "quantity": 2}, {"line_id": "O-1-L2", "quantity": 1}]
+    assert case["reason"] == "cancelled by the channel after its goods left (shipped)"
+
+
+async def test_a_cancellation_of_an_order_in_review_cancels_it_there(shop):
+    await shop.pushed("shopa", paid("3400", ("340001", "TB-404", 1, "10.00", "10.00")))
+    receipt = await shop.pushed("shopa", close("3400"))
+    [record] = await shop.ledger("shopa")
+    retried = await shop.http.post(f"/channels/shopa/review/{record['id']}/retry", headers=STAFF)
+
+    assert (receipt["status"], receipt["detail"]) == ("done", "cancelled in review (never placed)")
+    [record] = await shop.ledger("shopa")
+    assert (record["status"], record["credit_amount"]) == ("cancelled", 0)
+    assert await shop.sent() == [] and await shop.credit_used("shopa") == 0
+    assert (await shop.get("/channels/shopa/review"))["orders"] == []
+    assert retried.status_code == 409
+
+
+async def test_an_address_change_waits_for_staff(shop):
+    await shop.pushed("shopa", ORDER)
+    body = {"event": "TradeLogisticsAddressChanged", "tid": "3300", "receiver_name": "Han Meimei",
+            "receiver_mobile": "13900139000", "receiver_address": "Zhejiang Hangzhou 3 West Lake Rd"}
+    receipt = await shop.pushed("shopa", body)
+    repeat = await shop.pushed("shopa", body)
+
+    assert (receipt["kind"], receipt["status"], repeat["duplicate"]) == ("address_change", "review", True)
+    [change] = (await shop.get("/channels/shopa/review"))["changes"]
+    assert (change["kind"], change["external_order_id"]) == ("address_change", "3300")
