@@ -14,6 +14,7 @@ from tradeflow_channel_adapter.app.ports import (
     SyncCall,
     Transactions,
 )
+from tradeflow_channel_adapter.domain.channel import Kind
 from tradeflow_channel_adapter.domain.external import ExternalStatus, ShipmentNews, SyncUpdate
 from tradeflow_channel_adapter.domain.ledger import ChannelOrder
 from tradeflow_contracts.order_facts import OrderChanged
@@ -45,6 +46,10 @@ def updates(record: ChannelOrder, m: OrderChanged) -> list[tuple[str, SyncUpdate
 
 
 async def sync_facts(tx: ChannelAdapterTransaction, c: Collaborators, record: ChannelOrder, m: OrderChanged) -> None:
+    """Keep the calls the facts call for — none for an offline channel: it has no system to call."""
+    channel = await tx.channels.get(record.channel)
+    if channel is None or channel.kind is Kind.OFFLINE:
+        return
     now = c.clock.now()
     for key, update in updates(record, m):
         await tx.sync.add(SyncCall(c.ids.new_id("sc"), record.channel, record.id, f"{record.id}:{key}", update,
