@@ -148,3 +148,6 @@ class OpenChannelCase(Contract):
     reason: str
     requested_by: str
     at: datetime
+    facts_version: int | None = None
+    """The `OrderChanged` version the adapter decided on (the order paid): after-sales opens the
+    case on facts at least this new, waiting (retried) until it has them."""

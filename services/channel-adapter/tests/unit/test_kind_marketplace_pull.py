@@ -116,10 +116,17 @@ BAD_PAGES = [
 
 
 @pytest.mark.parametrize(("path", "value", "field"), BAD_PAGES)
-def test_a_bad_field_of_a_page_is_refused_by_its_path(path, value, field, change):
-    with pytest.raises(BadNews) as refused:
-        KIND.read_page(change(PAGE, path, value), VOCABULARY)
-    assert refused.value.field == field
+def test_a_bad_field_is_named_by_its_path_and_a_bad_record_does_not_hold_back_the_others(path, value, field,
+                                                                                          change):
+    if not path.startswith("records."):  # the page itself: nothing of it can be read
+        with pytest.raises(BadNews) as refused:
+            KIND.read_page(change(PAGE, path, value), VOCABULARY)
+        assert refused.value.field == field
+        return
+    page = KIND.read_page(change(PAGE, path, value), VOCABULARY)
+    assert [bad.field for bad in page.unreadable] == [field]
+    assert len(page.news) == len(PAGE["records"]) - 1
+    assert page.next_cursor == PAGE["nextCursor"]
 
 
 def test_a_page_that_is_not_an_object_is_refused():

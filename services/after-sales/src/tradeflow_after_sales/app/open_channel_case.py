@@ -9,7 +9,8 @@ no money moves here (a channel order's lines paid zero), units not shipped yet a
 * The case id is the adapter's (`as_ch_…`); any other id is a malformed command (dead-lettered at
   once: it must never answer for, or touch, a case of another kind).
 * A repeat of the id changes nothing.
-* Facts of the order not here yet: retried by the kit (`OrderFactsNotYetKnown`), never refused.
+* Facts of the order not here yet, or older than those the adapter decided on (`facts_version`):
+  retried by the kit (`OrderFactsNotYetKnown`), never refused.
 * A case the rules refuse is answered `CaseStatusChanged` to `refused` with the reason, and
   nothing else is kept: the adapter follows the answer (asked again, the rules decide again).
 """
@@ -39,6 +40,9 @@ async def open_channel_case(tx: AfterSalesTransaction, m: OpenChannelCase, c: Co
         facts, order = await locked_order(tx, m.order_id)
     except OrderNotKnown as unknown:
         raise OrderFactsNotYetKnown(str(unknown)) from unknown
+    if m.facts_version is not None and facts.version < m.facts_version:
+        raise OrderFactsNotYetKnown(f"order {m.order_id}'s facts are version {facts.version}; "
+                                    f"the channel decided on version {m.facts_version}")
     if await tx.cases.get(m.case_id) is not None:
         log.info("after_sales.channel_case_repeated", case_id=m.case_id, order_id=m.order_id)
         return

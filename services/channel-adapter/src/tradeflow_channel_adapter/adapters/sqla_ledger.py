@@ -66,13 +66,15 @@ def _values(order: ChannelOrder, now: datetime) -> dict[str, Any]:
     return {"status": order.status.value, "news": dump_news(order.news), "account_id": order.account_id,
             "review_reason": order.review_reason, "review_detail": order.review_detail,
             "credit_amount": order.credit_amount, "order_id": order.order_id, "line_ids": order.line_ids,
-            "unit_credit": order.unit_credit, "updated_at": now}
+            "unit_credit": order.unit_credit, "order_status": order.order_status,
+            "facts_version": order.facts_version, "updated_at": now}
 
 
 def _order(row: Mapping[str, Any]) -> ChannelOrder:
     return ChannelOrder(row["id"], row["channel"], row["source"], load_news(row["news"]), OrderStatus(row["status"]),
                         row["account_id"], row["review_reason"], row["review_detail"], row["credit_amount"],
-                        row["order_id"], dict(row["line_ids"]), dict(row["unit_credit"]))
+                        row["order_id"], dict(row["line_ids"]), dict(row["unit_credit"]), row["order_status"],
+                        row["facts_version"])
 
 
 class SqlaNewsRepository:

@@ -109,6 +109,8 @@ channel_orders = Table(
     Column("order_id", Text),
     Column("line_ids", JSONB, nullable=False, server_default="{}"),
     Column("unit_credit", JSONB, nullable=False, server_default="{}"),
+    Column("order_status", Text),
+    Column("facts_version", BigInteger),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("channel", "external_order_id", name="uq_channel_orders_external"),

@@ -21,6 +21,8 @@ async def record_placed(tx: ChannelAdapterTransaction, m: ch.ChannelOrderPlaced,
     if record is None or record.status is not OrderStatus.ACCEPTED:
         return  # a repeat (already placed), or not ours
     record.placed(m.order_id, {ln.external_line_id: ln.line_id for ln in m.lines})
+    if record.order_status == "cancelled":  # its facts came first: already cancelled (out of stock)
+        await tx.channels.add_credit_used(record.channel, -record.cancelled())
     await tx.orders.save(record, c.clock.now())
     await apply_parked(tx, c, record)
 
@@ -72,12 +74,19 @@ async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Co
 
 
 async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c: Collaborators) -> None:
-    record = await tx.orders.by_order(m.order_id, lock=True)
-    if record is None:
+    """The platform order's newest facts: kept (older ones only synced, never kept), a cancelled
+    order's credit given back, refunds that waited for its payment applied, the channel told."""
+    record = (await tx.orders.by_external(m.channel, m.external_order_id, lock=True) if m.external_order_id
+              else await tx.orders.by_order(m.order_id, lock=True))  # its facts may come before its placement
+    if record is None or record.order_id not in (None, m.order_id):
         return
-    if m.status == "cancelled" and record.status is OrderStatus.PLACED:
-        await tx.channels.add_credit_used(record.channel, -record.cancelled())
+    was_paid = record.paid
+    if record.follow(m.version, m.status):
+        if m.status == "cancelled" and record.status is OrderStatus.PLACED:
+            await tx.channels.add_credit_used(record.channel, -record.cancelled())
         await tx.orders.save(record, c.clock.now())
+        if record.paid and not was_paid:
+            await apply_parked(tx, c, record)
     await sync_facts(tx, c, record, m)
 
 

@@ -4,9 +4,10 @@
 * **cancellation**: an order in review is cancelled there; a placed one is cancelled by the order
   service (`CancelChannelOrder`, stage-aware: when its goods already left, `ChannelOrderNotCancelled`
   turns it into a refund of every line); one not yet placed (or not yet received) waits, parked.
-* **refund**: a placed order's lines get an after-sales refund-only case (`OpenChannelCase`), which
-  moves no money and revokes the entitlement or stops the parcel; a refund that arrives before its
-  order waits, parked, and is applied when the order is placed. A completed case gives the units'
+* **refund**: a paid order's lines get an after-sales refund-only case (`OpenChannelCase`, on the
+  order's facts the adapter saw paid), which moves no money and revokes the entitlement or stops
+  the parcel; a refund that arrives before its order (or before it is paid) waits, parked, and is
+  applied when the order is. A completed case gives the units'
   credit back to the channel.
 * **address change**: waits in review for staff (a parcel may be on its way).
 """
@@ -61,8 +62,9 @@ async def apply(tx: ChannelAdapterTransaction, c: Collaborators, parked: ParkedN
     if isinstance(news, ExternalAddressChange):
         status, detail = REVIEW, "an address change is re-reviewed by staff"
     elif record is None or record.status is OrderStatus.ACCEPTED or (
-            record.status is OrderStatus.REVIEW and isinstance(news, ExternalRefund)):
-        pass  # waits: applied when the order is placed (or settled)
+            isinstance(news, ExternalRefund) and record.status in (OrderStatus.REVIEW, OrderStatus.PLACED)
+            and not record.paid):
+        pass  # waits: applied when the order is placed (a refund: once the order is paid)
     elif isinstance(news, ExternalCancellation):
         status, detail = await _cancel(tx, c, record, news)
     elif isinstance(news, ExternalRefund):
@@ -100,7 +102,7 @@ async def _refund(tx, c: Collaborators, parked: ParkedNews, record: ChannelOrder
         lines=[ch.ChannelCaseLine(line_id=record.line_ids[ln.external_line_id], quantity=ln.quantity)
                for ln in news.lines],
         channel_refund_amount=news.amount, reason=news.reason, requested_by=f"channel:{record.channel}",
-        at=c.clock.now()), key=record.order_id)
+        at=c.clock.now(), facts_version=record.facts_version), key=record.order_id)
     return SENT, None, case_id
 
 
@@ -115,6 +117,6 @@ def _check_refund(news: ExternalRefund) -> None:
 
 
 async def apply_parked(tx: ChannelAdapterTransaction, c: Collaborators, record: ChannelOrder) -> None:
-    """The order is placed (or reviewed): the changes that waited for it, in the order they came."""
+    """The order is placed, paid (or reviewed): the changes that waited for it, in the order they came."""
     for parked in await tx.news.parked(record.channel, record.external_order_id):
         await apply(tx, c, parked, record)

@@ -2,7 +2,8 @@
 a page at a time; a page's news are taken in and the next cursor saved in one transaction, so a
 restart neither loses a page nor takes one twice (and a repeat would be answered as a duplicate
 anyway). A record the channel worded wrongly is skipped and logged with its field, not retried
-forever: the channel still holds it, and staff see it in the log."""
+forever (nor is a page with such a record: the kind passes it over and names it): the channel
+still holds it, and staff see it in the log."""
 
 import structlog
 
@@ -41,6 +42,8 @@ async def poll_channel(transactions: Transactions, calls: ChannelCalls, c: Colla
             await tx.channels.get(channel.code, lock=True)  # replicas take a channel's pages one at a time
             if await tx.channels.cursor(channel.code) != cursor:
                 break  # another replica took this page
+            for bad in page.unreadable:
+                log.warning("poll.unreadable_record", channel=channel.code, error=str(bad), cursor=cursor)
             for news in page.news:
                 try:  # BadNews is raised before anything is written
                     await receive(tx, c, channel, news, "pull")
@@ -50,6 +53,6 @@ async def poll_channel(transactions: Transactions, calls: ChannelCalls, c: Colla
                                 external_order_id=getattr(news, "external_order_id", None))
             if page.next_cursor is not None:
                 await tx.channels.save_cursor(channel.code, page.next_cursor)
-        if not page.news or page.next_cursor in (None, cursor):
+        if not (page.news or page.unreadable) or page.next_cursor in (None, cursor):
             break
     return taken

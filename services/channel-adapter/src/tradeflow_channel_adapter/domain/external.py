@@ -94,10 +94,13 @@ ChannelNews = ExternalOrder | ExternalCancellation | ExternalRefund | ExternalAd
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a pull channel's feed: its news and the cursor to ask from next (None: no more)."""
+    """One page of a pull channel's feed: its news, the cursor to ask from next (None: no more),
+    and the records that could not be read (each a BadNews naming the record's field), which the
+    poller reports and passes over rather than stall the feed on them."""
 
     news: list[ChannelNews]
     next_cursor: str | None
+    unreadable: list[Exception] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

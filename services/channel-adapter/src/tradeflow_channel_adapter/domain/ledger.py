@@ -94,6 +94,21 @@ class ChannelOrder:
     """external line id → the platform order's line id (once placed)."""
     unit_credit: dict[str, int] = field(default_factory=dict)
     """external line id → the price-list unit price charged to the channel's credit for it."""
+    order_status: str | None = None
+    """The platform order's status as its newest facts (`facts_version`) told it."""
+    facts_version: int | None = None
+
+    @property
+    def paid(self) -> bool:
+        """Placed and paid (a channel order is paid zero at once): its goods can be taken back."""
+        return self.status is OrderStatus.PLACED and self.order_status not in (None, "pending_payment")
+
+    def follow(self, version: int, order_status: str) -> bool:
+        """Newer facts of the platform order; False (and nothing kept) for older ones."""
+        if self.facts_version is not None and version <= self.facts_version:
+            return False
+        self.facts_version, self.order_status = version, order_status
+        return True
 
     @property
     def external_order_id(self) -> str:
@@ -120,6 +135,7 @@ class ChannelOrder:
         return given_back
 
     def placed(self, order_id: str, line_ids: dict[str, str]) -> None:
+        """The platform's order; its facts may have been followed already (they travel apart)."""
         self.status, self.order_id, self.line_ids = OrderStatus.PLACED, order_id, line_ids
 
     def refused(self, reason: str) -> int:

@@ -134,9 +134,14 @@ class MarketplacePull:
         records = page.get("records")
         if not isinstance(records, list):
             raise BadNews("records", f"expected a list, got {records!r:.60}")
-        news = [read_record(record, at("records", i), vocabulary) for i, record in enumerate(records)]
-        cursor = text(page, "nextCursor") if news else None
-        return Page(news, cursor)
+        news, unreadable = [], []
+        for i, record in enumerate(records):
+            try:
+                news.append(read_record(record, at("records", i), vocabulary))
+            except BadNews as exc:
+                unreadable.append(exc)
+        cursor = text(page, "nextCursor") if records else None
+        return Page(news, cursor, unreadable)
 
     def read_row(self, row: Mapping[str, str], vocabulary: Vocabulary) -> ChannelNews:
         raise not_this_kind(self.kind, "import CSV rows: its feed is read")
