@@ -4,6 +4,7 @@ order placed at zero, answered and paid at zero, then handed to fulfillment; a r
 with the first order; a SKU the catalog does not know refused as an answer; its facts told with
 the channel's amounts and its shipments; the channel's cancellation by stage; GMV by channel."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -114,6 +115,15 @@ async def test_the_same_channel_order_twice_is_one_order_answered_twice(orders, 
         ("co-T-1", first["id"]), ("co-retry", first["id"]), ("co-retry", first["id"])]
     assert len({tuple(map(str, a["lines"])) for a in answers}) == 1
     assert len(await payloads(orders, "inventory.reserve-stock")) == 1
+
+
+async def test_the_same_channel_order_delivered_twice_at_once_is_placed_once(orders, consumer):
+    await catalog(orders)
+    twice = [received("T-5").model_copy(update={"channel_order_id": f"co-{n}"}) for n in (1, 2)]
+    assert await asyncio.gather(*(consumer.take(m) for m in twice)) == [Outcome.PROCESSED] * 2
+    answers = await payloads(orders, "order.channel-order-placed")
+    assert sorted(a["channel_order_id"] for a in answers) == ["co-1", "co-2"]
+    assert len({a["order_id"] for a in answers}) == 1 and len(await payloads(orders, "order.placed")) == 1
 
 
 async def test_a_sku_the_catalog_does_not_know_is_refused_as_an_answer(orders, consumer):
