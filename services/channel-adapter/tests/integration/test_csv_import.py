@@ -103,3 +103,11 @@ async def test_only_staff_import_and_only_into_an_offline_channel(school):
     assert (push.status_code, buyer.status_code, empty.status_code) == (409, 403, 422)
     assert push.json()["type"].endswith("/wrong-channel-kind")
     assert await school.ledger("school") == [] and await school.ledger("shopa") == []
+
+
+async def test_an_inactive_channel_takes_no_import(school):
+    await school.channel("school", OFFLINE | {"active": False})
+    r = await school.http.post("/channels/school/imports", json={"rows": [ROW]}, headers=STAFF)
+
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (409, "channel-inactive")
+    assert await school.ledger("school") == [] and await school.sent() == []

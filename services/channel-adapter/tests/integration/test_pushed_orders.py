@@ -136,3 +136,13 @@ async def _signed_then_changed(shop) -> tuple[dict, bytes]:
     content = json.dumps(ORDER).encode()
     headers = SIGNATURE.headers(SECRET, int(shop.clock.now().timestamp()), content)
     return headers, content.replace(b'"129.00"', b'"1.00"')
+
+
+async def test_an_inactive_channels_push_is_refused_after_its_signature_is_checked(shop):
+    await shop.channel("shopa", PUSH | {"active": False})
+    unsigned = await shop.push("shopa", ORDER, secret="not-the-channels-secret")
+    signed = await shop.push("shopa", ORDER)
+
+    assert (unsigned.status_code, signed.status_code) == (401, 409)
+    assert signed.json()["type"].endswith("/channel-inactive")
+    assert await shop.ledger("shopa") == [] and await shop.sent() == []

@@ -54,6 +54,8 @@ async def webhook(code: Code, request: Request, api: Api):
 async def post_import(code: Code, body: ImportIn, who: Staff, api: Api):
     async with api.transactions.read() as tx:
         channel = await configure.channel_of(tx, code)
+    if not channel.active:
+        raise ChannelInactive(code)
     if channel.kind is not Kind.OFFLINE:
         raise WrongKind(f"channel {code!r} is {channel.kind.value}: only offline channels import files")
     return await import_rows(api.transactions, api.c, channel, body.rows, body.first_row)
