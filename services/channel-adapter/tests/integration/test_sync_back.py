@@ -140,3 +140,21 @@ async def test_an_offline_channel_is_never_called_back(world):
     assert await world.rows(tables.sync_calls) == []
     assert (await world.get("/channels/sync", failing="true"))["items"] == []
 
+
+
+async def test_calls_to_a_channel_without_an_address_wait_saying_so_until_it_is_configured(world, market):
+    await world.channel(SHOP_A, PUSH | {"secret": SHOP_A_SECRET})
+    await world.sku("BOOK-1", 5_000, kind="physical")
+    await world.map(SHOP_A, "TB-2", "BOOK-1")
+    received = await _placed(world, "3700", "O-1")
+    await world.feed(facts(received, "O-1", "shipped", 1, kind="physical", shipments=[shipment("shipped")]))
+
+    assert await world.send_due() == 1
+    [failing] = (await world.get("/channels/sync", failing="true"))["items"]
+    await world.channel(SHOP_A, PUSH | {"secret": SHOP_A_SECRET, "api_base_url": market.base_url(SHOP_A)})
+    world.clock.advance(seconds=2)
+    assert await world.send_due() == 1
+
+    assert (failing["attempts"], failing["last_error"]) == (1, "the channel has no api_base_url to call")
+    assert await _calls(world) == [("shipped:S-1", "acked", 2)]
+    assert [s["order_id"] for s in await market.synced(SHOP_A)] == ["3700"]

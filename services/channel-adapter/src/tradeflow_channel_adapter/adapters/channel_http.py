@@ -24,6 +24,8 @@ class HttpChannelCalls:
         self.client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(keepalive_expiry=2.0))
 
     async def send(self, channel: Channel, update: SyncUpdate) -> str | None:
+        if channel.api_base_url is None:
+            return "the channel has no api_base_url to call"
         path, body = KINDS[channel.kind].sync_request(update, channel.vocabulary)
         raw = json.dumps(body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json",
