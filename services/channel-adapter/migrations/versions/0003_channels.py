@@ -86,8 +86,6 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Text()),
         sa.Column("line_ids", JSONB(), nullable=False, server_default="{}"),
         sa.Column("unit_credit", JSONB(), nullable=False, server_default="{}"),
-        sa.Column("order_status", sa.Text()),
-        sa.Column("facts_version", sa.BigInteger()),
         sa.Column("received_at", TZ, nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
         sa.UniqueConstraint("channel", "external_order_id", name="uq_channel_orders_external"),
