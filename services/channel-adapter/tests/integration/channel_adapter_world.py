@@ -183,10 +183,13 @@ class World:
         """The payloads of the ChannelOrderReceived published, oldest first."""
         return [e.payload for e in await self.sent("channel.order-received")]
 
-    async def place(self, external_order_id: str, order_id: str) -> dict[str, Any]:
-        """The order service placed the published order (`ChannelOrderPlaced` fed); its received payload."""
+    async def place(self, external_order_id: str, order_id: str, *, paid: bool = True) -> dict[str, Any]:
+        """The order service placed the published order (`ChannelOrderPlaced` fed) and, when `paid`,
+        told its first facts (version 0, paid zero at once: awaiting shipment); its received payload."""
         [received] = [r for r in await self.received() if r["external_order_id"] == external_order_id]
         await self.feed(placed(received, order_id))
+        if paid:
+            await self.feed(facts(received, order_id, "awaiting_shipment", 0))
         return received
 
     async def rows(self, table, *where, order_by=None) -> list[dict[str, Any]]:

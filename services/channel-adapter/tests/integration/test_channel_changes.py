@@ -8,7 +8,7 @@ import pytest
 from tradeflow_channel_adapter.adapters import tables
 from tradeflow_contracts import channels as ch
 
-from .channel_adapter_world import PUSH, STAFF, close, paid, refund
+from .channel_adapter_world import PUSH, STAFF, close, facts, paid, refund
 
 ORDER = paid("3300", ("330001", "TB-1", 2, "100.00", "180.00"), ("330002", "TB-2", 1, "50.00", "50.00"))
 
@@ -27,7 +27,7 @@ async def _cases(world) -> list[dict]:
     return [e.payload for e in await world.sent("after-sales.open-channel-case")]
 
 
-async def test_a_refund_before_its_order_waits_and_opens_a_case_on_the_platforms_lines_once_placed(shop):
+async def test_a_refund_before_its_order_waits_and_opens_a_case_on_the_platforms_lines_once_placed_and_paid(shop):
     parked = await shop.pushed("shopa", refund("RF1", "3300", ("330001", 1), fee="90.00"))
     repeat = await shop.pushed("shopa", refund("RF1", "3300", ("330001", 1), fee="90.00"))
     await shop.pushed("shopa", ORDER)
@@ -42,12 +42,27 @@ async def test_a_refund_before_its_order_waits_and_opens_a_case_on_the_platforms
     assert case | {"at": None} == {
         "case_id": f"as_ch_{parked['id']}", "order_id": "O-1", "channel": "shopa", "external_refund_id": "RF1",
         "lines": [{"line_id": "O-1-L1", "quantity": 1}], "channel_refund_amount": 9000, "reason": "broken",
-        "requested_by": "channel:shopa", "at": None}
+        "requested_by": "channel:shopa", "at": None, "facts_version": 0}
     [change] = await shop.rows(tables.channel_news)
     assert (change["status"], change["case_id"]) == ("sent", case["case_id"])
 
 
-async def test_a_refund_of_a_placed_order_opens_its_case_at_once(shop):
+async def test_a_refund_of_an_order_placed_but_not_yet_paid_waits_for_its_payment(shop):
+    await shop.pushed("shopa", ORDER)
+    received = await shop.place("3300", "O-1", paid=False)
+    await shop.feed(facts(received, "O-1", "pending_payment", 1))
+    receipt = await shop.pushed("shopa", refund("RF1", "3300", ("330002", 1), fee="50.00"))
+    waiting = await _cases(shop)
+    await shop.feed(facts(received, "O-1", "awaiting_shipment", 3))
+    await shop.feed(facts(received, "O-1", "pending_payment", 2))  # older facts, late
+    await shop.feed(facts(received, "O-1", "awaiting_shipment", 4))
+
+    assert (receipt["status"], waiting) == ("parked", [])
+    [case] = await _cases(shop)
+    assert (case["lines"], case["facts_version"]) == ([{"line_id": "O-1-L2", "quantity": 1}], 3)
+
+
+async def test_a_refund_of_a_paid_order_opens_its_case_at_once(shop):
     await shop.pushed("shopa", ORDER)
     await shop.place("3300", "O-1")
     receipt = await shop.pushed("shopa", refund("RF2", "3300", ("330001", 2), ("330002", 1), fee="230.00"))

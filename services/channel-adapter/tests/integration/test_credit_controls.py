@@ -84,6 +84,21 @@ async def test_a_cancelled_order_gives_its_credit_back_once(world):
     assert await shop.credit_used("shopa") == 0
 
 
+async def test_an_order_cancelled_before_its_placement_is_recorded_gives_its_credit_back(world):
+    shop = await _shop(world, credit_limit_amount=10 * PRICE)
+    await shop.pushed("shopa", order("T1", units=2))
+    [received] = await shop.received()
+
+    await shop.feed(facts(received, "O-1", "cancelled", 1))  # out of stock: its facts before its placement
+    held = await shop.credit_used("shopa")
+    await shop.place("T1", "O-1", paid=False)
+
+    [record] = await shop.ledger("shopa")
+    assert held == 2 * PRICE
+    assert (record["status"], record["order_id"], record["credit_amount"]) == ("cancelled", "O-1", 0)
+    assert await shop.credit_used("shopa") == 0
+
+
 async def test_a_completed_channel_case_gives_the_refunded_units_credit_back(world):
     shop = await _shop(world, credit_limit_amount=10 * PRICE)
     await shop.pushed("shopa", order("T1", units=3))

@@ -3,6 +3,7 @@ at the channel's price list and published once; a repeat is harmless; a push not
 channel's (or stale) is refused before anything is kept; a body that cannot be read is a 422 naming
 its field."""
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -64,6 +65,16 @@ async def test_a_repeated_push_is_answered_as_a_duplicate_and_publishes_nothing_
     assert len(await shop.ledger("shopa")) == 1
     assert len(await shop.sent()) == 1
     assert await shop.credit_used("shopa") == 21_000
+
+
+async def test_the_same_order_pushed_five_times_at_once_is_kept_and_published_once(shop):
+    answers = await asyncio.gather(*(shop.push("shopa", ORDER | {"msg_id": f"m{i}"}) for i in range(5)))
+
+    receipts = [a.json()["received"][0] for a in answers]
+    assert [a.status_code for a in answers] == [200] * 5
+    assert sorted(r["duplicate"] for r in receipts) == [False, True, True, True, True]
+    assert {r["id"] for r in receipts} == {(await shop.ledger("shopa"))[0]["id"]}
+    assert len(await shop.sent()) == 1 and await shop.credit_used("shopa") == 21_000
 
 
 @pytest.mark.parametrize(("how", "detail"), [
