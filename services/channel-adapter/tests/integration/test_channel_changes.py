@@ -147,3 +147,25 @@ async def test_an_address_change_waits_for_staff(shop):
     assert (receipt["kind"], receipt["status"], repeat["duplicate"]) == ("address_change", "review", True)
     [change] = (await shop.get("/channels/shopa/review"))["changes"]
     assert (change["kind"], change["external_order_id"]) == ("address_change", "3300")
+
+
+async def test_a_refund_waiting_for_an_order_cancelled_in_review_is_settled_with_it(shop):
+    await shop.pushed("shopa", paid("3400", ("340001", "TB-404", 1, "10.00", "10.00")))
+    waiting = await shop.pushed("shopa", refund("RF4", "3400", ("340001", 1)))
+    await shop.pushed("shopa", close("3400"))
+
+    changes = {c["kind"]: (c["status"], c["detail"]) for c in (await shop.get("/channels/shopa/changes"))["items"]}
+    assert waiting["status"] == "parked"
+    assert changes == {"refund": ("done", "nothing fulfilled to take back: the order is cancelled"),
+                       "cancellation": ("done", "cancelled in review (never placed)")}
+
+
+async def test_a_refund_waiting_for_the_payment_of_an_order_then_cancelled_is_settled_with_it(shop):
+    await shop.pushed("shopa", ORDER)
+    received = await shop.place("3300", "O-1", paid=False)
+    await shop.pushed("shopa", refund("RF5", "3300", ("330001", 1)))
+    await shop.feed(facts(received, "O-1", "cancelled", 1))
+
+    [change] = (await shop.get("/channels/shopa/changes"))["items"]
+    assert (change["status"], change["detail"]) == ("done", "nothing fulfilled to take back: the order is cancelled")
+    assert await _cases(shop) == []

@@ -75,17 +75,19 @@ async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Co
 
 async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c: Collaborators) -> None:
     """The platform order's newest facts: kept (older ones only synced, never kept), a cancelled
-    order's credit given back, refunds that waited for its payment applied, the channel told."""
+    order's credit given back, refunds that waited for its payment applied (or, cancelled, ended),
+    the channel told."""
     record = (await tx.orders.by_external(m.channel, m.external_order_id, lock=True) if m.external_order_id
               else await tx.orders.by_order(m.order_id, lock=True))  # its facts may come before its placement
     if record is None or record.order_id not in (None, m.order_id):
         return
     was_paid = record.paid
     if record.follow(m.version, m.status):
-        if m.status == "cancelled" and record.status is OrderStatus.PLACED:
+        cancelled = m.status == "cancelled" and record.status is OrderStatus.PLACED
+        if cancelled:
             await tx.channels.add_credit_used(record.channel, -record.cancelled())
         await tx.orders.save(record, c.clock.now())
-        if record.paid and not was_paid:
+        if (record.paid and not was_paid) or cancelled:  # cancelled: what waited for its payment ends
             await apply_parked(tx, c, record)
     await sync_facts(tx, c, record, m)
 

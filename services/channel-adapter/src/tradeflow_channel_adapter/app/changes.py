@@ -70,6 +70,8 @@ async def apply(tx: ChannelAdapterTransaction, c: Collaborators, parked: ParkedN
     elif isinstance(news, ExternalRefund):
         status, detail, case_id = await _refund(tx, c, parked, record, news)
     await tx.news.mark(parked.id, status, now, detail=detail, case_id=case_id)
+    if isinstance(news, ExternalCancellation) and record is not None and record.status is OrderStatus.CANCELLED:
+        await apply_parked(tx, c, record)  # what else waited for the order ends with it
     return status, detail
 
 
