@@ -4,6 +4,7 @@ the shop's buyers paying orders there, and what the platform made of them — th
 order, the platform's zero-amount order, its shipments, and what the shop was told back."""
 
 import os
+import random
 
 import httpx
 from platform_client import eventually, unique
@@ -13,6 +14,11 @@ RECEIVER = {"name": "Li Lei", "phone": "13800138000", "region": "Zhejiang", "cit
             "address": "1 Wensan Rd"}
 FORMATS = {"marketplace_push": {"money": "decimal", "address": "joined"},
            "marketplace_pull": {"money": "minor", "address": "split"}}
+
+
+def new_phone() -> str:
+    """A mobile number no other test uses: 139 and eight random digits."""
+    return f"139{random.randrange(10**8):08d}"
 
 
 class ChannelDesk:
@@ -29,9 +35,13 @@ class ChannelDesk:
         await self.configure(code, kind, secret, statuses, **controls)
         return code
 
-    async def configure(self, code: str, kind: str, secret: str, statuses: dict, **controls) -> dict:
-        body = {"kind": kind, "secret": secret, "currency": "CNY", "api_base_url": f"{MARKET_URL}/{code}",
-                "vocabulary": {"statuses": statuses, "carriers": {}, **FORMATS.get(kind, {})}, **controls}
+    async def configure(self, code: str, kind: str, secret: str, statuses: dict, money: str | None = None,
+                        **controls) -> dict:
+        formats = FORMATS.get(kind, {}) | ({"money": money} if money else {})
+        body = {"kind": kind, "secret": secret, "currency": "CNY", "vocabulary": {
+            "statuses": statuses, "carriers": {}, **formats}, **controls}
+        if kind != "offline":
+            body["api_base_url"] = f"{MARKET_URL}/{code}"
         r = await self.platform.http.put(f"/channels/{code}", json=body, headers=self.staff)
         assert r.status_code in (200, 201), r.text
         return r.json()
@@ -57,9 +67,11 @@ class ChannelDesk:
 
     # -- the shop's buyers -------------------------------------------------------------------------
     async def buys(self, code: str, *lines: tuple[str, int, int], member: str | None = None,
-                   phone: str | None = "13800138000", receiver: dict | None = RECEIVER, **more) -> dict:
-        """A buyer pays an order in the shop: lines (shop sku, quantity, unit price), each paid in full."""
-        body = {"member_id": member or unique("member"), "phone": phone, "receiver": receiver,
+                   phone: str | None = "new", receiver: dict | None = RECEIVER, **more) -> dict:
+        """A buyer pays an order in the shop: lines (shop sku, quantity, unit price), each paid in full.
+        `phone`: "new" — a phone of its own (a buyer of their own); None — no phone."""
+        body = {"member_id": member or unique("member"), "phone": new_phone() if phone == "new" else phone,
+                "receiver": receiver,
                 "lines": [{"channel_sku": s, "quantity": q, "unit_price_amount": p, "paid_amount": q * p}
                           for s, q, p in lines], **more}
         r = await self.market.post(f"/sim/market/{code}/orders", json=body)
@@ -92,6 +104,11 @@ class ChannelDesk:
         record = await self.ledger(code, external_id, "placed", timeout=timeout)
         return await self.platform.wait_order(record["order_id"], lambda o: o["status"] in statuses,
                                               f"order {record['order_id']} {'/'.join(statuses)}", timeout)
+
+    async def shipments(self, order_id: str) -> list[dict]:
+        r = await self.platform.http.get("/fulfillment/shipments", params={"order_id": order_id}, headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
 
     async def review(self, code: str) -> dict:
         r = await self.platform.http.get(f"/channels/{code}/review", headers=self.staff)

@@ -42,3 +42,12 @@ async def tms():
     async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_TMS_SIMULATOR_URL", "http://127.0.0.1:8192"),
                                  timeout=15) as client:
         yield client
+
+
+@pytest.fixture
+async def market():
+    """The market simulator (two marketplace shops and the shops tests add): its control API
+    (`/sim/market/...`) and the shops' own APIs (`/<shop>/api/...`)."""
+    async with httpx.AsyncClient(base_url=os.environ.get("TRADEFLOW_MARKET_SIMULATOR_URL", "http://127.0.0.1:8193"),
+                                 timeout=30) as client:
+        yield client

@@ -5,22 +5,21 @@ in review until staff map it; the same phone from two channels is one account; a
 creates nothing and a wrongly signed one is refused; the sync-back endpoint failing for a while
 is retried until it recovers."""
 
+import asyncio
+import json
 import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-import httpx
 import pytest
-from channel_desk import MARKET_URL, ChannelDesk
-from platform_client import eventually
+from channel_desk import ChannelDesk, new_phone
+from platform_client import eventually, unique
 
 WORDS = {"marketplace_push": {"delivered": "TRADE_BUYER_SIGNED", "shipped": "WAIT_BUYER_CONFIRM_GOODS",
                               "completed": "TRADE_FINISHED"},
          "marketplace_pull": {"delivered": "DELIVERED", "shipped": "SHIPPED", "completed": "COMPLETED"}}
 
-
-@pytest.fixture
-async def market():
-    async with httpx.AsyncClient(base_url=MARKET_URL, timeout=15) as client:
-        yield client
 
 
 @pytest.fixture
@@ -59,7 +58,7 @@ async def test_a_pulled_order_ships_its_goods_and_the_waybill_is_synced_back(des
     order = await desk.placed(shop, bought["order_id"], "awaiting_shipment", "partially_shipped", "shipped")
     assert order["paid_amount"] == 0 and order["receiver"]["city"] == "Hangzhou"
     assert order["sub_orders"][0]["lines"][0]["sku"] == sku
-    shipments = await eventually(lambda: _shipments(desk, order["id"]),
+    shipments = await eventually(lambda: desk.shipments(order["id"]),
                                  lambda xs: xs and all(s["status"] == "dispatched" for s in xs), 45, "dispatched")
     for shipment in shipments:
         r = await wms.post(f"/sim/dispatches/{shipment['dispatch_number']}", json={"outcome": "ship"})
@@ -67,7 +66,7 @@ async def test_a_pulled_order_ships_its_goods_and_the_waybill_is_synced_back(des
     calls = await desk.told(shop, bought["order_id"], lambda xs: WORDS["marketplace_pull"]["shipped"] in statuses(xs),
                             "the shop told of the shipment")
     shipped = next(c for c in calls if c["status"] == WORDS["marketplace_pull"]["shipped"])["body"]["shipment"]
-    waybills = {s["waybill"] for s in await _shipments(desk, order["id"])}
+    waybills = {s["waybill"] for s in await desk.shipments(order["id"])}
     assert shipped["trackingNo"] in waybills and shipped["trackingNo"]
     assert sum(item["qty"] for item in shipped["items"]) == 2
     assert {item["itemId"] for item in shipped["items"]} == {bought["lines"][0]["line_id"]}
@@ -94,7 +93,7 @@ async def test_the_same_phone_from_two_channels_is_one_account(desk):
     push, pull = await desk.shop("marketplace_push"), await desk.shop("marketplace_pull")
     a_sku, _ = await desk.product(push, 1000, kind="virtual", on_hand=0)
     b_sku, _ = await desk.product(pull, 1000, kind="virtual", on_hand=0)
-    phone = f"139{os.getpid() % 10**4:04d}{os.urandom(2).hex()[:4].translate(str.maketrans('abcdef', '123456'))}"
+    phone = new_phone()
     first = await desk.buys(push, (a_sku, 1, 1000), phone=phone, receiver=None)
     second = await desk.buys(pull, (b_sku, 1, 1000), phone=f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}", receiver=None)
     without = await desk.buys(push, (a_sku, 1, 1000), phone=None, receiver=None)
@@ -149,7 +148,59 @@ async def test_the_shop_failing_sync_calls_for_a_while_gets_them_once_it_recover
     assert await failing() == []
 
 
-async def _shipments(desk: ChannelDesk, order_id: str) -> list[dict]:
-    r = await desk.platform.http.get("/fulfillment/shipments", params={"order_id": order_id}, headers=desk.staff)
+
+async def test_an_offline_partners_csv_is_imported_row_by_row_and_a_reimport_creates_nothing(desk, tmp_path,
+                                                                                             gateway_url):
+    code = unique("school").lower()
+    await desk.configure(code, "offline", unique("secret-of-the-school"), {"paid": "paid"}, money="decimal")
+    course, course_sku = await desk.product(code, 30000, kind="virtual", on_hand=0)
+    book, book_sku = await desk.product(code, 4500)
+    first, second, third = unique("S"), unique("S"), unique("S")
+    rows = [  # header = line 1: the report names the file's lines
+        f"{first},stu-1,13700000001,{course},1,300.00,280.00,Li Lei,13700000001,Zhejiang,Hangzhou,1 Wensan Rd",
+        f"{first},stu-1,13700000001,{book},2,45.00,90.00,Li Lei,13700000001,Zhejiang,Hangzhou,1 Wensan Rd",
+        f"{second},stu-2,,{course},x,300.00,300.00,,,,,",
+        f"{third},stu-3,13700000003,never-mapped,1,10.00,10.00,,,,,",
+    ]
+    csv_file = tmp_path / "partner.csv"
+    csv_file.write_text("external_order_id,member_id,phone,sku,quantity,unit_price,paid_amount,receiver_name,"
+                        "receiver_phone,region,city,address\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+    report = await _import(csv_file, code, gateway_url, expect_exit=1)
+    assert [(r["row"], r["status"]) for r in report["rows"]] == [(2, "accepted"), (3, "accepted"), (4, "rejected"),
+                                                                 (5, "review")]
+    assert report["rows"][2]["field"] == "quantity"
+    order = await desk.placed(code, first, "awaiting_shipment", "partially_shipped")
+    assert sorted((ln["sku"], ln["channel_paid_amount"]) for s in order["sub_orders"] for ln in s["lines"]) == sorted(
+        [(course_sku, 28000), (book_sku, 9000)])
+
+    again = await _import(csv_file, code, gateway_url, expect_exit=1)
+    assert [(r["row"], r["status"]) for r in again["rows"]] == [(2, "duplicate"), (3, "duplicate"), (4, "rejected"),
+                                                                (5, "duplicate")]
+    r = await desk.platform.http.get(f"/channels/{code}/orders", headers=desk.staff)
+    assert sorted(x["external_order_id"] for x in r.json()["items"]) == sorted([first, third])
+
+
+async def test_gmv_by_channel_adds_up_what_the_channels_buyers_paid(desk):
+    shop = await desk.shop("marketplace_push")
+    course, _ = await desk.product(shop, 10000, kind="virtual", on_hand=0)
+    start = datetime.now(UTC) - timedelta(seconds=5)
+    one = await desk.buys(shop, (course, 1, 10000), receiver=None)
+    two = await desk.buys(shop, (course, 2, 9950), receiver=None)
+    for bought in (one, two):
+        await desk.placed(shop, bought["order_id"], "completed")
+    r = await desk.platform.http.get("/orders/reports/gmv", headers=desk.staff, params={
+        "from": start.isoformat(), "to": (datetime.now(UTC) + timedelta(seconds=5)).isoformat()})
     assert r.status_code == 200, r.text
-    return r.json()["items"]
+    [mine] = [item for item in r.json()["items"] if item["channel"] == shop]
+    assert (mine["orders"], mine["gmv_amount"], mine["currency"]) == (2, 10000 + 2 * 9950, "CNY")
+
+
+async def _import(csv_file, code: str, gateway_url: str, expect_exit: int) -> dict:
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("tradeflow")), "channel", "import", str(csv_file), "--channel", code,
+        "--json", env={**os.environ, "TRADEFLOW_GATEWAY_URL": gateway_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == expect_exit, err.decode()
+    return json.loads(out)
