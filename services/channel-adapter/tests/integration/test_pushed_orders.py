@@ -157,3 +157,19 @@ async def test_an_inactive_channels_push_is_refused_after_its_signature_is_check
     assert (unsigned.status_code, signed.status_code) == (401, 409)
     assert signed.json()["type"].endswith("/channel-inactive")
     assert await shop.ledger("shopa") == [] and await shop.sent() == []
+
+
+async def test_the_ledger_shows_an_order_by_its_id_or_its_external_id(shop):
+    receipt = await shop.pushed("shopa", ORDER)
+    await shop.pushed("shopa", paid("3101", ("310101", "TB-9", 1, "1.00", "1.00")))
+
+    by_id = await shop.get(f"/channels/shopa/orders/{receipt['id']}")
+    by_external = await shop.get("/channels/shopa/orders/3100")
+    accepted = await shop.get("/channels/shopa/orders", status="accepted")
+    everything = await shop.get("/channels/shopa/orders", limit=1)
+
+    assert by_id == by_external
+    assert (by_id["status"], by_id["credit_amount"], by_id["source"]) == ("accepted", 21_000, "push")
+    assert [ln["channel_sku"] for ln in by_id["lines"]] == ["TB-1", "TB-2"]
+    assert [o["external_order_id"] for o in accepted["items"]] == ["3100"]
+    assert len(everything["items"]) == 1 and everything["next_cursor"] == everything["items"][0]["id"]
