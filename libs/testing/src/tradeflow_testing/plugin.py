@@ -6,24 +6,28 @@ import uuid
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from tradeflow_testing.databases import asyncpg_url, create_database, drop_database
+from tradeflow_testing.databases import all_dropped, asyncpg_url, create_database, drop_database_soon
 from tradeflow_testing.infra import Infra, provide_infra
 
 
 @pytest.fixture(scope="session")
 async def infra():
     async with provide_infra() as provided:
-        yield provided
+        try:
+            yield provided
+        finally:
+            await all_dropped()  # the tests' databases, before a stack the harness started stops
 
 
 @pytest.fixture
 async def fresh_database_url(infra: Infra):
-    """An empty database of its own for this test, dropped afterwards."""
+    """An empty database of its own for this test, dropped afterwards (in the background, while the
+    next test runs: `tradeflow_testing.databases`)."""
     name = await create_database(infra.postgres_url)
     try:
         yield asyncpg_url(infra.postgres_url, name)
     finally:
-        await drop_database(infra.postgres_url, name)
+        drop_database_soon(infra.postgres_url, name)
 
 
 @pytest.fixture
