@@ -27,10 +27,13 @@ $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt deploy/scripts/ensure-ven
 run: setup
 	@$(BIN)/tradeflow-stack run
 
-## test: lint, then unit, integration and e2e tests against the real broker and database
-# Short payment and review deadlines let the e2e tests see unpaid and unreviewed orders time out (and received
-# orders auto-confirmed); short after-sales deadlines and retries let them see a return never sent close its case,
-# a course's after-sales window close, and a refund that keeps failing park its case. Order and inventory run
+## test: lint, then unit, integration and e2e tests against the real broker and database (~14 min)
+# The chaos and fuzz suites run short here — every part killed once (two at a time), 1 flow/s, every plan and
+# every invariant; 5 schemathesis examples per operation × principal × mode — while `make chaos` and `make fuzz`
+# are their long runs (README "Tests"). Short payment and review deadlines let the e2e tests see unpaid and
+# unreviewed orders time out (and received orders auto-confirmed); short after-sales deadlines and retries let
+# them see a return never sent close its case, a course's after-sales window close, and a refund that keeps
+# failing park its case. Order and inventory run
 # as two replicas each (README "Replicas"), so every e2e test runs against replicas;
 # ORDER_REPLICAS=1 INVENTORY_REPLICAS=1 make test runs one of each (test_replicas.py then skips).
 TEST_REPLICAS := ORDER_REPLICAS=$${ORDER_REPLICAS:-2} INVENTORY_REPLICAS=$${INVENTORY_REPLICAS:-2}
@@ -72,10 +75,12 @@ bench-lifecycle: setup
 		$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/bench/place_and_pay.py --lifecycle $(BENCH_LIFECYCLE_ARGS)
 
 ## fuzz: the long fuzz run over every service's API through the gateway, with figures per operation
+# (200 examples per operation × principal × mode; make test tries 5)
 fuzz: setup
 	@$(BIN)/tradeflow-stack exec -- $(BIN)/python tests-e2e/fuzz/run.py $(FUZZ_ARGS)
 
 ## chaos: the long chaos run — order load while random parts are killed -9; prints flows, kills, invariants
+# One part at a time (replicas and the gateway too), 5 min at 3 flows/s; make test kills each part once.
 # e.g. make chaos CHAOS_ARGS="--minutes 10 --rate 4"
 chaos: setup
 	@$(SHORT_DEADLINES) \

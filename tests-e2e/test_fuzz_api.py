@@ -1,7 +1,8 @@
 """The fuzz suite: no input gives a 5xx, and every error is problem+json, through the gateway.
 
 * schemathesis over every service's OpenAPI (`fuzzing.py`), a bounded number of examples per
-  operation, principal and mode (`TRADEFLOW_FUZZ_EXAMPLES`, default 15; `make fuzz` runs more);
+  operation, principal and mode (`TRADEFLOW_FUZZ_EXAMPLES`, default 5: every operation, principal and
+  mode tried in `make test`; `make fuzz` runs 200 each);
 * hand-written inputs a schema-driven fuzzer rarely produces: NUL bytes in body, path and query,
   money at 2^63 and sums that overflow, money as `"100"`/`100.0`/`true`, unknown currencies,
   JSON that is not an object, integers beyond their columns, a correctly signed PSP callback whose
@@ -25,7 +26,7 @@ from platform_client import auth, order_body, priced_line, unique
 
 from tradeflow_simulators.psp.signing import signed_headers
 
-EXAMPLES = int(os.environ.get("TRADEFLOW_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("TRADEFLOW_FUZZ_EXAMPLES", "5"))
 PSP_WEBHOOK_SECRET = os.environ.get("TRADEFLOW_PSP_WEBHOOK_SECRET", "psp-dev-webhook-secret")
 BUYER = "buyer-fuzz-1"
 FUZZ_SKU, FUZZ_MERCHANT = "SKU-FUZZ", "m-fuzz"
