@@ -96,13 +96,23 @@ async def test_the_same_phone_from_two_channels_is_one_account(desk):
     phone = new_phone()
     first = await desk.buys(push, (a_sku, 1, 1000), phone=phone, receiver=None)
     second = await desk.buys(pull, (b_sku, 1, 1000), phone=f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}", receiver=None)
-    without = await desk.buys(push, (a_sku, 1, 1000), phone=None, receiver=None)
+    without = await desk.buys(push, (a_sku, 1, 1000), phone=None, receiver=None, member="no-phone-" + phone)
 
     one = await desk.placed(push, first["order_id"], "completed")
     two = await desk.placed(pull, second["order_id"], "completed")
     alone = await desk.placed(push, without["order_id"], "completed")
     assert one["buyer_id"] == two["buyer_id"]
     assert alone["buyer_id"] != one["buyer_id"]
+
+    r = await desk.platform.http.post(f"/channels/accounts/{alone['buyer_id']}/merge", headers=desk.staff,
+                                      json={"into": one["buyer_id"], "reason": "the school told us who it is"})
+    assert r.status_code == 200, r.text
+    assert {"channel": push, "member_id": "no-phone-" + phone} in r.json()["members"]
+    again = await desk.buys(push, (a_sku, 1, 1000), phone=None, receiver=None, member="no-phone-" + phone)
+    assert (await desk.placed(push, again["order_id"], "completed"))["buyer_id"] == one["buyer_id"]
+    r = await desk.platform.http.post(f"/channels/accounts/{one['buyer_id']}/merge", headers=desk.staff,
+                                      json={"into": alone["buyer_id"], "reason": "backwards"})
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[1]) == (409, "cannot-merge-accounts")
 
 
 async def test_a_duplicate_push_creates_nothing_and_a_wrongly_signed_push_is_refused(desk, market):

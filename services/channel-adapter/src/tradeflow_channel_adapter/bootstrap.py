@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from tradeflow_channel_adapter.adapters.channel_http import HttpChannelCalls
 from tradeflow_channel_adapter.adapters.sqla_transaction import SqlaChannelAdapterTransaction
 from tradeflow_channel_adapter.adapters.tables import inbox, outbox
+from tradeflow_channel_adapter.api.account_routes import router as account_router
 from tradeflow_channel_adapter.api.intake_routes import router as intake_router
 from tradeflow_channel_adapter.api.problems import PROBLEMS
 from tradeflow_channel_adapter.api.routes import router
@@ -40,7 +41,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         interval=settings.sync_poll_seconds, full=SYNC_BATCH))
     runtime.run_in_background(lambda stop: run_rounds(
         "poll", lambda: poll_channels(transactions, calls, c), stop, interval=settings.poll_seconds))
-    app = create_http_app(runtime, routers=[router, intake_router])
+    app = create_http_app(runtime, routers=[account_router, router, intake_router])
     app.state.api = ChannelAdapterApi(transactions, c, timedelta(seconds=settings.webhook_tolerance_seconds))
     PROBLEMS.install(app)
     return app

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_channel_adapter.adapters.channel_json import channel_of_row, channel_values
 from tradeflow_channel_adapter.adapters.tables import accounts, catalog_skus, channels, member_links, sku_map
-from tradeflow_channel_adapter.app.ports import CatalogSku
+from tradeflow_channel_adapter.app.ports import Account, CatalogSku
 from tradeflow_channel_adapter.domain.channel import Channel
 from tradeflow_contracts.order_facts import CatalogSkuChanged
 
@@ -90,6 +90,20 @@ class SqlaCatalogRepository:
 class SqlaAccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def get(self, account_id: str, *, lock: bool = False) -> Account | None:
+        query = select(accounts).where(accounts.c.id == account_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).mappings().first()
+        if row is None:
+            return None
+        links = await self.session.execute(select(member_links.c.channel, member_links.c.member_id).where(
+            member_links.c.account_id == account_id).order_by(member_links.c.channel, member_links.c.member_id))
+        return Account(row["id"], row["phone"], row["merged_into"], [(ch, m) for ch, m in links])
+
+    async def merge(self, account_id: str, into: str) -> None:
+        await self.session.execute(update(member_links).where(member_links.c.account_id == account_id)
+                                   .values(account_id=into))
+        await self.session.execute(update(accounts).where(accounts.c.id == account_id).values(merged_into=into))
 
     async def link(self, channel: str, member_id: str, phone: str | None, new_id: str, now: datetime) -> str:
         linked = (await self.session.execute(select(member_links.c.account_id).where(

@@ -2,6 +2,8 @@
 API.md), installed on the app by bootstrap. Most specific first."""
 
 from tradeflow_channel_adapter.app.errors import (
+    AccountNotFound,
+    CannotMerge,
     ChannelInactive,
     ChannelNotFound,
     ChannelOrderNotFound,
@@ -25,6 +27,8 @@ def _sku(exc: Exception) -> list[dict[str, str]]:
 
 PROBLEMS = ErrorMap(
     Refusal(ChannelNotFound, 404, "Channel not found"),
+    Refusal(AccountNotFound, 404, "Account not found"),
+    Refusal(CannotMerge, 409, "Accounts cannot be merged"),
     Refusal(ChannelOrderNotFound, 404, "Channel order not found"),
     Refusal(BadNews, 422, "The channel's message cannot be read", "invalid-channel-message", errors=_field),
     Refusal(UnknownSku, 422, "Unknown SKU", errors=_sku),

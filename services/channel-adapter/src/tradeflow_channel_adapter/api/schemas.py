@@ -58,3 +58,9 @@ class ImportIn(RequestModel):
     """CSV rows as column → value (`tradeflow channel import` sends a file in batches)."""
     first_row: Annotated[int, Field(strict=True, ge=1)] = 1
     """The file row number of the first row (for the report)."""
+
+
+class MergeIn(RequestModel):
+    into: Id
+    """The account the merged one's members move to."""
+    reason: text(500)

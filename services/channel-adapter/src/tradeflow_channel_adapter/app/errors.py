@@ -35,3 +35,14 @@ class UnknownSku(ChannelAdapterError):
 
 class WrongKind(ChannelAdapterError):
     slug = "wrong-channel-kind"
+
+
+class AccountNotFound(ChannelAdapterError):
+    slug = "account-not-found"
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__(f"no account {account_id!r}")
+
+
+class CannotMerge(ChannelAdapterError):
+    slug = "cannot-merge-accounts"

@@ -83,7 +83,21 @@ class CatalogRepository(Protocol):
     async def get_many(self, skus: set[str]) -> dict[str, CatalogSku]: ...
 
 
+@dataclass(frozen=True)
+class Account:
+    id: str
+    phone: str | None
+    merged_into: str | None
+    members: list[tuple[str, str]]
+    """(channel, member id) linked to it."""
+
+
 class AccountRepository(Protocol):
+    async def get(self, account_id: str, *, lock: bool = False) -> Account | None: ...
+
+    async def merge(self, account_id: str, into: str) -> None:
+        """Move the account's member links to `into` and mark it merged into it."""
+
     async def link(self, channel: str, member_id: str, phone: str | None, new_id: str, now: datetime) -> str:
         """The account of (channel, member): the one already linked, else the phone's (created if
         new), else a new one of its own; concurrent links of one phone make one account."""
