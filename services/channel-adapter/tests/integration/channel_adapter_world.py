@@ -144,6 +144,15 @@ class World:
         assert r.status_code in (200, 201), r.text
         return r.json()
 
+    async def selling(self, code: str, config: dict[str, Any], *goods: tuple[str, str, int, str]) -> "World":
+        """Channel `code` configured, and each of its goods — (channel SKU, local SKU, base price,
+        kind) — told by the catalog and mapped."""
+        await self.channel(code, config)
+        for channel_sku, sku, price, kind in goods:
+            await self.sku(sku, price, kind=kind)
+            await self.map(code, channel_sku, sku)
+        return self
+
     async def sku(self, sku: str, price: int, *, kind: str = "virtual", currency: str = "CNY") -> None:
         """The catalog tells the SKU (CatalogSkuChanged, a new version each time)."""
         await self.feed(CatalogSkuChanged(sku=sku, version=next(self._versions), merchant_id="m-1", title=sku,

@@ -13,10 +13,8 @@ from .channel_adapter_world import PUSH, paid
 
 @pytest.fixture
 async def shops(world):
-    await world.sku("COURSE-1", 10_000)
     for code in ("shopa", "shopc"):
-        await world.channel(code, PUSH)
-        await world.map(code, "TB-1", "COURSE-1")
+        await world.selling(code, PUSH, ("TB-1", "COURSE-1", 10_000, "virtual"))
     return world
 
 

@@ -15,12 +15,8 @@ ORDER = paid("3300", ("330001", "TB-1", 2, "100.00", "180.00"), ("330002", "TB-2
 
 @pytest.fixture
 async def shop(world):
-    await world.channel("shopa", PUSH)
-    await world.sku("COURSE-1", 10_000)
-    await world.sku("COURSE-2", 5_000)
-    await world.map("shopa", "TB-1", "COURSE-1")
-    await world.map("shopa", "TB-2", "COURSE-2")
-    return world
+    return await world.selling("shopa", PUSH, ("TB-1", "COURSE-1", 10_000, "virtual"),
+                               ("TB-2", "COURSE-2", 5_000, "virtual"))
 
 
 async def _cases(world) -> list[dict]:

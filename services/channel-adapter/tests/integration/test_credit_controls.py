@@ -17,10 +17,8 @@ PRICE = 8_000  # COURSE-1: base 100.00 at an 80 % markup
 
 
 async def _shop(world, **controls):
-    await world.channel("shopa", PUSH | {"price_list": {"markup_bp": 8000}} | controls)
-    await world.sku("COURSE-1", 10_000)
-    await world.map("shopa", "TB-1", "COURSE-1")
-    return world
+    return await world.selling("shopa", PUSH | {"price_list": {"markup_bp": 8000}} | controls,
+                               ("TB-1", "COURSE-1", 10_000, "virtual"))
 
 
 def order(tid: str, units: int = 1, member: str | None = None) -> dict:

@@ -25,12 +25,8 @@ ROWS = [
 
 @pytest.fixture
 async def school(world):
-    await world.channel("school", OFFLINE)
-    await world.sku("COURSE-1", 19_900)
-    await world.sku("COURSE-2", 5_000)
-    await world.map("school", "C-1", "COURSE-1")
-    await world.map("school", "C-2", "COURSE-2")
-    return world
+    return await world.selling("school", OFFLINE, ("C-1", "COURSE-1", 19_900, "virtual"),
+                               ("C-2", "COURSE-2", 5_000, "virtual"))
 
 
 async def _import(world, rows: list[dict], first_row: int = 2) -> dict:

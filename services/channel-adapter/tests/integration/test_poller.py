@@ -10,9 +10,8 @@ from .channel_adapter_world import PULL, channel_adapter
 
 
 async def _shop(world, market, code: str = SHOP_B, url: str | None = None) -> None:
-    await world.channel(code, PULL | {"secret": SHOP_B_SECRET, "api_base_url": url or market.base_url(SHOP_B)})
-    await world.sku("COURSE-1", 10_000)
-    await world.map(code, "JD-1", "COURSE-1")
+    await world.selling(code, PULL | {"secret": SHOP_B_SECRET, "api_base_url": url or market.base_url(SHOP_B)},
+                        ("JD-1", "COURSE-1", 10_000, "virtual"))
 
 
 async def _cursor(world, code: str = SHOP_B) -> str | None:

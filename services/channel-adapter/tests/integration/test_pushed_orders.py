@@ -17,12 +17,8 @@ from .channel_adapter_world import PUSH, SECRET, SIGNATURE, paid
 @pytest.fixture
 async def shop(world):
     """Channel `shopa`: COURSE-1 (base 100.00) at a 90 % markup, BOOK-1 (base 50.00) explicitly 30.00."""
-    await world.channel("shopa", PUSH | {"price_list": {"markup_bp": 9000, "explicit": {"BOOK-1": 3000}}})
-    await world.sku("COURSE-1", 10_000)
-    await world.sku("BOOK-1", 5_000, kind="physical")
-    await world.map("shopa", "TB-1", "COURSE-1")
-    await world.map("shopa", "TB-2", "BOOK-1")
-    return world
+    return await world.selling("shopa", PUSH | {"price_list": {"markup_bp": 9000, "explicit": {"BOOK-1": 3000}}},
+                               ("TB-1", "COURSE-1", 10_000, "virtual"), ("TB-2", "BOOK-1", 5_000, "physical"))
 
 
 ORDER = paid("3100", ("310001", "TB-1", 2, "129.00", "250.00"), ("310002", "TB-2", 1, "45.50", "45.50"),

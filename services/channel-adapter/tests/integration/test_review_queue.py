@@ -13,10 +13,8 @@ BUYER = bearer("buyer-1", "buyer")
 
 @pytest.fixture
 async def shop(world):
-    await world.channel("shopa", PUSH)
-    await world.sku("COURSE-1", 10_000)
+    await world.selling("shopa", PUSH, ("TB-1", "COURSE-1", 10_000, "virtual"))
     await world.sku("COURSE-2", 4_000)
-    await world.map("shopa", "TB-1", "COURSE-1")
     return world
 
 

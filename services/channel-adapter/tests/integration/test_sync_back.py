@@ -12,6 +12,8 @@ from tradeflow_contracts.order_facts import ShipmentFacts, ShipmentLineFacts
 from .channel_adapter_market import SHOP_A, SHOP_A_SECRET
 from .channel_adapter_world import OFFLINE, PUSH, STAFF, facts, paid
 
+BOOK = ("TB-2", "BOOK-1", 5_000, "physical")
+
 
 def shipment(status: str, shipment_id: str = "S-1", order_id: str = "O-1") -> ShipmentFacts:
     return ShipmentFacts(shipment_id=shipment_id, warehouse="WH-1", carrier="SF", status=status,
@@ -20,10 +22,8 @@ def shipment(status: str, shipment_id: str = "S-1", order_id: str = "O-1") -> Sh
 
 @pytest.fixture
 async def shop(world, market):
-    await world.channel(SHOP_A, PUSH | {"secret": SHOP_A_SECRET, "api_base_url": market.base_url(SHOP_A)})
-    await world.sku("BOOK-1", 5_000, kind="physical")
-    await world.map(SHOP_A, "TB-2", "BOOK-1")
-    return world
+    return await world.selling(SHOP_A, PUSH | {"secret": SHOP_A_SECRET, "api_base_url": market.base_url(SHOP_A)},
+                               BOOK)
 
 
 async def _placed(world, tid: str, order_id: str) -> dict:
@@ -123,9 +123,7 @@ async def test_a_granted_course_is_told_as_delivered(shop, market):
 
 
 async def test_an_offline_channel_is_never_called_back(world):
-    await world.channel("school", OFFLINE)
-    await world.sku("BOOK-1", 5_000, kind="physical")
-    await world.map("school", "B-1", "BOOK-1")
+    await world.selling("school", OFFLINE, ("B-1", *BOOK[1:]))
     row = {"external_order_id": "SCH-1", "member_id": "s-1", "sku": "B-1", "quantity": "2", "unit_price": "5000",
            "paid_amount": "10000", "receiver_name": "Wang Wu", "receiver_phone": "13600136000", "region": "Beijing",
            "city": "Beijing", "address": "5 Chang'an Ave"}
@@ -143,9 +141,7 @@ async def test_an_offline_channel_is_never_called_back(world):
 
 
 async def test_calls_to_a_channel_without_an_address_wait_saying_so_until_it_is_configured(world, market):
-    await world.channel(SHOP_A, PUSH | {"secret": SHOP_A_SECRET})
-    await world.sku("BOOK-1", 5_000, kind="physical")
-    await world.map(SHOP_A, "TB-2", "BOOK-1")
+    await world.selling(SHOP_A, PUSH | {"secret": SHOP_A_SECRET}, BOOK)
     received = await _placed(world, "3700", "O-1")
     await world.feed(facts(received, "O-1", "shipped", 1, kind="physical", shipments=[shipment("shipped")]))
 
