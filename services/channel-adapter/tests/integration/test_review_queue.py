@@ -90,3 +90,22 @@ async def test_review_actions_name_only_the_channels_own_orders(shop):
     assert other.json()["type"].endswith("/channel-order-not-found")
     assert [r["status"] for r in await shop.ledger("shopa")] == ["review"]
 
+
+
+async def test_goods_without_a_receiver_and_a_sku_priced_in_another_currency_wait_in_review(shop):
+    await shop.sku("BOOK-1", 5_000, kind="physical")
+    await shop.sku("COURSE-USD", 1_000, currency="USD")
+    await shop.map("shopa", "TB-5", "BOOK-1")
+    await shop.map("shopa", "TB-6", "COURSE-USD")
+
+    goods = await shop.pushed("shopa", paid("3201", ("320101", "TB-5", 1, "50.00", "50.00")))
+    dollars = await shop.pushed("shopa", paid("3202", ("320201", "TB-6", 1, "10.00", "10.00")))
+    addressed = await shop.pushed("shopa", paid("3203", ("320301", "TB-5", 1, "50.00", "50.00"),
+                                                address="Zhejiang Hangzhou 2 West Lake Rd"))
+
+    assert (goods["status"], goods["reason"], goods["detail"]) == ("review", "no-receiver",
+                                                                   "physical goods need a receiver")
+    assert (dollars["status"], dollars["reason"], dollars["detail"]) == ("review", "currency-mismatch",
+                                                                         "SKUs not priced in CNY: COURSE-USD")
+    assert addressed["status"] == "accepted"
+    assert [r["external_order_id"] for r in await shop.received()] == ["3203"]
