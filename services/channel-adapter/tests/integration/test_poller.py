@@ -84,3 +84,25 @@ async def test_a_feed_signed_with_another_secret_is_refused_by_the_channel_and_n
 
     assert await world.poll() == 0
     assert await _cursor(world) is None and await world.ledger(SHOP_B) == []
+
+
+async def test_a_pulled_refund_and_cancellation_reach_the_platform_through_the_feed(world, market):
+    await _shop(world, market)
+    await market.order(SHOP_B, "B0", ("JD-1", 2, 9_900))
+    await market.order(SHOP_B, "B1", ("JD-1", 1, 9_900))
+    assert await world.poll() == 2
+    await world.place("B0", "O-0")
+    await world.place("B1", "O-1")
+    r = await market.control.post(f"/sim/market/{SHOP_B}/orders/B0/refunds",
+                                  json={"lines": [{"line_id": "B0-1", "quantity": 1}], "amount": 9_900})
+    assert r.status_code == 201, r.text
+    r = await market.control.post(f"/sim/market/{SHOP_B}/orders/B1/cancel", json={"reason": "changed mind"})
+    assert r.status_code == 200, r.text
+
+    assert await world.poll() == 2
+
+    [case] = [e.payload for e in await world.sent("after-sales.open-channel-case")]
+    [cancel] = [e.payload for e in await world.sent("order.cancel-channel-order")]
+    assert (case["order_id"], case["lines"], case["channel_refund_amount"]) == (
+        "O-0", [{"line_id": "O-0-L1", "quantity": 1}], 9_900)
+    assert (cancel["order_id"], cancel["external_order_id"], cancel["reason"]) == ("O-1", "B1", "changed mind")
