@@ -9,8 +9,8 @@ import pytest
 from tradeflow_channel_adapter.adapters import tables
 from tradeflow_contracts.order_facts import ShipmentFacts, ShipmentLineFacts
 
-from .channel_adapter_market import SHOP_A, SHOP_A_SECRET
-from .channel_adapter_world import OFFLINE, PUSH, STAFF, facts, paid
+from .channel_adapter_market import SHOP_A, SHOP_A_SECRET, SHOP_B, SHOP_B_SECRET
+from .channel_adapter_world import OFFLINE, PULL, PUSH, STAFF, facts, paid
 
 BOOK = ("TB-2", "BOOK-1", 5_000, "physical")
 
@@ -154,3 +154,23 @@ async def test_calls_to_a_channel_without_an_address_wait_saying_so_until_it_is_
     assert (failing["attempts"], failing["last_error"]) == (1, "the channel has no api_base_url to call")
     assert await _calls(world) == [("shipped:S-1", "acked", 2)]
     assert [s["order_id"] for s in await market.synced(SHOP_A)] == ["3700"]
+
+
+async def test_a_pull_shop_is_told_in_its_own_words(world, market):
+    await world.selling(SHOP_B, PULL | {"secret": SHOP_B_SECRET, "api_base_url": market.base_url(SHOP_B),
+                                        "vocabulary": PULL["vocabulary"] | {"carriers": {"SF": "SF_EXPRESS"}}},
+                        ("JD-2", "BOOK-1", 5_000, "physical"))
+    receiver = {"name": "Han Meimei", "phone": "13900139000", "region": "Zhejiang", "city": "Hangzhou",
+                "address": "2 West Lake Rd"}
+    await market.order(SHOP_B, "B9", ("JD-2", 2, 5_000), receiver=receiver)
+    assert await world.poll() == 1
+    received = await world.place("B9", "O-9")
+    await world.feed(facts(received, "O-9", "shipped", 1, kind="physical",
+                           shipments=[shipment("shipped", order_id="O-9")]))
+
+    assert await world.send_due() == 1
+
+    [call] = await market.synced(SHOP_B)
+    assert (call["path"], call["order_id"], call["status"]) == ("orderStatus", "B9", "SHIPPED")
+    assert call["body"]["shipment"] == {"shipmentNo": "S-1", "carrierCode": "SF_EXPRESS", "trackingNo": "SFS-1",
+                                        "state": "shipped", "items": [{"itemId": "B9-1", "qty": 2}]}
