@@ -22,6 +22,7 @@ from tradeflow_kit.problems import Problem, problem_docs
 from tradeflow_kit.webhook_signature import CallbackRejected, WebhookSignature
 
 router = APIRouter(prefix="/channels", tags=["channel intake"])
+PUSHING = (Kind.MARKETPLACE_PUSH, Kind.ERP)
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF))]
 
 
@@ -38,7 +39,7 @@ async def webhook(code: Code, request: Request, api: Api):
         raise Problem(401, "invalid-webhook-signature", "Webhook not authenticated", detail=str(exc)) from exc
     if not channel.active:
         raise ChannelInactive(code)
-    if channel.kind is not Kind.MARKETPLACE_PUSH:
+    if channel.kind not in PUSHING:
         raise WrongKind(f"channel {code!r} is {channel.kind.value}: it does not push")
     try:
         news = KINDS[channel.kind].read_push(json.loads(raw), channel.vocabulary)

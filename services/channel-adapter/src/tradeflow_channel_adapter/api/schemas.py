@@ -32,7 +32,7 @@ class PriceListIn(RequestModel):
 
 
 class ChannelIn(RequestModel):
-    kind: Literal["marketplace_push", "marketplace_pull", "offline"]
+    kind: Literal["marketplace_push", "marketplace_pull", "erp", "offline"]
     secret: text(256, min_length=16)
     currency: CurrencyCode = "CNY"
     vocabulary: VocabularyIn = VocabularyIn()

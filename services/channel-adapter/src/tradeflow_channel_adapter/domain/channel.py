@@ -15,6 +15,9 @@ class Kind(StrEnum):
     """A marketplace that pushes signed webhooks (shape A)."""
     MARKETPLACE_PULL = "marketplace_pull"
     """A marketplace we poll with a cursor (shape B)."""
+    ERP = "erp"
+    """An ERP in front of marketplaces that pushes signed webhooks, its lines naming its goods codes
+    (a channel SKU is mapped directly, or through the ERP code)."""
     OFFLINE = "offline"
     """A partner whose orders staff import from CSV."""
 
