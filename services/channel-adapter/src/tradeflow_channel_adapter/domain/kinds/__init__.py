@@ -29,10 +29,11 @@ class ChannelKind(Protocol):
         """A sync-back call: (path under the channel's api_base_url, JSON body)."""
 
 
+from tradeflow_channel_adapter.domain.kinds.erp import Erp  # noqa: E402
 from tradeflow_channel_adapter.domain.kinds.marketplace_pull import MarketplacePull  # noqa: E402
 from tradeflow_channel_adapter.domain.kinds.marketplace_push import MarketplacePush  # noqa: E402
 from tradeflow_channel_adapter.domain.kinds.offline import Offline  # noqa: E402
 
 KINDS: dict[Kind, ChannelKind] = {Kind.MARKETPLACE_PUSH: MarketplacePush(), Kind.MARKETPLACE_PULL: MarketplacePull(),
-                                  Kind.OFFLINE: Offline()}
+                                  Kind.ERP: Erp(), Kind.OFFLINE: Offline()}
 """Every kind's module, by kind."""
