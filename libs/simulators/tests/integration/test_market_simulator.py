@@ -13,7 +13,7 @@ from tradeflow_simulators.serving import serving
 from tradeflow_simulators.signing import SignatureRejected
 from tradeflow_testing.polling import poll_until
 
-SECRETS = {"shopa": "test-shopa-secret", "shopb": "test-shopb-secret"}
+SECRETS = {"shopa": "test-shopa-secret", "shopb": "test-shopb-secret", "erpc": "test-erpc-secret"}
 RECEIVER = {"name": "Li Lei", "phone": "13800000000", "region": "Shanghai", "city": "Shanghai",
             "address": "1 Nanjing Rd"}
 
@@ -261,3 +261,60 @@ async def test_shops_added_for_a_test_and_refunds_beyond_the_order_refused(marke
     assert too_much.status_code == 422 and too_much.json()["error"]["field"] == "amount"
     unknown = await market.get("/sim/market/nowhere/orders/x")
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "shop_not_found"
+
+
+async def an_erp_shop(market: httpx.AsyncClient) -> dict:
+    added = await market.post("/sim/market/shops", json={"code": "erpc", "kind": "erp", "secret": SECRETS["erpc"]})
+    assert added.status_code == 201, added.text
+    return added.json()
+
+
+async def test_an_erp_shop_pushes_its_news_signed_in_its_own_words_naming_its_goods_codes(market, gateway):
+    shop = await an_erp_shop(market)
+    assert (shop["kind"], shop["sync_path"], shop["feed_path"]) == ("erp", "/erpc/api/order.logistics", None)
+    assert shop["webhook_url"].endswith("/channels/erpc/webhooks") and shop["statuses"]["WaitSend"] == "paid"
+    lines = order_body()["lines"]
+    order = await placed(market, "erpc", lines=[lines[0] | {"goods_code": "G-100"}, lines[1]])
+    so_id = order["order_id"]
+    answer = await market.post(f"/sim/market/erpc/orders/{so_id}/refunds",
+                               json={"lines": [{"line_id": f"{so_id}-1", "quantity": 1}], "amount": 1200})
+    assert answer.status_code == 201, answer.text
+    await market.post(f"/sim/market/erpc/orders/{so_id}/cancel", json={"reason": "out of stock"})
+    async def pushed() -> list[dict]:
+        return [body for code, body in gateway.received if code == "erpc" and body.get("SoId") == so_id]
+    news = await poll_until(pushed, lambda xs: len(xs) == 3, 10, "three pushes of the ERP shop")
+    assert [n["Method"] for n in news] == ["order.paid", "refund.success", "order.cancel"]
+    assert news[0] == order["news"][0]
+    assert (news[0]["ShopStatus"], news[0]["BuyerId"], news[0]["Mobile"], news[0]["Receiver"]["State"]) == (
+        "WaitSend", "m-1", "13900000001", "Shanghai")
+    assert news[0]["Items"] == [
+        {"OuterOiId": f"{so_id}-1", "ShopSkuId": "A-SKU-1", "GoodsCode": "G-100", "Qty": 2, "Price": "12.50",
+         "Amount": "24.00"},
+        {"OuterOiId": f"{so_id}-2", "ShopSkuId": "A-SKU-2", "GoodsCode": "A-SKU-2", "Qty": 1, "Price": "9.99",
+         "Amount": "9.99"}]
+    assert news[1] | {"MsgId": ""} == {"MsgId": "", "Method": "refund.success", "AsId": answer.json()["refund_id"],
+                                       "SoId": so_id, "RefundAmount": "12.00", "Reason": "buyer asked for a refund",
+                                       "Items": [{"OuterOiId": f"{so_id}-1", "Qty": 1}]}
+    assert (news[2]["ShopStatus"], news[2]["Remark"]) == ("Cancelled", "out of stock")
+
+
+async def test_an_erp_shop_takes_its_own_sync_shape(market):
+    await an_erp_shop(market)
+    so_id = (await placed(market, "erpc"))["order_id"]
+    body = json.dumps({"SoId": so_id, "ShopStatus": "Sent", "Logistics": {
+        "LcName": "ZTO", "LId": "ZT1", "ShipmentId": "shp-1", "State": "shipped",
+        "Items": [{"OuterOiId": f"{so_id}-1", "Qty": 2}]}, "ModifiedDate": None}).encode()
+    answer = await market.post("/erpc/api/order.logistics", content=body, headers=signed("erpc", body))
+    assert answer.status_code == 200 and answer.json()["Code"] == 0 and answer.json()["SoId"] == so_id
+    other_secret = await market.post("/erpc/api/order.logistics", content=body, headers=signed("shopa", body))
+    assert other_secret.status_code == 401
+    for bad, field in (({"SoId": so_id, "ShopStatus": "SHIPPED"}, "ShopStatus"), ({"ShopStatus": "Sent"}, "SoId"),
+                       ({"SoId": so_id, "ShopStatus": "Sent", "Logistics": {"LId": "x"}}, "Logistics.LcName")):
+        raw = json.dumps(bad).encode()
+        refused = await market.post("/erpc/api/order.logistics", content=raw, headers=signed("erpc", raw))
+        assert refused.status_code == 400 and refused.json()["error"]["field"] == field
+    elsewhere = await market.post("/erpc/api/logistics", content=body, headers=signed("erpc", body))
+    assert elsewhere.status_code == 404
+    synced = (await market.get("/sim/market/erpc/synced")).json()["items"]
+    assert [(s["path"], s["order_id"], s["status"]) for s in synced] == [("order.logistics", so_id, "Sent")]
+    assert (await market.get(f"/sim/market/erpc/orders/{so_id}")).json()["status"] == "Sent"

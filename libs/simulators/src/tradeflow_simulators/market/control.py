@@ -22,6 +22,8 @@ class NewLine(Strict):
     paid_amount: int = Field(ge=0)
     line_id: str | None = Field(None, min_length=1, max_length=64)
     """The shop's line id; made up when not given."""
+    goods_code: str | None = Field(None, min_length=1, max_length=64)
+    """An ERP shop's (shape C) goods code of the line; its shop SKU when not given."""
 
 
 class NewOrder(Strict):
@@ -78,7 +80,7 @@ async def place_order(code: str, body: NewOrder, state: MarketState = Depends(ma
     shape = state.shape(shop)
     order_id = body.external_order_id or shape.new_order_id()
     lines = [Line(line.line_id or shape.line_id(order_id, i), line.channel_sku, line.quantity,
-                  line.unit_price_amount, line.paid_amount) for i, line in enumerate(body.lines)]
+                  line.unit_price_amount, line.paid_amount, line.goods_code) for i, line in enumerate(body.lines)]
     receiver = body.receiver.model_dump() if body.receiver else None
     order = shop.take_order(Order(order_id, body.member_id, body.phone, body.currency, lines, receiver, shape.paid,
                                   datetime.now(UTC)))

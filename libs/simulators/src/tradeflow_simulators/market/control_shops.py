@@ -55,7 +55,7 @@ def describe(state: MarketState, code: str) -> dict:
     shop = state.shop(code)
     return {"code": shop.code, "kind": shop.shape.value, "sync_path": f"/{code}/api/{state.shape(shop).sync_path}",
             "feed_path": f"/{code}/api/orders" if shop.shape is Shape.PULL else None,
-            "webhook_url": state.settings.webhook_url(code) if shop.shape is Shape.PUSH else None,
+            "webhook_url": state.settings.webhook_url(code) if shop.shape is not Shape.PULL else None,
             "statuses": state.shape(shop).statuses, "orders": len(shop.orders), "feed_records": len(shop.feed)}
 
 
@@ -66,7 +66,7 @@ async def list_shops(state: MarketState = Depends(market_state)) -> dict:
 
 @router.post("/shops", status_code=201)
 async def add_shop(body: NewShop, response: Response, state: MarketState = Depends(market_state)) -> dict:
-    """A shop of either shape with its own secret (tests: a channel of their own). The same again →
+    """A shop of any shape (push, pull, erp) with its own secret (tests: a channel of their own). The same again →
     200; another shape or secret under the code → 409 `shop_conflict`."""
     _, new = state.add_shop(body.code, body.kind, body.secret)
     response.status_code = 201 if new else 200

@@ -50,6 +50,8 @@ class ShapeA:
     sync_path = "logistics"
     statuses = STATUSES
     paid, cancelled = "WAIT_SELLER_SEND_GOODS", "TRADE_CLOSED"
+    push_keys = ("msg_id", "event")
+    """Where a push names its id and what it is."""
 
     def new_order_id(self) -> str:
         return new_id("3")

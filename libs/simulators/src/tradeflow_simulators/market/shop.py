@@ -1,7 +1,7 @@
 """A shop on the marketplace, in memory: the orders its buyers paid, their refunds, the news it
 publishes (a pull shop's feed), and the sync-back calls our platform made to it.
 
-What the shop publishes is worded by its shape (`shape_a`, `shape_b`); the book itself is neutral:
+What the shop publishes is worded by its shape (`shape_a`, `shape_b`, `shape_c`); the book itself is neutral:
 money in integer minor units, a receiver as `{name, phone, region, city, address}`. Nothing
 survives a restart of the simulator (its ids are random, so a new run never repeats an old id).
 """
@@ -24,6 +24,8 @@ class Shape(StrEnum):
     """Shape A: pushes signed webhooks, snake_case, decimal money, a joined address."""
     PULL = "marketplace_pull"
     """Shape B: serves a signed pull feed, camelCase, minor-unit money, a split address."""
+    ERP = "erp"
+    """Shape C: an ERP pushing signed webhooks like A, PascalCase, its lines naming its goods codes."""
 
 
 class UnknownShop(ProviderError):
@@ -53,6 +55,8 @@ class Line:
     quantity: int
     unit_price_amount: int
     paid_amount: int
+    goods_code: str | None = None
+    """The ERP's code of the goods (shape C; the shop SKU when not given)."""
 
 
 @dataclass

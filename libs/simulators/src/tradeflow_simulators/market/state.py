@@ -23,13 +23,14 @@ from tradeflow_simulators.deliveries import OrderedDeliveries
 from tradeflow_simulators.market.settings import MarketSimSettings
 from tradeflow_simulators.market.shape_a import ShapeA
 from tradeflow_simulators.market.shape_b import ShapeB
+from tradeflow_simulators.market.shape_c import ShapeC
 from tradeflow_simulators.market.shop import SHOP_CODE, Shape, Shop, ShopConflict, UnknownShop
 from tradeflow_simulators.signing import SignatureScheme
 from tradeflow_simulators.webhooks import Delivery, WebhookDispatcher
 
 CHANNEL_SIGNATURE = SignatureScheme("Channel")
 """`X-Channel-Timestamp` / `X-Channel-Signature`: the shops' pushes and our calls to them."""
-SHAPES = {Shape.PUSH: ShapeA(), Shape.PULL: ShapeB()}
+SHAPES = {Shape.PUSH: ShapeA(), Shape.PULL: ShapeB(), Shape.ERP: ShapeC()}
 
 
 class MarketState:
@@ -53,7 +54,7 @@ class MarketState:
             raise UnknownShop(f"no shop {code}; the shops are {sorted(self.shops)}")
         return self.shops[code]
 
-    def shape(self, shop: Shop) -> ShapeA | ShapeB:
+    def shape(self, shop: Shop) -> ShapeA | ShapeB | ShapeC:
         return SHAPES[shop.shape]
 
     def add_shop(self, code: str, shape: Shape, secret: str) -> tuple[Shop, bool]:
@@ -90,13 +91,14 @@ class MarketState:
         if outbox is None:
             raise RuntimeError("the simulator is not running (its lifespan has not started)")
         now, body = time.time(), json.dumps(news, separators=(",", ":")).encode()
-        delivery = Delivery(f"dlv_{uuid.uuid4().hex}", news["msg_id"], news["event"], order_id,
+        push_id, event = (news[key] for key in self.shape(shop).push_keys)
+        delivery = Delivery(f"dlv_{uuid.uuid4().hex}", push_id, event, order_id,
                             self.settings.webhook_url(shop.code), body, now, next_attempt_at=now)
         outbox.send(delivery)
         return news
 
     def _open_outbox(self, shop: Shop) -> None:
-        if shop.shape is not Shape.PUSH or self._db is None or self._client is None:
+        if shop.shape is Shape.PULL or self._db is None or self._client is None:
             return
         store = OrderedDeliveries(self._db, f"pushes_{len(self._outboxes) + 1}")
         outbox = WebhookDispatcher(store, self._client, shop.secret, CHANNEL_SIGNATURE, self.settings.retry_policy)
