@@ -29,7 +29,7 @@ async def test_a_channel_is_created_then_replaced_and_its_secret_is_never_shown(
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"kind": "erp"}, "kind"),
+    ({"kind": "fax"}, "kind"),
     ({"secret": "short"}, "secret"),
     ({"currency": "yuan"}, "currency"),
     ({"credit_limit_amount": -1}, "credit_limit_amount"),
