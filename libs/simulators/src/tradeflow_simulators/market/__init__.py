@@ -5,6 +5,9 @@ tradeflow_simulators.market`.
   as signed webhooks to the platform (`MARKET_SIM_CALLBACK_URL`, `{code}` → the shop's code).
 * Shop `shopb` (shape B, `shape_b`, kind `marketplace_pull`) serves a signed pull feed,
   `GET /shopb/api/orders?cursor=&limit=`.
+* A shop of shape C (`shape_c`, kind `erp`, an ERP in front of marketplaces) may be added
+  (`POST /sim/market/shops`): it pushes like shape A, in its own words, each line naming its goods
+  code; it takes sync-back calls at `POST /<code>/api/order.logistics`.
 * Both take the platform's sync-back calls (`POST /shopa/api/logistics`, `POST
   /shopb/api/orderStatus`), signed the same way, and can fail them on demand.
 

@@ -33,7 +33,6 @@ from tradeflow_channel_adapter.domain.external import (
     ExternalLine,
     ExternalOrder,
     ExternalRefund,
-    Page,
     RefundedLine,
     SyncUpdate,
 )
@@ -43,13 +42,12 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
     items,
     mapping,
     money,
-    not_this_kind,
     optional_text,
     quantity,
     receiver,
     text,
 )
-from tradeflow_channel_adapter.domain.kinds.marketplace_push import BEIJING, TIME_FORMAT
+from tradeflow_channel_adapter.domain.kinds.marketplace_push import BEIJING, TIME_FORMAT, MarketplacePush
 
 RECEIVER = AddressKeys("Name", "Mobile", "State", "City", "Address")
 METHODS = "order.paid, order.cancel, order.address or refund.success"
@@ -111,21 +109,14 @@ def read_method(body: Mapping[str, Any], vocabulary: Vocabulary) -> ChannelNews:
     raise BadNews("Method", f"unknown method {method!r:.60}; expected {METHODS}")
 
 
-class Erp:
+class Erp(MarketplacePush):
+    """Pushes like `marketplace_push` (and so refuses a feed and CSV rows the same way), in its own words."""
+
     kind = Kind.ERP
 
     def read_push(self, body: Any, vocabulary: Vocabulary) -> list[ChannelNews]:
         """One webhook is one news."""
         return [read_method(mapping(body, "body"), vocabulary)]
-
-    def pull_request(self, cursor: str | None) -> tuple[str, dict[str, str]]:
-        raise not_this_kind(self.kind, "serve a feed: it pushes its news")
-
-    def read_page(self, body: Any, vocabulary: Vocabulary) -> Page:
-        raise not_this_kind(self.kind, "serve a feed: it pushes its news")
-
-    def read_row(self, row: Mapping[str, str], vocabulary: Vocabulary) -> ChannelNews:
-        raise not_this_kind(self.kind, "import CSV rows: it pushes its news")
 
     def sync_request(self, update: SyncUpdate, vocabulary: Vocabulary) -> tuple[str, dict[str, Any]]:
         shipment = update.shipment
