@@ -1,12 +1,12 @@
 """`CatalogRepository` on SQLAlchemy Core: one row per SKU, the newest `CatalogSkuChanged`."""
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_after_sales.adapters.tables import catalog_skus
 from tradeflow_after_sales.app.ports import CatalogSku
 from tradeflow_contracts.order_facts import CatalogSkuChanged
+from tradeflow_kit.versioned import keep_newest
 
 
 class SqlaCatalogRepository:
@@ -15,13 +15,9 @@ class SqlaCatalogRepository:
 
     async def record(self, m: CatalogSkuChanged) -> bool:
         """Insert, or replace only an older version; True when kept."""
-        values = {"sku": m.sku, "version": m.version, "merchant_id": m.merchant_id, "title": m.title, "kind": m.kind,
-                  "unit_price_amount": m.unit_price_amount, "currency": m.currency, "changed_at": m.changed_at}
-        statement = insert(catalog_skus).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[catalog_skus.c.sku], set_={k: statement.excluded[k] for k in values if k != "sku"},
-            where=catalog_skus.c.version < statement.excluded.version).returning(catalog_skus.c.sku)
-        return (await self.session.execute(statement)).first() is not None
+        return await keep_newest(self.session, catalog_skus, "sku", {
+            "sku": m.sku, "version": m.version, "merchant_id": m.merchant_id, "title": m.title, "kind": m.kind,
+            "unit_price_amount": m.unit_price_amount, "currency": m.currency, "changed_at": m.changed_at})
 
     async def get(self, sku: str) -> CatalogSku | None:
         row = (await self.session.execute(select(catalog_skus).where(catalog_skus.c.sku == sku))).mappings().first()

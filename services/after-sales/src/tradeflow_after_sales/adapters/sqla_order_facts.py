@@ -3,12 +3,12 @@ Keeping newer facts notifies `CHANNEL` with the order id (PostgreSQL NOTIFY, on 
 opened right after payment, before the facts came, waits for them instead of failing."""
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradeflow_after_sales.adapters.tables import order_facts
 from tradeflow_contracts.order_facts import OrderChanged
 from tradeflow_kit.notifications import notify
+from tradeflow_kit.versioned import keep_newest
 
 CHANNEL = "after_sales_order_facts"
 
@@ -19,13 +19,9 @@ class SqlaOrderFactsRepository:
 
     async def record(self, facts: OrderChanged) -> bool:
         """One statement: insert, or replace only an older version (a concurrent writer waits)."""
-        values = {"order_id": facts.order_id, "version": facts.version, "buyer_id": facts.buyer_id,
-                  "status": facts.status, "facts": facts.model_dump(mode="json"), "changed_at": facts.changed_at}
-        statement = insert(order_facts).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[order_facts.c.order_id], set_={k: statement.excluded[k] for k in values if k != "order_id"},
-            where=order_facts.c.version < statement.excluded.version).returning(order_facts.c.order_id)
-        kept = (await self.session.execute(statement)).first() is not None
+        kept = await keep_newest(self.session, order_facts, "order_id", {
+            "order_id": facts.order_id, "version": facts.version, "buyer_id": facts.buyer_id, "status": facts.status,
+            "facts": facts.model_dump(mode="json"), "changed_at": facts.changed_at})
         if kept:
             await notify(self.session, CHANNEL, facts.order_id)
         return kept

@@ -11,6 +11,7 @@ from tradeflow_channel_adapter.adapters.tables import accounts, catalog_skus, ch
 from tradeflow_channel_adapter.app.ports import Account, CatalogSku
 from tradeflow_channel_adapter.domain.channel import Channel
 from tradeflow_contracts.order_facts import CatalogSkuChanged
+from tradeflow_kit.versioned import keep_newest
 
 
 class SqlaChannelRepository:
@@ -73,13 +74,9 @@ class SqlaCatalogRepository:
         self.session = session
 
     async def record(self, m: CatalogSkuChanged) -> bool:
-        values = {"sku": m.sku, "version": m.version, "merchant_id": m.merchant_id, "title": m.title, "kind": m.kind,
-                  "unit_price_amount": m.unit_price_amount, "currency": m.currency, "changed_at": m.changed_at}
-        statement = insert(catalog_skus).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[catalog_skus.c.sku], set_={k: statement.excluded[k] for k in values if k != "sku"},
-            where=catalog_skus.c.version < statement.excluded.version).returning(catalog_skus.c.sku)
-        return (await self.session.execute(statement)).first() is not None
+        return await keep_newest(self.session, catalog_skus, "sku", {
+            "sku": m.sku, "version": m.version, "merchant_id": m.merchant_id, "title": m.title, "kind": m.kind,
+            "unit_price_amount": m.unit_price_amount, "currency": m.currency, "changed_at": m.changed_at})
 
     async def get_many(self, skus: set[str]) -> dict[str, CatalogSku]:
         rows = (await self.session.execute(select(catalog_skus).where(catalog_skus.c.sku.in_(skus)))).mappings()
