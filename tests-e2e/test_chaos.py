@@ -8,7 +8,9 @@ order's tracking agreeing with fulfillment (chaos/delivery.py); after-sales case
 (a return of a signed-for unit, a refund of the course or of a unit — `pay_return`, `pay_refund`)
 all completed with no manual step, refunds ≤ paid and adding up across the order, the cases and the
 payment service, each returned unit restocked once, each refunded course revoked
-(chaos/after_sales.py).
+(chaos/after_sales.py); the orders two marketplace shops took (`channel_push`, `channel_pull`,
+`channel_refund`, chaos/channels.py) each in the ledger and placed once, paid zero, a refunded course
+revoked, the channel's credit adding up, every sync call acknowledged (chaos/channel_checks.py).
 
 Bounded for `make test` (a few minutes, most of it the parts' restarts): every part is killed once,
 two at a time (`two_at_a_time`: each service with a simulator or another service, then Kafka, then

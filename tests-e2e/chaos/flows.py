@@ -18,7 +18,9 @@ before — and then following its plan:
 * `unpaid` — never pay (the deadline cancels);
 * `cancel` — cancel before paying;
 * `pay_cancel` — pay, wait until the order is paid, then cancel (a full refund is due);
-* `pay_return`, `pay_refund` — pay, then one after-sales case (`chaos/cases.py`).
+* `pay_return`, `pay_refund` — pay, then one after-sales case (`chaos/cases.py`);
+* `channel_push`, `channel_pull`, `channel_refund` — a marketplace shop's buyer pays there, the
+  platform places it at zero (`chaos/channels.py`).
 
 The `pay`, `lost_webhook` and `pay_cancel` buyers follow their order meanwhile as a checkout page
 does (`GET /orders/{id}/events`): a stream cut by a kill is opened again with the `Last-Event-ID`
@@ -41,13 +43,16 @@ import httpx
 from platform_client import Platform, auth, line, not_payable_yet, order_body, unique
 
 from chaos.cases import after_sales, choose
+from chaos.channels import CHANNEL_PLANS, Shops, channel_flow
+from chaos.channels import choose as choose_channel
 from chaos.retry import RETRY_FOR, retrying
 from tradeflow_testing.polling import poll_within
 from tradeflow_testing.sse import stream_events
 
-PLANS = ("pay", "pay_confirm", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel", "pay_return", "pay_refund")
-PLAN_MIX = ("pay", "pay_confirm", "fail", "pay_return", "unpaid", "pay", "cancel", "pay_cancel", "pay_refund",
-            "lost_webhook")  # in turn
+PLANS = ("pay", "pay_confirm", "lost_webhook", "fail", "unpaid", "cancel", "pay_cancel", "pay_return", "pay_refund",
+         *CHANNEL_PLANS)
+PLAN_MIX = ("pay", "channel_push", "pay_confirm", "fail", "channel_pull", "pay_return", "unpaid", "pay",
+            "channel_refund", "cancel", "pay_cancel", "pay_refund", "lost_webhook")  # in turn
 CASE_PLANS = ("pay_return", "pay_refund")
 PAYING = ("pay", "pay_confirm", "lost_webhook", "pay_cancel", *CASE_PLANS)
 RECEIPT_WAIT = 60.0
@@ -97,6 +102,7 @@ class Flow:
     notes: list[str] = field(default_factory=list)
     points_granted: int = 0  # what staff granted the buyer (answered 200) before the order
     case: Any = None  # CASE_PLANS: the after-sales case as the client saw it (`chaos.cases.CaseSeen`)
+    channel: Any = None  # CHANNEL_PLANS: the shop's order as its client saw it (`chaos.channels.ChannelSeen`)
 
     @property
     def accepted(self) -> bool:
@@ -111,10 +117,12 @@ class Load:
     """Open-loop flows at `rate` per second; each runs its plan to its end."""
 
     def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
-                 seed: int = 7, streams: httpx.AsyncClient | None = None) -> None:
+                 seed: int = 7, streams: httpx.AsyncClient | None = None,
+                 shops: tuple[httpx.AsyncClient, Shops] | None = None) -> None:
         """`streams`: the client the event streams use (their own connections, as a browser's
-        EventSource: long-lived streams must not starve the buyers' API calls); `http` by default."""
-        self.http, self.psp, self.coupon, self.catalog = http, psp, catalog.coupon, catalog
+        EventSource: long-lived streams must not starve the buyers' API calls); `http` by default.
+        `shops`: the market simulator's client and the run's shops (the channel plans)."""
+        self.http, self.psp, self.coupon, self.catalog, self.shops = http, psp, catalog.coupon, catalog, shops
         self.streams = streams or http
         self.lines = [line(sku, 1, UNIT_PRICE) for sku in catalog.skus] + [line(catalog.course, 1, COURSE_PRICE)]
         self.flows: list[Flow] = []
@@ -131,6 +139,8 @@ class Load:
                         unique("chaos-buyer"), unique("chaos-key"))
             if flow.plan in CASE_PLANS:
                 flow.case = choose(flow, self.catalog.skus, self.catalog.course, len(self.flows) // len(PLAN_MIX))
+            elif flow.plan in CHANNEL_PLANS:
+                flow.channel = choose_channel(flow, self.shops[1], sum(f.channel is not None for f in self.flows))
             self.flows.append(flow)
             tasks.append(asyncio.create_task(self._follow(flow)))
         await asyncio.gather(*tasks)
@@ -138,6 +148,9 @@ class Load:
 
     async def _follow(self, flow: Flow) -> None:
         try:
+            if flow.channel is not None:
+                await channel_flow(self.http, self.shops[0], flow)
+                return
             await self._place(flow)
             if not flow.accepted:
                 return

@@ -29,6 +29,9 @@ drained; no dead letter was written since the run began. After payment, the good
 tracking agreeing with fulfillment. The after-sales cases of the chaos orders (`chaos/after_sales.py`):
 each ended with no manual step, refunds ≤ paid and adding up, returned units restocked once,
 refunded courses revoked; a kept order's points balance counts what its completed cases gave back.
+The channel orders (`chaos/channel_checks.py`): each order a shop took in the ledger once and placed
+once, paid zero, at rest, a refunded course revoked, the channel's credit adding up, every sync call
+acknowledged — and their goods, stock and cases checked with the rest's.
 """
 
 from collections import Counter
@@ -37,6 +40,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from chaos.after_sales import check_cases
+from chaos.channel_checks import ChannelRun, check_refunded_courses
 from chaos.delivery import KEPT, Delivery
 from chaos.flows import ORDER_TOTAL, POINTS, Flow
 from chaos.report import Report
@@ -49,11 +53,13 @@ __all__ = ["ORDER_TOTAL", "SERVICE_DATABASES", "Report", "check", "check_benefit
 AT_REST = {(status, "handed_over", "completed") for status in KEPT} | {("cancelled", "cancelled", "compensated")}
 
 
-async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Delivery | None = None) -> Report:
-    """Every invariant, once (the goods' too, given `delivery`); the caller polls it with a
-    deadline until it holds."""
+async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Delivery | None = None,
+                channels: ChannelRun | None = None) -> Report:
+    """Every invariant, once (the goods' too, given `delivery`; the channel orders', given
+    `channels`: `chaos/channel_checks.py`); the caller polls it with a deadline until it holds."""
     report = Report()
-    accepted = [f for f in flows if f.accepted]
+    accepted = [f for f in flows if f.accepted and f.channel is None]
+    channel_flows = [f for f in flows if f.accepted and f.channel is not None]
     report.checked_flows = len(accepted)
     orders, idempotency = await _orders([f.buyer for f in accepted])
     money = await _money([f.order_id for f in accepted])
@@ -75,8 +81,12 @@ async def check(flows: list[Flow], since_ms: int, bootstrap: str, delivery: Deli
             check_stream(report, flow, histories.get(flow.order_id, []))
     if delivery is not None:
         ours = {o["id"]: o for f in accepted for o in orders.get(f.buyer, []) if o["id"] == f.order_id}
+        if channels is not None:  # the channel orders' goods, stock and cases are checked with the rest
+            ours |= await channels.check(report, channel_flows)
         goods = await delivery.check(report, ours)
         check_cases(report, accepted, ours, goods, money)  # after-sales: chaos/after_sales.py
+        if channels is not None:
+            check_refunded_courses(report, channel_flows, goods.cases, goods.entitlements)
     await _check_stock(report)
     await _check_outboxes(report)
     await _check_dead_letters(report, since_ms, bootstrap)

@@ -37,7 +37,7 @@ from tradeflow_devstack.procs import alive
 from tradeflow_testing.polling import poll_within
 
 SERVICES = ("order", "payment", "inventory", "fulfillment", "after-sales", "channel-adapter")
-SIMULATORS = ("psp-simulator", "wms-simulator", "tms-simulator")
+SIMULATORS = ("psp-simulator", "wms-simulator", "tms-simulator")  # not the market one: its shops live in memory
 INFRASTRUCTURE = ("kafka", "postgres")
 PARTS = (*SERVICES, *SIMULATORS, *INFRASTRUCTURE)
 BACK_MARGIN = 5.0  # seconds after the supervisor saw a part running that it may still refuse connections

@@ -1,6 +1,7 @@
 """`make chaos`: the long chaos run — steady order load through the gateway while parts chosen at
-random (each service and each of its replicas, the PSP, WMS and TMS simulators, Kafka, PostgreSQL,
-the gateway) are killed -9, one at a time, each after `--pause` seconds of calm once the previous
+random (each service — the channel adapter too — and each of its replicas, the PSP, WMS and TMS
+simulators, Kafka, PostgreSQL, the gateway; never the market simulator, whose shops live in memory)
+are killed -9, one at a time, each after `--pause` seconds of calm once the previous
 one is back; the WMS and TMS simulators in auto mode carry paid orders on to completed.
 Prints the figures: flows offered and accepted per plan, final states, kills per part and
 recovery times, and the verdict of every invariant (chaos/invariants.py, chaos/delivery.py).

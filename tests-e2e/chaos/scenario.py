@@ -3,7 +3,9 @@ invariants polled with a deadline until they hold (or the deadline tells what di
 
 The WMS and TMS simulators run in auto mode meanwhile (switched on again whenever one comes back
 from a kill), so paid orders go on to shipped and completed; the mode each was in before is
-restored at the end (the e2e tests that follow drive them by hand)."""
+restored at the end (the e2e tests that follow drive them by hand). Two marketplace shops of the
+market simulator (never killed: it keeps its shops in memory) are made channels of their own at the
+start, for the channel plans (`chaos/channels.py`)."""
 
 import asyncio
 import contextlib
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 import httpx
 from platform_client import Platform
 
+from chaos.channel_checks import ChannelRun
+from chaos.channels import CHANNEL_PLANS, MARKET_URL, setup_shops
 from chaos.delivery import Delivery
-from chaos.flows import CASE_PLANS, PLANS, Flow, Load, setup_catalog
+from chaos.flows import CASE_PLANS, COURSE_PRICE, PLANS, UNIT_PRICE, Flow, Load, setup_catalog
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
 from chaos.simulators import Simulators
@@ -47,6 +51,7 @@ class Outcome:
             f"{sum(len(f.events) for f in self.flows)} events seen; receipts confirmed by the buyer "
             f"{sum(f.confirmed for f in self.flows)} of {plans['pay_confirm']}",
             f"  after-sales clients: {_cases_seen(accepted)}",
+            f"  channel clients: {_channels_seen(self.flows)}",
             f"  settled in {self.settle_seconds:.0f}s; {self.report.summary()}",
         ])
 
@@ -67,6 +72,17 @@ def _cases_seen(flows: list[Flow]) -> str:
     return "; ".join(parts)
 
 
+def _channels_seen(flows: list[Flow]) -> str:
+    """Per channel plan: orders the shop took, told twice, seen placed by the client, refunded by the shop."""
+    parts = []
+    for plan in CHANNEL_PLANS:
+        seen = [f.channel for f in flows if f.plan == plan and f.accepted]
+        parts.append(f"{plan} {len(seen)} taken ({sum(s.goods for s in seen)} goods, {sum(s.duplicate for s in seen)}"
+                     f" told twice), {sum(s.placed for s in seen)} seen placed, {sum(s.refunded for s in seen)} "
+                     "refunded by the shop")
+    return "; ".join(parts)
+
+
 async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seconds: float,
                     settle_timeout: float = 150) -> Outcome:
     """Offer `rate` flows/s while `schedule` kills parts (`pause` s of calm before each kill), for at
@@ -79,9 +95,12 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     async with httpx.AsyncClient(base_url=gateway, timeout=10, limits=limits) as http, \
             httpx.AsyncClient(base_url=psp_url, timeout=10, limits=limits) as psp, \
             httpx.AsyncClient(timeout=10) as simulators_http, \
+            httpx.AsyncClient(base_url=MARKET_URL, timeout=10) as market, \
             httpx.AsyncClient(base_url=gateway, timeout=10, limits=httpx.Limits(max_connections=None)) as streams:
         catalog = await setup_catalog(Platform(http, psp), 1_000_000)
-        load, kills, stop = Load(http, psp, catalog, streams=streams), Kills(), asyncio.Event()
+        shops = await setup_shops(Platform(http, psp), market, catalog, (UNIT_PRICE, COURSE_PRICE))
+        load = Load(http, psp, catalog, streams=streams, shops=(market, shops))
+        kills, stop = Kills(), asyncio.Event()
         simulators = Simulators(simulators_http, kills)
         modes = await simulators.auto(True)
         try:
@@ -95,7 +114,8 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
             flows = await flows_task
             settling = time.monotonic()
             report = await _settled(flows, since_ms, bootstrap, settle_timeout,
-                                    Delivery(catalog.skus, catalog.on_hand, simulators))
+                                    Delivery(catalog.skus, catalog.on_hand, simulators),
+                                    ChannelRun(shops, http, market))
         finally:
             for part, auto in modes.items():
                 with contextlib.suppress(httpx.HTTPError):  # a simulator down at the end: keep the first error
@@ -103,11 +123,12 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
     return Outcome(flows, kills, report, load_seconds, time.monotonic() - settling)
 
 
-async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float, delivery: Delivery) -> Report:
+async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: float, delivery: Delivery,
+                   channels: ChannelRun) -> Report:
     """Poll the invariants until they all hold; the last report either way."""
     async def checked() -> Report:
         try:
-            return await check(flows, since_ms, bootstrap, delivery)
+            return await check(flows, since_ms, bootstrap, delivery, channels)
         except Exception as exc:  # PostgreSQL or Kafka still coming back: ask again
             report = Report()
             report.breach("databases reachable", f"{type(exc).__name__}: {exc}")
