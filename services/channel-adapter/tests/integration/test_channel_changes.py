@@ -165,3 +165,37 @@ async def test_a_refund_waiting_for_the_payment_of_an_order_then_cancelled_is_se
     [change] = (await shop.get("/channels/shopa/changes"))["items"]
     assert (change["status"], change["detail"]) == ("done", "nothing fulfilled to take back: the order is cancelled")
     assert await _cases(shop) == []
+
+
+async def test_a_cancellation_after_the_goods_left_refunds_only_what_earlier_refunds_did_not(shop):
+    await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
+    await shop.pushed("shopa", refund("RF1", "3300", ("330001", 1), fee="90.00"))
+    await shop.pushed("shopa", close("3300"))
+    await shop.feed(ch.ChannelOrderNotCancelled(order_id="O-1", channel="shopa", external_order_id="3300",
+                                                status="shipped", reason="goods-left", at=shop.clock.now()))
+
+    first, rest = await _cases(shop)
+    assert first["lines"] == [{"line_id": "O-1-L1", "quantity": 1}]
+    assert rest["lines"] == [{"line_id": "O-1-L1", "quantity": 1}, {"line_id": "O-1-L2", "quantity": 1}]
+    assert rest["channel_refund_amount"] == 9_000 + 5_000  # the other half of line 1's 180.00, and line 2
+    changes = {c["kind"]: c for c in (await shop.get("/channels/shopa/changes"))["items"]}
+    assert changes["cancellation"]["status"] == "done" and "goods left" in changes["cancellation"]["detail"]
+
+
+async def test_a_cancellation_the_order_carried_out_is_done(shop):
+    await shop.pushed("shopa", ORDER)
+    received = await shop.place("3300", "O-1")
+    await shop.pushed("shopa", close("3300"))
+    await shop.feed(facts(received, "O-1", "cancelled", 5))
+
+    [change] = (await shop.get("/channels/shopa/changes"))["items"]
+    assert (change["kind"], change["status"], change["detail"]) == ("cancellation", "done", "the order was cancelled")
+
+
+async def test_an_order_the_channel_says_is_closed_is_not_fulfilled(shop):
+    receipt = await shop.pushed("shopa", paid("3500", ("350001", "TB-1", 1, "100.00", "100.00")) | {
+        "status": "TRADE_CLOSED"})
+
+    assert (receipt["status"], receipt["reason"]) == ("review", "channel-status")
+    assert await shop.sent("channel.order-received") == []

@@ -95,6 +95,12 @@ class SqlaNewsRepository:
             .with_for_update())).mappings()
         return [_news(row) for row in rows]
 
+    async def of_order(self, channel: str, external_order_id: str) -> list[ParkedNews]:
+        rows = (await self.session.execute(select(channel_news).where(
+            channel_news.c.channel == channel, channel_news.c.external_order_id == external_order_id)
+            .order_by(channel_news.c.received_at, channel_news.c.id))).mappings()
+        return [_news(row) for row in rows]
+
     async def mark(self, news_id: str, status: str, now: datetime, *, detail: str | None = None,
                    case_id: str | None = None) -> None:
         values: dict[str, Any] = {"status": status, "detail": detail, "updated_at": now}

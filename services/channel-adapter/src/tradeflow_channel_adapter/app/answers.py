@@ -2,7 +2,7 @@
 order placed or refused, a cancellation refused (its goods left: every line is refunded as a
 case instead), a channel case's progress, the order's facts (followed and synced back)."""
 
-from tradeflow_channel_adapter.app.changes import DONE, REFUSED, apply, apply_parked
+from tradeflow_channel_adapter.app.changes import DONE, REFUSED, SENT, apply, apply_parked
 from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Collaborators, ParkedNews
 from tradeflow_channel_adapter.app.sync_back import sync_facts
 from tradeflow_channel_adapter.domain.external import ExternalRefund, RefundedLine
@@ -10,6 +10,7 @@ from tradeflow_channel_adapter.domain.ledger import OrderStatus
 from tradeflow_contracts import channels as ch
 from tradeflow_contracts.after_sales import CaseStatusChanged
 from tradeflow_contracts.order_facts import CatalogSkuChanged, OrderChanged
+from tradeflow_money import units_between
 
 
 async def record_catalog_sku(tx: ChannelAdapterTransaction, m: CatalogSkuChanged, _c: Collaborators) -> None:
@@ -39,18 +40,45 @@ async def record_refused(tx: ChannelAdapterTransaction, m: ch.ChannelOrderRefuse
 
 async def record_not_cancelled(tx: ChannelAdapterTransaction, m: ch.ChannelOrderNotCancelled, c: Collaborators
                                ) -> None:
-    """The channel cancelled an order whose goods left: the channel refunded it, so every line
-    comes back as a refund case (its parcels stopped or returned) — the buyer keeps neither."""
+    """The channel cancelled an order whose goods left: the channel refunded it, so every unit not
+    refunded yet comes back as a refund case (its parcels stopped or returned) — the buyer keeps
+    neither."""
     record = await tx.orders.by_order(m.order_id, lock=True)
     if record is None or record.status is not OrderStatus.PLACED:
         return
-    refund = ExternalRefund(f"cancel-{record.external_order_id}", record.external_order_id,
-                            [RefundedLine(ln.external_line_id, ln.quantity) for ln in record.news.lines],
-                            sum(ln.paid_amount for ln in record.news.lines),
-                            f"cancelled by the channel after its goods left ({m.status})")
+    now, changes = c.clock.now(), await tx.news.of_order(record.channel, record.external_order_id)
+    await _settle_cancellations(tx, changes, f"the order's goods left ({m.reason}): what is left is refunded", now)
+    refund = remaining_refund(record.news.lines, [n.news for n in changes if isinstance(n.news, ExternalRefund)
+                                                  and n.status != REFUSED], record.external_order_id, m.status)
+    if refund is None:
+        return
     parked = ParkedNews(c.ids.new_id("cn"), record.channel, record.external_order_id, "refund", refund, "parked")
-    if await tx.news.add(parked, f"refund:{refund.external_refund_id}", c.clock.now()):
+    if await tx.news.add(parked, f"refund:{refund.external_refund_id}", now):
         await apply(tx, c, parked, record)
+
+
+def remaining_refund(lines, earlier: list[ExternalRefund], external_order_id: str, status: str
+                     ) -> ExternalRefund | None:
+    """The units (and what the buyer paid the channel for them) no earlier refund took back."""
+    taken: dict[str, int] = {}
+    for refund in earlier:
+        for ln in refund.lines:
+            taken[ln.external_line_id] = taken.get(ln.external_line_id, 0) + ln.quantity
+    left = [(ln, ln.quantity - taken.get(ln.external_line_id, 0)) for ln in lines]
+    left = [(ln, units) for ln, units in left if units > 0]
+    if not left:
+        return None
+    return ExternalRefund(f"cancel-{external_order_id}", external_order_id,
+                          [RefundedLine(ln.external_line_id, units) for ln, units in left],
+                          sum(units_between(ln.paid_amount, ln.quantity, ln.quantity - units, ln.quantity)
+                              for ln, units in left),
+                          f"cancelled by the channel after its goods left ({status})")
+
+
+async def _settle_cancellations(tx: ChannelAdapterTransaction, changes: list[ParkedNews], detail: str, now) -> None:
+    for change in changes:
+        if change.kind == "cancellation" and change.status == SENT:
+            await tx.news.mark(change.id, DONE, now, detail=detail)
 
 
 async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Collaborators) -> None:
@@ -86,6 +114,8 @@ async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c
         cancelled = m.status == "cancelled" and record.status is OrderStatus.PLACED
         if cancelled:
             await tx.channels.add_credit_used(record.channel, -record.cancelled())
+            await _settle_cancellations(tx, await tx.news.of_order(record.channel, record.external_order_id),
+                                        "the order was cancelled", c.clock.now())
         await tx.orders.save(record, c.clock.now())
         if (record.paid and not was_paid) or cancelled:  # cancelled: what waited for its payment ends
             await apply_parked(tx, c, record)

@@ -4,7 +4,8 @@ An order is read into the ledger once per (channel, external order id) — a rep
 with the first (`duplicate`) — then settled: its SKUs mapped, its buyer linked to an account and
 its price-list amount charged to the channel's credit under the channel's row lock, then
 published as `ChannelOrderReceived`; or it waits in review with the reason (unmapped-sku,
-unknown-sku, currency-mismatch, no-receiver, over-credit, over-member-limit, credit-not-valid).
+unknown-sku, currency-mismatch, no-receiver, over-credit, over-member-limit, credit-not-valid,
+channel-status: it arrives cancelled or refunded).
 Cancellations, refunds and address changes go to `changes.py`.
 """
 
@@ -16,8 +17,10 @@ from tradeflow_channel_adapter.domain.accounts import normalise_phone
 from tradeflow_channel_adapter.domain.channel import Channel
 from tradeflow_channel_adapter.domain.controls import judge
 from tradeflow_channel_adapter.domain.errors import BadNews
-from tradeflow_channel_adapter.domain.external import ChannelNews, ExternalOrder
+from tradeflow_channel_adapter.domain.external import ChannelNews, ExternalOrder, ExternalStatus
 from tradeflow_channel_adapter.domain.ledger import ChannelOrder, OrderStatus, check_order, map_lines
+
+NOT_TO_FULFIL = (ExternalStatus.CANCELLED, ExternalStatus.REFUNDED)
 
 
 async def receive(tx: ChannelAdapterTransaction, c: Collaborators, channel: Channel, news: ChannelNews,
@@ -47,6 +50,10 @@ async def settle(tx: ChannelAdapterTransaction, c: Collaborators, channel: Chann
     now = c.clock.now()
     locked = await tx.channels.get(channel.code, lock=True)  # first: every order of the channel waits here
     channel = locked or channel
+    if record.news.status in NOT_TO_FULFIL:
+        record.to_review("channel-status", f"the channel says the order is {record.news.status.value}: "
+                                           "it is not fulfilled (staff reject it)")
+        return await tx.orders.save(record, now)
     mapping = map_lines(record.news, await tx.sku_map.of_channel(channel.code))
     if mapping.unmapped:
         record.to_review("unmapped-sku", f"channel SKUs without a mapping: {', '.join(mapping.unmapped)}")

@@ -128,6 +128,9 @@ class NewsRepository(Protocol):
 
     async def parked(self, channel: str, external_order_id: str) -> list[ParkedNews]: ...
 
+    async def of_order(self, channel: str, external_order_id: str) -> list[ParkedNews]:
+        """Every change of the order, in the order they came."""
+
     async def mark(self, news_id: str, status: str, now: datetime, *, detail: str | None = None,
                    case_id: str | None = None) -> None: ...
 
