@@ -97,11 +97,14 @@ def check_delivery(report: Report, orders: dict[str, dict], goods: Goods, initia
 
 def case_refunds(order_id: str, goods: Goods) -> Counter:
     """Per line, what after-sales cases refunded of it other than by stopping units (a stop is the
-    order's cancellation of them, refund `<order>-cancel-<case>`)."""
+    order's cancellation of them, refund `<order>-cancel-<case>`) — a course a completed case refunded
+    counts with 0 when no money moved here (a channel's case: the channel refunded it)."""
     refunded = Counter()
     for r in goods.refunds.get(order_id, []):
         if r["state"] == "refunded" and r["case_id"] and r["refund_id"] != f"{order_id}-cancel-{r['case_id']}":
             refunded.update(r["lines"])
+    for case in (c for c in goods.cases.get(order_id, []) if c["status"] == "completed"):
+        refunded.update({ln["line_id"]: 0 for ln in case["lines"] if ln["virtual"]})
     return refunded
 
 
