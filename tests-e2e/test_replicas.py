@@ -287,7 +287,7 @@ async def test_killing_a_replica_of_each_under_load_loses_nothing(gateway_url):
     down = {n: p["state"] for n, p in (await status()).items() if p["state"] != "running"}
     assert not down, f"parts not running before the kills: {down}"
     kills = in_turn((REPLICAS["order"][1].name, REPLICAS["inventory"][0].name))
-    outcome = await run_chaos(kills, rate=3, pause=4, max_seconds=40)
+    outcome = await run_chaos(kills, rate=3, pause=4, max_seconds=120)  # the two kills end it first
     print(outcome.summary())
     assert not outcome.kills.not_recovered, outcome.summary()
     assert outcome.kills.count == 2, outcome.summary()
