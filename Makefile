@@ -27,7 +27,7 @@ $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt deploy/scripts/ensure-ven
 run: setup
 	@$(BIN)/tradeflow-stack run
 
-## test: lint, then unit, integration and e2e tests against the real broker and database (~14 min)
+## test: lint, then unit, integration and e2e tests against the real broker and database
 # The chaos and fuzz suites run short here — every part killed once (two at a time), 1 flow/s, every plan and
 # every invariant; 5 schemathesis examples per operation × principal × mode — while `make chaos` and `make fuzz`
 # are their long runs (README "Tests"). Short payment and review deadlines let the e2e tests see unpaid and
