@@ -6,8 +6,9 @@ rejected with the field and why.
 Columns (the header row names them; README "Channel adapter" documents each): external_order_id,
 member_id, phone, sku (the channel's SKU; one row per SKU of an order), quantity, unit_price,
 paid_amount, receiver_name, receiver_phone, region, city, address, currency (optional) — money in
-the channel's configured format. Rows of one order share its external_order_id. Exit status: 0 every row taken in (accepted,
-review or duplicate), 1 some rows rejected, 2 the file or the service could not be read.
+the channel's configured format. Rows of one order share its external_order_id. Exit status: 0
+every row taken in (accepted, review or duplicate), 1 some rows rejected, 2 the file or the
+service could not be read.
 """
 
 import csv

@@ -16,7 +16,6 @@ from tradeflow_fulfillment.api.re_review import router as re_review_router
 from tradeflow_fulfillment.api.returns import router as returns_router
 from tradeflow_fulfillment.api.review import router as review_router
 from tradeflow_fulfillment.api.routes import router
-from tradeflow_kit.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.api.wiring import FulfillmentApi
 from tradeflow_fulfillment.app.dispatch_shipments import run_dispatcher
 from tradeflow_fulfillment.app.handlers import message_handlers
@@ -35,6 +34,7 @@ from tradeflow_kit.idempotency import IdempotencyStore
 from tradeflow_kit.runtime import ServiceRuntime, build_runtime
 from tradeflow_kit.system import Clock, SystemClock, UuidIdGenerator
 from tradeflow_kit.unit_of_work import SqlaTransactions
+from tradeflow_kit.webhook_signature import WebhookSignature
 
 
 def planning_rules(settings: Settings) -> PlanningRules:

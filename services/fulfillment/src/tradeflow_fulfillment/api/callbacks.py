@@ -19,12 +19,12 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
-from tradeflow_kit.webhook_signature import CallbackRejected, WebhookSignature
 from tradeflow_fulfillment.api.wiring import Api, FulfillmentApi
 from tradeflow_fulfillment.app.record_report import ProviderReport, record_report
 from tradeflow_fulfillment.app.record_return_report import ReturnReport, record_return_report
 from tradeflow_fulfillment.domain.dispatching import CARRIER, WAREHOUSE
 from tradeflow_kit.problems import Problem, problem_docs, validation_problem
+from tradeflow_kit.webhook_signature import CallbackRejected, WebhookSignature
 
 router = APIRouter(prefix="/fulfillment", tags=["provider callbacks"])
 Ref = Field(min_length=1, max_length=200)

@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from tradeflow_kit.webhook_signature import WebhookSignature
 from tradeflow_fulfillment.app.ports import Collaborators, Transactions
 from tradeflow_kit.idempotency import IdempotencyStore
+from tradeflow_kit.webhook_signature import WebhookSignature
 
 
 @dataclass(frozen=True)
