@@ -26,3 +26,13 @@ def unreachable_dependency(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+class AwaitingFacts(Exception):
+    """A message that cannot be handled until facts another topic brings have arrived (a command
+    about an order whose facts are still on their way, e.g. right after a restart while the
+    consumer of the facts catches up). Not the message's fault, and not an outage: it is retried
+    every `max_delay` seconds, retries unspent, for up to `patience` seconds since its first
+    failure, and only then dead-lettered (retries-exhausted, replayable)."""
+
+    patience: float = 120.0

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tradeflow_contracts.registry import Contract, ContractRegistry
 from tradeflow_kit.messaging.processor import MessageContext
 from tradeflow_kit.messaging.schema import messaging_tables
+from tradeflow_kit.outages import AwaitingFacts
 
 metadata = MetaData()
 outbox_table, inbox_table = messaging_tables(metadata)
@@ -36,6 +37,7 @@ class Switchboard:
     broken_items: set[str] = field(default_factory=set)
     refused_items: set[str] = field(default_factory=set)  # a domain rule refuses them
     outages: dict[str, int] = field(default_factory=dict)  # item → attempts that find the database down
+    awaiting: dict[str, int] = field(default_factory=dict)  # item → attempts before its facts have come
 
 
 class RuleRefused(Exception):
@@ -52,6 +54,9 @@ def counting_handler(switches: Switchboard):
         if switches.outages.get(message.item, 0) > 0:
             switches.outages[message.item] -= 1
             raise ConnectionRefusedError("the database is down (a test outage)")
+        if switches.awaiting.get(message.item, 0) > 0:
+            switches.awaiting[message.item] -= 1
+            raise AwaitingFacts(f"the facts {message.item} needs are on their way")
 
     return handle
 

@@ -126,6 +126,18 @@ async def test_a_database_outage_longer_than_the_retries_is_waited_out_not_dead_
     assert await _records_in(infra.kafka_bootstrap, topic_with_dlq + ".dlq") == 0  # written before "behind"
 
 
+async def test_a_record_awaiting_facts_waits_past_its_retries_for_them(
+        consuming, producer, engine, infra, switches, topic_with_dlq):
+    start, _ = consuming
+    switches.awaiting["late"] = 5  # more failed attempts than the policy's 3 retries, within its patience
+    await _send(producer, topic_with_dlq, _envelope("late"))
+    await _send(producer, topic_with_dlq, _envelope("behind"))
+    await start(topic_with_dlq)
+    await eventually(lambda: _has(engine, "behind"), what="the record behind the one awaiting its facts")
+    assert (await effect_counts(engine))["late"] == 1 and switches.awaiting["late"] == 0
+    assert await _records_in(infra.kafka_bootstrap, topic_with_dlq + ".dlq") == 0
+
+
 async def _records_in(bootstrap: str, topic: str) -> int:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
     await consumer.start()

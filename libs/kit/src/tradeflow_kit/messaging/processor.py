@@ -20,7 +20,9 @@ The dead-letter hook (`on_dead_letter`) runs after the commit, in its own transa
 A dependency that cannot be reached (the database refusing or resetting connections, starting
 up or shutting down, no pooled connection in time: `tradeflow_kit.outages`) is an outage, not the
 record's fault: the record waits it out, retried every `max_delay` seconds without spending its
-retries, and is never dead-lettered for it — the partition waits with it, as it must.
+retries, and is never dead-lettered for it — the partition waits with it, as it must. A record
+awaiting facts another topic brings (`outages.AwaitingFacts`) waits the same way, for up to the
+error's `patience`.
 """
 
 import asyncio
@@ -43,7 +45,7 @@ from tradeflow_kit.messaging.inbox import claim
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.records import ConsumedRecord
 from tradeflow_kit.messaging.trace import current_traceparent
-from tradeflow_kit.outages import unreachable_dependency
+from tradeflow_kit.outages import AwaitingFacts, unreachable_dependency
 
 log = structlog.get_logger(__name__)
 
@@ -192,7 +194,7 @@ class MessageProcessor:
             except Exception as exc:  # noqa: BLE001 — classified below, never swallowed
                 if is_permanent(exc, self.domain_errors):
                     return await self._dead_letter(record, envelope, exc, "permanent", attempt, first_failure)
-                if unreachable_dependency(exc):  # an outage, not this message's fault: wait, retries unspent
+                if unreachable_dependency(exc) or _still_patient(exc, first_failure):  # wait, retries unspent
                     metrics.RETRIED.labels(record.topic, self.group).inc()
                     log.warning("message.waiting_for_dependency", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
                     await asyncio.sleep(self.retry.max_delay)
@@ -246,3 +248,8 @@ def _envelope(record: ConsumedRecord) -> Envelope:
         return Envelope.from_bytes(record.value)
     except ValueError as exc:
         raise MalformedMessage(f"not a Tradeflow envelope at {record.position}: {exc}") from exc
+
+
+def _still_patient(exc: BaseException, first_failure: datetime) -> bool:
+    """A record awaiting facts (AwaitingFacts) within its patience since its first failure."""
+    return isinstance(exc, AwaitingFacts) and (datetime.now(UTC) - first_failure).total_seconds() < exc.patience

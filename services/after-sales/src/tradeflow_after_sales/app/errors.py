@@ -2,6 +2,7 @@
 handler raises to be tried again (`OrderFactsNotYetKnown`)."""
 
 from tradeflow_after_sales.domain.errors import AfterSalesError, ExchangePriceDiffers
+from tradeflow_kit.outages import AwaitingFacts
 
 
 class OrderNotKnown(AfterSalesError):
@@ -10,10 +11,11 @@ class OrderNotKnown(AfterSalesError):
     slug = "order-not-found"
 
 
-class OrderFactsNotYetKnown(Exception):
-    """A command about an order whose facts have not reached after-sales yet. Not a domain error:
-    the kit retries the message with backoff (the facts come on order.events, another topic) and
-    dead-letters it as retries-exhausted, replayable, if they never do."""
+class OrderFactsNotYetKnown(AwaitingFacts):
+    """A command about an order whose facts have not reached after-sales yet (the facts come on
+    order.events, another topic: right after a restart they may be minutes behind). Not a domain
+    error: the kit retries it patiently (`AwaitingFacts.patience`) and dead-letters it as
+    retries-exhausted, replayable, only if they never come."""
 
 
 class NotYourCase(AfterSalesError):
