@@ -77,7 +77,7 @@ class Vocabulary:
 
     def money_value(self, amount: int) -> int | str:
         """Minor units → the channel's format (for sync back)."""
-        return amount if self.money is MoneyFormat.MINOR else f"{Decimal(amount) / 100:.2f}"
+        return amount if self.money is MoneyFormat.MINOR else f"{amount // 100}.{amount % 100:02d}"
 
 
 @dataclass(frozen=True)

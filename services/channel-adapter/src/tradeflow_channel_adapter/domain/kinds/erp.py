@@ -21,7 +21,6 @@ State, Items: [{OuterOiId, Qty}]} | null, ModifiedDate}`.
 """
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from tradeflow_channel_adapter.domain.channel import Kind, Vocabulary
@@ -37,8 +36,11 @@ from tradeflow_channel_adapter.domain.external import (
     SyncUpdate,
 )
 from tradeflow_channel_adapter.domain.kinds.fields import (
+    BEIJING,
+    TIME_FORMAT,
     AddressKeys,
     at,
+    beijing_time,
     items,
     mapping,
     money,
@@ -47,7 +49,7 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
     receiver,
     text,
 )
-from tradeflow_channel_adapter.domain.kinds.marketplace_push import BEIJING, TIME_FORMAT, MarketplacePush
+from tradeflow_channel_adapter.domain.kinds.marketplace_push import MarketplacePush
 
 RECEIVER = AddressKeys("Name", "Mobile", "State", "City", "Address")
 METHODS = "order.paid, order.cancel, order.address or refund.success"
@@ -59,7 +61,7 @@ def read_order(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalOrder
         member_id=text(body, "BuyerId"), phone=optional_text(body, "Mobile"), currency=text(body, "Currency"),
         lines=[read_line(line, at("Items", i), vocabulary) for i, line in enumerate(items(body, "Items"))],
         receiver=None if body.get("Receiver") is None else read_receiver(body, vocabulary),
-        paid_at=pay_date(body))
+        paid_at=beijing_time(body, "PayDate"))
 
 
 def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine:
@@ -73,16 +75,6 @@ def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine
 
 def read_receiver(body: Mapping[str, Any], vocabulary: Vocabulary):
     return receiver(mapping(body.get("Receiver"), "Receiver"), "Receiver", RECEIVER, vocabulary)
-
-
-def pay_date(body: Mapping[str, Any]) -> datetime | None:
-    value = optional_text(body, "PayDate")
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
-    except ValueError:
-        raise BadNews("PayDate", f'expected "YYYY-MM-DD hh:mm:ss", got {value!r:.40}') from None
 
 
 def read_refund(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalRefund:

@@ -4,6 +4,7 @@ a CSV column)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tradeflow_channel_adapter.domain.channel import AddressFormat, Vocabulary
@@ -105,3 +106,18 @@ def has_any(data: Mapping[str, Any], *keys: str) -> bool:
 
 def not_this_kind(kind: str, what: str) -> BadNews:
     return BadNews("kind", f"a {kind} channel does not {what}")
+
+
+BEIJING = timezone(timedelta(hours=8))
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def beijing_time(body: Mapping[str, Any], key: str) -> datetime | None:
+    """An optional "YYYY-MM-DD hh:mm:ss" in Beijing time (how Chinese marketplaces and ERPs write it)."""
+    value = optional_text(body, key)
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
+    except ValueError:
+        raise BadNews(key, f'expected "YYYY-MM-DD hh:mm:ss", got {value!r:.40}') from None

@@ -19,7 +19,6 @@ state, items: [{oid, num}]} | null, modified}`.
 """
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tradeflow_channel_adapter.domain.channel import Kind, Vocabulary
@@ -36,8 +35,11 @@ from tradeflow_channel_adapter.domain.external import (
     SyncUpdate,
 )
 from tradeflow_channel_adapter.domain.kinds.fields import (
+    BEIJING,
+    TIME_FORMAT,
     AddressKeys,
     at,
+    beijing_time,
     has_any,
     items,
     mapping,
@@ -49,8 +51,6 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
     text,
 )
 
-BEIJING = timezone(timedelta(hours=8))
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 RECEIVER = AddressKeys("receiver_name", "receiver_mobile", "receiver_state", "receiver_city", "receiver_address")
 
 
@@ -61,7 +61,7 @@ def read_order(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalOrder
         member_id=text(body, "buyer_open_uid"), phone=optional_text(body, "receiver_mobile"),
         currency=text(body, "currency"),
         lines=[read_line(line, at("orders", i), vocabulary) for i, line in enumerate(items(body, "orders"))],
-        receiver=receiver(body, "", RECEIVER, vocabulary) if given else None, paid_at=pay_time(body))
+        receiver=receiver(body, "", RECEIVER, vocabulary) if given else None, paid_at=beijing_time(body, "pay_time"))
 
 
 def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine:
@@ -70,16 +70,6 @@ def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine
                         quantity=quantity(line.get("num"), at(where, "num")),
                         unit_price_amount=money(vocabulary, line.get("price"), at(where, "price")),
                         paid_amount=money(vocabulary, line.get("payment"), at(where, "payment")))
-
-
-def pay_time(body: Mapping[str, Any]) -> datetime | None:
-    value = optional_text(body, "pay_time")
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BEIJING)
-    except ValueError:
-        raise BadNews("pay_time", f'expected "YYYY-MM-DD hh:mm:ss", got {value!r:.40}') from None
 
 
 def read_refund(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalRefund:
