@@ -18,6 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from tradeflow_contracts.orders import Receiver
 from tradeflow_contracts.registry import Contract, contract
 from tradeflow_contracts.topics import commands_topic, events_topic
 
@@ -181,3 +182,44 @@ class FulfillmentStopped(Contract):
     stopped: list[StoppedUnits]
     going_on: list[GoingOnUnits]
     decided_at: datetime
+
+
+@contract
+class ChangeReceiver(Contract):
+    """Send the order's goods not yet on their way to another receiver (a channel's address change,
+    approved by staff). Each of the order's shipments is re-reviewed (反审核) as staff would: one not
+    dispatched changes at once, one dispatched and not shipped is intercepted at the warehouse first
+    and sent again with a new waybill, one on its way is refused. An order fulfillment has not
+    planned yet waits for its plan. Answered once, with ReceiverChangeSettled, when every shipment
+    is decided. A repeat of the same `change_id` is answered the same."""
+
+    TYPE, VERSION, TOPIC = "fulfillment.change-receiver", 1, COMMANDS
+    change_id: str
+    order_id: str
+    receiver: Receiver
+    reason: str
+    requested_by: str
+    requested_at: datetime
+
+
+class ReceiverOutcome(BaseModel):
+    shipment_id: str
+    changed: bool
+    detail: str
+    """What happened: `changed`, `changed after interception`, or why not (`on its way`,
+    `intercept-failed`, `intercept-timeout`, …)."""
+
+
+@contract
+class ReceiverChangeSettled(Contract):
+    """The answer to ChangeReceiver: each of the order's shipments, changed or not. `changed`:
+    every one of them now goes to the new receiver (False when any could not, or the order has
+    nothing to send: `outcomes` empty)."""
+
+    TYPE, VERSION, TOPIC = "fulfillment.receiver-change-settled", 1, EVENTS
+    change_id: str
+    order_id: str
+    receiver: Receiver
+    changed: bool
+    outcomes: list[ReceiverOutcome]
+    settled_at: datetime
