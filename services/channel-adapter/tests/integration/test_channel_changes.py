@@ -133,8 +133,9 @@ async def test_a_cancellation_of_an_order_in_review_cancels_it_there(shop):
     assert retried.status_code == 409
 
 
-async def test_an_address_change_waits_for_staff(shop):
+async def test_an_address_change_of_a_placed_order_waits_for_staff(shop):
     await shop.pushed("shopa", ORDER)
+    await shop.place("3300", "O-1")
     body = {"event": "TradeLogisticsAddressChanged", "tid": "3300", "receiver_name": "Han Meimei",
             "receiver_mobile": "13900139000", "receiver_address": "Zhejiang Hangzhou 3 West Lake Rd"}
     receipt = await shop.pushed("shopa", body)

@@ -9,11 +9,15 @@
   the parcel; a refund that arrives before its order (or before it is paid) waits, parked, and is
   applied when the order is. A completed case gives the units'
   credit back to the channel.
-* **address change**: waits in review for staff (a parcel may be on its way).
+* **address change** (`domain.address_change`): parked until its order is placed; an order in review
+  takes the new receiver at once; of a placed order, it waits in review for staff
+  (`address_changes.py`: a parcel may be on its way); of an order refused, rejected or cancelled,
+  there is nothing to change.
 """
 
 from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Collaborators, ParkedNews
 from tradeflow_channel_adapter.app.receipts import Receipt
+from tradeflow_channel_adapter.domain.address_change import AddressChangeStep, address_change_step
 from tradeflow_channel_adapter.domain.channel import Channel
 from tradeflow_channel_adapter.domain.errors import BadNews
 from tradeflow_channel_adapter.domain.external import (
@@ -26,6 +30,9 @@ from tradeflow_channel_adapter.domain.ledger import ChannelOrder, OrderStatus
 from tradeflow_contracts import channels as ch
 
 PARKED, SENT, REVIEW, DONE, REFUSED = "parked", "sent", "review", "done", "refused"
+NEWS_ID = "cn"
+"""The prefix of a change's id (`cn_…`), which fulfillment's answer to an address change names."""
+WAITING = "waiting for its order"
 
 
 def news_key(news: ChannelNews) -> tuple[str, str]:
@@ -45,7 +52,7 @@ async def receive_change(tx: ChannelAdapterTransaction, c: Collaborators, channe
     if isinstance(news, ExternalRefund):
         _check_refund(news)
     kind, key = news_key(news)
-    parked = ParkedNews(c.ids.new_id("cn"), channel.code, news.external_order_id, kind, news, PARKED)
+    parked = ParkedNews(c.ids.new_id(NEWS_ID), channel.code, news.external_order_id, kind, news, PARKED)
     if not await tx.news.add(parked, key, c.clock.now()):
         return Receipt(kind, news.external_order_id, "", "known", duplicate=True)
     record = await tx.orders.by_external(channel.code, news.external_order_id, lock=True)
@@ -57,10 +64,10 @@ async def apply(tx: ChannelAdapterTransaction, c: Collaborators, parked: ParkedN
                 record: ChannelOrder | None) -> tuple[str, str | None]:
     """Act on the change as far as its order allows; (its new status, why)."""
     now = c.clock.now()
-    status, detail, case_id = PARKED, "waiting for its order", None
+    status, detail, case_id = PARKED, WAITING, None
     news = parked.news
     if isinstance(news, ExternalAddressChange):
-        status, detail = REVIEW, "an address change is re-reviewed by staff"
+        status, detail = await _change_address(tx, c, record, news)
     elif record is None or record.status is OrderStatus.ACCEPTED or (
             isinstance(news, ExternalRefund) and record.status in (OrderStatus.REVIEW, OrderStatus.PLACED)
             and not record.paid):
@@ -88,6 +95,21 @@ async def _cancel(tx, c: Collaborators, record: ChannelOrder, news: ExternalCanc
                                            external_order_id=record.external_order_id, reason=news.reason,
                                            requested_by=f"channel:{record.channel}"), key=record.order_id)
     return SENT, None
+
+
+async def _change_address(tx, c: Collaborators, record: ChannelOrder | None, news: ExternalAddressChange
+                          ) -> tuple[str, str | None]:
+    step = address_change_step(None if record is None else record.status)
+    if step is AddressChangeStep.WAIT:
+        return PARKED, WAITING
+    assert record is not None
+    if step is AddressChangeStep.APPLY:
+        record.change_receiver(news.receiver)
+        await tx.orders.save(record, c.clock.now())
+        return DONE, "the order in review (never placed) takes the new receiver"
+    if step is AddressChangeStep.STAFF:
+        return REVIEW, "the order is placed: staff re-review the change (a parcel may be on its way)"
+    return DONE, f"nothing to change: the order is {record.status}"
 
 
 async def _refund(tx, c: Collaborators, parked: ParkedNews, record: ChannelOrder, news: ExternalRefund

@@ -7,14 +7,15 @@
                    └─ refused (the order service could not place it; credit given back)
 
 A channel's cancellation of an order in review rejects it; of an accepted one, waits until it is
-placed; of a placed one, asks the order to cancel it.
+placed; of a placed one, asks the order to cancel it. Its address change of an order in review
+changes the order's receiver (`domain.address_change`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from tradeflow_channel_adapter.domain.errors import BadNews, ChannelAdapterError
-from tradeflow_channel_adapter.domain.external import ExternalLine, ExternalOrder
+from tradeflow_channel_adapter.domain.external import Address, ExternalLine, ExternalOrder
 
 
 class OrderStatus(StrEnum):
@@ -143,6 +144,13 @@ class ChannelOrder:
         given_back, self.credit_amount = self.credit_amount, 0
         self.status, self.review_reason, self.review_detail = OrderStatus.REFUSED, "refused-by-order", reason
         return given_back
+
+    def change_receiver(self, receiver: Address) -> None:
+        """The channel changed the address of an order in review (never placed): a retry places it
+        with the new receiver."""
+        if self.status is not OrderStatus.REVIEW:
+            raise NotInReview(self.id, self.status)
+        self.news = replace(self.news, receiver=receiver)
 
     def reject(self, reason: str) -> None:
         if self.status is not OrderStatus.REVIEW:
