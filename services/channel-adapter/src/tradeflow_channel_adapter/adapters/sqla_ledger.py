@@ -88,6 +88,11 @@ class SqlaNewsRepository:
             received_at=now, updated_at=now).on_conflict_do_nothing(constraint="uq_channel_news_key")
         return (await self.session.execute(statement.returning(channel_news.c.id))).first() is not None
 
+    async def get(self, news_id: str, *, lock: bool = False) -> ParkedNews | None:
+        query = select(channel_news).where(channel_news.c.id == news_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).mappings().first()
+        return None if row is None else _news(row)
+
     async def parked(self, channel: str, external_order_id: str) -> list[ParkedNews]:
         rows = (await self.session.execute(select(channel_news).where(
             channel_news.c.channel == channel, channel_news.c.external_order_id == external_order_id,

@@ -4,6 +4,8 @@ API.md), installed on the app by bootstrap. Most specific first."""
 from tradeflow_channel_adapter.app.errors import (
     AccountNotFound,
     CannotMerge,
+    ChangeNotFound,
+    ChangeNotInReview,
     ChannelInactive,
     ChannelNotFound,
     ChannelOrderNotFound,
@@ -30,6 +32,8 @@ PROBLEMS = ErrorMap(
     Refusal(AccountNotFound, 404, "Account not found"),
     Refusal(CannotMerge, 409, "Accounts cannot be merged"),
     Refusal(ChannelOrderNotFound, 404, "Channel order not found"),
+    Refusal(ChangeNotFound, 404, "Channel change not found"),
+    Refusal(ChangeNotInReview, 409, "Not an address change waiting in review"),
     Refusal(BadNews, 422, "The channel's message cannot be read", "invalid-channel-message", errors=_field),
     Refusal(UnknownSku, 422, "Unknown SKU", errors=_sku),
     Refusal(ChannelInactive, 409, "Channel inactive"),

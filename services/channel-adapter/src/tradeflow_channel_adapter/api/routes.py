@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from tradeflow_channel_adapter.api.schemas import ChannelIn, ChannelSku, Code, ReasonIn, SkuMapIn
+from tradeflow_channel_adapter.api.schemas import ApproveIn, ChannelIn, ChannelSku, Code, ReasonIn, SkuMapIn
 from tradeflow_channel_adapter.api.views import change_view, channel_view, order_view, sync_view
 from tradeflow_channel_adapter.api.wiring import Api
-from tradeflow_channel_adapter.app import configure
+from tradeflow_channel_adapter.app import address_changes, configure
 from tradeflow_channel_adapter.app.errors import ChannelOrderNotFound
 from tradeflow_channel_adapter.domain.channel import (
     AddressFormat,
@@ -123,6 +123,22 @@ async def list_changes(code: Code, who: Readers, api: Api, status: str | None = 
     async with api.transactions.read() as tx:
         await configure.channel_of(tx, code)
         return {"items": [change_view(p) for p in await tx.news.find(code, status, limit)]}
+
+
+@router.post("/{code}/changes/{change_id}/approve", responses=problem_docs(404, 409),
+             summary="Approve an address change in review: fulfillment re-reviews the order's shipments")
+async def approve_change(code: Code, change_id: str, who: Staff, api: Api, body: ApproveIn | None = None):
+    async with api.transactions.begin() as tx:
+        return change_view(await address_changes.approve_address_change(
+            tx, api.c, code, change_id, f"staff:{who.sub}", (body or ApproveIn()).reason))
+
+
+@router.post("/{code}/changes/{change_id}/reject", summary="Reject an address change in review",
+             responses=problem_docs(404, 409))
+async def reject_change(code: Code, change_id: str, body: ReasonIn, who: Staff, api: Api):
+    async with api.transactions.begin() as tx:
+        return change_view(await address_changes.reject_address_change(
+            tx, api.c, code, change_id, f"staff:{who.sub}", body.reason))
 
 
 def _channel(code: str, body: ChannelIn) -> Channel:

@@ -53,6 +53,10 @@ class ReasonIn(RequestModel):
     reason: text(500)
 
 
+class ApproveIn(RequestModel):
+    reason: text(500) = "the channel changed the address"
+
+
 class ImportIn(RequestModel):
     rows: list[dict[text(64), text(1000, min_length=0)]] = Field(min_length=1, max_length=5000)
     """CSV rows as column → value (`tradeflow channel import` sends a file in batches)."""

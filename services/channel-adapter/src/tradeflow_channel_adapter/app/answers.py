@@ -2,7 +2,8 @@
 order placed or refused, a cancellation refused (its goods left: every line is refunded as a
 case instead), a channel case's progress, the order's facts (followed and synced back)."""
 
-from tradeflow_channel_adapter.app.changes import DONE, REFUSED, SENT, apply, apply_parked
+from tradeflow_channel_adapter.app.address_changes import end_address_changes
+from tradeflow_channel_adapter.app.changes import DONE, NEWS_ID, REFUSED, SENT, apply, apply_parked
 from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Collaborators, ParkedNews
 from tradeflow_channel_adapter.app.sync_back import sync_facts
 from tradeflow_channel_adapter.domain.external import ExternalRefund, RefundedLine
@@ -52,7 +53,7 @@ async def record_not_cancelled(tx: ChannelAdapterTransaction, m: ch.ChannelOrder
                                                   and n.status != REFUSED], record.external_order_id, m.status)
     if refund is None:
         return
-    parked = ParkedNews(c.ids.new_id("cn"), record.channel, record.external_order_id, "refund", refund, "parked")
+    parked = ParkedNews(c.ids.new_id(NEWS_ID), record.channel, record.external_order_id, "refund", refund, "parked")
     if await tx.news.add(parked, f"refund:{refund.external_refund_id}", now):
         await apply(tx, c, parked, record)
 
@@ -103,8 +104,8 @@ async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Co
 
 async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c: Collaborators) -> None:
     """The platform order's newest facts: kept (older ones only synced, never kept), a cancelled
-    order's credit given back, refunds that waited for its payment applied (or, cancelled, ended),
-    the channel told."""
+    order's credit given back, refunds that waited for its payment applied (or, cancelled, ended,
+    as are address changes waiting for staff), the channel told."""
     record = (await tx.orders.by_external(m.channel, m.external_order_id, lock=True) if m.external_order_id
               else await tx.orders.by_order(m.order_id, lock=True))  # its facts may come before its placement
     if record is None or record.order_id not in (None, m.order_id):
@@ -114,8 +115,9 @@ async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c
         cancelled = m.status == "cancelled" and record.status is OrderStatus.PLACED
         if cancelled:
             await tx.channels.add_credit_used(record.channel, -record.cancelled())
-            await _settle_cancellations(tx, await tx.news.of_order(record.channel, record.external_order_id),
-                                        "the order was cancelled", c.clock.now())
+            changes = await tx.news.of_order(record.channel, record.external_order_id)
+            await _settle_cancellations(tx, changes, "the order was cancelled", c.clock.now())
+            await end_address_changes(tx, changes, "nothing to change: the order was cancelled", c.clock.now())
         await tx.orders.save(record, c.clock.now())
         if (record.paid and not was_paid) or cancelled:  # cancelled: what waited for its payment ends
             await apply_parked(tx, c, record)

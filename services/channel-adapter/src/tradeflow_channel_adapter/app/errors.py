@@ -46,3 +46,20 @@ class AccountNotFound(ChannelAdapterError):
 
 class CannotMerge(ChannelAdapterError):
     slug = "cannot-merge-accounts"
+
+
+class ChangeNotFound(ChannelAdapterError):
+    slug = "channel-change-not-found"
+
+    def __init__(self, change_id: str) -> None:
+        super().__init__(f"no change {change_id!r} in this channel")
+
+
+class ChangeNotInReview(ChannelAdapterError):
+    """Staff act only on an address change waiting in review."""
+
+    slug = "change-not-in-review"
+
+    def __init__(self, change_id: str, kind: str, status: str) -> None:
+        super().__init__(f"change {change_id} ({kind.replace('_', ' ')}) is {status}: staff approve or reject "
+                         "only an address change waiting in review")

@@ -126,6 +126,8 @@ class NewsRepository(Protocol):
     async def add(self, news: ParkedNews, key: str, now: datetime) -> bool:
         """Keep it once by (channel, key); False when it was already kept."""
 
+    async def get(self, news_id: str, *, lock: bool = False) -> ParkedNews | None: ...
+
     async def parked(self, channel: str, external_order_id: str) -> list[ParkedNews]: ...
 
     async def of_order(self, channel: str, external_order_id: str) -> list[ParkedNews]:
