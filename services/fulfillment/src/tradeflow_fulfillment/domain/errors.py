@@ -72,6 +72,11 @@ class ReReviewRefused(FulfillmentError):
     slug = "re-review-refused"
 
 
+class BeingDispatched(ReReviewRefused):
+    """Re-reviewed while a dispatch is under way: refused for now — a moment later (the dispatch
+    settled) it is either not dispatched or intercepted."""
+
+
 class CaseReturnNotFound(FulfillmentError):
     """The warehouse reported on an after-sales return never expected (ExpectReturn not handled
     yet): refused, so that it is sent again."""

@@ -225,13 +225,17 @@ class Intercepting:
             who = "carrier" if done.by == CARRIER else "warehouse"
             verdict = (GoingOn(INTERCEPT_TIMEOUT, f"the {who} did not answer by {done.deadline.isoformat()}")
                        if timed_out else GoingOn(INTERCEPT_FAILED, f"the {who} could not stop shipment {self.id}"))
+            if done.change is not None:
+                self.change_not_made(verdict.problem)
             return dict.fromkeys(done.orders, verdict)
         if self.has_shipped:
             self.return_to_sender(at, SOURCE)
+            if done.change is not None:
+                self.change_not_made("on its way: stopped by the carrier, the parcel comes back")
             return {order_id: Stopped(returning=True) for order_id in done.orders}
         verdicts = self._leave_all(done, at)
-        if done.change is not None and self._status is S.INTERCEPTED:
-            self.apply_change(done.change, done.reason, at)
+        if done.change is not None:
+            self.change_after_interception(done.change, done.reason, at)
         return verdicts
 
     def _catch_up(self: "Shipment", at: datetime) -> None:

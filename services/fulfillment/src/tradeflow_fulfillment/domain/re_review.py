@@ -9,17 +9,20 @@ aggregate (`shipment.py`).
   with a new waybill; the history keeps both dispatches. Not stopped in time → it goes on as it was.
 * Shipped (or being stopped, or done) → refused: the parcel is on its way.
 
+The interception's answer is the re-review's outcome (`ReReviewOutcome`, pulled once by whoever
+waits for it: a receiver change, `receiver_change.py`): changed after interception, or why not.
+
 Packing apart replaces the shipment (once changed, or stopped at the warehouse) by two new ones —
 the units asked apart and the rest — planned and dispatched as usual under their own numbers; the
 old one is cancelled holding nothing, and a shipment in review splits into two in review.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tradeflow_fulfillment.domain.dispatching import DispatchAttempt
-from tradeflow_fulfillment.domain.errors import ReReviewRefused
+from tradeflow_fulfillment.domain.errors import BeingDispatched, ReReviewRefused
 from tradeflow_fulfillment.domain.events import OrderLeft
 from tradeflow_fulfillment.domain.interception import SOURCE, Change, Interception
 from tradeflow_fulfillment.domain.model import ShipmentLine
@@ -31,6 +34,17 @@ if TYPE_CHECKING:
 S, E = ShipmentStatus, ShipmentEvent
 AT_ONCE = (S.PENDING_REVIEW, S.READY)
 BY_INTERCEPTION = (S.DISPATCHED, S.PICKED, S.PACKED, S.INTERCEPT_FAILED)
+CHANGED, CHANGED_AFTER_INTERCEPTION, ON_ITS_WAY = "changed", "changed after interception", "on its way"
+
+
+@dataclass(frozen=True)
+class ReReviewOutcome:
+    """What became of a re-review the warehouse was asked to stop the shipment for: `detail` is
+    `changed after interception`, or why not (`intercept-failed`, `intercept-timeout`, `on its
+    way`, or the shipment was cancelled meanwhile)."""
+
+    changed: bool
+    detail: str
 
 
 class ReReviewing:
@@ -44,7 +58,7 @@ class ReReviewing:
             self.apply_change(change, reason, at)
             return True
         if self._status in AT_ONCE:
-            raise ReReviewRefused(f"shipment {self.id} is being dispatched right now: re-review it in a moment")
+            raise BeingDispatched(f"shipment {self.id} is being dispatched right now: re-review it in a moment")
         if self._status not in BY_INTERCEPTION or self.has_shipped:
             raise ReReviewRefused(f"shipment {self.id} is {self._status}"
                                   f"{' and has left the warehouse' if self.has_shipped else ''}: it can no longer "
@@ -64,6 +78,24 @@ class ReReviewing:
             self._waybill = None
         self._record(at, E.RE_REVIEW, SOURCE, detail=f"{before.region}/{before.city} → {change.receiver.region}/"
                                                      f"{change.receiver.city} with {change.carrier}: {reason}")
+
+    def change_after_interception(self: "Shipment", change: Change, reason: str, at: datetime) -> None:
+        """The warehouse stopped it for the change: applied, unless an order's stop that joined the
+        interception cancelled the shipment meanwhile."""
+        if self._status is S.INTERCEPTED:
+            self.apply_change(change, reason, at)
+            self._re_reviewed = ReReviewOutcome(True, CHANGED_AFTER_INTERCEPTION)
+        else:
+            self._re_reviewed = ReReviewOutcome(False, f"{self._status}: its orders were stopped meanwhile")
+
+    def change_not_made(self: "Shipment", why: str) -> None:
+        """The interception a re-review asked did not stop the shipment (or it comes back)."""
+        self._re_reviewed = ReReviewOutcome(False, why)
+
+    def pull_re_review(self: "Shipment") -> ReReviewOutcome | None:
+        """The outcome of the re-review just settled by the interception's answer (once)."""
+        outcome, self._re_reviewed = self._re_reviewed, None
+        return outcome
 
     @property
     def split_pending(self: "Shipment") -> tuple[tuple[str, int], ...]:

@@ -25,7 +25,7 @@ from tradeflow_fulfillment.domain.hand_merge import HandMerge
 from tradeflow_fulfillment.domain.interception import Intercepting, Interception
 from tradeflow_fulfillment.domain.model import Flag, HistoryEntry, Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.partial_stop import PartialStopping
-from tradeflow_fulfillment.domain.re_review import ReReviewing
+from tradeflow_fulfillment.domain.re_review import ReReviewing, ReReviewOutcome
 from tradeflow_fulfillment.domain.transitions import (
     REPORTS,
     STOPPED,
@@ -57,6 +57,7 @@ class Shipment(AwaitingStock, Consolidation, HandMerge, Dispatching, Interceptin
         self._attempt, self._skipped_numbers = dispatch_attempt, list(skipped_dispatch_numbers)
         self._interception, self._awaiting = interception, list(awaiting_stock)
         self._split_pending: tuple[tuple[str, int], ...] = ()  # re-review: units to pack apart (transient)
+        self._re_reviewed: ReReviewOutcome | None = None  # a re-review's interception just answered (transient)
         self._history = list(history)
         self._saved_history = len(self._history)
         self._saved_lines = tuple(self._lines)
