@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradeflow_fulfillment.adapters.sqla_callbacks import SqlaProviderCallbacks
 from tradeflow_fulfillment.adapters.sqla_entitlements import SqlaEntitlementRepository, SqlaPlannedOrders
 from tradeflow_fulfillment.adapters.sqla_pre_sale import SqlaPreSaleArrivals
+from tradeflow_fulfillment.adapters.sqla_receiver_changes import SqlaReceiverChanges
 from tradeflow_fulfillment.adapters.sqla_returns import SqlaCaseReturns, SqlaCaseRevocations
 from tradeflow_fulfillment.adapters.sqla_shipments import SqlaShipmentRepository
 from tradeflow_fulfillment.adapters.sqla_stops import SqlaOrderStops
@@ -29,6 +30,7 @@ class SqlaFulfillmentTransaction(SqlaUnitOfWork):
         self.pre_sale_arrivals = SqlaPreSaleArrivals(session)
         self.returns = SqlaCaseReturns(session)
         self.revocations = SqlaCaseRevocations(session)
+        self.receiver_changes = SqlaReceiverChanges(session)
 
     @classmethod
     def for_message(cls, ctx: MessageContext) -> "SqlaFulfillmentTransaction":

@@ -6,7 +6,8 @@ A dispatch under way is kept on the shipment (`dispatch_attempt`, leased until
 `dispatch_retry_at`). `planned_orders` makes planning once per order hold whatever message asks
 for it; `provider_callbacks` makes each warehouse or carrier event act once. An interception under
 way is kept on the shipment (`interception`, acted on at `interception_due_at`); `order_stops`
-holds each order's cancellation after payment, decided part by part. A shipment waiting for a
+holds each order's cancellation after payment, decided part by part; `receiver_changes` each
+channel's address change (ChangeReceiver), decided shipment by shipment. A shipment waiting for a
 pre-sale's goods names the sub-orders it waits for (`awaiting_stock`); `pre_sale_arrivals` keeps the
 sub-orders whose goods arrived, also before their order is planned. `planned_orders.outcome` says
 whether the order was planned or skipped (paid before the start point, FULFILLMENT_PLAN_PAID_SINCE).
@@ -78,6 +79,21 @@ order_stops = Table(
     Column("answered_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("order_id", name="order_stops_pkey"),
 )
+
+receiver_changes = Table(
+    "receiver_changes", metadata,
+    Column("change_id", Text, nullable=False),
+    Column("order_id", Text, nullable=False),
+    Column("receiver", JSONB, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("outcomes", JSONB, nullable=False),  # [{shipment_id, changed, detail}]
+    Column("waiting", JSONB, nullable=False),  # [shipment id] whose interception is still to be answered
+    Column("settled_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("change_id", name="receiver_changes_pkey"),
+)
+Index("receiver_changes_pending", receiver_changes.c.order_id, postgresql_where=text("settled_at IS NULL"))
 
 shipments = Table(
     "shipments", metadata,

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from tradeflow_contracts.registry import Contract
 from tradeflow_fulfillment.app.case_ports import CaseReturns, CaseRevocations
+from tradeflow_fulfillment.app.change_ports import ReceiverChanges
 from tradeflow_fulfillment.domain.entitlement import Entitlement
 from tradeflow_fulfillment.domain.model import Receiver, ShipmentLine
 from tradeflow_fulfillment.domain.planning import PlanningRules
@@ -156,6 +157,9 @@ class FulfillmentTransaction(Protocol):
 
     @property
     def pre_sale_arrivals(self) -> PreSaleArrivals: ...
+
+    @property
+    def receiver_changes(self) -> ReceiverChanges: ...
 
     message_occurred_at: datetime | None
     """When the message this transaction handles occurred (its envelope's `occurred_at`; for
