@@ -64,7 +64,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, logistics: Logi
     c = Collaborators(clock or SystemClock(), UuidIdGenerator(), planning_rules(settings),
                       timedelta(seconds=settings.intercept_deadline_seconds))
     for topic, handlers in message_handlers(SqlaFulfillmentTransaction.for_message, c).items():
-        runtime.consume(topic, handlers)  # order.paid, StopFulfillment, after-sales, PreSaleStockArrived: handlers.py
+        runtime.consume(topic, handlers)  # order.paid, StopFulfillment, ChangeReceiver, after-sales, …: handlers.py
     owned, logistics = logistics is None, logistics or http_logistics(settings)
     # The dispatcher's messages are correlated by their key (the order), like a saga's.
     dispatching = SqlaTransactions(runtime.sessions, runtime.outbox, SqlaFulfillmentTransaction, lambda: None)

@@ -16,6 +16,7 @@ from tradeflow_fulfillment.domain.errors import EntitlementNotFound, ShipmentNot
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 
 from .builders import RULES
+from .receiver_change_fakes import FakeReceiverChanges
 
 
 class FixedClock:
@@ -180,7 +181,7 @@ class FakeTransaction:
         self.shipments, self.entitlements = FakeShipments(), FakeEntitlements()
         self.planned_orders, self.callbacks = FakePlannedOrders(), FakeCallbacks()
         self.stops, self.revocations = FakeStops(), FakeRevocations()
-        self.pre_sale_arrivals = FakePreSaleArrivals()
+        self.pre_sale_arrivals, self.receiver_changes = FakePreSaleArrivals(), FakeReceiverChanges()
         self.message_occurred_at = None  # as outside a message handler, unless a test sets it
         self.published: list[tuple[str, object]] = []
         self.commits = 0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from tradeflow_contracts import after_sales, fulfillment, inventory, orders
 from tradeflow_contracts.registry import Contract
 from tradeflow_fulfillment.app.cancel_return import cancel_expected_return
+from tradeflow_fulfillment.app.change_receiver import change_receiver
 from tradeflow_fulfillment.app.expect_return import expect_return
 from tradeflow_fulfillment.app.plan_fulfillment import plan_fulfillment
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
@@ -20,6 +21,7 @@ from tradeflow_kit.messaging.processor import Handler, MessageContext
 USE_CASES: dict[type[Contract], UseCase] = {
     orders.OrderPaid: plan_fulfillment,
     fulfillment.StopFulfillment: stop_fulfillment,
+    fulfillment.ChangeReceiver: change_receiver,
     inventory.PreSaleStockArrived: record_stock_arrival,
     after_sales.ExpectReturn: expect_return,
     after_sales.CancelExpectedReturn: cancel_expected_return,
@@ -31,6 +33,7 @@ USE_CASES: dict[type[Contract], UseCase] = {
 def message_handlers(transaction_for: Callable[[MessageContext], FulfillmentTransaction],
                      c: Collaborators) -> dict[str, dict[type[Contract], Handler]]:
     """Handlers by topic, for `runtime.consume` (order.paid on the order events topic, the
-    order's stops and the after-sales cases' ExpectReturn, CancelExpectedReturn, ShipReplacement
-    and RevokeEntitlement on fulfillment's commands topic, a pre-sale's goods arrived on inventory's events topic)."""
+    order's stops and receiver changes and the after-sales cases' ExpectReturn, CancelExpectedReturn,
+    ShipReplacement and RevokeEntitlement on fulfillment's commands topic, a pre-sale's goods arrived on
+    inventory's events topic)."""
     return by_topic(use_case_handlers(USE_CASES, transaction_for, c))

@@ -4,8 +4,8 @@ refused, the shipment goes on").
 
 For each shipment being intercepted whose request is due (or whose deadline passed), one at a time:
 1. claim it (SKIP LOCKED, its own transaction): past the deadline → intercept_failed at once, and
-   the orders waiting are answered; otherwise lease the request (`retry_at`) — no transaction is
-   held while the outside is called;
+   the orders (and a receiver change) waiting are answered; otherwise lease the request
+   (`retry_at`) — no transaction is held while the outside is called;
 2. ask the warehouse (by dispatch number) or the carrier (by waybill) to stop it — asking again
    changes nothing there, so a crash between 2 and 3 only repeats the request;
 3. record the outcome (the shipment locked): sent (the answer comes by callback); unreachable →
@@ -19,6 +19,7 @@ from datetime import datetime
 import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
+from tradeflow_fulfillment.app.change_receiver import record_re_review
 from tradeflow_fulfillment.app.outside_jobs import DispatchPolicy, run_job, up_to_batch
 from tradeflow_fulfillment.app.ports import Logistics, OutsideRefused, OutsideUnavailable, Transactions
 from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
@@ -68,6 +69,7 @@ async def _claim(transactions: Transactions, now: datetime, policy: DispatchPoli
         await tx.shipments.save(shipment)
         await announce_shipment(tx, shipment)
         await record_verdicts(tx, shipment.id, verdicts, now)
+        await record_re_review(tx, shipment, now)
     return shipment
 
 
@@ -106,5 +108,6 @@ async def _record(transactions: Transactions, claimed: Shipment, error: str | No
         await tx.shipments.save(shipment)
         await announce_shipment(tx, shipment)
         await record_verdicts(tx, shipment.id, verdicts, now)
+        await record_re_review(tx, shipment, now)
     log.info("fulfillment.interception_asked", shipment_id=shipment.id, by=asked.by, refused=refused, error=error,
              status=shipment.status.value)

@@ -8,7 +8,8 @@
   `applied` and announced (ShipmentStatusChanged per order; DeductStock when the goods first
   pass `shipped`, whichever report says so; RestockReturned when a parcel is received back).
 * An interception answered settles the stop of the orders that waited for it
-  (`Shipment.settle_interception`, `stop_fulfillment.record_verdicts`).
+  (`Shipment.settle_interception`, `stop_fulfillment.record_verdicts`), and the receiver change
+  whose re-review asked it (`change_receiver.record_re_review`).
 * A report about a shipment not known, or not recorded as dispatched yet, is refused
   (ShipmentNotFound, NotDispatchedYet): nothing is recorded, so the provider sends it again.
 """
@@ -20,6 +21,7 @@ from enum import StrEnum
 import structlog
 
 from tradeflow_fulfillment.app.announcements import announce_shipment
+from tradeflow_fulfillment.app.change_receiver import record_re_review
 from tradeflow_fulfillment.app.ports import Collaborators, FulfillmentTransaction
 from tradeflow_fulfillment.app.split_shipment import replace_if_split
 from tradeflow_fulfillment.app.stop_fulfillment import record_verdicts
@@ -73,6 +75,7 @@ async def record_report(tx: FulfillmentTransaction, report: ProviderReport, at: 
     await tx.shipments.save(shipment)
     await announce_shipment(tx, shipment)
     await record_verdicts(tx, shipment.id, verdicts, at)
+    await record_re_review(tx, shipment, at)
     result = ReportResult.APPLIED if applied else ReportResult.RECORDED
     log.info("fulfillment.report", source=report.source, type=report.type, shipment_id=shipment.id,
              result=result.value, status=shipment.status.value)
