@@ -143,6 +143,7 @@ async def test_a_failed_inspection_rejected_refunds_nothing(desk):
     await desk.stock_is(sku, warehouse, shipped=1)
 
 
+@pytest.mark.serial  # arms the PSP simulator's global refund-failure switch
 async def test_a_refund_the_payment_declines_once_is_asked_again_and_made_once(desk, refunds_declined):
     sku, _ = await desk.sku("m-as7", 1200)
     order = await desk.paid(line(sku, 1))
@@ -157,6 +158,7 @@ async def test_a_refund_the_payment_declines_once_is_asked_again_and_made_once(d
     assert sorted(r["status"] for r in payment["refunds"]) == ["failed", "succeeded"]
 
 
+@pytest.mark.serial  # arms the PSP simulator's global refund-failure switch
 async def test_a_refund_that_keeps_failing_needs_attention_and_staff_retry_finishes_it(desk, refunds_declined):
     sku, _ = await desk.sku("m-as8", 1300)
     order = await desk.paid(line(sku, 1))

@@ -131,6 +131,7 @@ async def test_the_channels_credit_places_exactly_the_orders_that_fit_under_20_a
         await desk.platform.wait_order(x["order_id"], lambda o: o["status"] == "completed", "completed", 60)
 
 
+@pytest.mark.serial  # kills the channel adapter
 async def test_the_poller_restarted_mid_way_neither_loses_nor_doubles_an_order(desk):
     shop = await desk.shop("marketplace_pull")
     course, _ = await desk.product(shop, 900, kind="virtual", on_hand=0)

@@ -34,6 +34,8 @@ from chaos.invariants import ORDER_TOTAL, Report, check_benefits, check_flow, ch
 from chaos.kills import PARTS, status, two_at_a_time
 from chaos.scenario import run_chaos
 
+pytestmark = pytest.mark.serial  # kills every part of the stack
+
 RATE = float(os.environ.get("TRADEFLOW_CHAOS_RATE", "1"))
 PAUSE = float(os.environ.get("TRADEFLOW_CHAOS_PAUSE", "3"))
 

@@ -9,6 +9,8 @@ from after_sales_desk import Desk, line, the_line
 from fuzzing import problem_violation
 from platform_client import unique
 
+pytestmark = pytest.mark.serial  # staff calls on every route may touch what other tests use
+
 NUL = "bad\x00value"
 BIG = 2**63
 

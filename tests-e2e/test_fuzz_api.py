@@ -26,6 +26,8 @@ from platform_client import auth, order_body, priced_line, unique
 
 from tradeflow_simulators.psp.signing import signed_headers
 
+pytestmark = pytest.mark.serial  # staff calls on every route may touch what other tests use
+
 EXAMPLES = int(os.environ.get("TRADEFLOW_FUZZ_EXAMPLES", "5"))
 PSP_WEBHOOK_SECRET = os.environ.get("TRADEFLOW_PSP_WEBHOOK_SECRET", "psp-dev-webhook-secret")
 BUYER = "buyer-fuzz-1"

@@ -83,6 +83,7 @@ async def test_services_keep_their_metrics_on_their_own_port():
             assert response.status_code == 200, spec.name
 
 
+@pytest.mark.serial  # kills a service
 async def test_a_service_that_is_down_is_a_503_problem_with_retry_after(gateway_url):
     before = (await status())["fulfillment"]
     old_pid = kill9("fulfillment")

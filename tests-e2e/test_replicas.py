@@ -43,9 +43,9 @@ REPLICATED = ("order", "inventory")
 SPECS = {s.name: s for s in SERVICES}
 REPLICAS = {name: SPECS[name].replicas for name in REPLICATED}
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.serial, pytest.mark.skipif(
     any(len(r) < 2 for r in REPLICAS.values()),
-    reason="needs ORDER_REPLICAS=2 and INVENTORY_REPLICAS=2 on the stack (make test and make test-replicas set them)")
+    reason="needs ORDER_REPLICAS=2 and INVENTORY_REPLICAS=2 on the stack (make test and make test-replicas set them)")]
 
 PAYMENT_TIMEOUT = float(os.environ.get("ORDER_PAYMENT_TIMEOUT_SECONDS", "1800"))
 PRICE_A, PRICE_B, SHIPPING = 1200, 800, 300

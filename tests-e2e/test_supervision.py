@@ -20,6 +20,8 @@ from stack_parts import (
 from tradeflow_devstack.catalog import replicas
 from tradeflow_testing.polling import poll_until
 
+pytestmark = pytest.mark.serial  # kills parts of the stack
+
 STAFF = auth("staff-supervision", "staff")
 
 
