@@ -28,6 +28,8 @@ run: setup
 	@$(BIN)/tradeflow-stack run
 
 ## test: lint, then unit, integration and e2e tests against the real broker and database
+# Three pytest sessions (deploy/scripts/test-tiers.sh): unit and integration; the e2e tests side by side in
+# 4 processes; the e2e tests marked `serial` alone. With PYTEST_ARGS, one session with them.
 # The chaos and fuzz suites run short here — every part killed once (two at a time), 1 flow/s, every plan and
 # every invariant; 5 schemathesis examples per operation × principal × mode — while `make chaos` and `make fuzz`
 # are their long runs (README "Tests"). Short payment and review deadlines let the e2e tests see unpaid and
@@ -49,7 +51,7 @@ SHORT_DEADLINES := ORDER_PAYMENT_TIMEOUT_SECONDS=$${ORDER_PAYMENT_TIMEOUT_SECOND
 	AFTER_SALES_RETRY_MAX_BACKOFF_SECONDS=$${AFTER_SALES_RETRY_MAX_BACKOFF_SECONDS:-2}
 test: setup lint
 	@$(SHORT_DEADLINES) $(TEST_REPLICAS) \
-		$(BIN)/tradeflow-stack exec -- $(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/tradeflow-stack exec -- deploy/scripts/test-tiers.sh $(PYTEST_ARGS)
 
 ## test-replicas: only the replica tests (two order and two inventory processes), ~1.5 min
 test-replicas: setup
