@@ -64,8 +64,7 @@ class SqlaOrderRepository:
     async def add(self, order: Order) -> None:
         await self.session.execute(insert(orders).values(
             **_order_row(order), id=order.id, buyer_id=order.buyer_id, channel=order.channel, currency=order.currency,
-            receiver=asdict(order.receiver), receiver_phone=order.receiver.phone,
-            receiver_address=_address_key(order.receiver), created_at=order.created_at, **_terms_row(order.terms)))
+            created_at=order.created_at, **_terms_row(order.terms)))
         await self.session.execute(insert(sub_orders), [
             {"id": s.id, "order_id": order.id, "position": i, "merchant_id": s.merchant_id, "status": s.status,
              "reservation": s.reservation} for i, s in enumerate(order.sub_orders)])
@@ -232,7 +231,9 @@ def _order_row(order: Order) -> dict:
             "hold_since": order.hold.since if order.hold else None, "cancel_reason": order.cancel_reason,
             "payment_deadline": order.payment_deadline, "refunded_amount": order.refunded_amount,
             "paid_amount": order.paid_amount, "auto_confirm_at": order.auto_confirm_at,
-            "cancellation": parts.cancellation_json(order.cancellation), **parts.after_sales_row(order.after_sales)}
+            "cancellation": parts.cancellation_json(order.cancellation), **parts.after_sales_row(order.after_sales),
+            "receiver": asdict(order.receiver), "receiver_phone": order.receiver.phone,
+            "receiver_address": _address_key(order.receiver)}
 
 
 def _terms_row(terms: Terms) -> dict:

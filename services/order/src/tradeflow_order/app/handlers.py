@@ -31,6 +31,7 @@ USE_CASES: dict[type[Contract], UseCase] = {
     fulfillment.ShipmentStatusChanged: shipping.record_shipment_changed,
     fulfillment.EntitlementGranted: shipping.record_entitlement_granted,
     fulfillment.FulfillmentStopped: shipping.record_fulfillment_stopped,
+    fulfillment.ReceiverChangeSettled: shipping.record_receiver_changed,
     after_sales.CancelLines: cases.record_cancel_lines,
     after_sales.RefundLines: cases.record_refund_lines,
     after_sales.CaseStatusChanged: cases.record_case_status_changed,

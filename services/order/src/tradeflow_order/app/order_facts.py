@@ -1,10 +1,11 @@
 """OrderChanged (order.events): the order's after-sales facts, whole, published in the transaction
 that changed them — its status, its lines' cancelled units and amounts, its refunds (also when
-its last parcel is signed for or an entitlement granted) — once per transaction, only once paid.
-A channel order (type `channel`) is told from its placement on, and also when only its shipments
-change (a parcel planned, dispatched, shipped, its waybill, signed): its channel is told of each.
-Built from the loaded aggregate: no query of its own. `version` is kept with the order and rises
-by one with every OrderChanged, so a reader keeps the highest."""
+its last parcel is signed for or an entitlement granted), its receiver (a channel's address
+change) — once per transaction, only once paid. A channel order (type `channel`) is told from its
+placement on, and also when only its shipments change (a parcel planned, dispatched, shipped, its
+waybill, signed): its channel is told of each. Built from the loaded aggregate: no query of its
+own. `version` is kept with the order and rises by one with every OrderChanged, so a reader keeps
+the highest."""
 
 from datetime import datetime
 
@@ -22,8 +23,9 @@ def facts_key(order: Order) -> tuple | None:
     channel = order.terms.type is OrderType.CHANNEL
     if order.payment_status is PaymentStatus.UNPAID and not channel:
         return None
-    key = (order.status, order.signed_at, tuple((ln.cancelled_quantity, ln.cancelled_amount, ln.refunded_amount,
-                                                 ln.entitlement_id) for ln in order.lines))
+    key = (order.status, order.signed_at, order.receiver,
+           tuple((ln.cancelled_quantity, ln.cancelled_amount, ln.refunded_amount, ln.entitlement_id)
+                 for ln in order.lines))
     if not channel:
         return key
     return (*key, order.terms.external, tuple((sh.id, sh.status, sh.waybill, sh.lines) for sh in order.shipments))

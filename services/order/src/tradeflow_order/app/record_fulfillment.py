@@ -4,6 +4,9 @@ virtual goods completed once every entitlement is granted. Once everything is re
 is confirmed for the buyer after `auto_confirm_after` (app/auto_confirm.py) unless they confirm
 first. Keyed by the order, they arrive in order; a repeat changes nothing.
 
+ReceiverChangeSettled answers a channel's address change (ChangeReceiver, sent by the channel
+adapter): once fulfillment changed at least one shipment, the order's receiver is the new one.
+
 FulfillmentStopped answers the order's StopFulfillment (a paid order cancelled, or an after-sales
 case's units stopped): the order is cancelled, partially cancelled or goes on as fulfillment
 decided (domain/cancellation.py, domain/after_sales.py).
@@ -18,13 +21,14 @@ from datetime import datetime
 from tradeflow_contracts.fulfillment import (
     EntitlementGranted,
     FulfillmentStopped,
+    ReceiverChangeSettled,
     ShipmentPlanned,
     ShipmentStatusChanged,
 )
 from tradeflow_order.app.advance import advance
 from tradeflow_order.app.ports import Collaborators, OrderTransaction
 from tradeflow_order.domain.cancellation import GoingOnUnits
-from tradeflow_order.domain.model import StoppedUnits
+from tradeflow_order.domain.model import Receiver, StoppedUnits
 from tradeflow_order.domain.order import Order
 from tradeflow_order.domain.tracking import ShippedLine
 
@@ -59,3 +63,12 @@ async def record_fulfillment_stopped(tx: OrderTransaction, message: FulfillmentS
         order.fulfillment_stopped(stopped, going_on, now)
         order.arm_auto_confirm(now + c.auto_confirm_after)  # what goes on may all be received already
     await advance(tx, c, message.order_id, message.TYPE, decide)
+
+
+async def record_receiver_changed(tx: OrderTransaction, message: ReceiverChangeSettled, c: Collaborators) -> None:
+    """Nothing changed (refused, or nothing to send): the order keeps its receiver."""
+    if not any(o.changed for o in message.outcomes):
+        return
+    r = message.receiver
+    await advance(tx, c, message.order_id, message.TYPE, lambda order, now: order.receiver_changed(
+        Receiver(r.name, r.phone, r.region, r.city, r.address), message.change_id, "fulfillment", now))

@@ -9,6 +9,7 @@ A part of the `Order` aggregate, kept apart from its saga steps.
 from datetime import datetime
 
 from tradeflow_order.domain.errors import IllegalTransition
+from tradeflow_order.domain.model import Receiver
 from tradeflow_order.domain.states import OrderStatus
 from tradeflow_order.domain.tracking import SIGNED, OrderShipment, ShippedLine, TrackingEvent, shipped_units
 
@@ -42,6 +43,16 @@ class FollowsDelivery:
         shipment.waybill = waybill or shipment.waybill
         shipment.dispatch_number = dispatch_number or shipment.dispatch_number
         self._follow_fulfillment(now)
+
+    def receiver_changed(self, receiver: Receiver, change_id: str, actor: str, now: datetime) -> None:
+        """Fulfillment sends (some of) the order's goods to another receiver (a channel's address
+        change, ReceiverChangeSettled with a shipment changed): the order's receiver is the new
+        one, recorded in its history; the same receiver again changes nothing."""
+        if receiver == self.receiver:
+            return
+        before, self.receiver = self.receiver, receiver
+        self._record(now, self._status, "receiver_changed", actor,
+                     f"change {change_id}: {before.region}/{before.city} → {receiver.region}/{receiver.city}")
 
     def entitlement_granted(self, line_id: str, entitlement_id: str, now: datetime) -> None:
         line = self.line(line_id)
