@@ -9,11 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from tradeflow_contracts.fulfillment import ChangeReceiver, ReceiverChangeSettled
+from tradeflow_contracts.fulfillment import ChangeReceiver, OrderLineRef, ReceiverChangeSettled, StopFulfillment
 from tradeflow_fulfillment.app.change_receiver import PlanNotYetKnown, ShipmentBeingDispatched, change_receiver
 from tradeflow_fulfillment.app.dispatch_shipments import DispatchPolicy, dispatch_due
 from tradeflow_fulfillment.app.intercept_shipments import intercept_due
 from tradeflow_fulfillment.app.record_report import ProviderReport, record_report
+from tradeflow_fulfillment.app.stop_fulfillment import stop_fulfillment
 from tradeflow_fulfillment.domain.model import ShipmentLine
 from tradeflow_fulfillment.domain.transitions import ShipmentStatus
 from tradeflow_kit.outages import AwaitingFacts
@@ -164,3 +165,16 @@ async def test_another_change_while_one_is_decided_is_refused(clock):
     await change(tx, clock, "chg-2")
     assert settled(tx) == [("chg-2", False, [("shp-1", False, "another receiver change (chg-1) is being decided")])]
     assert tx.receiver_changes.rows["chg-1"].waiting == ("shp-1",)
+
+
+async def test_an_order_stopped_while_its_shipment_is_intercepted_for_the_change_is_settled_unchanged(clock):
+    tx, outside = await given(shipment(S.DISPATCHED, S.DISPATCHED)), logistics()
+    await change(tx, clock)
+    await stop_fulfillment(tx, StopFulfillment(order_id="o-1", reason="cancelled", requested_by="buyer:b-1",
+                                               requested_at=AT, lines=[OrderLineRef(
+                                                   line_id="l-1", sub_order_id="o-1-s1", sku="SKU-A", quantity=1,
+                                                   kind="physical")]), collaborators(clock))
+    await intercept_due(tx, outside, clock, POLICY)
+    await warehouse_says(tx, "intercepted")
+    assert settled(tx) == [("chg-1", False, [("shp-1", False, "cancelled: its orders were stopped meanwhile")])]
+    assert (await tx.shipments.get("shp-1")).status is S.CANCELLED
