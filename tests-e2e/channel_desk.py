@@ -114,3 +114,16 @@ class ChannelDesk:
         r = await self.platform.http.get(f"/channels/{code}/review", headers=self.staff)
         assert r.status_code == 200, r.text
         return r.json()
+
+    async def changes(self, code: str) -> list[dict]:
+        """The channel's cancellations, refunds and address changes, with their status and detail."""
+        r = await self.platform.http.get(f"/channels/{code}/changes", headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    async def decide_change(self, code: str, change_id: str, action: str, body: dict | None = None) -> dict:
+        """Staff approve or reject a change waiting in review."""
+        r = await self.platform.http.post(f"/channels/{code}/changes/{change_id}/{action}", json=body,
+                                          headers=self.staff)
+        assert r.status_code == 200, r.text
+        return r.json()
