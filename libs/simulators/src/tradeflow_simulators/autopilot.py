@@ -4,12 +4,13 @@ at start-up and by `POST /sim/mode {"auto": true, "step_seconds": 0.2}`; `GET /s
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+
+from tradeflow_simulators.stopping import cancel_all, wake_or_timeout
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,9 @@ class Autopilot:
             if not self.auto:
                 await self._changed.wait()
                 continue
-            try:
-                await asyncio.wait_for(self._changed.wait(), self.step_seconds)
+            await wake_or_timeout(self._changed, self.step_seconds)
+            if self._changed.is_set():
                 continue  # the mode changed: start the pause again under the new one
-            except TimeoutError:
-                pass
             try:
                 await self.step()
             except Exception:  # a failed step is logged and the next one tried: demos keep moving
@@ -51,9 +50,7 @@ class Autopilot:
 
     async def aclose(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_all([self._task])
 
 
 class ModeChange(BaseModel):

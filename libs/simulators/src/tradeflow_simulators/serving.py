@@ -8,6 +8,10 @@ from typing import Literal
 
 import uvicorn
 
+from tradeflow_simulators.stopping import cancel_all
+
+STOP_SECONDS = 10.0  # how long a served app may take to stop before it is stopped by force
+
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A TCP socket bound to `host:port` (0: a free port), to learn the URL before serving on it."""
@@ -23,11 +27,13 @@ def url_of(sock: socket.socket) -> str:
 
 
 @asynccontextmanager
-async def serving(app, *, sock: socket.socket | None = None,
-                  lifespan: Literal["auto", "on", "off"] = "auto") -> AsyncIterator[str]:
-    """Yield the base URL of `app` served by uvicorn on `sock` (default: a free local port)."""
+async def serving(app, *, sock: socket.socket | None = None, lifespan: Literal["auto", "on", "off"] = "auto",
+                  stop_seconds: float = STOP_SECONDS) -> AsyncIterator[str]:
+    """Yield the base URL of `app` served by uvicorn on `sock` (default: a free local port); on
+    leaving, stop it within `stop_seconds` (see `_stopped`)."""
     sock = sock or bound_socket()
-    server = uvicorn.Server(uvicorn.Config(app, lifespan=lifespan, log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, lifespan=lifespan, log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=stop_seconds / 2))
     task = asyncio.create_task(server.serve(sockets=[sock]), name=f"serving-{sock.getsockname()[1]}")
     try:
         while not server.started:
@@ -38,8 +44,24 @@ async def serving(app, *, sock: socket.socket | None = None,
         yield url_of(sock)
     finally:
         server.should_exit = True
-        await task
-        sock.close()
+        try:
+            await _stopped(server, task, stop_seconds)
+        finally:
+            sock.close()
+
+
+async def _stopped(server: uvicorn.Server, task: asyncio.Task, seconds: float) -> None:
+    """Wait for `server` to stop: its requests may take half of the `seconds` to end, its app's
+    shutdown the rest. Past that it is stopped by force (its connections dropped, its task
+    cancelled) and TimeoutError says so: a stop never waits for ever, and one that had to be
+    forced fails the test rather than passing unnoticed."""
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if done:
+        task.result()
+        return
+    server.force_exit = True
+    await cancel_all([task])
+    raise TimeoutError(f"the app served on {task.get_name()} did not stop within {seconds} s; stopped by force")
 
 
 class RestartableServer:

@@ -12,7 +12,6 @@ other through a dispatcher of their own (a control call retried the same way).
 """
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from typing import Protocol
 import httpx
 
 from tradeflow_simulators.signing import SignatureScheme
+from tradeflow_simulators.stopping import cancel_all, wake_or_timeout
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,7 @@ class WebhookDispatcher:
                     task.add_done_callback(lambda _t, key=delivery.delivery_id: self._in_flight.pop(key, None))
             upcoming = self.store.next_due_after(now)
             pause = min(max((upcoming or now + 1.0) - time.time(), 0.005), 1.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), pause)
+            await wake_or_timeout(self._wake, pause)
 
     async def _attempt(self, delivery: Delivery) -> None:
         headers = self.scheme.headers(self.secret, int(time.time()), delivery.body)
@@ -142,7 +141,5 @@ class WebhookDispatcher:
         self._wake.set()
 
     async def aclose(self) -> None:
-        tasks = [t for t in (self._loop, *self._in_flight.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_all([t for t in (self._loop, *self._in_flight.values()) if t is not None])
+
