@@ -49,6 +49,7 @@ def supervised(gateway_url):
     assert not down, f"parts not running before the chaos: {down}"
 
 
+@pytest.mark.timeout(1200)  # up to 6 min of load and kills, 2.5 min to settle, the parts' restarts on a busy CI
 async def test_killing_each_part_under_load_loses_nothing(supervised):
     outcome = await run_chaos(two_at_a_time(), rate=RATE, pause=PAUSE, max_seconds=360)  # the schedule ends it first
     print(outcome.summary())
