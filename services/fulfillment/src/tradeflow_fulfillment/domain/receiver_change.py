@@ -48,7 +48,7 @@ def to_re_review(shipments: list["Shipment"]) -> list["Shipment"]:
 def refusal(shipment: "Shipment") -> str | None:
     """Why the change is refused for this shipment before it is asked: merged with other orders."""
     if len(shipment.order_ids) > 1:
-        return f"{MERGED} ({', '.join(o for o in shipment.order_ids)}): staff re-review it by hand"
+        return f"{MERGED} ({', '.join(shipment.order_ids)}): staff re-review it by hand"
     return None
 
 
