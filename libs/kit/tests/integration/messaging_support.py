@@ -30,6 +30,17 @@ class ItemCounted(Contract):
     item: str
 
 
+@test_contracts.register
+class ItemElsewhere(Contract):
+    """Known to the platform, handled by no test consumer: records for other consumers."""
+
+    TYPE = "test.item-elsewhere"
+    VERSION = 1
+    TOPIC = "test.unused"
+
+    item: str
+
+
 @dataclass
 class Switchboard:
     """Test switches: which items the handler fails on (the "bug"), and which it pauses in."""

@@ -1,12 +1,13 @@
 """Consuming on the real broker, one record per transaction and in batches: redelivery has no
 second effect, poison messages go to the dead-letter topic with their metadata without stopping
-the partition, and replay works once."""
+the partition, replay works once, and records for other consumers are committed past."""
 
 import asyncio
 import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 from typer.testing import CliRunner
 
@@ -18,12 +19,13 @@ from tradeflow_kit.messaging.deadletters import DeadLetterPublisher
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
 from tradeflow_kit.messaging.subscriptions import subscribe
-from tradeflow_testing.polling import eventually
+from tradeflow_testing.polling import eventually, poll_until
 from tradeflow_testing.topics import partitions_of
 
 from .conftest import read_all
 from .messaging_support import (
     ItemCounted,
+    ItemElsewhere,
     RuleRefused,
     Switchboard,
     counting_handler,
@@ -178,3 +180,30 @@ async def test_a_domain_error_is_dead_lettered_at_once_with_its_reason(
 
 async def _has(engine, item: str) -> bool:
     return item in await effect_counts(engine)
+
+
+async def test_records_for_other_consumers_are_skipped_and_committed_past(consuming, producer, engine, infra,
+                                                                          topic_with_dlq):
+    """Records whose headers name a contract the group has no handler for are ignored unread; the
+    group's committed offsets pass them all the same (a restarted consumer does not read them again)."""
+    start, group = consuming
+    for n in range(6):  # keys spread them over the partitions
+        other = new_envelope(ItemElsewhere.TYPE, 1, {"item": f"x{n}"}, producer="test", correlation_id=f"c{n}")
+        await _send(producer, topic_with_dlq, other, key=f"order-{n}")
+    await _send(producer, topic_with_dlq, _envelope("marker"))
+    await start(topic_with_dlq)
+    end = await _records_in(infra.kafka_bootstrap, topic_with_dlq)
+    await poll_until(lambda: _committed(infra.kafka_bootstrap, group, topic_with_dlq), lambda n: n == end,
+                     what=f"{group}'s offsets committed to the end of {topic_with_dlq} ({end})")
+    assert await effect_counts(engine) == {"marker": 1}
+    assert await _records_in(infra.kafka_bootstrap, topic_with_dlq + ".dlq") == 0
+
+
+async def _committed(bootstrap: str, group: str, topic: str) -> int:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return sum(meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0)

@@ -17,6 +17,11 @@ one per record): per record a savepoint holds the inbox claim, the handler and i
   committed: the records are processed one by one, each as `process`.
 The dead-letter hook (`on_dead_letter`) runs after the commit, in its own transaction.
 
+A record for other consumers (a type this one has no handler for, or a message its handler does
+not accept) is ignored — no savepoint, no inbox row, and no transaction for a batch of nothing
+else; one whose headers already name a type it has no handler for is ignored with its payload
+unread (`unhandled`).
+
 A dependency that cannot be reached (the database refusing or resetting connections, starting
 up or shutting down, no pooled connection in time: `tradeflow_kit.outages`) is an outage, not the
 record's fault: the record waits it out, retried every `max_delay` seconds without spending its
@@ -27,7 +32,7 @@ error's `patience`.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -45,6 +50,7 @@ from tradeflow_kit.messaging.inbox import claim
 from tradeflow_kit.messaging.outbox import Outbox
 from tradeflow_kit.messaging.records import ConsumedRecord
 from tradeflow_kit.messaging.trace import current_traceparent
+from tradeflow_kit.messaging.unhandled import is_unhandled
 from tradeflow_kit.outages import AwaitingFacts, unreachable_dependency
 
 log = structlog.get_logger(__name__)
@@ -87,6 +93,9 @@ class RetryPolicy:
         return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
 
 
+Letter = tuple[ConsumedRecord, Envelope | None, BaseException]
+"""A record refused for good, its envelope (None if it is not one) and why: to dead-letter."""
+
 DeadLetterHook = Callable[[ConsumedRecord, Envelope | None, str], Awaitable[None]]
 """Told after a record was dead-lettered: the record, its envelope (None if it is not one) and
 the reason `<kind>: <ExcType>: <message>` (e.g. a saga parks itself on a dead-lettered reply)."""
@@ -107,6 +116,9 @@ class MessageProcessor:
 
     async def process(self, record: ConsumedRecord) -> Outcome:
         """One record in its own transaction, retried within the policy, else dead-lettered."""
+        if is_unhandled(record, self.handlers, self.contracts):  # known to be for others: left unread
+            metrics.CONSUMED.labels(record.topic, self.group, Outcome.IGNORED.value).inc()
+            return Outcome.IGNORED
         first_failure = datetime.now(UTC)
         try:
             envelope = _envelope(record)
@@ -137,35 +149,53 @@ class MessageProcessor:
                 outcomes.append(await self.process(rest[len(done)]))
         return outcomes
 
-    async def _one_transaction(self, records: Sequence[ConsumedRecord]) -> tuple[
-            list[Outcome], list[tuple[ConsumedRecord, Envelope | None, BaseException]]]:
+    async def _one_transaction(self, records: Sequence[ConsumedRecord]) -> tuple[list[Outcome], list[Letter]]:
         """Handle a prefix of `records` in one transaction and commit it: the outcomes of that
         prefix (shorter than `records` when a record failed in a way worth retrying) and the
-        records refused for good, to dead-letter now that the rest committed."""
+        records refused for good, to dead-letter now that the rest committed. The transaction is
+        opened by the first record that needs it: a batch of records for other consumers opens
+        none."""
         outcomes: list[Outcome] = []
-        letters: list[tuple[ConsumedRecord, Envelope | None, BaseException]] = []
-        async with self.sessions.begin() as session:
+        letters: list[Letter] = []
+        async with AsyncExitStack() as stack:
+            opened: list[AsyncSession] = []
+
+            async def session() -> AsyncSession:
+                if not opened:
+                    opened.append(await stack.enter_async_context(self.sessions.begin()))
+                return opened[0]
+
             for record in records:
-                try:
-                    envelope = _envelope(record)
-                except MalformedMessage as exc:
-                    letters.append((record, None, exc))
-                    outcomes.append(Outcome.DEAD_LETTERED)
-                    continue
-                with self._bound(record, envelope):
-                    try:
-                        route = self._route(envelope)
-                        if route is None:  # not for this consumer: no savepoint, no inbox row
-                            outcomes.append(Outcome.IGNORED)
-                            continue
-                        async with session.begin_nested():
-                            outcomes.append(await self._claim_and_handle(session, envelope, *route))
-                    except Exception as exc:  # noqa: BLE001 — classified: refused for good, or retried alone
-                        if not is_permanent(exc, self.domain_errors):
-                            break
-                        letters.append((record, envelope, exc))
-                        outcomes.append(Outcome.DEAD_LETTERED)
+                outcome, letter = await self._in_transaction(record, session)
+                if outcome is None:  # worth retrying: alone, after this transaction commits
+                    break
+                outcomes.append(outcome)
+                if letter is not None:
+                    letters.append(letter)
         return outcomes, letters
+
+    async def _in_transaction(self, record: ConsumedRecord, session: Callable[[], Awaitable[AsyncSession]],
+                              ) -> tuple[Outcome | None, Letter | None]:
+        """One record of a batch in a savepoint of the batch's transaction: its outcome and, if it
+        is refused for good, its dead letter; no outcome if it failed in a way worth retrying."""
+        if is_unhandled(record, self.handlers, self.contracts):
+            return Outcome.IGNORED, None
+        try:
+            envelope = _envelope(record)
+        except MalformedMessage as exc:
+            return Outcome.DEAD_LETTERED, (record, None, exc)
+        with self._bound(record, envelope):
+            try:
+                route = self._route(envelope)
+                if route is None:  # not for this consumer: no savepoint, no inbox row
+                    return Outcome.IGNORED, None
+                transaction = await session()
+                async with transaction.begin_nested():
+                    return await self._claim_and_handle(transaction, envelope, *route), None
+            except Exception as exc:  # noqa: BLE001 — classified: refused for good, or retried alone
+                if not is_permanent(exc, self.domain_errors):
+                    return None, None
+                return Outcome.DEAD_LETTERED, (record, envelope, exc)
 
     @contextmanager
     def _bound(self, record: ConsumedRecord, envelope: Envelope):
