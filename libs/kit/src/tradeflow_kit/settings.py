@@ -43,7 +43,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="TRADEFLOW_LOG_LEVEL")
     ready_timeout_seconds: float = 2.0
     consumer_batch_max_records: int = 100  # records handled in one transaction, at most
-    consumer_batch_wait_ms: int = 10  # how long a consumer waits when no record is ready
+    consumer_batch_wait_ms: int = 500  # how long one poll waits for records when none is ready (ends as one comes)
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.1
     shutdown_grace_seconds: float = 10.0
