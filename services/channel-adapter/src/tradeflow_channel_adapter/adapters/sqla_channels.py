@@ -36,15 +36,6 @@ class SqlaChannelRepository:
         rows = (await self.session.execute(select(channels).order_by(channels.c.code))).mappings()
         return [channel_of_row(row) for row in rows]
 
-    async def credit_used(self, code: str) -> int:
-        return (await self.session.execute(select(channels.c.credit_used_amount).where(
-            channels.c.code == code))).scalar_one()
-
-    async def add_credit_used(self, code: str, amount: int) -> None:
-        if amount:
-            await self.session.execute(update(channels).where(channels.c.code == code).values(
-                credit_used_amount=channels.c.credit_used_amount + amount))
-
     async def cursor(self, code: str) -> str | None:
         return (await self.session.execute(select(channels.c.poll_cursor).where(channels.c.code == code))).scalar()
 

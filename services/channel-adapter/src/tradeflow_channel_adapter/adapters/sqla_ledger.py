@@ -47,6 +47,10 @@ class SqlaChannelOrderRepository:
         await self.session.execute(update(channel_orders).where(channel_orders.c.id == order.id)
                                    .values(**_values(order, now)))
 
+    async def credit_used(self, channel: str) -> int:
+        return (await self.session.execute(select(func.coalesce(func.sum(channel_orders.c.credit_amount), 0)).where(
+            channel_orders.c.channel == channel, channel_orders.c.credit_amount > 0))).scalar_one()
+
     async def member_used(self, channel: str, member_id: str) -> int:
         return (await self.session.execute(select(func.coalesce(func.sum(channel_orders.c.credit_amount), 0)).where(
             channel_orders.c.channel == channel, channel_orders.c.member_id == member_id,

@@ -1,8 +1,10 @@
 """The channel-adapter service's tables (SQLAlchemy Core metadata, the source of its migrations).
 
-* `channels`: each channel's configuration (kind, secret, vocabulary, price list, controls) and
-  the credit it has used; its row is the lock concurrent orders of the channel take their credit
-  under, so they never overdraw it.
+* `channels`: each channel's configuration (kind, secret, vocabulary, price list, controls); its
+  row is the lock concurrent orders of the channel take their credit under, so they never
+  overdraw it. The credit it has used is what its orders hold (`channel_orders.credit_amount`):
+  giving credit back changes only the order, never this row, so whoever holds a ledger order
+  never waits for the channel's row (one lock order: the channel's row, then its orders).
 * `sku_map`: each channel SKU → exactly one local SKU (or an ERP code → a local SKU).
 * `catalog_skus`: the price book's SKUs as `CatalogSkuChanged` told them (highest version kept):
   mappings must name a known SKU, and the price list's base price is the catalog's.
@@ -29,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -49,7 +52,6 @@ channels = Table(
     Column("valid_from", DateTime(timezone=True)),
     Column("valid_until", DateTime(timezone=True)),
     Column("member_limit_amount", BigInteger),
-    Column("credit_used_amount", BigInteger, nullable=False, server_default="0"),
     Column("api_base_url", Text),
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("poll_cursor", Text),
@@ -116,6 +118,8 @@ channel_orders = Table(
     UniqueConstraint("channel", "external_order_id", name="uq_channel_orders_external"),
     Index("ix_channel_orders_status", "channel", "status"),
     Index("ix_channel_orders_order", "order_id"),
+    Index("ix_channel_orders_credit", "channel", postgresql_include=["credit_amount"],
+          postgresql_where=text("credit_amount > 0")),
 )
 
 channel_news = Table(

@@ -42,20 +42,20 @@ async def put_channel(code: Code, body: ChannelIn, who: Staff, api: Api) -> JSON
     channel = _channel(code, body)
     async with api.transactions.begin() as tx:
         created = await configure.put_channel(tx, api.c, channel)
-        view = channel_view(channel, await tx.channels.credit_used(code))
+        view = channel_view(channel, await tx.orders.credit_used(code))
     return JSONResponse(jsonable_encoder(view), status_code=201 if created else 200)
 
 
 @router.get("", summary="Every channel")
 async def list_channels(who: Readers, api: Api):
     async with api.transactions.read() as tx:
-        return {"items": [channel_view(ch, await tx.channels.credit_used(ch.code)) for ch in await tx.channels.all()]}
+        return {"items": [channel_view(ch, await tx.orders.credit_used(ch.code)) for ch in await tx.channels.all()]}
 
 
 @router.get("/{code}", summary="A channel's configuration and credit", responses=problem_docs(404))
 async def get_channel(code: Code, who: Readers, api: Api):
     async with api.transactions.read() as tx:
-        return channel_view(await configure.channel_of(tx, code), await tx.channels.credit_used(code))
+        return channel_view(await configure.channel_of(tx, code), await tx.orders.credit_used(code))
 
 
 @router.put("/{code}/sku-map/{channel_sku}", summary="Map a channel SKU to a local SKU",

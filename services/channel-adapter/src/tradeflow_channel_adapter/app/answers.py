@@ -1,6 +1,11 @@
 """What the platform answers about channel orders, each in the message's own transaction: the
 order placed or refused, a cancellation refused (its goods left: every line is refunded as a
-case instead), a channel case's progress, the order's facts (followed and synced back)."""
+case instead), a channel case's progress, the order's facts (followed and synced back).
+
+Each locks its ledger order and nothing of the channel: credit given back is given back on the
+order (the channel's credit used is what its orders hold), so an answer holding a ledger order
+never waits for the channel's row, which the poller and intake hold while they lock ledger
+orders (one lock order, no deadlock)."""
 
 from tradeflow_channel_adapter.app.address_changes import end_address_changes
 from tradeflow_channel_adapter.app.changes import DONE, NEWS_ID, REFUSED, SENT, apply, apply_parked
@@ -24,7 +29,7 @@ async def record_placed(tx: ChannelAdapterTransaction, m: ch.ChannelOrderPlaced,
         return  # a repeat (already placed), or not ours
     record.placed(m.order_id, {ln.external_line_id: ln.line_id for ln in m.lines})
     if record.order_status == "cancelled":  # its facts came first: already cancelled (out of stock)
-        await tx.channels.add_credit_used(record.channel, -record.cancelled())
+        record.cancelled()
     await tx.orders.save(record, c.clock.now())
     await apply_parked(tx, c, record)
 
@@ -33,8 +38,7 @@ async def record_refused(tx: ChannelAdapterTransaction, m: ch.ChannelOrderRefuse
     record = await tx.orders.get(m.channel_order_id, lock=True)
     if record is None or record.status is not OrderStatus.ACCEPTED:
         return
-    await tx.channels.add_credit_used(record.channel, -record.refused(f"{m.field}: {m.reason}" if m.field
-                                                                      else m.reason))
+    record.refused(f"{m.field}: {m.reason}" if m.field else m.reason)
     await tx.orders.save(record, c.clock.now())
     await apply_parked(tx, c, record)
 
@@ -92,8 +96,7 @@ async def record_case(tx: ChannelAdapterTransaction, m: CaseStatusChanged, c: Co
     if m.to_status == "completed":
         record = await tx.orders.by_external(parked.channel, parked.external_order_id, lock=True)
         if record is not None and isinstance(parked.news, ExternalRefund):
-            given_back = record.refunded({ln.external_line_id: ln.quantity for ln in parked.news.lines})
-            await tx.channels.add_credit_used(record.channel, -given_back)
+            record.refunded({ln.external_line_id: ln.quantity for ln in parked.news.lines})
             await tx.orders.save(record, now)
         await tx.news.mark(parked.id, DONE, now, detail="the case completed", case_id=m.case_id)
     elif m.to_status == "refused":
@@ -114,7 +117,7 @@ async def record_order_changed(tx: ChannelAdapterTransaction, m: OrderChanged, c
     if record.follow(m.version, m.status):
         cancelled = m.status == "cancelled" and record.status is OrderStatus.PLACED
         if cancelled:
-            await tx.channels.add_credit_used(record.channel, -record.cancelled())
+            record.cancelled()
             changes = await tx.news.of_order(record.channel, record.external_order_id)
             await _settle_cancellations(tx, changes, "the order was cancelled", c.clock.now())
             await end_address_changes(tx, changes, "nothing to change: the order was cancelled", c.clock.now())

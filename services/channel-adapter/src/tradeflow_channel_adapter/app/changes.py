@@ -84,8 +84,7 @@ async def apply(tx: ChannelAdapterTransaction, c: Collaborators, parked: ParkedN
 
 async def _cancel(tx, c: Collaborators, record: ChannelOrder, news: ExternalCancellation) -> tuple[str, str | None]:
     if record.status is OrderStatus.REVIEW:
-        given_back = record.cancelled()
-        await tx.channels.add_credit_used(record.channel, -given_back)
+        record.cancelled()
         await tx.orders.save(record, c.clock.now())
         return DONE, "cancelled in review (never placed)"
     if record.status is not OrderStatus.PLACED:

@@ -10,12 +10,12 @@ from tradeflow_channel_adapter.domain.ledger import ChannelOrder, NotInReview, O
 
 
 async def put_channel(tx: ChannelAdapterTransaction, c: Collaborators, channel: Channel) -> bool:
-    """Create or replace a channel's configuration (its used credit is kept); True when created."""
+    """Create or replace a channel's configuration (its orders keep the credit they hold); True when created."""
     return await tx.channels.put(channel, c.clock.now())
 
 
-async def channel_of(tx: ChannelAdapterTransaction, code: str) -> Channel:
-    channel = await tx.channels.get(code)
+async def channel_of(tx: ChannelAdapterTransaction, code: str, *, lock: bool = False) -> Channel:
+    channel = await tx.channels.get(code, lock=lock)
     if channel is None:
         raise ChannelNotFound(code)
     return channel
@@ -30,8 +30,9 @@ async def map_sku(tx: ChannelAdapterTransaction, c: Collaborators, code: str, ch
 
 
 async def retry_review(tx: ChannelAdapterTransaction, c: Collaborators, code: str, order_id: str) -> ChannelOrder:
-    """Settle an order in review again (after its mapping or the channel's credit was fixed)."""
-    channel = await channel_of(tx, code)
+    """Settle an order in review again (after its mapping or the channel's credit was fixed). The
+    channel's row is locked before the order's, as the poller locks them."""
+    channel = await channel_of(tx, code, lock=True)
     record = await _in_channel(tx, code, order_id)
     if record.status is not OrderStatus.REVIEW:
         raise NotInReview(record.id, record.status)

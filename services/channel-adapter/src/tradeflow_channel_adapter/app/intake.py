@@ -2,7 +2,8 @@
 
 An order is read into the ledger once per (channel, external order id) — a repeat is answered
 with the first (`duplicate`) — then settled: its SKUs mapped, its buyer linked to an account and
-its price-list amount charged to the channel's credit under the channel's row lock, then
+its price-list amount charged to the channel's credit under the channel's row lock (held to the
+end of the transaction, taken before any existing ledger order is locked: `ChannelRepository.get`), then
 published as `ChannelOrderReceived`; or it waits in review with the reason (unmapped-sku,
 unknown-sku, currency-mismatch, no-receiver, over-credit, over-member-limit, credit-not-valid,
 channel-status: it arrives cancelled or refunded).
@@ -48,7 +49,7 @@ async def settle(tx: ChannelAdapterTransaction, c: Collaborators, channel: Chann
                  phone: str | None) -> None:
     """Map, link, charge and publish the order — or put it in review with the reason."""
     now = c.clock.now()
-    locked = await tx.channels.get(channel.code, lock=True)  # first: every order of the channel waits here
+    locked = await tx.channels.get(channel.code, lock=True)  # every order of the channel waits here
     channel = locked or channel
     if record.news.status in NOT_TO_FULFIL:
         record.to_review("channel-status", f"the channel says the order is {record.news.status.value}: "
@@ -68,13 +69,13 @@ async def settle(tx: ChannelAdapterTransaction, c: Collaborators, channel: Chann
     unit_credit = {m.line.external_line_id: channel.price_list.unit_price(m.sku, catalog[m.sku].unit_price_amount)
                    for m in mapping.lines}
     amount = sum(unit_credit[m.line.external_line_id] * m.line.quantity for m in mapping.lines)
-    verdict = judge(channel.controls, amount=amount, used=await tx.channels.credit_used(channel.code),
+    verdict = judge(channel.controls, amount=amount, used=await tx.orders.credit_used(channel.code),
                     member_used=await tx.orders.member_used(channel.code, record.member_id), now=now)
     record.account_id = account_id
     if not verdict.ok:
         record.to_review(verdict.reason or "controls", verdict.detail or "")
         return await tx.orders.save(record, now)
-    await tx.channels.add_credit_used(channel.code, record.accept(account_id, unit_credit))
+    record.accept(account_id, unit_credit)
     await tx.orders.save(record, now)
     await tx.publish(channel_order_received(record, mapping.lines, now), key=record.id)
 

@@ -3,7 +3,11 @@ a page at a time; a page's news are taken in and the next cursor saved in one tr
 restart neither loses a page nor takes one twice (and a repeat would be answered as a duplicate
 anyway). A record the channel worded wrongly is skipped and logged with its field, not retried
 forever (nor is a page with such a record: the kind passes it over and names it): the channel
-still holds it, and staff see it in the log."""
+still holds it, and staff see it in the log.
+
+Lock order: a page's transaction holds the channel's row from its start, and then locks the ledger
+orders its news touch — the order every path that takes both follows (the channel's row first);
+the platform's answers lock ledger orders only (`answers.py`), so none waits on the other."""
 
 import structlog
 

@@ -54,17 +54,13 @@ class SyncCall:
 
 class ChannelRepository(Protocol):
     async def get(self, code: str, *, lock: bool = False) -> Channel | None:
-        """`lock`: the channel's row held to the end of the transaction (its credit is charged under it)."""
+        """`lock`: the channel's row held to the end of the transaction (its credit is charged under
+        it). Lock order: the channel's row before any of its ledger orders, never after one."""
 
     async def put(self, channel: Channel, now: datetime) -> bool:
-        """Create or replace the configuration (the credit used is kept); True when created."""
+        """Create or replace the configuration; True when created."""
 
     async def all(self) -> list[Channel]: ...
-
-    async def credit_used(self, code: str) -> int: ...
-
-    async def add_credit_used(self, code: str, amount: int) -> None:
-        """Charge (positive) or give back (negative) the channel's credit."""
 
     async def cursor(self, code: str) -> str | None: ...
 
@@ -115,6 +111,10 @@ class ChannelOrderRepository(Protocol):
         """By the platform's order id."""
 
     async def save(self, order: ChannelOrder, now: datetime) -> None: ...
+
+    async def credit_used(self, channel: str) -> int:
+        """The channel's credit used: what its orders hold (charged on acceptance, given back on
+        the order by a refusal, cancellation or refund — the channel's row is not touched)."""
 
     async def member_used(self, channel: str, member_id: str) -> int:
         """The credit the member's accepted and placed orders hold."""
