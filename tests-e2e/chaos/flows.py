@@ -24,7 +24,10 @@ before — and then following its plan:
 
 The `pay`, `lost_webhook` and `pay_cancel` buyers follow their order meanwhile as a checkout page
 does (`GET /orders/{id}/events`): a stream cut by a kill is opened again with the `Last-Event-ID`
-of the last event seen, and every event is kept, for the checker to compare with the history.
+of the last event seen, and every event is kept, for the checker to compare with the history. A
+buyer follows until the order is paid or cancelled for `follow_for` seconds (the run gives it as
+long as the invariants may take to hold): an order the platform decides late, its deadlines run
+on a busy machine, is still seen decided, and one never decided in that time is a breach.
 
 Clients retry what is transient — a connection error, a timeout, any 5xx, 429 — with the SAME
 `Idempotency-Key`, for up to `RETRY_FOR` seconds, as a real client would; a 4xx other than
@@ -118,12 +121,12 @@ class Load:
 
     def __init__(self, http: httpx.AsyncClient, psp: httpx.AsyncClient, catalog: ChaosCatalog,
                  seed: int = 7, streams: httpx.AsyncClient | None = None,
-                 shops: tuple[httpx.AsyncClient, Shops] | None = None) -> None:
+                 shops: tuple[httpx.AsyncClient, Shops] | None = None, follow_for: float = RETRY_FOR) -> None:
         """`streams`: the client the event streams use (their own connections, as a browser's
         EventSource: long-lived streams must not starve the buyers' API calls); `http` by default.
         `shops`: the market simulator's client and the run's shops (the channel plans)."""
         self.http, self.psp, self.coupon, self.catalog, self.shops = http, psp, catalog.coupon, catalog, shops
-        self.streams = streams or http
+        self.streams, self.follow_for = streams or http, follow_for
         self.lines = [line(sku, 1, UNIT_PRICE) for sku in catalog.skus] + [line(catalog.course, 1, COURSE_PRICE)]
         self.flows: list[Flow] = []
         self.random = random.Random(seed)
@@ -222,7 +225,7 @@ class Load:
 
     async def _follow_order(self, flow: Flow) -> None:
         """Follow the order's event stream until it is paid or cancelled, opening it again after
-        the last event seen whenever it breaks (polled, for up to RETRY_FOR seconds)."""
+        the last event seen whenever it breaks (polled, for up to `follow_for` seconds)."""
         async def follow() -> bool:
             last = {"Last-Event-ID": str(flow.events[-1]["id"])} if flow.events else {}
             flow.streams += 1
@@ -242,10 +245,12 @@ class Load:
             return _settled(flow)
 
         try:
-            async with asyncio.timeout(RETRY_FOR):  # a stream itself may stay open: bound it too
-                followed, _ = await poll_within(follow, bool, RETRY_FOR, pause=0.3, max_pause=0.3)
+            async with asyncio.timeout(self.follow_for):  # a stream itself may stay open: bound it too
+                followed, _ = await poll_within(follow, bool, self.follow_for, pause=0.3, max_pause=0.3)
         except TimeoutError:
             followed = False
+        if not followed:
+            flow.notes.append(f"stream undecided after {self.follow_for:g}s")
         flow.followed = followed
 
     async def _cancel(self, flow: Flow) -> None:

@@ -24,6 +24,7 @@ from chaos.delivery import Delivery
 from chaos.flows import CASE_PLANS, COURSE_PRICE, PLANS, UNIT_PRICE, Flow, Load, setup_catalog
 from chaos.invariants import Report, check
 from chaos.kills import Kills, unleash
+from chaos.retry import RETRY_FOR
 from chaos.simulators import Simulators
 from tradeflow_testing.polling import poll_within
 
@@ -99,7 +100,8 @@ async def run_chaos(schedule: Iterator[str], rate: float, pause: float, max_seco
             httpx.AsyncClient(base_url=gateway, timeout=10, limits=httpx.Limits(max_connections=None)) as streams:
         catalog = await setup_catalog(Platform(http, psp), 1_000_000)
         shops = await setup_shops(Platform(http, psp), market, catalog, (UNIT_PRICE, COURSE_PRICE))
-        load = Load(http, psp, catalog, streams=streams, shops=(market, shops))
+        load = Load(http, psp, catalog, streams=streams, shops=(market, shops),
+                    follow_for=max(RETRY_FOR, settle_timeout))  # an order decided late is still seen decided
         kills, stop = Kills(), asyncio.Event()
         simulators = Simulators(simulators_http, kills)
         modes = await simulators.auto(True)
@@ -131,8 +133,17 @@ async def _settled(flows: list[Flow], since_ms: int, bootstrap: str, timeout: fl
             return await check(flows, since_ms, bootstrap, delivery, channels)
         except Exception as exc:  # PostgreSQL or Kafka still coming back: ask again
             report = Report()
-            report.breach("databases reachable", f"{type(exc).__name__}: {exc}")
+            report.breach("databases reachable", f"{type(exc).__name__}: {exc}{_asking(exc)}")
             return report
 
     _, report = await poll_within(checked, lambda r: r.ok, timeout, pause=1.0, max_pause=5.0)
     return report or await checked()
+
+
+def _asking(exc: Exception) -> str:
+    """What an HTTP client was asking when it failed (an empty PoolTimeout names no one else)."""
+    try:
+        request = exc.request if isinstance(exc, httpx.RequestError) else None
+    except RuntimeError:  # an error raised without its request
+        request = None
+    return f" (asking {request.method} {request.url})" if request is not None else ""
