@@ -1,5 +1,6 @@
 """Composition root: the one place the channel adapter service's parts are built and wired."""
 
+import asyncio
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -34,14 +35,25 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     for topic, handlers in message_handlers(SqlaChannelAdapterTransaction.for_message, c).items():
         runtime.consume(topic, handlers)
     calls = HttpChannelCalls(c.clock, settings.channel_timeout_seconds)
-    backoff = Backoff(timedelta(seconds=settings.sync_first_backoff_seconds),
-                      timedelta(seconds=settings.sync_max_backoff_seconds))
-    runtime.run_in_background(lambda stop: run_rounds(
-        "sync_back", lambda: send_due(transactions, calls, backoff, c.clock, limit=SYNC_BATCH), stop,
-        interval=settings.sync_poll_seconds, full=SYNC_BATCH))
-    runtime.run_in_background(lambda stop: run_rounds(
-        "poll", lambda: poll_channels(transactions, calls, c), stop, interval=settings.poll_seconds))
+    runtime.run_in_background(lambda stop: _calling_channels(settings, transactions, calls, c, stop))
     app = create_http_app(runtime, routers=[account_router, router, intake_router])
     app.state.api = ChannelAdapterApi(transactions, c, timedelta(seconds=settings.webhook_tolerance_seconds))
+    app.state.channel_calls = calls
     PROBLEMS.install(app)
     return app
+
+
+async def _calling_channels(settings: Settings, transactions: SqlaTransactions, calls: HttpChannelCalls,
+                            c: Collaborators, stop: asyncio.Event) -> None:
+    """The sync-back and poll jobs, the only users of the channels' HTTP client, which is closed at
+    shutdown once both have stopped (the runtime's stop waits for them) — not in a router's
+    lifespan, which FastAPI ends before the app's own, so before the jobs' last round."""
+    backoff = Backoff(timedelta(seconds=settings.sync_first_backoff_seconds),
+                      timedelta(seconds=settings.sync_max_backoff_seconds))
+    try:
+        await asyncio.gather(
+            run_rounds("sync_back", lambda: send_due(transactions, calls, backoff, c.clock, limit=SYNC_BATCH), stop,
+                       interval=settings.sync_poll_seconds, full=SYNC_BATCH),
+            run_rounds("poll", lambda: poll_channels(transactions, calls, c), stop, interval=settings.poll_seconds))
+    finally:
+        await calls.close()
