@@ -108,13 +108,13 @@ async def test_a_push_signed_within_the_tolerance_is_taken(shop):
     (None, "orders.1.price"),
     (None, "status"),
     (None, "event"),
-    (None, "phone"),
+    (None, "receiver_mobile"),
     (None, "currency"),
 ])
 async def test_a_body_that_cannot_be_read_is_422_naming_the_field_and_nothing_is_kept(shop, raw, field):
     bad = {"orders.0.num": _line(0, num=0), "orders.1.price": _line(1, price="45.555"),
            "status": ORDER | {"status": "SOMETHING"}, "event": ORDER | {"event": "TradeExploded"},
-           "phone": ORDER | {"receiver_mobile": "12"}, "currency": ORDER | {"currency": "USD"}}
+           "receiver_mobile": ORDER | {"receiver_mobile": "12"}, "currency": ORDER | {"currency": "USD"}}
     r = await shop.push("shopa", raw=raw) if raw is not None else await shop.push("shopa", bad[field])
 
     assert r.status_code == 422, r.text

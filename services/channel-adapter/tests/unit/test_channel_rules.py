@@ -87,11 +87,11 @@ def test_skus_are_mapped_directly_or_through_the_erp_code_and_never_guessed():
     ((), "lines"),
     ((ExternalLine("1", "a", 0, 100, 0),), "lines.0.quantity"),
     ((ExternalLine("1", "a", 1, 100, 101),), "lines.0.paid_amount"),
-    ((ExternalLine("1", "a", 1, 100, 100), ExternalLine("1", "b", 1, 100, 100)), "lines.1"),
+    ((ExternalLine("1", "a", 1, 100, 100), ExternalLine("1", "b", 1, 100, 100)), "lines.1.external_line_id"),
 ])
 def test_an_order_the_channel_got_wrong_is_refused_with_the_field(lines, field):
     with pytest.raises(BadNews) as refused:
-        check_order(_order(*lines))
+        check_order(_order(*lines), "CNY")
     assert refused.value.field == field
 
 

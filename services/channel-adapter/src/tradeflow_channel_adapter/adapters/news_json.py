@@ -38,7 +38,10 @@ def _plain(value: Any) -> Any:
 
 
 def dump_news(news: ChannelNews) -> dict[str, Any]:
-    return {"kind": KIND_OF[type(news)], **_plain(asdict(news))}
+    """The news without its `names` (where the channel's message held its fields: not kept)."""
+    data = _plain(asdict(news))
+    data.pop("names", None)
+    return {"kind": KIND_OF[type(news)], **data}
 
 
 def load_news(data: dict[str, Any]) -> ChannelNews:

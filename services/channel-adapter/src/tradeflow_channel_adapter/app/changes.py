@@ -19,14 +19,13 @@ from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Colla
 from tradeflow_channel_adapter.app.receipts import Receipt
 from tradeflow_channel_adapter.domain.address_change import AddressChangeStep, address_change_step
 from tradeflow_channel_adapter.domain.channel import Channel
-from tradeflow_channel_adapter.domain.errors import BadNews
 from tradeflow_channel_adapter.domain.external import (
     ChannelNews,
     ExternalAddressChange,
     ExternalCancellation,
     ExternalRefund,
 )
-from tradeflow_channel_adapter.domain.ledger import ChannelOrder, OrderStatus
+from tradeflow_channel_adapter.domain.ledger import ChannelOrder, OrderStatus, check_refund
 from tradeflow_contracts import channels as ch
 
 PARKED, SENT, REVIEW, DONE, REFUSED = "parked", "sent", "review", "done", "refused"
@@ -50,7 +49,7 @@ def news_key(news: ChannelNews) -> tuple[str, str]:
 async def receive_change(tx: ChannelAdapterTransaction, c: Collaborators, channel: Channel, news: ChannelNews
                          ) -> Receipt:
     if isinstance(news, ExternalRefund):
-        _check_refund(news)
+        check_refund(news)
     kind, key = news_key(news)
     parked = ParkedNews(c.ids.new_id(NEWS_ID), channel.code, news.external_order_id, kind, news, PARKED)
     if not await tx.news.add(parked, key, c.clock.now()):
@@ -127,16 +126,6 @@ async def _refund(tx, c: Collaborators, parked: ParkedNews, record: ChannelOrder
         channel_refund_amount=news.amount, reason=news.reason, requested_by=f"channel:{record.channel}",
         at=c.clock.now(), facts_version=record.facts_version), key=record.order_id)
     return SENT, None, case_id
-
-
-def _check_refund(news: ExternalRefund) -> None:
-    if not news.lines:
-        raise BadNews("lines", "a refund names at least one line")
-    for i, line in enumerate(news.lines):
-        if line.quantity <= 0:
-            raise BadNews(f"lines.{i}.quantity", "must be positive")
-    if news.amount < 0:
-        raise BadNews("amount", "cannot be negative")
 
 
 async def apply_parked(tx: ChannelAdapterTransaction, c: Collaborators, record: ChannelOrder) -> None:

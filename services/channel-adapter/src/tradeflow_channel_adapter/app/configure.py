@@ -36,7 +36,7 @@ async def retry_review(tx: ChannelAdapterTransaction, c: Collaborators, code: st
     record = await _in_channel(tx, code, order_id)
     if record.status is not OrderStatus.REVIEW:
         raise NotInReview(record.id, record.status)
-    await settle(tx, c, channel, record, normalise_phone(record.news.phone, "phone"))
+    await settle(tx, c, channel, record, normalise_phone(record.news.phone, record.news.names.phone))
     return record
 
 

@@ -14,10 +14,8 @@ from tradeflow_channel_adapter.app.changes import receive_change
 from tradeflow_channel_adapter.app.ports import ChannelAdapterTransaction, Collaborators
 from tradeflow_channel_adapter.app.publishing import channel_order_received
 from tradeflow_channel_adapter.app.receipts import Receipt
-from tradeflow_channel_adapter.domain.accounts import normalise_phone
 from tradeflow_channel_adapter.domain.channel import Channel
 from tradeflow_channel_adapter.domain.controls import judge
-from tradeflow_channel_adapter.domain.errors import BadNews
 from tradeflow_channel_adapter.domain.external import ChannelNews, ExternalOrder, ExternalStatus
 from tradeflow_channel_adapter.domain.ledger import ChannelOrder, OrderStatus, check_order, map_lines
 
@@ -30,10 +28,7 @@ async def receive(tx: ChannelAdapterTransaction, c: Collaborators, channel: Chan
     anything is written, so a caller may go on with the next."""
     if not isinstance(news, ExternalOrder):
         return await receive_change(tx, c, channel, news)
-    check_order(news)
-    if news.currency != channel.currency:
-        raise BadNews("currency", f"the channel sells in {channel.currency}, not {news.currency}")
-    phone = normalise_phone(news.phone, "phone")
+    phone = check_order(news, channel.currency)
     existing = await tx.orders.by_external(channel.code, news.external_order_id)
     if existing is None:
         record = ChannelOrder(c.ids.new_id("co"), channel.code, source, news, OrderStatus.REVIEW)

@@ -4,6 +4,8 @@ A kind's adapter module (`adapters/kinds/`) reads the channel's own shape — it
 status words, carriers, address and money formats as the channel's configuration names them
 (`Vocabulary`) — into these; nothing past the kind module knows a channel's shape. Money is in
 integer minor units of the order's currency; statuses are the standard words of `ExternalStatus`.
+What the rules past the kind refuse is named by the kind's `FieldNames` on the news: the channel's
+own field, never the standard one.
 """
 
 from dataclasses import dataclass, field
@@ -43,6 +45,32 @@ class ExternalLine:
 
 
 @dataclass(frozen=True)
+class FieldNames:
+    """Where the channel's own shape holds the standard fields that the rules past the kind may
+    refuse (`domain.ledger.check_order`, `check_refund`), so a refusal names the channel's field —
+    shop A's `receiver_mobile`, not `phone`. A line's paths hold `{i}`, the line's index. Set by
+    the kind as it reads (with the record's own path in a feed page); not kept in the ledger."""
+
+    phone: str = "phone"
+    currency: str = "currency"
+    lines: str = "lines"
+    line_id: str = "lines.{i}.external_line_id"
+    quantity: str = "lines.{i}.quantity"
+    paid_amount: str = "lines.{i}.paid_amount"
+    amount: str = "amount"
+
+    def of_line(self, path: str, i: int) -> str:
+        return path.replace("{i}", str(i))
+
+    def under(self, prefix: str) -> "FieldNames":
+        """The same fields inside the object at `prefix` (a feed record's `records.3.order`)."""
+        return FieldNames(**{name: f"{prefix}.{path}" for name, path in self.__dict__.items()})
+
+
+STANDARD_NAMES = FieldNames()
+
+
+@dataclass(frozen=True)
 class ExternalOrder:
     """A channel's order as the channel took it (paid there)."""
 
@@ -57,6 +85,7 @@ class ExternalOrder:
     receiver: Address | None = None
     """None for virtual goods only."""
     paid_at: datetime | None = None
+    names: FieldNames = field(default=STANDARD_NAMES, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,7 @@ class ExternalRefund:
     lines: list[RefundedLine]
     amount: int
     reason: str
+    names: FieldNames = field(default=STANDARD_NAMES, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ changes the order's receiver (`domain.address_change`).
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from tradeflow_channel_adapter.domain.accounts import normalise_phone
 from tradeflow_channel_adapter.domain.errors import BadNews, ChannelAdapterError
-from tradeflow_channel_adapter.domain.external import Address, ExternalLine, ExternalOrder
+from tradeflow_channel_adapter.domain.external import Address, ExternalLine, ExternalOrder, ExternalRefund
 
 
 class OrderStatus(StrEnum):
@@ -60,21 +61,40 @@ def map_lines(order: ExternalOrder, sku_map: dict[str, str]) -> Mapping:
     return Mapping(mapped, sorted(set(unmapped))) if unmapped else Mapping(mapped)
 
 
-def check_order(order: ExternalOrder) -> None:
+def check_order(order: ExternalOrder, currency: str) -> str | None:
     """What every channel order must be, whatever its kind: lines, positive quantities, a paid
-    amount no more than the line's price, distinct line ids."""
+    amount no more than the line's price, distinct line ids, the channel's currency, a phone that
+    is one. Returns the phone normalised (None: none given). A refusal names the channel's own
+    field (`order.names`)."""
+    names = order.names
     if not order.lines:
-        raise BadNews("lines", "an order needs at least one line")
+        raise BadNews(names.lines, "an order needs at least one line")
     seen: set[str] = set()
     for i, line in enumerate(order.lines):
         if line.external_line_id in seen:
-            raise BadNews(f"lines.{i}", f"line {line.external_line_id!r} appears twice")
+            raise BadNews(names.of_line(names.line_id, i), f"line {line.external_line_id!r} appears twice")
         seen.add(line.external_line_id)
         if line.quantity <= 0:
-            raise BadNews(f"lines.{i}.quantity", "must be positive")
+            raise BadNews(names.of_line(names.quantity, i), "must be positive")
         if line.paid_amount > line.unit_price_amount * line.quantity:
-            raise BadNews(f"lines.{i}.paid_amount", f"{line.paid_amount} is more than the line's price "
-                          f"{line.unit_price_amount} × {line.quantity}")
+            raise BadNews(names.of_line(names.paid_amount, i), f"{line.paid_amount} is more than the line's "
+                          f"price {line.unit_price_amount} × {line.quantity}")
+    if order.currency != currency:
+        raise BadNews(names.currency, f"the channel sells in {currency}, not {order.currency}")
+    return normalise_phone(order.phone, names.phone)
+
+
+def check_refund(refund: ExternalRefund) -> None:
+    """A refund names at least one line, positive quantities and no negative amount; a refusal
+    names the channel's own field (`refund.names`)."""
+    names = refund.names
+    if not refund.lines:
+        raise BadNews(names.lines, "a refund names at least one line")
+    for i, line in enumerate(refund.lines):
+        if line.quantity <= 0:
+            raise BadNews(names.of_line(names.quantity, i), "must be positive")
+    if refund.amount < 0:
+        raise BadNews(names.amount, "cannot be negative")
 
 
 @dataclass

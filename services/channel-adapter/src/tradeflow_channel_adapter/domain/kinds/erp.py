@@ -32,6 +32,7 @@ from tradeflow_channel_adapter.domain.external import (
     ExternalLine,
     ExternalOrder,
     ExternalRefund,
+    FieldNames,
     RefundedLine,
     SyncUpdate,
 )
@@ -52,6 +53,9 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
 from tradeflow_channel_adapter.domain.kinds.marketplace_push import MarketplacePush
 
 RECEIVER = AddressKeys("Name", "Mobile", "State", "City", "Address")
+ORDER_NAMES = FieldNames(phone="Mobile", currency="Currency", lines="Items", line_id="Items.{i}.OuterOiId",
+                         quantity="Items.{i}.Qty", paid_amount="Items.{i}.Amount")
+REFUND_NAMES = FieldNames(lines="Items", line_id="Items.{i}.OuterOiId", quantity="Items.{i}.Qty", amount="RefundAmount")
 METHODS = "order.paid, order.cancel, order.address or refund.success"
 
 
@@ -61,7 +65,7 @@ def read_order(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalOrder
         member_id=text(body, "BuyerId"), phone=optional_text(body, "Mobile"), currency=text(body, "Currency"),
         lines=[read_line(line, at("Items", i), vocabulary) for i, line in enumerate(items(body, "Items"))],
         receiver=None if body.get("Receiver") is None else read_receiver(body, vocabulary),
-        paid_at=beijing_time(body, "PayDate"))
+        paid_at=beijing_time(body, "PayDate"), names=ORDER_NAMES)
 
 
 def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine:
@@ -85,7 +89,7 @@ def read_refund(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalRefu
         lines.append(RefundedLine(text(line, "OuterOiId", where), quantity(line.get("Qty"), at(where, "Qty"))))
     return ExternalRefund(external_refund_id=text(body, "AsId"), external_order_id=text(body, "SoId"),
                           lines=lines, amount=money(vocabulary, body.get("RefundAmount"), "RefundAmount"),
-                          reason=optional_text(body, "Reason") or "refunded on the channel")
+                          reason=optional_text(body, "Reason") or "refunded on the channel", names=REFUND_NAMES)
 
 
 def read_method(body: Mapping[str, Any], vocabulary: Vocabulary) -> ChannelNews:

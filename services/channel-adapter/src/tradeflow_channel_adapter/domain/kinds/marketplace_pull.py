@@ -33,6 +33,7 @@ from tradeflow_channel_adapter.domain.external import (
     ExternalLine,
     ExternalOrder,
     ExternalRefund,
+    FieldNames,
     Page,
     RefundedLine,
     SyncUpdate,
@@ -52,6 +53,11 @@ from tradeflow_channel_adapter.domain.kinds.fields import items as listed
 
 PAGE_SIZE = 20
 RECEIVER = AddressKeys("name", "mobile", "province", "city", "detail")
+ORDER_NAMES = FieldNames(phone="mobile", currency="currency", lines="items", line_id="items.{i}.itemId",
+                         quantity="items.{i}.qty", paid_amount="items.{i}.paidAmount")
+"""Inside a record's `order` (`ORDER_NAMES.under("records.3.order")`)."""
+REFUND_NAMES = FieldNames(lines="items", line_id="items.{i}.itemId", quantity="items.{i}.qty", amount="refundAmount")
+"""Inside a record's `refund`."""
 
 
 def read_order(record: Mapping[str, Any], where: str, vocabulary: Vocabulary) -> ExternalOrder:
@@ -66,7 +72,7 @@ def read_order(record: Mapping[str, Any], where: str, vocabulary: Vocabulary) ->
         lines=[read_item(item, at(at(where, "items"), i), vocabulary)
                for i, item in enumerate(listed(order, "items", where))],
         receiver=None if given is None else read_receiver(given, at(where, "receiver"), vocabulary),
-        paid_at=pay_time(order.get("payTime"), at(where, "payTime")))
+        paid_at=pay_time(order.get("payTime"), at(where, "payTime")), names=ORDER_NAMES.under(where))
 
 
 def read_item(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine:
@@ -100,7 +106,8 @@ def read_refund(record: Mapping[str, Any], where: str, vocabulary: Vocabulary) -
     return ExternalRefund(external_refund_id=text(refund, "refundNo", where),
                           external_order_id=text(refund, "orderNo", where), lines=lines,
                           amount=money(vocabulary, refund.get("refundAmount"), at(where, "refundAmount")),
-                          reason=optional_text(refund, "reason", where) or "refunded on the channel")
+                          reason=optional_text(refund, "reason", where) or "refunded on the channel",
+                          names=REFUND_NAMES.under(where))
 
 
 def read_record(value: object, where: str, vocabulary: Vocabulary) -> ChannelNews:

@@ -30,6 +30,7 @@ from tradeflow_channel_adapter.domain.external import (
     ExternalLine,
     ExternalOrder,
     ExternalRefund,
+    FieldNames,
     Page,
     RefundedLine,
     SyncUpdate,
@@ -52,6 +53,9 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
 )
 
 RECEIVER = AddressKeys("receiver_name", "receiver_mobile", "receiver_state", "receiver_city", "receiver_address")
+ORDER_NAMES = FieldNames(phone="receiver_mobile", currency="currency", lines="orders", line_id="orders.{i}.oid",
+                         quantity="orders.{i}.num", paid_amount="orders.{i}.payment")
+REFUND_NAMES = FieldNames(lines="items", line_id="items.{i}.oid", quantity="items.{i}.num", amount="refund_fee")
 
 
 def read_order(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalOrder:
@@ -61,7 +65,8 @@ def read_order(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalOrder
         member_id=text(body, "buyer_open_uid"), phone=optional_text(body, "receiver_mobile"),
         currency=text(body, "currency"),
         lines=[read_line(line, at("orders", i), vocabulary) for i, line in enumerate(items(body, "orders"))],
-        receiver=receiver(body, "", RECEIVER, vocabulary) if given else None, paid_at=beijing_time(body, "pay_time"))
+        receiver=receiver(body, "", RECEIVER, vocabulary) if given else None, paid_at=beijing_time(body, "pay_time"),
+        names=ORDER_NAMES)
 
 
 def read_line(value: object, where: str, vocabulary: Vocabulary) -> ExternalLine:
@@ -79,7 +84,7 @@ def read_refund(body: Mapping[str, Any], vocabulary: Vocabulary) -> ExternalRefu
         lines.append(RefundedLine(text(line, "oid", at("items", i)), quantity(line.get("num"), f"items.{i}.num")))
     return ExternalRefund(external_refund_id=text(body, "refund_id"), external_order_id=text(body, "tid"),
                           lines=lines, amount=money(vocabulary, body.get("refund_fee"), "refund_fee"),
-                          reason=optional_text(body, "reason") or "refunded on the channel")
+                          reason=optional_text(body, "reason") or "refunded on the channel", names=REFUND_NAMES)
 
 
 def read_event(body: Mapping[str, Any], vocabulary: Vocabulary) -> ChannelNews:

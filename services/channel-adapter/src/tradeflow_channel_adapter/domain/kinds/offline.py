@@ -31,6 +31,7 @@ from tradeflow_channel_adapter.domain.external import (
     ExternalLine,
     ExternalOrder,
     ExternalStatus,
+    FieldNames,
     Page,
     SyncUpdate,
 )
@@ -48,6 +49,9 @@ from tradeflow_channel_adapter.domain.kinds.fields import (
 CHANNEL_CURRENCY = ""
 """The currency of rows that do not say: the channel's own, filled in by the importer."""
 RECEIVER = AddressKeys("receiver_name", "receiver_phone", "region", "city", "address")
+NAMES = FieldNames(phone="phone", currency="currency", lines="sku", line_id="sku", quantity="quantity",
+                   paid_amount="paid_amount")
+"""A row is one line, and its report names the row: a line's field is its column."""
 
 
 def cell_number(value: object) -> object:
@@ -91,7 +95,7 @@ class Offline:
         return ExternalOrder(external_order_id=text(row, "external_order_id"), status=ExternalStatus.PAID,
                              member_id=text(row, "member_id"), phone=optional_text(row, "phone"),
                              currency=optional_text(row, "currency") or CHANNEL_CURRENCY, lines=[line],
-                             receiver=receiver(row, "", RECEIVER, vocabulary) if given else None)
+                             receiver=receiver(row, "", RECEIVER, vocabulary) if given else None, names=NAMES)
 
     def sync_request(self, update: SyncUpdate, vocabulary: Vocabulary) -> tuple[str, dict[str, Any]]:
         raise not_this_kind(self.kind, "take sync-back calls: it has no system")
