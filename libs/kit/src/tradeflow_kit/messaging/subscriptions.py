@@ -22,7 +22,6 @@ from itertools import chain
 
 import structlog
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 
@@ -33,9 +32,12 @@ from tradeflow_kit.messaging.records import ConsumedRecord
 log = structlog.get_logger(__name__)
 
 
-async def _keep_bytes(message: StreamMessage) -> list[bytes]:
-    """The processor parses each envelope itself, so a malformed value reaches it (and the DLQ)."""
-    return message.body
+async def _the_message(message: StreamMessage) -> StreamMessage:
+    """The handler's body is the batch's message itself (its records, its consumer, `nack`), left
+    undecoded: the processor parses each envelope itself, so a malformed value reaches it (and the
+    DLQ). Asked for as an injected `message: KafkaMessage`, FastStream resolved it in a worker
+    thread: a thread hop for every batch."""
+    return message
 
 
 def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, *, max_records: int = 100,
@@ -45,12 +47,12 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor, topic: str, *, m
     committer = OffsetCommitter()
     subscriber = broker.subscriber(
         topic, group_id=processor.group, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-        batch=True, max_records=max_records, batch_timeout_ms=wait_ms, decoder=_keep_bytes,
+        batch=True, max_records=max_records, batch_timeout_ms=wait_ms, decoder=_the_message,
         title=f"{processor.group}:{topic}")
     subscriber.get_msg = _waiting_in_fetch(max_records, wait_ms)  # instead of FastStream's poll-and-sleep
 
     @subscriber
-    async def consume(body: list[bytes], message: KafkaMessage) -> None:
+    async def consume(message) -> None:  # unannotated: nothing for FastStream to validate or to inject
         records = [ConsumedRecord.from_kafka(raw) for raw in message.raw_message]
         try:
             await processor.process_batch(records)
