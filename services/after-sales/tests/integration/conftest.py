@@ -10,18 +10,13 @@ consumer per topic as `runtime.consume` subscribes them (the kit's processor, in
 dead-letter hook), on fresh topics standing in for order.events and after-sales.commands, in a
 consumer group of the test's own (the stack's running after-sales never sees them)."""
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.structs import OffsetAndMetadata
-from faststream.kafka import KafkaBroker
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tradeflow_after_sales.adapters.sqla_transaction import SqlaAfterSalesTransaction
 from tradeflow_after_sales.adapters.tables import inbox, outbox
@@ -32,15 +27,13 @@ from tradeflow_after_sales.bootstrap import build_app
 from tradeflow_after_sales.domain.errors import AfterSalesError
 from tradeflow_after_sales.settings import Settings
 from tradeflow_contracts.channels import OpenChannelCase
-from tradeflow_contracts.envelope import Envelope, new_envelope
+from tradeflow_contracts.envelope import Envelope
 from tradeflow_contracts.order_facts import OrderChanged, OrderLineFacts
 from tradeflow_contracts.orders import Receiver, WarehouseQuantity
-from tradeflow_contracts.registry import Contract, payload_of
-from tradeflow_kit.messaging import metrics
-from tradeflow_kit.messaging.processor import MessageProcessor, RetryPolicy
-from tradeflow_kit.messaging.subscriptions import subscribe
+from tradeflow_kit.messaging.processor import RetryPolicy
 from tradeflow_kit.sagas.scheduler import fire_due_deadlines
 from tradeflow_testing.access import bearer
+from tradeflow_testing.bus import consuming
 from tradeflow_testing.migrations import migrate_to_head
 from tradeflow_testing.polling import poll_within
 
@@ -191,75 +184,15 @@ async def patient_world(after_sales_database_url):
         yield w
 
 
-class DeadLetters:
-    """The dead-letter topic as the processor writes to it: (kind, error) per letter."""
-
-    def __init__(self) -> None:
-        self.letters: list[tuple[str, str]] = []
-
-    async def publish(self, record, group, error, kind, *_times, **_kw) -> None:
-        self.letters.append((kind, f"{type(error).__name__}: {error}"))
-
-
-@dataclass
-class KafkaFeed:
-    producer: AIOKafkaProducer
-    topics: dict[str, str]  # the contract's topic → this test's stand-in
-    group: str
-    dead_letters: DeadLetters
-    world: World
-
-    admin: AIOKafkaAdminClient
-    sent: dict[str, int] = field(default_factory=dict)  # records produced per stand-in (one partition each)
-
-    async def send(self, message: Contract, key: str = "O-1") -> None:
-        """Produce the message as its producer would (an envelope of its own, keyed by the order)."""
-        envelope = new_envelope(message.TYPE, message.VERSION, payload_of(message), producer="test",
-                                correlation_id=key)
-        topic = self.topics[message.TOPIC]
-        await self.producer.send_and_wait(topic, envelope.to_bytes(), key=key.encode(), headers=envelope.headers())
-        self.sent[topic] = self.sent.get(topic, 0) + 1
-
-    async def committed_all(self) -> bool:
-        """Every record produced is consumed and its offset committed (nothing in flight to stop)."""
-        committed = await self.admin.list_consumer_group_offsets(self.group)
-        return all(committed.get(TopicPartition(topic, 0), OffsetAndMetadata(0, "")).offset >= count
-                   for topic, count in self.sent.items())
-
-    def retried(self, contract: type[Contract]) -> float:
-        """Failed attempts of the contract topic's consumer that were retried."""
-        return metrics.RETRIED.labels(self.topics[contract.TOPIC], self.group)._value.get()
-
-    async def taken(self, type_name: str) -> int:
-        """Messages of the type this test's consumers processed (their inbox rows)."""
-        async with self.world.transactions.read() as tx:
-            return (await tx.session.execute(select(func.count()).select_from(inbox).where(
-                inbox.c.consumer == self.group, inbox.c.type == type_name))).scalar_one()
-
-
 @pytest.fixture
 async def kafka_feed(world, infra, new_topic):
     """`world`'s handler table consuming order.events and after-sales.commands stand-ins on the real
-    broker; a failure worth retrying is retried with backoff as the kit does (12 attempts here, ~5 s)."""
-    runtime, group = world.app.state.runtime, f"test-after-sales-{uuid.uuid4().hex[:8]}"
+    broker (`tradeflow_testing.bus`); a failure worth retrying is retried with backoff as the kit does
+    (12 attempts here, ~5 s), and a dead-lettered command parks its case as the service's does."""
     handlers = message_handlers(SqlaAfterSalesTransaction.for_message, world.c)
-    broker, dead_letters = KafkaBroker(infra.kafka_bootstrap), DeadLetters()
     topics = {topic: await new_topic(partitions=1) for topic in (OrderChanged.TOPIC, OpenChannelCase.TOPIC)}
-    for topic, stand_in in topics.items():
-        subscribe(broker, MessageProcessor(
-            group=group, handlers=handlers[topic], sessions=runtime.sessions, inbox=inbox, outbox=runtime.outbox,
-            dead_letters=dead_letters, retry=RetryPolicy(12, 0.1, 0.5), domain_errors=(AfterSalesError,),
-            on_dead_letter=park_case_on_dead_letter(world.transactions, world.c)), stand_in)
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
-    await producer.start()
-    await admin.start()
-    await broker.start()
-    feed = KafkaFeed(producer, topics, group, dead_letters, world, admin)
-    try:
+    async with consuming(world.app.state.runtime, infra.kafka_bootstrap, handlers, topics, inbox=inbox,
+                         domain_errors=(AfterSalesError,), name="after-sales", retry=RetryPolicy(12, 0.1, 0.5),
+                         on_dead_letter=park_case_on_dead_letter(world.transactions, world.c)) as feed:
         yield feed
-    finally:  # the consumers stop with no commit in flight, before the stand-ins are deleted
-        await poll_within(feed.committed_all, bool, 10)
-        await broker.stop()
-        await admin.close()
-        await producer.stop()
+        await poll_within(feed.committed_all, bool, 10)  # no commit in flight when the stand-ins are deleted

@@ -53,7 +53,7 @@ async def test_a_refunded_course_is_refunded_for_nothing_here_then_revoked(world
     assert [(h["to"], h["actor"]) for h in case["history"][:2]] == [("requested", "channel:tmall"),
                                                                     ("approved", "channel:tmall")]
     assert await world.statuses("as_ch_1") == ["requested", "approved", "refunding", "refunded"]
-    assert kafka_feed.dead_letters.letters == []
+    assert kafka_feed.letters == []
 
 
 async def test_units_not_shipped_yet_are_stopped(world, kafka_feed):
@@ -87,7 +87,7 @@ async def test_a_refund_over_what_the_units_were_paid_on_the_channel_is_refused_
     assert [(ln["line_id"], ln["quantity"]) for ln in told.payload["lines"]] == [("L1", 1)]
     assert told.payload["reason"].startswith("channel-refund-exceeds-paid: the channel refunded 10001")
     assert (await world.http.get("/after-sales/as_ch_1", headers=CHANNEL)).status_code == 404
-    assert not await world.sent("order.cancel-lines") and kafka_feed.dead_letters.letters == []
+    assert not await world.sent("order.cancel-lines") and kafka_feed.letters == []
 
 
 async def test_a_refund_before_the_orders_facts_is_opened_once_they_come(world, kafka_feed):
@@ -98,7 +98,7 @@ async def test_a_refund_before_the_orders_facts_is_opened_once_they_come(world, 
     await kafka_feed.send(channel_facts(world, channel_line(world)))
     await sent_once(world, "order.cancel-lines", "the stop, once the facts came")
     assert (await world.case("as_ch_1"))["status"] == "approved"
-    assert kafka_feed.dead_letters.letters == []
+    assert kafka_feed.letters == []
 
 
 async def _value(value):

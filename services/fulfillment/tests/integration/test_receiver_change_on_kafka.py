@@ -11,11 +11,15 @@ import pytest
 
 from tradeflow_contracts.fulfillment import COMMANDS, ChangeReceiver
 from tradeflow_contracts.orders import EVENTS
+from tradeflow_fulfillment.adapters.sqla_transaction import SqlaFulfillmentTransaction
+from tradeflow_fulfillment.adapters.tables import inbox
+from tradeflow_fulfillment.app.handlers import message_handlers
 from tradeflow_fulfillment.app.intercept_shipments import intercept_due
+from tradeflow_fulfillment.domain.errors import FulfillmentError
+from tradeflow_testing.bus import Bus, consuming
 from tradeflow_testing.polling import poll_until
 
 from .conftest import goods, order_paid
-from .receiver_change_bus import FulfillmentBus, consuming
 from .simulated import POLICY, STAFF, ShiftedClock, Stack, simulated_stack  # noqa: F401 — the `stack` fixture
 
 SETTLED = "fulfillment.receiver-change-settled"
@@ -24,8 +28,12 @@ WEST = {"name": "Li Lei", "phone": "13800001111", "region": "west", "city": "Che
 
 @pytest.fixture
 async def bus(stack: Stack, infra, new_topic):
+    """Fulfillment's handlers of order.events and fulfillment.commands consuming stand-ins on the real
+    broker (`tradeflow_testing.bus`): the stack's running fulfillment never sees what a test sends."""
     stand_ins = {EVENTS: await new_topic(partitions=1), COMMANDS: await new_topic(partitions=1)}
-    async with consuming(stack.app, infra.kafka_bootstrap, stand_ins) as consumers:
+    handlers = message_handlers(SqlaFulfillmentTransaction.for_message, stack.app.state.api.collaborators)
+    async with consuming(stack.app.state.runtime, infra.kafka_bootstrap, handlers, stand_ins, inbox=inbox,
+                         domain_errors=(FulfillmentError,), name="fulfillment") as consumers:
         yield consumers
 
 
@@ -34,7 +42,7 @@ def change(change_id: str = "chg-1") -> ChangeReceiver:
                           requested_by="channel:tmall", requested_at=datetime.now(UTC))
 
 
-async def planned(stack: Stack, bus: FulfillmentBus) -> str:
+async def planned(stack: Stack, bus: Bus) -> str:
     """o-1 (one unit of a, from WH-1 to the east: SF) paid on the bus: its shipment's id."""
     await bus.send(order_paid("o-1", ("m-1", [goods("a")])), "o-1")
     [shipment] = await poll_until(lambda: _shipments(stack), lambda items: len(items) == 1, 30, "o-1 planned")
@@ -42,7 +50,7 @@ async def planned(stack: Stack, bus: FulfillmentBus) -> str:
     return shipment["id"]
 
 
-async def dispatched(stack: Stack, bus: FulfillmentBus) -> dict:
+async def dispatched(stack: Stack, bus: Bus) -> dict:
     shipment_id = await planned(stack, bus)
     assert await stack.dispatch() == 1
     return await stack.wait_status(shipment_id, "dispatched")
@@ -58,7 +66,7 @@ def outcomes(answer: dict) -> list[tuple]:
     return [(o["shipment_id"], o["changed"], o["detail"]) for o in answer["outcomes"]]
 
 
-async def test_before_dispatch_it_changes_at_once_to_the_new_receiver_and_carrier(stack: Stack, bus: FulfillmentBus):
+async def test_before_dispatch_it_changes_at_once_to_the_new_receiver_and_carrier(stack: Stack, bus: Bus):
     shipment_id = await planned(stack, bus)
     await bus.send(change(), "o-1")
     [answer] = await settled(stack)
@@ -69,7 +77,7 @@ async def test_before_dispatch_it_changes_at_once_to_the_new_receiver_and_carrie
     assert bus.letters == []
 
 
-async def test_dispatched_it_is_intercepted_then_sent_again_with_a_new_waybill(stack: Stack, bus: FulfillmentBus):
+async def test_dispatched_it_is_intercepted_then_sent_again_with_a_new_waybill(stack: Stack, bus: Bus):
     before = await dispatched(stack, bus)
     await bus.send(change(), "o-1")
     await stack.wait_status(before["id"], "intercepting")
@@ -87,7 +95,7 @@ async def test_dispatched_it_is_intercepted_then_sent_again_with_a_new_waybill(s
     assert after["dispatch_number"] != before["dispatch_number"] and after["waybill"] not in (None, before["waybill"])
 
 
-async def test_shipped_it_is_refused_and_goes_on_as_it_was(stack: Stack, bus: FulfillmentBus):
+async def test_shipped_it_is_refused_and_goes_on_as_it_was(stack: Stack, bus: Bus):
     shipment = await dispatched(stack, bus)
     await stack.wms.post(f"/sim/dispatches/{shipment['dispatch_number']}", json={"outcome": "ship"})
     await stack.wait_status(shipment["id"], "shipped")
@@ -97,7 +105,7 @@ async def test_shipped_it_is_refused_and_goes_on_as_it_was(stack: Stack, bus: Fu
     assert (await stack.shipment(shipment["id"]))["receiver"]["region"] == "east"
 
 
-async def test_a_repeated_change_is_answered_again_the_same(stack: Stack, bus: FulfillmentBus):
+async def test_a_repeated_change_is_answered_again_the_same(stack: Stack, bus: Bus):
     shipment_id = await planned(stack, bus)
     await bus.send(change(), "o-1")
     await bus.send(change(), "o-1")  # the adapter asked again (its own new message)
@@ -107,7 +115,7 @@ async def test_a_repeated_change_is_answered_again_the_same(stack: Stack, bus: F
     assert history.count("re_review") == 2, "re-reviewed once: requested, then applied"
 
 
-async def test_a_change_before_the_order_is_planned_waits_for_the_plan(stack: Stack, bus: FulfillmentBus):
+async def test_a_change_before_the_order_is_planned_waits_for_the_plan(stack: Stack, bus: Bus):
     await bus.send(change(), "o-1")
     await poll_until(lambda: _value(bus.retried(ChangeReceiver)), lambda tries: tries >= 2, 30,
                      "the change tried before the plan")
