@@ -1,10 +1,11 @@
-"""One lock order on the channel's row and its ledger orders: the poller (and every order taken in)
-holds the channel's row while it locks ledger orders; the answers of the platform, which lock a
-ledger order and give its credit back, never lock the channel's row (the credit used is the sum of
-what the channel's orders hold), and staff's retry locks the channel before the order. So the two
-never wait on each other in opposite order (PostgreSQL would abort one: deadlock detected), and the
-credit comes out right. The pull channel's feed is a stand-in for the marketplace (outside system);
-the database is real."""
+"""One lock order on the channel's row, its ledger orders and their changes: the poller (and every
+order taken in) holds the channel's row while it locks ledger orders; the answers of the platform,
+which lock a ledger order and give its credit back, never lock the channel's row (the credit used
+is the sum of what the channel's orders hold), and staff's retry locks the channel before the
+order; staff's approval of an address change locks the order before the change, as the order's
+cancellation does. So none waits on another in opposite order (PostgreSQL would abort one:
+deadlock detected), and the credit comes out right. The pull channel's feed is a stand-in for the
+marketplace (an outside system); the database is real."""
 
 import asyncio
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from tradeflow_channel_adapter.domain.external import (
     Page,
 )
 
-from .channel_adapter_world import PULL, STAFF, facts
+from .channel_adapter_world import PULL, PUSH, STAFF, facts, paid
 
 PRICE = 10_000
 ROUNDS, ORDERS = 4, 12
@@ -108,3 +109,31 @@ async def test_staff_retrying_orders_in_review_and_the_poller_changing_them_neve
     assert polled == ORDERS and [r.status_code for r in retried] == [200] * ORDERS
     assert {o["status"] for o in await world.ledger("shopb")} == {"accepted"}
     assert await world.credit_used("shopb") == ORDERS * PRICE
+
+
+async def test_staff_approving_address_changes_and_the_orders_cancellation_never_deadlock(world):
+    await world.selling("shopa", PUSH, ("TB-1", "BOOK-1", 10_000, "physical"))
+    changes, placed = {}, {}
+    for i in range(ORDERS):
+        tid = f"L{i:02d}"
+        await world.pushed("shopa", paid(tid, (f"{tid}01", "TB-1", 1, "100.00", "100.00"),
+                                         address="Zhejiang Hangzhou 2 West Lake Rd"))
+        placed[tid] = await world.place(tid, f"O-{tid}")
+        changes[tid] = (await world.pushed("shopa", {
+            "event": "TradeLogisticsAddressChanged", "tid": tid, "receiver_name": "Han Meimei",
+            "receiver_mobile": "13900139000", "receiver_address": "Jiangsu Suzhou 9 Canal St"}))["id"]
+
+    approved = await asyncio.gather(
+        *(world.http.post(f"/channels/shopa/changes/{cid}/approve", json={"reason": "checked"}, headers=STAFF)
+          for cid in changes.values()),
+        *(world.feed(facts(received, f"O-{tid}", "cancelled", 5, kind="physical")) for tid, received in placed.items()),
+        return_exceptions=True)
+
+    errors = [repr(e) for e in approved if isinstance(e, BaseException)]
+    assert errors == []
+    answers = {r.status_code for r in approved[:ORDERS]}
+    assert answers <= {200, 409}, [r.text for r in approved[:ORDERS] if r.status_code not in (200, 409)]
+    by_status = {c["id"]: c["status"] for c in (await world.get("/channels/shopa/changes"))["items"]}
+    asked = [e.payload["change_id"] for e in await world.sent("fulfillment.change-receiver")]
+    assert set(by_status.values()) <= {"sent", "done"}
+    assert sorted(asked) == sorted(cid for cid, status in by_status.items() if status == "sent")

@@ -23,9 +23,11 @@ ADDRESS_CHANGE = "address_change"
 
 async def approve_address_change(tx: ChannelAdapterTransaction, c: Collaborators, code: str, change_id: str,
                                  by: str, reason: str) -> ParkedNews:
-    change, now = await _in_review(tx, code, change_id), c.clock.now()
+    now, order_of = c.clock.now(), (await _in_review(tx, code, change_id, lock=False)).external_order_id
+    # The order before its change, as the order's cancellation locks them (`answers.py`): no deadlock.
+    record = await tx.orders.by_external(code, order_of, lock=True)
+    change = await _in_review(tx, code, change_id)  # locked, and still in review
     assert isinstance(change.news, ExternalAddressChange)
-    record = await tx.orders.by_external(code, change.external_order_id, lock=True)
     if record is None or record.status is not OrderStatus.PLACED or record.order_id is None:
         status = "not received" if record is None else record.status
         return await _marked(tx, change, DONE, f"nothing to change: the order is {status}", now)
@@ -63,8 +65,8 @@ def a_channel_change(m: ReceiverChangeSettled) -> bool:
     return m.change_id.startswith(f"{NEWS_ID}_")
 
 
-async def _in_review(tx: ChannelAdapterTransaction, code: str, change_id: str) -> ParkedNews:
-    change = await tx.news.get(change_id, lock=True)
+async def _in_review(tx: ChannelAdapterTransaction, code: str, change_id: str, *, lock: bool = True) -> ParkedNews:
+    change = await tx.news.get(change_id, lock=lock)
     if change is None or change.channel != code:
         raise ChangeNotFound(change_id)
     if change.kind != ADDRESS_CHANGE or change.status != REVIEW:
