@@ -3,11 +3,12 @@
 opened with the adapter's id and approved at once; no money moves (the order is asked to refund
 zero); a course is revoked once refunded, units not shipped are stopped; a repeat opens nothing
 more; a refund over what the units were paid on the channel is answered `refused` with its reason;
-a command that comes before the order's facts is retried until they do."""
+a command that comes before the order's facts is retried until they do. On a partly shipped order
+the units are stopped first too: those that had left continue as a return (a part stop's split)."""
 
 from datetime import UTC, datetime
 
-from tradeflow_contracts.after_sales import LineMoney, LinesRefunded
+from tradeflow_contracts.after_sales import GoingOnLine, LineMoney, LinesCancelled, LinesRefunded, StoppedLine
 from tradeflow_contracts.channels import ChannelCaseLine, OpenChannelCase
 from tradeflow_testing.access import bearer
 from tradeflow_testing.polling import poll_until
@@ -64,6 +65,30 @@ async def test_units_not_shipped_yet_are_stopped(world, kafka_feed):
         "as_ch_1", [{"line_id": "L1", "quantity": 1, "amount": 0, "points_amount": 0}])
     assert (await world.case("as_ch_1"))["status"] == "approved"
     assert not await world.sent("order.refund-lines")
+
+
+async def test_on_a_partly_shipped_order_units_not_shipped_are_stopped_and_the_rest_come_back(world, kafka_feed):
+    await kafka_feed.send(channel_facts(world, channel_line(world, "L1", quantity=1, warehouse="WH-7"),
+                                        channel_line(world, "L2", warehouse="WH-1"), status="partially_shipped"))
+    await kafka_feed.send(refund(("L1", 1), ("L2", 2), amount=40000))
+    [stop] = await sent_once(world, "order.cancel-lines", "the order asked to stop the case's units")
+    assert [(ln["line_id"], ln["quantity"]) for ln in stop.payload["lines"]] == [("L1", 1), ("L2", 2)]
+    await world.reply(LinesCancelled(
+        order_id="O-1", case_id="as_ch_1", outcome="decided", refund_id="O-1-cancel-as_ch_1", decided_at=AT,
+        stopped=[StoppedLine(line_id="L2", quantity=2, amount=0)],
+        going_on=[GoingOnLine(line_id="L1", quantity=1, problem="already-shipped", warehouse="WH-7")]))
+    first = await world.case("as_ch_1")
+    assert (first["status"], [(ln["line_id"], ln["quantity"]) for ln in first["lines"]]) == ("refunding", [("L2", 2)])
+    rest = await world.case(first["continued_by"])
+    assert (rest["type"], rest["status"], rest["split_from"], rest["requested_by"]) == (
+        "return_and_refund", "awaiting_return", "as_ch_1", "channel:tmall")
+    [expect] = await world.sent("fulfillment.expect-return")
+    assert (expect.payload["case_id"], expect.payload["warehouse"], expect.payload["lines"][0]["line_id"]) == (
+        rest["id"], "WH-7", "L1")
+    await world.reply(LinesRefunded(order_id="O-1", case_id="as_ch_1", refund_id="O-1-cancel-as_ch_1", amount=0,
+                                    lines=[LineMoney(line_id="L2", amount=0)], refunded_at=AT))
+    assert (await world.case("as_ch_1"))["status"] == "completed"
+    assert not await world.sent("order.refund-lines") and kafka_feed.letters == []
 
 
 async def test_a_repeated_refund_opens_one_case(world, kafka_feed):

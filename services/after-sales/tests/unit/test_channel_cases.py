@@ -13,9 +13,10 @@ from after_sales_builders import NOW, line, order, request, with_cases
 from tradeflow_after_sales.app.announcements import announce, refused
 from tradeflow_after_sales.app.case_saga import case_saga
 from tradeflow_after_sales.app.dead_letters import park_case_on_dead_letter
-from tradeflow_after_sales.app.flow import settle
+from tradeflow_after_sales.app.flow import settle, step_for
 from tradeflow_after_sales.app.open_channel_case import channel_request
 from tradeflow_after_sales.app.ports import CaseProgress, Collaborators
+from tradeflow_after_sales.app.steps import cancel_lines
 from tradeflow_after_sales.domain.case import AfterSalesCase
 from tradeflow_after_sales.domain.errors import (
     ChannelPaidUnknown,
@@ -117,6 +118,44 @@ def test_goods_that_left_come_back_as_a_return():
 def test_units_not_shipped_wait_for_the_stop():
     case = approved(channel_order(paid_on_channel(), status=OrderStatus.AWAITING_SHIPMENT))
     assert (case.type, case.status, case.before_shipment) == (T.REFUND_ONLY, S.APPROVED, True)
+
+
+def partly_shipped_order():
+    """Line L1's parcel shipped, line L2's not yet: the order is partially_shipped."""
+    return channel_order(paid_on_channel("L1", quantity=1), paid_on_channel("L2", quantity=3),
+                         status=OrderStatus.PARTIALLY_SHIPPED)
+
+
+def test_on_a_partly_shipped_order_the_units_are_stopped_first():
+    case = approved(partly_shipped_order(), ("L1", 1), ("L2", 3))
+    assert (case.type, case.status, case.before_shipment) == (T.REFUND_ONLY, S.APPROVED, True)
+    assert step_for(case, CaseProgress(case.id), "reviewing") == "stopping_shipment"
+    [stop] = cancel_lines(case, CaseProgress(case.id), None)
+    assert [(ln.line_id, ln.quantity, ln.amount) for ln in stop.lines] == [("L1", 1, 0), ("L2", 3, 0)]
+
+
+def test_on_a_partly_shipped_order_the_units_that_had_left_continue_as_a_return():
+    case = approved(partly_shipped_order(), ("L1", 1), ("L2", 3))
+    rest = case.split_off("as_2", {"L2": (3, 0)}, {"L1": 1}, "L1 had shipped", NOW + timedelta(days=7), NOW)
+    case.start_refund(NOW)
+    assert [(ln.line_id, ln.quantity) for ln in case.lines] == [("L2", 3)] and case.status is S.REFUNDING
+    assert (rest.type, rest.status, rest.split_from, rest.by_channel) == (T.RETURN_AND_REFUND, S.AWAITING_RETURN,
+                                                                          case.id, True)
+    assert [(ln.line_id, ln.quantity, ln.refund.amount) for ln in rest.lines] == [("L1", 1, 0)]
+
+
+def test_on_a_partly_shipped_order_none_stopped_is_a_return_of_all():
+    case = approved(partly_shipped_order(), ("L1", 1))
+    case.shipment_not_stopped("L1 had shipped", NOW + timedelta(days=7), NOW)
+    assert (case.type, case.status) == (T.RETURN_AND_REFUND, S.AWAITING_RETURN)
+
+
+def test_a_buyers_refund_only_on_a_partly_shipped_order_is_refunded_as_after_shipment():
+    snapshot = order(line("L1", quantity=1), line("L2"), status=OrderStatus.PARTIALLY_SHIPPED)
+    case = AfterSalesCase.open("AS-1", snapshot, request(T.REFUND_ONLY, ("L2", 1)), NOW)
+    case.approve("staff:s-1", NOW)
+    settle(case, CaseProgress(case.id), C, NOW)
+    assert (case.type, case.status, case.before_shipment) == (T.REFUND_ONLY, S.REFUNDING, False)
 
 
 def test_virtual_goods_alone_are_refunded_then_revoked():

@@ -113,8 +113,9 @@ async def failed(tx: AfterSalesTransaction, c: Collaborators, case: AfterSalesCa
 
 
 def stops_shipment(case: AfterSalesCase) -> bool:
-    """A refund_only opened before shipment stops its goods first — unless it has none to stop
-    (virtual goods only: their entitlement is revoked once refunded)."""
+    """A refund_only opened before shipment (or a channel's, on a partly shipped order:
+    `opening.stops_goods_first`) stops its goods first — unless it has none to stop (virtual goods
+    only: their entitlement is revoked once refunded)."""
     return case.before_shipment and any(not ln.virtual for ln in case.lines)
 
 

@@ -37,8 +37,14 @@ from tradeflow_after_sales.domain.model import (
     RequesterKind,
     ReturnParcel,
 )
-from tradeflow_after_sales.domain.opening import case_lines, check_channel_refund, check_request, required
-from tradeflow_after_sales.domain.order_snapshot import Claim, OrderSnapshot, OrderStatus
+from tradeflow_after_sales.domain.opening import (
+    case_lines,
+    check_channel_refund,
+    check_request,
+    required,
+    stops_goods_first,
+)
+from tradeflow_after_sales.domain.order_snapshot import Claim, OrderSnapshot
 from tradeflow_after_sales.domain.staff_decisions import StaffDecisions
 from tradeflow_after_sales.domain.states import FINAL, TRANSITIONS, CaseEvent, CaseStatus, CaseType
 
@@ -144,7 +150,7 @@ class AfterSalesCase(Attending, Converting, StaffDecisions):
         case = cls(id=id, order_id=order.id, buyer_id=order.buyer_id, currency=order.currency, type=request.type,
                    lines=case_lines(id, order, request), reason=request.reason.strip(),
                    requested_by=request.requester, opened_at=now, description=request.description,
-                   evidence=request.evidence, before_shipment=order.status is OrderStatus.AWAITING_SHIPMENT,
+                   evidence=request.evidence, before_shipment=stops_goods_first(request, order),
                    channel_refund_amount=request.channel_refund_amount)
         case._record(now, None, E.OPEN, request.requester.actor, case.reason)
         case._events.append(CaseOpened(case.type, case.refund_amount, now))

@@ -13,6 +13,10 @@
   the same way, at once: the channel gave the money back, so the goods come back.
 * **A part stop** (`split_off`, the saga): some units were stopped, others go on — the case keeps
   the stopped units and the ones going on continue in a new return case (`split.py`).
+
+"Opened before shipment" (`before_shipment`) is `opening.stops_goods_first`: the order awaited
+shipment, or — a channel's refund — it was partly shipped; such a case asks the order to stop its
+units, and what could not be stopped becomes a return (all of it, or by a split).
 """
 
 from dataclasses import replace

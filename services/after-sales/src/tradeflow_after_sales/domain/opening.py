@@ -10,13 +10,15 @@ besides eligibility) and the case's lines made from it.
   units the order stopped and the other cases hold coming first, so the line's last units take
   what is left; a line whose channel paid amount is not known refuses the refund;
 * each line of a refund type gets its refund by the rule (`refund.quote`), each line of an
-  exchange its replacement.
+  exchange its replacement;
+* the case stops its goods first (`stops_goods_first`, kept as `before_shipment`) when the order
+  awaits shipment, and for a channel's refund also when the order is partly shipped.
 """
 
 from tradeflow_after_sales.domain.errors import ChannelPaidUnknown, ChannelRefundExceedsPaid, InvalidCase
 from tradeflow_after_sales.domain.exchange import check_wanted, replacement_for
-from tradeflow_after_sales.domain.model import CaseLine, CaseRequest
-from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot, OrderType
+from tradeflow_after_sales.domain.model import CaseLine, CaseRequest, RequesterKind
+from tradeflow_after_sales.domain.order_snapshot import OrderSnapshot, OrderStatus, OrderType
 from tradeflow_after_sales.domain.refund import quote
 from tradeflow_after_sales.domain.states import CaseType
 from tradeflow_money import units_part
@@ -58,6 +60,18 @@ def check_channel_refund(request: CaseRequest, order: OrderSnapshot, case_id: st
         cap += units_part(line.channel_paid_amount, line.quantity, before, claimed.quantity)
     if request.channel_refund_amount > cap:
         raise ChannelRefundExceedsPaid(request.channel_refund_amount, cap)
+
+
+def stops_goods_first(request: CaseRequest, order: OrderSnapshot) -> bool:
+    """Whether the case's units may not have shipped yet, so the saga asks the order to stop them
+    first (a refund_only): the order awaits shipment; or it is partly shipped and the channel
+    refunded (DOMAIN §6: the channel gave the money back, so no unit of it may still ship — what
+    fulfillment stops is refunded, what had left comes back as a return). A buyer's refund_only
+    on a partly shipped order is refunded as after shipment (staff reviewed it: the buyer keeps
+    the goods), as on a shipped order."""
+    if order.status is OrderStatus.AWAITING_SHIPMENT:
+        return True
+    return order.status is OrderStatus.PARTIALLY_SHIPPED and request.requester.kind is RequesterKind.CHANNEL
 
 
 def case_lines(case_id: str, order: OrderSnapshot, request: CaseRequest) -> tuple[CaseLine, ...]:
