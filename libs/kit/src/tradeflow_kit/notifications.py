@@ -28,6 +28,8 @@ import structlog
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from tradeflow_kit.wake import set_or_timeout
+
 log = structlog.get_logger(__name__)
 
 
@@ -55,8 +57,7 @@ class Watch:
     async def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a change since the last wait: True when woken."""
         if timeout > 0 and not self._changed.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout)
+            await set_or_timeout(self._changed, timeout)
         woken = self._changed.is_set()
         self._changed.clear()
         return woken
@@ -126,7 +127,7 @@ class Listener:
                 connection = await asyncpg.connect(self._dsn)
             except Exception as exc:  # noqa: BLE001 — retried until the database answers
                 log.warning("listener.connect_failed", error=f"{type(exc).__name__}: {exc}", retry_in=delay)
-                await _wait(self._stop, delay)
+                await set_or_timeout(self._stop, delay)
                 delay = min(delay * 2, self._max_backoff)
                 continue
             try:
@@ -144,7 +145,7 @@ class Listener:
                 with contextlib.suppress(Exception):
                     await connection.close(timeout=2)
             if not self._stop.is_set():
-                await _wait(self._stop, delay)
+                await set_or_timeout(self._stop, delay)
 
 
 class ChannelWatch:
@@ -159,9 +160,6 @@ class ChannelWatch:
         return self._listener.watch(self._channel, key)
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _wait_any(*events: asyncio.Event) -> None:

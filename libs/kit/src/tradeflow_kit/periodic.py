@@ -6,10 +6,11 @@ the job goes on: it must outlive a database or broker restart.
 """
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
+
+from tradeflow_kit.wake import set_or_timeout
 
 log = structlog.get_logger(__name__)
 
@@ -25,5 +26,4 @@ async def run_rounds(name: str, round_: Callable[[], Awaitable[int]], stop: asyn
             done = 0
         if full is not None and done >= full:
             continue
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+        await set_or_timeout(stop, interval)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tradeflow_kit.messaging import metrics
 from tradeflow_kit.messaging.outbox import OUTBOX_CHANNEL
 from tradeflow_kit.notifications import Listener
+from tradeflow_kit.wake import set_or_timeout
 
 log = structlog.get_logger(__name__)
 RELAY_LOCK_KEY = 0x7F0B_0C5E  # one advisory lock per database: "the outbox relay"
@@ -64,7 +65,7 @@ class OutboxRelay:
                 self.leading.clear()
                 metrics.RELAY_ERRORS.labels(self.name).inc()
                 log.warning("outbox.relay_failed", error=f"{type(exc).__name__}: {exc}", retry_in=delay)
-                await _wait(stop, delay)
+                await set_or_timeout(stop, delay)
                 delay = min(delay * 2, self.settings.max_backoff)
 
     async def _acquire_leadership(self, conn: AsyncConnection, stop: asyncio.Event) -> bool:
@@ -75,7 +76,7 @@ class OutboxRelay:
                 self.leading.set()
                 log.info("outbox.relay_leading")
                 return True
-            await _wait(stop, 1.0)
+            await set_or_timeout(stop, 1.0)
         return False
 
     async def _pump(self, conn: AsyncConnection, stop: asyncio.Event) -> None:
@@ -130,11 +131,3 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) ->
     await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     for w in waits:
         w.cancel()
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
-
