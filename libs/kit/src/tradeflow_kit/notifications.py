@@ -28,7 +28,7 @@ import structlog
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from tradeflow_kit.wake import set_or_timeout
+from tradeflow_kit.wake import any_set, set_or_timeout
 
 log = structlog.get_logger(__name__)
 
@@ -137,7 +137,7 @@ class Listener:
                 self.listening.set()
                 delay = 0.2
                 self._wake_all()  # whatever changed while not listening: look again
-                await _wait_any(self._stop, lost)
+                await any_set(self._stop, lost)
             except Exception as exc:  # noqa: BLE001 — a broken connection is replaced
                 log.warning("listener.failed", error=f"{type(exc).__name__}: {exc}")
             finally:
@@ -158,14 +158,3 @@ class ChannelWatch:
 
     def watch(self, key: str) -> AbstractAsyncContextManager[Watch]:
         return self._listener.watch(self._channel, key)
-
-
-
-
-async def _wait_any(*events: asyncio.Event) -> None:
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waits:
-            w.cancel()

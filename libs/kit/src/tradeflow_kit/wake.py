@@ -13,3 +13,13 @@ async def set_or_timeout(event: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(seconds):
             await event.wait()
+
+
+async def any_set(*events: asyncio.Event, timeout: float | None = None) -> None:
+    """Wait until one of `events` is set, for at most `timeout` seconds (None: no deadline)."""
+    waits = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()

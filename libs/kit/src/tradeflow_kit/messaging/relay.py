@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tradeflow_kit.messaging import metrics
 from tradeflow_kit.messaging.outbox import OUTBOX_CHANNEL
 from tradeflow_kit.notifications import Listener
-from tradeflow_kit.wake import set_or_timeout
+from tradeflow_kit.wake import any_set, set_or_timeout
 
 log = structlog.get_logger(__name__)
 RELAY_LOCK_KEY = 0x7F0B_0C5E  # one advisory lock per database: "the outbox relay"
@@ -94,7 +94,7 @@ class OutboxRelay:
                 next_housekeeping = loop.time() + self.settings.housekeeping_every
             self.committed.clear()  # before reading: a commit during the read wakes the next wait
             if await self.publish_batch(conn) < self.settings.batch_size:
-                await _wait_any(stop, self.committed, self.settings.idle_wait)
+                await any_set(stop, self.committed, timeout=self.settings.idle_wait)
 
     async def publish_batch(self, conn: AsyncConnection) -> int:
         """Publish the oldest unpublished rows; returns how many were published. One transaction
@@ -124,10 +124,3 @@ class OutboxRelay:
         await conn.commit()
         metrics.OUTBOX_PENDING.labels(self.name).set(pending)
         metrics.OUTBOX_LAG.labels(self.name).set(float(lag))
-
-
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
-    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    for w in waits:
-        w.cancel()
